@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+// The client suite runs twice: once on fake-indexeddb, once on indexeddbshim (SQLite), because
+// the shim, like Safari, lets a transaction go inactive across an await. The server suite runs
+// against PGlite by default, or PostgreSQL when DATABASE_URL is set.
+const clientTests = ['src/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fake-indexeddb',
+          include: clientTests,
+          setupFiles: ['test/setup-fake-indexeddb.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'indexeddbshim',
+          include: clientTests,
+          setupFiles: ['test/setup-indexeddbshim.ts'],
+          environment: 'node',
+          typecheck: { enabled: false },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          environment: 'node',
+          typecheck: { enabled: false },
+        },
+      },
+    ],
+  },
+});
