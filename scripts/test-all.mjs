@@ -51,14 +51,42 @@ function skip(name, why) {
 }
 
 const vitest = (name, args, env) =>
-  run(name, 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(outDir, `${name}.json`)}`, ...args], { env, counts: 'vitest' });
+  run(
+    name,
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(outDir, `${name}.json`)}`,
+      ...args,
+    ],
+    { env, counts: 'vitest' },
+  );
 
 run('lint', 'npx', ['biome', 'check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
 vitest('unit', []);
 
 if (process.env.SKIP_POSTGRES === '1') skip('server-postgres', 'SKIP_POSTGRES=1');
-else run('server-postgres', 'node', ['scripts/with-postgres.mjs', 'npx', 'vitest', 'run', '--project', 'server', '--reporter=default', '--reporter=json', `--outputFile.json=${join(outDir, 'server-postgres.json')}`], { counts: 'vitest' });
+else
+  run(
+    'server-postgres',
+    'node',
+    [
+      'scripts/with-postgres.mjs',
+      'npx',
+      'vitest',
+      'run',
+      '--project',
+      'server',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(outDir, 'server-postgres.json')}`,
+    ],
+    { counts: 'vitest' },
+  );
 
 for (const [name, script] of [
   ['e2e-chromium', 'e2e/run-chromium.mjs'],
@@ -77,7 +105,9 @@ if (existsSync(join(root, 'bench/run.mjs'))) {
 rmSync(outDir, { recursive: true, force: true });
 console.log('\n=== summary');
 for (const r of results) {
-  console.log(`${r.status.toUpperCase().padEnd(8)} ${r.name}${r.status === 'skipped' ? ` (${r.why})` : ` (${r.passed} passed, ${r.failed} failed)`}`);
+  console.log(
+    `${r.status.toUpperCase().padEnd(8)} ${r.name}${r.status === 'skipped' ? ` (${r.why})` : ` (${r.passed} passed, ${r.failed} failed)`}`,
+  );
 }
 const skipped = results.filter((r) => r.status === 'skipped');
 if (strict && skipped.length > 0) {

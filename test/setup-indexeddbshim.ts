@@ -9,7 +9,7 @@ import { afterAll } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'idb-sync-shim-'));
 const g = globalThis as unknown as Record<string, unknown>;
 g['window'] ??= globalThis;
-setGlobalVars(null, { checkOrigin: false, databaseBasePath: dir, deleteDatabaseFiles: true });
+setGlobalVars(undefined, { checkOrigin: false, databaseBasePath: dir, deleteDatabaseFiles: true });
 globalThis.__IDB_BACKEND__ = 'indexeddbshim';
 
 afterAll(() => {
