@@ -9,7 +9,9 @@ import { afterAll } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'idb-sync-shim-'));
 const g = globalThis as unknown as Record<string, unknown>;
 g['window'] ??= globalThis;
-setGlobalVars(undefined, { checkOrigin: false, databaseBasePath: dir, deleteDatabaseFiles: true });
+// The shim's type wants every option; it fills in defaults for the ones we leave out.
+const config = { checkOrigin: false, databaseBasePath: dir, deleteDatabaseFiles: true };
+setGlobalVars(undefined, config as unknown as Parameters<typeof setGlobalVars>[1]);
 globalThis.__IDB_BACKEND__ = 'indexeddbshim';
 
 afterAll(() => {
