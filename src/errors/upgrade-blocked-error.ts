@@ -1,0 +1,31 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * An open that needs a version upgrade stayed `blocked` (another tab or connection kept the old
+ * version open) for longer than `blockedTimeoutMs`. The handle's `state$` says `blocked`; a later
+ * open succeeds once the other connection closes.
+ */
+export class UpgradeBlockedError extends SyncError {
+  override readonly name = 'UpgradeBlockedError' as const;
+  readonly code = 'UPGRADE_BLOCKED' as const;
+
+  constructor(
+    /** The database whose upgrade was blocked. */
+    readonly database: string,
+    /** The version the open asked for. */
+    readonly version: number,
+    /** How long the open waited before giving up, in milliseconds. */
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Upgrade of database "${database}" to version ${version} was blocked by another connection for ${timeoutMs} ms`,
+    );
+  }
+}
+
+/** True when `value` is an {@link UpgradeBlockedError} (also across realms). */
+export const isUpgradeBlockedError = errorGuard(
+  UpgradeBlockedError,
+  'UpgradeBlockedError',
+  'UPGRADE_BLOCKED',
+);
