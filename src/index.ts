@@ -10,6 +10,69 @@ export { isUpgradeBlockedError, UpgradeBlockedError } from './errors/upgrade-blo
 // --- upversion
 
 // --- protocol
+export type { ErrorBody, ErrorCode } from './protocol/error-codes.js';
+export {
+  ERROR_CODES,
+  errorBody,
+  errorBodySchema,
+  errorCodes,
+  isKnownErrorCode,
+} from './protocol/error-codes.js';
+export type {
+  Capabilities,
+  Change,
+  CollectionInfo,
+  Mutation,
+  MutationResult,
+  Poke,
+  PullFilter,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  RecordValue,
+  RejectReason,
+  SchemaAccess,
+  SseHello,
+  TransportKind,
+  WsClientMessage,
+  WsMessage,
+  WsServerMessage,
+} from './protocol/messages.js';
+export {
+  capabilitiesSchema,
+  changeSchema,
+  collectionInfoSchema,
+  collectionNameSchema,
+  mutationResultSchema,
+  mutationSchema,
+  pokeSchema,
+  pullFilterSchema,
+  pullRequestSchema,
+  pullResponseSchema,
+  pushRequestSchema,
+  pushResponseSchema,
+  recordIdSchema,
+  recordValueSchema,
+  rejectReasonSchema,
+  revSchema,
+  SSE_EVENTS,
+  schemaAccessSchema,
+  sseHelloSchema,
+  transportKindSchema,
+  WS_CLOSE_CODES,
+  wsClientMessageSchema,
+  wsMessageSchema,
+  wsServerMessageSchema,
+} from './protocol/messages.js';
+export {
+  PROTOCOL_BASE_PATH,
+  PROTOCOL_HEADERS,
+  PROTOCOL_LIMITS,
+  PROTOCOL_PATHS,
+  PROTOCOL_QUERY,
+  PROTOCOL_VERSION,
+} from './protocol/version.js';
 
 // --- transport
 
