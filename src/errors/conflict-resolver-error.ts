@@ -1,0 +1,28 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A custom conflict resolver threw (or returned something that is not a record or `null`). The
+ * original error is the `cause`; the conflicting push stays in the outbox and is resolved again on
+ * the next run.
+ */
+export class ConflictResolverError extends SyncError {
+  override readonly name = 'ConflictResolverError' as const;
+  readonly code = 'CONFLICT_RESOLVER_FAILED' as const;
+
+  constructor(
+    /** The resolver's name (its `name` option, else the function's name, else `anonymous`). */
+    readonly resolver: string,
+    /** The collection whose conflict it was resolving. */
+    readonly store: string,
+    cause: unknown,
+  ) {
+    super(`Conflict resolver "${resolver}" of collection "${store}" failed`, { cause });
+  }
+}
+
+/** True when `value` is a {@link ConflictResolverError} (also across realms). */
+export const isConflictResolverError = errorGuard(
+  ConflictResolverError,
+  'ConflictResolverError',
+  'CONFLICT_RESOLVER_FAILED',
+);
