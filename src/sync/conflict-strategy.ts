@@ -9,8 +9,8 @@ export type ConflictSide = 'server' | 'client';
 export interface Conflict<T = unknown> {
   /** The collection (object store) of the record. */
   readonly store: string;
-  /** The record's primary key. */
-  readonly key: IDBValidKey;
+  /** The record's id. */
+  readonly id: string;
   /** The local value the client tried to push (`null`: deleted locally). */
   readonly local: T | null;
   /** The server's current value (`null`: deleted on the server). */
@@ -18,9 +18,9 @@ export interface Conflict<T = unknown> {
   /** The value both sides started from, at `baseRev` (`null`: created locally, no base). */
   readonly base: T | null;
   /** The server revision the local change was based on (`null` for a local create). */
-  readonly baseRev: number | null;
-  /** The server's current revision of the record. */
-  readonly remoteRev: number;
+  readonly baseRev: string | null;
+  /** The server's current revision of the record (`null`: the server has no trace of it). */
+  readonly remoteRev: string | null;
 }
 
 /** What a strategy decided for one conflict. */

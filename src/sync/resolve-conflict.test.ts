@@ -15,12 +15,12 @@ interface Order {
 
 const conflict = (local: Order | null, remote: Order | null, base: Order | null): Conflict<Order> => ({
   store: 'work_orders',
-  key: 'o1',
+  id: 'o1',
   local,
   remote,
   base,
-  baseRev: base === null ? null : 3,
-  remoteRev: 5,
+  baseRev: base === null ? null : '3',
+  remoteRev: '5',
 });
 
 describe('built-in conflict strategies', () => {

@@ -59,12 +59,13 @@ function timestampOf(value: unknown, field: string): number | undefined {
 }
 
 function merge<T>(conflict: Conflict<T>, tie: ConflictSide): ConflictResolution<T> {
-  const { local, remote, base } = conflict;
+  const { local, remote } = conflict;
+  const base = conflict.base === null ? null : conflict.base;
   if (!isRecord(local) || !isRecord(remote) || (base !== null && !isRecord(base))) {
     // A delete (or a non-object value) on either side has no fields to merge.
     return pick(conflict, tie, `merge:tie-${tie}`);
   }
-  const { value, conflictingFields } = threeWayMerge(base, local, remote, tie);
+  const { value, conflictingFields } = threeWayMerge(isRecord(base) ? base : null, local, remote, tie);
   return {
     value: value as T,
     rule: conflictingFields.length === 0 ? 'merge' : `merge:tie-${tie}`,
