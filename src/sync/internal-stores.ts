@@ -1,0 +1,95 @@
+import type { RecordValue } from '../protocol/messages.js';
+
+// Names of the sync runner's own object stores. Like every system store they start with `_`, so they
+// never clash with an app store; the upversion controller creates them in every database.
+
+/** Local writes not yet acknowledged by the server, by increasing mutation id. */
+export const OUTBOX_STORE = '_outbox';
+/** Index of {@link OUTBOX_STORE} on `[store, id]`: the pending writes of one record. */
+export const OUTBOX_BY_RECORD = 'by-record';
+/** Sync state of each collection: checkpoint token, snapshot cursor, schema version, forced resets. */
+export const CHECKPOINT_STORE = '_checkpoints';
+/** Durable log of resolved push conflicts. */
+export const CONFLICT_STORE = '_conflicts';
+/** Small key/value records of the runner: the client id, the outbox send marker, the fallback lock. */
+export const SYNC_STATE_STORE = '_sync';
+
+/**
+ * One pending local write. Mutation ids come from the store's key generator, so they increase and are
+ * never reused for the database's lifetime (a new database gets a new client id as well).
+ */
+export interface OutboxEntry {
+  /** Set by the key generator when the entry is added. */
+  readonly mutationId: number;
+  readonly store: string;
+  readonly id: string;
+  readonly op: 'put' | 'delete';
+  /** The whole new value for a `put` (without the revision field). */
+  readonly value?: RecordValue;
+  /**
+   * Server revision the write is based on (`null`: a create). Meaningless while `dependsOn` is set:
+   * the previous write of the record was sent and its new revision is not known yet.
+   */
+  readonly baseRev: string | null;
+  /** The value at `baseRev` (`null`: none), kept for three-way merges and for rollbacks. */
+  readonly base: RecordValue | null;
+  /** Mutation id of an earlier write of the same record that was already sent when this one was made. */
+  readonly dependsOn?: number;
+  /** When the write was made (epoch ms). */
+  readonly createdAt: number;
+}
+
+/** An outbox entry as written, before the key generator assigns its mutation id. */
+export type NewOutboxEntry = Omit<OutboxEntry, 'mutationId'>;
+
+/** Saved sync state of one collection, written in the same transaction as the data it describes. */
+export interface CheckpointRecord {
+  readonly collection: string;
+  /** `snapshot`: a full or red sync is under way (or about to start); `changes`: change-log mode. */
+  readonly phase: 'snapshot' | 'changes';
+  /** Which kind of snapshot: a red sync clears the store with its first page, a full sync replaces ranges. */
+  readonly snapshotMode?: 'red' | 'full';
+  /** The server's token to pull with next; `null` when a snapshot has not fetched its first page. */
+  readonly token: string | null;
+  /** Snapshot phase: last id (`range.until`) covered by the written pages; `null` before the first page. */
+  readonly cursor: string | null;
+  /** Snapshot phase: records written so far, and the server's total when it gave one. */
+  readonly done: number;
+  readonly total?: number;
+  /** Database version the data was (or is being) fully synced under. */
+  readonly schemaVersion: number;
+  /** A red or full sync asked for and not started yet (kept across reloads while it waits). */
+  readonly forced?: 'red' | 'full';
+  /** Epoch ms of the last write of this record. */
+  readonly updatedAt: number;
+}
+
+/** One resolved conflict, as kept in the conflict log. */
+export interface ConflictLogEntry {
+  /** Set by the key generator: increases with each logged conflict. */
+  readonly seq: number;
+  readonly store: string;
+  readonly id: string;
+  readonly mutationId: number;
+  readonly local: RecordValue | null;
+  readonly remote: RecordValue | null;
+  readonly base: RecordValue | null;
+  readonly result: RecordValue | null;
+  readonly rule: string;
+  readonly winner: 'server' | 'client' | 'merged' | 'custom';
+  readonly conflictingFields?: readonly string[];
+  readonly baseRev: string | null;
+  readonly remoteRev: string | null;
+  /** Epoch ms of the resolution. */
+  readonly at: number;
+}
+
+/** Keys of the records of {@link SYNC_STATE_STORE}. */
+export const SYNC_STATE_KEYS = {
+  /** `{ key, clientId }`: this database's client id, created with the database's first sync. */
+  client: 'client',
+  /** `{ key, sentUpTo }`: highest mutation id ever handed to the transport. */
+  outbox: 'outbox',
+  /** `{ key, owner, expiresAt }`: the sync lock when Web Locks are unavailable. */
+  lock: 'lock',
+} as const;
