@@ -1,0 +1,162 @@
+import { writeFileSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundlePages } from './bundle.js';
+import type { Driver, Engine } from './driver.js';
+import { killAllGroups } from './processes.js';
+import { type Scenario, Tab } from './scenario.js';
+import { serveDirectory } from './static-server.js';
+import { StepTimeoutError, withTimeout } from './with-timeout.js';
+
+const scenariosDir = fileURLToPath(new URL('../scenarios/', import.meta.url));
+const outRoot = fileURLToPath(new URL('../.out/', import.meta.url));
+
+/** Default bound on one scenario (its `timeoutMs` overrides it). */
+const defaultScenarioTimeoutMs = 30_000;
+/** Bound on the whole run, bundling and browser start included; `E2E_TIMEOUT_MS` overrides it. */
+const defaultRunTimeoutMs = 300_000;
+
+interface LoadedScenario {
+  readonly id: string;
+  readonly scenario: Scenario<unknown>;
+}
+
+async function loadScenarios(grep: RegExp | undefined): Promise<LoadedScenario[]> {
+  const files = (await readdir(scenariosDir)).filter((name) => name.endsWith('.scenario.ts')).sort();
+  const loaded: LoadedScenario[] = [];
+  for (const file of files) {
+    const id = file.slice(0, -'.scenario.ts'.length);
+    const module = (await import(pathToFileURL(scenariosDir + file).href)) as { default?: Scenario<unknown> };
+    if (!module.default) throw new Error(`e2e/scenarios/${file} has no default export (use defineScenario)`);
+    if (grep && !grep.test(id) && !grep.test(module.default.title)) continue;
+    loaded.push({ id, scenario: module.default });
+  }
+  return loaded;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Indents every line of `text` for printing under a scenario's line. */
+const indent = (text: string) => text.replace(/^/gm, '    ');
+
+/**
+ * Runs one scenario in a fresh session: opens its page, runs its steps within its timeout, takes a
+ * screenshot whatever happened, and closes the session. Returns the error, or undefined on success.
+ */
+async function runOne(
+  engine: Engine,
+  origin: string,
+  { id, scenario }: LoadedScenario,
+  notes: string[],
+): Promise<unknown> {
+  const timeoutMs = scenario.timeoutMs ?? defaultScenarioTimeoutMs;
+  let driver: Driver | undefined;
+  let failure: unknown;
+  try {
+    driver = await engine.newSession({
+      persistent: scenario.persistent ?? false,
+      scriptTimeoutMs: timeoutMs,
+    });
+    const page = encodeURIComponent(scenario.page ?? id);
+    const tab = new Tab<unknown>(driver, `${origin}/index.html?scenario=${page}`);
+    const steps = async () => {
+      await tab.driver.openPage(tab.pageUrl);
+      await scenario.run({ engine: engine.name, tab, note: (text) => notes.push(text) });
+    };
+    await withTimeout(steps(), timeoutMs, `scenario ${id}`);
+  } catch (error) {
+    failure = error;
+  }
+  if (driver) {
+    const path = `${outRoot}${engine.name}/${id}.png`;
+    await withTimeout(driver.screenshot(path), 10_000, 'screenshot').catch((error: unknown) => {
+      notes.push(`no screenshot: ${(error as Error).message}`);
+    });
+    await withTimeout(driver.close(), 15_000, 'closing the session').catch((error: unknown) => {
+      failure ??= error;
+    });
+  }
+  if (failure instanceof StepTimeoutError) await engine.recover();
+  return failure;
+}
+
+/**
+ * The runner behind e2e/run-chromium.mjs and e2e/run-webkit.mjs: bundles the pages, serves them on
+ * 127.0.0.1, runs every selected scenario in a fresh session of `engine`, prints one line per
+ * scenario and `N passed, M failed` last, writes `{ passed, failed }` to `$IDB_SYNC_COUNTS` when set,
+ * and returns the exit code. Options: `--grep <regexp>` selects scenarios by id or title.
+ */
+export async function runScenarios(engine: Engine, argv: string[]): Promise<number> {
+  const started = performance.now();
+  const { values } = parseArgs({ args: argv, options: { grep: { type: 'string' } } });
+  let passed = 0;
+  let failed = 0;
+  const finish = () => {
+    const countsFile = process.env.IDB_SYNC_COUNTS;
+    if (countsFile) writeFileSync(countsFile, JSON.stringify({ passed, failed }));
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed > 0 || passed === 0 ? 1 : 0;
+  };
+
+  const missing = engine.missing();
+  if (missing) {
+    console.error(`${engine.name}: cannot run the browser tests: ${missing}`);
+    failed = 1;
+    return finish();
+  }
+
+  const scenarios = await loadScenarios(values.grep === undefined ? undefined : new RegExp(values.grep, 'i'));
+  if (scenarios.length === 0) {
+    console.error(`${engine.name}: no scenario matches --grep ${values.grep}`);
+    failed = 1;
+    return finish();
+  }
+
+  const runTimeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? defaultRunTimeoutMs);
+  const watchdog = setTimeout(() => {
+    console.error(`${engine.name}: the run exceeded ${runTimeoutMs} ms; killing the browsers`);
+    killAllGroups();
+    failed += scenarios.length - passed - failed;
+    process.exit(finish());
+  }, runTimeoutMs);
+  watchdog.unref();
+
+  await mkdir(`${outRoot}${engine.name}`, { recursive: true });
+  const server = { close: async () => {} };
+  try {
+    const bundleStart = performance.now();
+    await withTimeout(bundlePages(`${outRoot}${engine.name}/bundle`), 120_000, 'bundling the pages');
+    const served = await serveDirectory(`${outRoot}${engine.name}/bundle`);
+    server.close = served.close;
+    const engineStart = performance.now();
+    await withTimeout(engine.start(), 60_000, `starting ${engine.name}`);
+    console.log(
+      `${engine.name}: bundled in ${seconds(engineStart - bundleStart)}, started in ` +
+        `${seconds(performance.now() - engineStart)}; ${scenarios.length} scenario(s) on ${served.origin}`,
+    );
+
+    for (const loaded of scenarios) {
+      const notes: string[] = [];
+      const t0 = performance.now();
+      const failure = await runOne(engine, served.origin, loaded, notes);
+      const time = seconds(performance.now() - t0);
+      if (failure === undefined) passed += 1;
+      else failed += 1;
+      console.log(`${failure === undefined ? '✓' : '✗'} ${loaded.id}: ${loaded.scenario.title} (${time})`);
+      for (const note of notes) console.log(indent(note));
+      if (failure !== undefined)
+        console.log(indent(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)));
+    }
+  } catch (error) {
+    console.error(`${engine.name}: the run failed outside any scenario:`);
+    console.error(error);
+    failed = Math.max(1, scenarios.length - passed);
+  } finally {
+    await engine.stop();
+    await server.close();
+    clearTimeout(watchdog);
+  }
+  console.log(`${engine.name}: total ${seconds(performance.now() - started)} (from runner start)`);
+  return finish();
+}

@@ -1,0 +1,100 @@
+import type { Driver } from './driver.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest function type, needed to match any export
+type AnyFunction = (...args: any[]) => unknown;
+
+/** Names of the functions a scenario page module exports. */
+export type PageFunctionName<M> = {
+  [K in keyof M]: M[K] extends AnyFunction ? K : never;
+}[keyof M] &
+  string;
+
+type Args<M, K extends PageFunctionName<M>> = M[K] extends AnyFunction ? Parameters<M[K]> : never;
+type Result<M, K extends PageFunctionName<M>> = M[K] extends AnyFunction ? Awaited<ReturnType<M[K]>> : never;
+
+/** A call begun with {@link Tab.start}: still running in the page until settled. */
+export interface StartedCall<T> {
+  /** Waits for the call to finish in the page; rejects with a PageError if it threw. */
+  settle(): Promise<T>;
+}
+
+/**
+ * One tab showing the scenario's page, typed by its page module `M`: `run('fn', ...args)` checks the
+ * function name, its arguments and its result against `e2e/scenarios/<id>.page.ts` at compile time.
+ * Results cross the page boundary as JSON.
+ */
+export class Tab<M> {
+  constructor(
+    /** The engine driver behind this tab (for anything the typed helpers do not cover). */
+    readonly driver: Driver,
+    /** The scenario page's URL: where {@link Tab.newTab} navigates the new tab. */
+    readonly pageUrl: string,
+  ) {}
+
+  /** Runs page function `fn` and waits for its result. */
+  async run<K extends PageFunctionName<M>>(fn: K, ...args: Args<M, K>): Promise<Result<M, K>> {
+    return (await this.driver.run(fn, args)) as Result<M, K>;
+  }
+
+  /**
+   * Begins page function `fn` and returns at once, so the scenario can act in another tab while it
+   * runs (a WebDriver session executes one command at a time).
+   */
+  async start<K extends PageFunctionName<M>>(fn: K, ...args: Args<M, K>): Promise<StartedCall<Result<M, K>>> {
+    const id = await this.driver.run('$start', [fn, args]);
+    return { settle: async () => (await this.driver.run('$settle', [id])) as Result<M, K> };
+  }
+
+  /** Reloads the page; storage survives. */
+  reload(): Promise<void> {
+    return this.driver.reload();
+  }
+
+  /** Opens a second tab in the same session, on the same scenario page. */
+  async newTab(): Promise<Tab<M>> {
+    const driver = await this.driver.newTab();
+    await driver.openPage(this.pageUrl);
+    return new Tab<M>(driver, this.pageUrl);
+  }
+
+  /** Closes this tab (the session's first tab closes the session: leave that to the harness). */
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+/** What a scenario's Node side gets. */
+export interface ScenarioContext<M> {
+  /** The engine running the scenario; use it only for documented engine differences. */
+  readonly engine: 'chromium' | 'webkit';
+  /** The first tab, already showing the scenario page. */
+  readonly tab: Tab<M>;
+  /** Records a measured figure; the runner prints it after the scenario's line. */
+  note(text: string): void;
+}
+
+/**
+ * A scenario: Node-side steps (`run`) that drive page functions exported by the matching page module
+ * `e2e/scenarios/<id>.page.ts`, where `<id>` is this file's name without `.scenario.ts`.
+ */
+export interface Scenario<M> {
+  /** One line saying what the scenario shows; printed by the runners. */
+  readonly title: string;
+  /** Id of the page module to load (`e2e/scenarios/<page>.page.ts`). Default: the scenario's own id. */
+  readonly page?: string;
+  /** Bound on the whole scenario, session start excluded. Default 30000 ms. */
+  readonly timeoutMs?: number;
+  /**
+   * Storage must survive a real reload on disk: Chromium then runs the scenario in a persistent
+   * context (LevelDB in a temporary profile). Default false (in-memory storage). WebKit keeps
+   * IndexedDB for its whole automation session in either case.
+   */
+  readonly persistent?: boolean;
+  /** The steps; throw (for example with `node:assert`) to fail. */
+  run(context: ScenarioContext<M>): Promise<void>;
+}
+
+/** Declares a scenario typed by its page module: `defineScenario<typeof import('./x.page.js')>({...})`. */
+export function defineScenario<M>(scenario: Scenario<M>): Scenario<M> {
+  return scenario;
+}
