@@ -2,8 +2,17 @@
 // Internals stay internal. Keep sections in this order; add names to your area's section.
 
 // --- errors
+export { AuthError, isAuthError } from './errors/auth-error.js';
+export type { InvalidResponseIssue, InvalidResponseProblem } from './errors/invalid-response-error.js';
+export { InvalidResponseError, isInvalidResponseError } from './errors/invalid-response-error.js';
+export type { NetworkErrorReason } from './errors/network-error.js';
+export { isNetworkError, NetworkError } from './errors/network-error.js';
+export { isRequestRejectedError, RequestRejectedError } from './errors/request-rejected-error.js';
+export { isResetRequiredError, ResetRequiredError } from './errors/reset-required-error.js';
+export { isServerError, ServerError } from './errors/server-error.js';
 export { isSyncError, SyncError } from './errors/sync-error.js';
 export { isUpgradeBlockedError, UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
+export { isUpgradeRequiredError, UpgradeRequiredError } from './errors/upgrade-required-error.js';
 
 // --- db
 
@@ -75,6 +84,18 @@ export {
 } from './protocol/version.js';
 
 // --- transport
+export type { HttpClientOptions, HttpRetryOptions } from './transport/http-client.js';
+export type { HttpSyncTransport, HttpTransportOptions } from './transport/http-transport.js';
+export { createHttpTransport } from './transport/http-transport.js';
+export type {
+  GetToken,
+  GetTokenOptions,
+  ServerEvent,
+  ServerEventSource,
+  SyncTransport,
+  TransportLogEntry,
+  TransportLogger,
+} from './transport/sync-transport.js';
 
 // --- sync
 

@@ -1,0 +1,33 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The server refused the credentials (HTTP 401, or WebSocket close code 4401) even after one token
+ * refresh (`getToken({ forceRefresh: true })`) and a retry. The app must sign the user in again.
+ * Neither the message nor any field or `cause` contains the token.
+ */
+export class AuthError extends SyncError {
+  override readonly name = 'AuthError' as const;
+  readonly code = 'AUTH_FAILED' as const;
+  /** Never: retrying with the same credentials cannot succeed. */
+  readonly retryable = false as const;
+  /** Never set; present so every transport error has the same shape. */
+  readonly retryAfterMs: number | undefined = undefined;
+
+  constructor(
+    /** The protocol endpoint that was called, e.g. `/v1/pull`. */
+    readonly endpoint: string,
+    /** HTTP status (401) or WebSocket close code (4401) of the refusal. */
+    readonly status: number,
+    /** True when a refreshed token was tried too (false when the app gave no `getToken` or no token). */
+    readonly refreshed: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Request to ${endpoint} was not authorized (${status})${refreshed ? ', also after a token refresh' : ''}`,
+      options,
+    );
+  }
+}
+
+/** True when `value` is an {@link AuthError} (also across realms). */
+export const isAuthError = errorGuard(AuthError, 'AuthError', 'AUTH_FAILED');

@@ -1,0 +1,38 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The server does not accept this client's schema version for the request: the app is too old and
+ * must be updated. `access` says what the server still lets this version do: `read-only` (pulls work,
+ * pushes are refused; keep the outbox until the app is updated) or `none`.
+ */
+export class UpgradeRequiredError extends SyncError {
+  override readonly name = 'UpgradeRequiredError' as const;
+  readonly code = 'UPGRADE_REQUIRED' as const;
+  /** Never: only a newer app version can succeed. */
+  readonly retryable = false as const;
+  /** Never set; present so every transport error has the same shape. */
+  readonly retryAfterMs: number | undefined = undefined;
+
+  constructor(
+    /** The protocol endpoint that was called, e.g. `/v1/push`. */
+    readonly endpoint: string,
+    /** The schema version this client sent. */
+    readonly schemaVersion: number,
+    /** What the server still allows this version, when it said so. */
+    readonly access: 'read-only' | 'none' | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The server requires a newer app than schema version ${schemaVersion}` +
+        (access === undefined ? '' : ` (this version may still: ${access === 'none' ? 'nothing' : 'read'})`),
+      options,
+    );
+  }
+}
+
+/** True when `value` is an {@link UpgradeRequiredError} (also across realms). */
+export const isUpgradeRequiredError = errorGuard(
+  UpgradeRequiredError,
+  'UpgradeRequiredError',
+  'UPGRADE_REQUIRED',
+);

@@ -1,0 +1,98 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { Observable } from 'rxjs';
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { isSyncError } from '../errors/sync-error.js';
+import { pokeSchema, SSE_EVENTS, sseHelloSchema } from '../protocol/messages.js';
+import { PROTOCOL_PATHS } from '../protocol/version.js';
+import type { HttpClient } from './http-client.js';
+import { parseJsonText, validate } from './parse-response.js';
+import type { ServerEvent } from './sync-transport.js';
+
+/** Longest SSE event we buffer; a stream sending more without a blank line is refused. */
+const MAX_EVENT_CHARS = 1 << 20;
+
+/**
+ * `GET /v1/events` read over fetch with eventsource-parser (EventSource cannot send headers).
+ * Cold: each subscription opens one request; unsubscribing aborts it. The stream is not retried
+ * inside the request: reconnecting, with backoff, is the listeners' job.
+ */
+export function sseEvents(client: HttpClient): Observable<ServerEvent> {
+  const endpoint = PROTOCOL_PATHS.events;
+  return new Observable<ServerEvent>((subscriber) => {
+    const controller = new AbortController();
+    const run = async () => {
+      const answer = await client.send({
+        endpoint,
+        method: 'get',
+        signal: controller.signal,
+        retryLimit: 0,
+        accept: 'text/event-stream',
+      });
+      const { response } = answer;
+      const status = response.status;
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!contentType.startsWith('text/event-stream') || response.body === null) {
+        void response.body?.cancel().catch(() => undefined);
+        throw new InvalidResponseError(endpoint, status, 'not-event-stream');
+      }
+      let failure: unknown;
+      const parser = createParser({
+        maxBufferSize: MAX_EVENT_CHARS,
+        onEvent: (message) => {
+          if (failure !== undefined) return;
+          try {
+            const event = toServerEvent(message, status);
+            if (event !== undefined) subscriber.next(event);
+          } catch (error) {
+            failure = error;
+          }
+        },
+        onError: (error) => {
+          if (error.type === 'max-buffer-size-exceeded') {
+            failure ??= new InvalidResponseError(endpoint, status, 'not-event-stream');
+          }
+        },
+      });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(value);
+          if (failure !== undefined) throw failure;
+        }
+      } finally {
+        void reader.cancel().catch(() => undefined);
+      }
+    };
+    run().then(
+      () => subscriber.complete(),
+      (error: unknown) => {
+        if (subscriber.closed) return;
+        // A body cut off mid-stream (server killed) is a lost connection, not an unreachable server.
+        subscriber.error(
+          isSyncError(error) ? error : new NetworkError(endpoint, 'connection-lost', { cause: error }),
+        );
+      },
+    );
+    return () => controller.abort();
+  });
+}
+
+function toServerEvent(message: EventSourceMessage, status: number): ServerEvent | undefined {
+  const context = { endpoint: PROTOCOL_PATHS.events, status };
+  switch (message.event) {
+    case SSE_EVENTS.hello: {
+      const hello = validate(sseHelloSchema, parseJsonText(message.data, context), context);
+      return { type: 'open', heartbeatMs: hello.heartbeatMs };
+    }
+    case SSE_EVENTS.poke:
+      return { type: 'poke', poke: validate(pokeSchema, parseJsonText(message.data, context), context) };
+    case SSE_EVENTS.heartbeat:
+      return { type: 'heartbeat' };
+    default:
+      // Events a newer server adds are ignored, as the protocol allows.
+      return undefined;
+  }
+}
