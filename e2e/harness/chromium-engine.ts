@@ -77,13 +77,26 @@ export function chromiumEngine(): Engine {
   /** Open sessions, each with what closes it (and removes its profile directory, if any). */
   const sessions = new Map<BrowserContext, () => Promise<void>>();
 
+  /** Profiles of persistent contexts still open: removed on exit even if the run is killed by its watchdog. */
+  const profiles = new Set<string>();
+  const removeProfiles = () => {
+    for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
+  };
+
   function track(context: BrowserContext, profile?: string): () => Promise<void> {
+    if (profile) {
+      if (profiles.size === 0) process.once('exit', removeProfiles);
+      profiles.add(profile);
+    }
     const close = async () => {
       sessions.delete(context);
       try {
         await context.close();
       } finally {
-        if (profile) rmSync(profile, { recursive: true, force: true });
+        if (profile) {
+          rmSync(profile, { recursive: true, force: true });
+          profiles.delete(profile);
+        }
       }
     };
     sessions.set(context, close);

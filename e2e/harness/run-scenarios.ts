@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { rmSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundlePages } from './bundle.js';
@@ -113,10 +115,13 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
     return finish();
   }
 
+  // A private bundle directory: two runners (or two engineers) must not overwrite each other's pages.
+  const bundleDir = await mkdtemp(join(tmpdir(), `idb-sync-e2e-${engine.name}-`));
   const runTimeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? defaultRunTimeoutMs);
   const watchdog = setTimeout(() => {
     console.error(`${engine.name}: the run exceeded ${runTimeoutMs} ms; killing the browsers`);
     killAllGroups();
+    rmSync(bundleDir, { recursive: true, force: true });
     failed += scenarios.length - passed - failed;
     process.exit(finish());
   }, runTimeoutMs);
@@ -126,8 +131,8 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
   const server = { close: async () => {} };
   try {
     const bundleStart = performance.now();
-    await withTimeout(bundlePages(`${outRoot}${engine.name}/bundle`), 120_000, 'bundling the pages');
-    const served = await serveDirectory(`${outRoot}${engine.name}/bundle`);
+    await withTimeout(bundlePages(bundleDir), 120_000, 'bundling the pages');
+    const served = await serveDirectory(bundleDir);
     server.close = served.close;
     const engineStart = performance.now();
     await withTimeout(engine.start(), 60_000, `starting ${engine.name}`);
@@ -155,6 +160,7 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
   } finally {
     await engine.stop();
     await server.close();
+    await rm(bundleDir, { recursive: true, force: true });
     clearTimeout(watchdog);
   }
   console.log(`${engine.name}: total ${seconds(performance.now() - started)} (from runner start)`);
