@@ -1,0 +1,31 @@
+import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A write broke a constraint (`ConstraintError`): `add` of an existing key, or a duplicate value in a
+ * unique index. The transaction was rolled back.
+ */
+export class ConstraintViolationError extends SyncError {
+  override readonly name = 'ConstraintViolationError' as const;
+  readonly code = 'CONSTRAINT_VIOLATION' as const;
+  /** The database name. */
+  readonly database: string;
+  /** The object stores involved, when known. */
+  readonly stores: readonly string[];
+  /** What the SDK was doing, when known. */
+  readonly operation: string | undefined;
+
+  constructor(context: IndexedDBErrorContext, cause?: unknown) {
+    super(`${describeOperation(context)} failed: a key or unique index constraint was violated`, { cause });
+    this.database = context.database;
+    this.stores = context.stores ?? [];
+    this.operation = context.operation;
+  }
+}
+
+/** True when `value` is a {@link ConstraintViolationError} (also across realms). */
+export const isConstraintViolationError = errorGuard(
+  ConstraintViolationError,
+  'ConstraintViolationError',
+  'CONSTRAINT_VIOLATION',
+);

@@ -1,0 +1,31 @@
+import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The connection was lost under an operation and the one retry on a fresh connection failed too, or
+ * the operation was cut short by `close()` / `deleteDatabase()`.
+ */
+export class DatabaseClosedError extends SyncError {
+  override readonly name = 'DatabaseClosedError' as const;
+  readonly code = 'DATABASE_CLOSED' as const;
+  /** The database name. */
+  readonly database: string;
+  /** The object stores involved, when known. */
+  readonly stores: readonly string[];
+  /** What the SDK was doing, when known. */
+  readonly operation: string | undefined;
+
+  constructor(context: IndexedDBErrorContext, cause?: unknown) {
+    super(`${describeOperation(context)} failed: the database connection was closed`, { cause });
+    this.database = context.database;
+    this.stores = context.stores ?? [];
+    this.operation = context.operation;
+  }
+}
+
+/** True when `value` is a {@link DatabaseClosedError} (also across realms). */
+export const isDatabaseClosedError = errorGuard(
+  DatabaseClosedError,
+  'DatabaseClosedError',
+  'DATABASE_CLOSED',
+);

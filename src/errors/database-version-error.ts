@@ -1,0 +1,34 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The database on disk is at a newer schema version than this code declares (`VersionError`):
+ * a newer release of the app upgraded it, usually in another tab. Reloading the page loads the
+ * newer code; until then this handle cannot open the database.
+ */
+export class DatabaseVersionError extends SyncError {
+  override readonly name = 'DatabaseVersionError' as const;
+  readonly code = 'DATABASE_VERSION_TOO_OLD' as const;
+
+  constructor(
+    /** The database name. */
+    readonly database: string,
+    /** The app schema version this code declares. */
+    readonly declaredVersion: number,
+    /** The app schema version found on disk, when it could be read. */
+    readonly existingVersion: number | undefined,
+    cause?: unknown,
+  ) {
+    super(
+      `Database "${database}" is at ${existingVersion === undefined ? 'a newer version' : `version ${existingVersion}`}` +
+        `, newer than version ${declaredVersion} declared by this code; reload to get the newer code`,
+      { cause },
+    );
+  }
+}
+
+/** True when `value` is a {@link DatabaseVersionError} (also across realms). */
+export const isDatabaseVersionError = errorGuard(
+  DatabaseVersionError,
+  'DatabaseVersionError',
+  'DATABASE_VERSION_TOO_OLD',
+);

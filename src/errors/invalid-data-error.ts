@@ -1,0 +1,27 @@
+import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A value or key was rejected (`DataError`: not a valid key, or a record lacks the store's keyPath;
+ * `DataCloneError`: a value that cannot be stored, such as a function).
+ */
+export class InvalidDataError extends SyncError {
+  override readonly name = 'InvalidDataError' as const;
+  readonly code = 'INVALID_DATA' as const;
+  /** The database name. */
+  readonly database: string;
+  /** The object stores involved, when known. */
+  readonly stores: readonly string[];
+  /** What the SDK was doing, when known. */
+  readonly operation: string | undefined;
+
+  constructor(context: IndexedDBErrorContext, cause?: unknown) {
+    super(`${describeOperation(context)} failed: a key or value was rejected`, { cause });
+    this.database = context.database;
+    this.stores = context.stores ?? [];
+    this.operation = context.operation;
+  }
+}
+
+/** True when `value` is a {@link InvalidDataError} (also across realms). */
+export const isInvalidDataError = errorGuard(InvalidDataError, 'InvalidDataError', 'INVALID_DATA');

@@ -1,0 +1,27 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A database declaration is invalid: versions not strictly increasing, an app store name starting
+ * with the reserved `_`, an index or migration naming a store the version does not declare, …
+ * Thrown by `defineDatabase()` itself, so the mistake shows up when the module loads.
+ */
+export class SchemaDefinitionError extends SyncError {
+  override readonly name = 'SchemaDefinitionError' as const;
+  readonly code = 'INVALID_SCHEMA' as const;
+
+  constructor(
+    /** The database being declared. */
+    readonly database: string,
+    /** What is wrong, naming the version and store. */
+    readonly problem: string,
+  ) {
+    super(`Invalid declaration of database "${database}": ${problem}`);
+  }
+}
+
+/** True when `value` is a {@link SchemaDefinitionError} (also across realms). */
+export const isSchemaDefinitionError = errorGuard(
+  SchemaDefinitionError,
+  'SchemaDefinitionError',
+  'INVALID_SCHEMA',
+);

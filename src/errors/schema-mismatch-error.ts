@@ -1,0 +1,33 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The live database is at this code's version but a store or index has a different definition than
+ * declared: the schema was edited without bumping the version, or another tab runs different code
+ * at the same version. Missing stores and indexes are added automatically; a changed definition is
+ * not, because two tabs could then undo each other's change forever. Bump the version.
+ */
+export class SchemaMismatchError extends SyncError {
+  override readonly name = 'SchemaMismatchError' as const;
+  readonly code = 'SCHEMA_MISMATCH' as const;
+
+  constructor(
+    /** The database name. */
+    readonly database: string,
+    /** The app schema version both sides claim. */
+    readonly version: number,
+    /** The stores whose live definition differs from the declaration (`store` or `store.index`). */
+    readonly mismatches: readonly string[],
+  ) {
+    super(
+      `Database "${database}" at version ${version} does not match its declaration: ${mismatches.join(', ')} ` +
+        'differ; bump the version to change a store or index',
+    );
+  }
+}
+
+/** True when `value` is a {@link SchemaMismatchError} (also across realms). */
+export const isSchemaMismatchError = errorGuard(
+  SchemaMismatchError,
+  'SchemaMismatchError',
+  'SCHEMA_MISMATCH',
+);

@@ -1,0 +1,31 @@
+import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The browser refused a write because the origin's storage quota is exhausted (`QuotaExceededError`).
+ * The transaction was rolled back; free space (or ask for `persist`) and retry.
+ */
+export class StorageQuotaError extends SyncError {
+  override readonly name = 'StorageQuotaError' as const;
+  readonly code = 'STORAGE_QUOTA_EXCEEDED' as const;
+  /** The database name. */
+  readonly database: string;
+  /** The object stores involved, when known. */
+  readonly stores: readonly string[];
+  /** What the SDK was doing, when known. */
+  readonly operation: string | undefined;
+
+  constructor(context: IndexedDBErrorContext, cause?: unknown) {
+    super(`${describeOperation(context)} failed: the storage quota is exhausted`, { cause });
+    this.database = context.database;
+    this.stores = context.stores ?? [];
+    this.operation = context.operation;
+  }
+}
+
+/** True when `value` is a {@link StorageQuotaError} (also across realms). */
+export const isStorageQuotaError = errorGuard(
+  StorageQuotaError,
+  'StorageQuotaError',
+  'STORAGE_QUOTA_EXCEEDED',
+);

@@ -1,0 +1,31 @@
+import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A transaction was aborted (`AbortError`) by the browser or by a failed request, and was not
+ * retried. Nothing it wrote was kept.
+ */
+export class TransactionAbortedError extends SyncError {
+  override readonly name = 'TransactionAbortedError' as const;
+  readonly code = 'TRANSACTION_ABORTED' as const;
+  /** The database name. */
+  readonly database: string;
+  /** The object stores involved, when known. */
+  readonly stores: readonly string[];
+  /** What the SDK was doing, when known. */
+  readonly operation: string | undefined;
+
+  constructor(context: IndexedDBErrorContext, cause?: unknown) {
+    super(`${describeOperation(context)} failed: the transaction was aborted`, { cause });
+    this.database = context.database;
+    this.stores = context.stores ?? [];
+    this.operation = context.operation;
+  }
+}
+
+/** True when `value` is a {@link TransactionAbortedError} (also across realms). */
+export const isTransactionAbortedError = errorGuard(
+  TransactionAbortedError,
+  'TransactionAbortedError',
+  'TRANSACTION_ABORTED',
+);

@@ -1,0 +1,34 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The callback given to `read()` / `write()` threw (or rejected) with an error of its own; the
+ * transaction was aborted, so nothing it wrote was kept. The callback's error is the `cause`.
+ */
+export class TransactionCallbackError extends SyncError {
+  override readonly name = 'TransactionCallbackError' as const;
+  readonly code = 'TRANSACTION_CALLBACK_FAILED' as const;
+
+  constructor(
+    /** The database name. */
+    readonly database: string,
+    /** The stores of the aborted transaction. */
+    readonly stores: readonly string[],
+    /** `read` or `write`. */
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(
+      `The ${operation} callback on [${stores.join(', ')}] in database "${database}" threw; the transaction was aborted`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** True when `value` is a {@link TransactionCallbackError} (also across realms). */
+export const isTransactionCallbackError = errorGuard(
+  TransactionCallbackError,
+  'TransactionCallbackError',
+  'TRANSACTION_CALLBACK_FAILED',
+);

@@ -1,0 +1,35 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * A schema upgrade failed: a migration threw, a rebuilt store rejected a record, the quota ran out,
+ * or the upgrade transaction aborted. The database stays at its old version with its old data.
+ */
+export class UpgradeFailedError extends SyncError {
+  override readonly name = 'UpgradeFailedError' as const;
+  readonly code = 'UPGRADE_FAILED' as const;
+
+  constructor(
+    /** The database whose upgrade failed. */
+    readonly database: string,
+    /** The app schema version the database was at (0 when it was being created). */
+    readonly fromVersion: number,
+    /** The app schema version the open asked for. */
+    readonly toVersion: number,
+    /** The declared version whose step failed. */
+    readonly failedVersion: number,
+    /** The store whose migration failed, when a migration failed. */
+    readonly migration: string | undefined,
+    /** The original error: the migration's own error, or the typed IndexedDB error. */
+    cause: unknown,
+  ) {
+    super(
+      `Upgrade of database "${database}" from version ${fromVersion} to ${toVersion} failed at version ${failedVersion}` +
+        (migration === undefined ? '' : ` in the migration of store "${migration}"`) +
+        '; the database was left at its old version',
+      { cause },
+    );
+  }
+}
+
+/** True when `value` is an {@link UpgradeFailedError} (also across realms). */
+export const isUpgradeFailedError = errorGuard(UpgradeFailedError, 'UpgradeFailedError', 'UPGRADE_FAILED');

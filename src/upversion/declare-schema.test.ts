@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { isSchemaDefinitionError } from '../errors/schema-definition-error.js';
+import { appVersionOf, declareSchema, idbVersionFor, VERSION_SPAN } from './declare-schema.js';
+import { fingerprintStore } from './fingerprint.js';
+import type { VersionSpec } from './schema-types.js';
+import { systemStores } from './system-stores.js';
+
+const v1: VersionSpec = {
+  version: 1,
+  stores: {
+    service_types: {
+      keyPath: 'id',
+      kind: 'lookup',
+      indexes: {
+        byCode: { keyPath: 'code', unique: true },
+        byToken: { keyPath: 'tokens', multiEntry: true },
+      },
+    },
+    work_orders: { keyPath: 'id', kind: 'transactional' },
+  },
+};
+
+function declareError(versions: readonly VersionSpec[]): string {
+  try {
+    declareSchema('app', versions);
+  } catch (error) {
+    expect(isSchemaDefinitionError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('the declaration was accepted');
+}
+
+describe('declareSchema', () => {
+  it('fills in defaults and adds the system stores to every version', () => {
+    const schema = declareSchema('app', [v1, { version: 2, stores: { notes: { kind: 'local' } } }]);
+    const first = schema.versions[0]!;
+    expect(first.stores['work_orders']).toMatchObject({
+      keyPath: 'id',
+      autoIncrement: false,
+      kind: 'transactional',
+      indexes: {},
+      system: false,
+    });
+    expect(first.stores['service_types']!.indexes['byToken']).toEqual({
+      name: 'byToken',
+      keyPath: 'tokens',
+      unique: false,
+      multiEntry: true,
+    });
+    expect(schema.latest.stores['notes']).toMatchObject({ keyPath: null, kind: 'local' });
+    for (const version of schema.versions) {
+      for (const name of Object.keys(systemStores)) expect(version.stores[name]?.system).toBe(true);
+    }
+  });
+
+  it('opens IndexedDB version appVersion * 1000 + system revision, and maps it back', () => {
+    const schema = declareSchema('app', [v1, { ...v1, version: 7 }]);
+    expect(schema.idbVersion).toBe(7 * VERSION_SPAN + schema.systemVersion);
+    expect(idbVersionFor(7, schema.systemVersion)).toBe(schema.idbVersion);
+    expect(appVersionOf(schema.idbVersion)).toBe(7);
+    expect(appVersionOf(0)).toBe(0);
+    expect(schema.systemVersion).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects app store names starting with "_" (reserved for the SDK)', () => {
+    expect(declareError([{ version: 1, stores: { _outbox: { kind: 'local' } } }])).toContain(
+      'store "_outbox" starts with "_", which is reserved',
+    );
+  });
+
+  it.each([
+    [[], 'declare at least one version'],
+    [[{ version: 0, stores: {} }], 'version 0 is not a positive integer'],
+    [[{ version: 1.5, stores: {} }], 'version 1.5 is not a positive integer'],
+    [[{ ...v1, version: 2 }, v1], 'version 1 comes after 2; versions must increase'],
+    [[{ version: 1, stores: { a: { kind: 'remote' } } }], 'version 1, store "a": kind must be one of'],
+    [[{ version: 1, stores: { a: { kind: 'local', keyPath: 'a..b' } } }], 'keyPath must be a property path'],
+    [
+      [{ version: 1, stores: { a: { kind: 'local', keyPath: ['x', 'y'], autoIncrement: true } } }],
+      'autoIncrement needs',
+    ],
+    [
+      [
+        {
+          version: 1,
+          stores: { a: { kind: 'local', indexes: { i: { keyPath: ['x', 'y'], multiEntry: true } } } },
+        },
+      ],
+      'multiEntry cannot be used',
+    ],
+    [
+      [{ version: 1, stores: { a: { kind: 'local' } }, migrations: { b: (v: unknown) => v } }],
+      'migration of "b": the version declares no such store',
+    ],
+    [
+      [
+        {
+          version: 1,
+          stores: { a: { kind: 'local' } },
+          migrations: { a: { batchSize: 0, migrate: (v: unknown) => v } },
+        },
+      ],
+      'batchSize must be a positive integer',
+    ],
+  ] as [VersionSpec[], string][])('rejects an invalid declaration (%#)', (versions, problem) => {
+    expect(declareError(versions)).toContain(problem);
+  });
+
+  it('keeps migrations in declaration order with their batch size', () => {
+    const migrate = (value: unknown) => value;
+    const schema = declareSchema('app', [
+      v1,
+      { ...v1, version: 2, migrations: { work_orders: migrate, service_types: { batchSize: 50, migrate } } },
+    ]);
+    expect(schema.latest.migrations).toEqual([
+      { store: 'work_orders', batchSize: undefined, migrate },
+      { store: 'service_types', batchSize: 50, migrate },
+    ]);
+  });
+});
+
+describe('fingerprintStore', () => {
+  const base = {
+    keyPath: 'id',
+    autoIncrement: false,
+    kind: 'lookup' as const,
+    indexes: {
+      a: { keyPath: 'a', unique: false, multiEntry: false },
+      b: { keyPath: ['b', 'c'], unique: true, multiEntry: false },
+    },
+  };
+
+  it('ignores the order indexes are declared in', () => {
+    const reordered = { ...base, indexes: { b: base.indexes.b, a: base.indexes.a } };
+    expect(fingerprintStore(reordered)).toBe(fingerprintStore(base));
+    expect(fingerprintStore(base)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    ['keyPath', { ...base, keyPath: 'uuid' }],
+    ['autoIncrement', { ...base, autoIncrement: true }],
+    ['kind', { ...base, kind: 'transactional' as const }],
+    [
+      'an index becoming unique',
+      { ...base, indexes: { ...base.indexes, a: { ...base.indexes.a, unique: true } } },
+    ],
+    ['an index added', { ...base, indexes: { ...base.indexes, z: base.indexes.a } }],
+  ])('changes when %s changes', (_what, changed) => {
+    expect(fingerprintStore(changed)).not.toBe(fingerprintStore(base));
+  });
+});

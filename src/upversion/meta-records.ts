@@ -1,0 +1,39 @@
+import type { StoreKind } from './schema-types.js';
+import type { UpgradeReport } from './upgrade-report.js';
+
+/**
+ * Written when the SDK creates a database. A database whose `_meta` store exists but lacks it lost
+ * its records under us (eviction): the handle then reports `evicted`.
+ */
+export interface MarkerRecord {
+  readonly key: 'marker';
+  /** Random id of this incarnation of the database; a recreated database gets a new one. */
+  readonly databaseId: string;
+  /** When the database was created, in milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** The schema the database was last upgraded to, with a fingerprint per store. */
+export interface SchemaRecord {
+  readonly key: 'schema';
+  /** App schema version. */
+  readonly version: number;
+  /** IndexedDB version (see {@link idbVersionFor}). */
+  readonly idbVersion: number;
+  /** Per store: its kind and the fingerprint of its declared definition. */
+  readonly stores: Readonly<Record<string, { readonly kind: StoreKind; readonly fingerprint: string }>>;
+}
+
+/** One persisted upgrade report; `key` sorts reports in upgrade order. */
+export interface UpgradeReportRecord extends UpgradeReport {
+  readonly key: string;
+}
+
+/** Keys of the `_meta` store. */
+export const metaKeys = {
+  marker: 'marker',
+  schema: 'schema',
+  /** Prefix of report keys; the IndexedDB version is zero-padded after it so keys sort in order. */
+  reportPrefix: 'upgrade-report:',
+  report: (idbVersion: number) => `upgrade-report:${String(idbVersion).padStart(16, '0')}`,
+} as const;
