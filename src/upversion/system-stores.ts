@@ -19,6 +19,20 @@ export interface SystemStoreSpec extends StoreSpec {
 export const systemStores = {
   /** Upgrade reports, the eviction marker and the schema fingerprints (keyPath `key`). */
   _meta: { keyPath: 'key', kind: 'local', since: 1 },
+  /** Sync: local writes not yet acknowledged by the server, by mutation id (src/sync/internal-stores.ts). */
+  _outbox: {
+    keyPath: 'mutationId',
+    autoIncrement: true,
+    kind: 'local',
+    since: 1,
+    indexes: { 'by-record': { keyPath: ['store', 'id'] } },
+  },
+  /** Sync: per-collection checkpoint, snapshot cursor and forced resets (keyPath `collection`). */
+  _checkpoints: { keyPath: 'collection', kind: 'local', since: 1 },
+  /** Sync: the durable log of resolved push conflicts. */
+  _conflicts: { keyPath: 'seq', autoIncrement: true, kind: 'local', since: 1 },
+  /** Sync: client id, outbox send marker, fallback cross-tab locks (keyPath `key`). */
+  _sync: { keyPath: 'key', kind: 'local', since: 1 },
 } as const satisfies Record<`_${string}`, SystemStoreSpec>;
 
 /** Name of a system store. */
