@@ -1,0 +1,117 @@
+import type { RecordValue } from '../../src/protocol/messages.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import type { Database } from '../db/database.js';
+import { toInt } from '../db/database.js';
+import type { ChangeBus } from '../notify/change-bus.js';
+import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
+import type { Runtime } from '../sync/runtime.js';
+import { createUser } from './users.js';
+
+/**
+ * Server-side operations for tests, the demo and operators: users and tokens, edits and deletes
+ * made on the server (they reach clients through pull and pokes like any other change), and
+ * tombstone compaction. Also exposed over HTTP under `/admin` when an admin token is configured.
+ */
+export interface AdminApi {
+  /** Creates a user (idempotent on `userId`) and a token for it (`options.token`, else a random one). */
+  createUser(
+    userId: string,
+    options?: { name?: string; token?: string },
+  ): Promise<{ userId: string; token: string }>;
+  /** Issues one more token for an existing user. */
+  createToken(userId: string): Promise<string>;
+  /** Revokes every token of the user. */
+  revokeTokens(userId: string): Promise<void>;
+  /**
+   * Writes a record as the server (`owner`: the user id for user-scoped collections, omitted for
+   * shared ones); returns its new rev.
+   */
+  putRecord(collection: string, id: string, value: RecordValue, owner?: string): Promise<string>;
+  /** Deletes a record as the server, leaving a tombstone so clients delete it too; returns the tombstone's rev. */
+  deleteRecord(collection: string, id: string, owner?: string): Promise<string>;
+  /** Reads a record (alive or tombstone), or null. */
+  getRecord(collection: string, id: string, owner?: string): Promise<StoredRecord | null>;
+  /** Alive records of a collection and owner. */
+  countRecords(collection: string, owner?: string): Promise<number>;
+  /**
+   * Removes tombstones older than `olderThanMs` (default: the configured retention) and moves each
+   * affected collection's horizon up, so checkpoints from before it answer `RESET_REQUIRED`.
+   * Returns how many tombstones were removed.
+   */
+  compactTombstones(options?: { olderThanMs?: number }): Promise<number>;
+}
+
+export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): AdminApi {
+  const ownerOf = (collection: string, owner: string | undefined) => {
+    const config = runtime.collection(collection);
+    if (config.scope === 'shared') return '';
+    if (owner === undefined) throw new Error(`Collection ${collection} is per user: pass the owner`);
+    return owner;
+  };
+  const write = async (
+    collection: string,
+    id: string,
+    value: RecordValue | null,
+    owner: string | undefined,
+  ) => {
+    await runtime.requireServableSchema();
+    const key = ownerOf(collection, owner);
+    const seq = await db.transaction(async (tx) => {
+      await lockSequence(tx, collection, key);
+      return writeRecord(tx, { collection, owner: key, id, value, writtenBy: null });
+    });
+    bus.publish({ collection, owner: key, seq });
+    return String(seq);
+  };
+  return {
+    async createUser(userId, options = {}) {
+      await runtime.requireServableSchema();
+      return createUser(db, userId, options);
+    },
+    async createToken(userId) {
+      const token = newToken();
+      await db.query(`INSERT INTO tokens (token_hash, user_id) VALUES ($1, $2)`, [hashToken(token), userId]);
+      return token;
+    },
+    async revokeTokens(userId) {
+      await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
+    },
+    putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
+    deleteRecord: (collection, id, owner) => write(collection, id, null, owner),
+    async getRecord(collection, id, owner) {
+      return readRecord(db, collection, ownerOf(collection, owner), id);
+    },
+    async countRecords(collection, owner) {
+      const { rows } = await db.query<{ n: unknown }>(
+        `SELECT count(*) AS n FROM records WHERE collection = $1 AND owner = $2 AND NOT deleted`,
+        [collection, ownerOf(collection, owner)],
+      );
+      return toInt(rows[0]!.n);
+    },
+    async compactTombstones(options = {}) {
+      await runtime.requireServableSchema();
+      const olderThanMs = options.olderThanMs ?? runtime.options.tombstoneRetentionMs;
+      return db.transaction(async (tx) => {
+        // The horizon moves in the same transaction as the deletion: a pull reads the horizon after
+        // its page, so it either sees both or neither.
+        const { rows } = await tx.query<{ collection: string; owner: string; horizon: unknown; n: unknown }>(
+          `WITH gone AS (
+             DELETE FROM records WHERE deleted AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+             RETURNING collection, owner, rev
+           )
+           SELECT collection, owner, max(rev) AS horizon, count(*) AS n FROM gone GROUP BY collection, owner`,
+          [olderThanMs],
+        );
+        let removed = 0;
+        for (const row of rows) {
+          removed += toInt(row.n);
+          await tx.query(
+            `UPDATE collection_seq SET horizon = GREATEST(horizon, $3) WHERE collection = $1 AND owner = $2`,
+            [row.collection, row.owner, toInt(row.horizon)],
+          );
+        }
+        return removed;
+      });
+    },
+  };
+}

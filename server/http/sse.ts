@@ -1,0 +1,80 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { SSE_EVENTS } from '../../src/protocol/messages.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import type { AuthUser } from '../config.js';
+import type { ChangeEvent } from '../notify/change-bus.js';
+import type { Runtime } from '../sync/runtime.js';
+import { newStats } from '../sync/stats.js';
+import { summaryEntry } from './request-log.js';
+
+/** True when `user` can see the records of `event`. */
+export function visibleTo(runtime: Runtime, user: AuthUser, event: ChangeEvent): boolean {
+  const config = runtime.collections.get(event.collection);
+  return config !== undefined && event.owner === runtime.owner(config, user.userId);
+}
+
+/**
+ * The `GET /v1/events` streams: `hello`, then a `poke` for every change the user can see, and a
+ * `heartbeat` every `heartbeatMs`. Streams end when the client goes away or the server closes.
+ */
+export class SseHub {
+  readonly #open = new Set<() => void>();
+
+  constructor(private readonly runtime: Runtime) {}
+
+  /** Streams currently open. */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  open(c: Context, user: AuthUser): Response {
+    const runtime = this.runtime;
+    const started = performance.now();
+    return streamSSE(c, async (stream) => {
+      let pokes = 0;
+      let end!: () => void;
+      const ended = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      this.#open.add(end);
+      stream.onAbort(end);
+      const send = (event: string, data: unknown) => {
+        if (stream.aborted || stream.closed) return;
+        stream.writeSSE({ event, data: JSON.stringify(data) }).catch(end);
+      };
+      const unsubscribe = runtime.bus.subscribe((event) => {
+        if (!visibleTo(runtime, user, event)) return;
+        pokes += 1;
+        send(SSE_EVENTS.poke, { collection: event.collection, seq: event.seq });
+      });
+      const heartbeat = setInterval(
+        () => send(SSE_EVENTS.heartbeat, { at: Date.now() }),
+        runtime.options.heartbeatMs,
+      );
+      send(SSE_EVENTS.hello, { protocolVersion: PROTOCOL_VERSION, heartbeatMs: runtime.options.heartbeatMs });
+      try {
+        await ended;
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+        this.#open.delete(end);
+        const stats = newStats();
+        const entry = summaryEntry({
+          method: 'GET',
+          path: c.req.path,
+          status: 200,
+          userId: user.userId,
+          stats,
+          totalMs: performance.now() - started,
+        });
+        runtime.log({ ...entry, msg: `${entry.msg} pokes=${pokes}`, pokes });
+      }
+    });
+  }
+
+  /** Ends every open stream (server shutdown). */
+  closeAll(): void {
+    for (const end of [...this.#open]) end();
+  }
+}

@@ -1,0 +1,41 @@
+import type { ZodType } from 'zod';
+import type { AuthUser } from '../config.js';
+import { ProtocolError } from '../sync/protocol-error.js';
+import type { Runtime } from '../sync/runtime.js';
+
+/** Resolves a bearer token through the configured hook; no or unknown token is `UNAUTHORIZED`. */
+export async function authenticate(runtime: Runtime, token: string | undefined): Promise<AuthUser> {
+  if (token === undefined || token === '') {
+    throw new ProtocolError('UNAUTHORIZED', 'Missing bearer token');
+  }
+  const user = await runtime.options.authenticate!(token);
+  if (user === null) throw new ProtocolError('UNAUTHORIZED', 'Unknown or revoked token');
+  return user;
+}
+
+/**
+ * Parses a JSON text against a protocol schema: `MALFORMED_JSON`, `INVALID_WINDOW_SIZE` (a bad
+ * `windowSize` gets its own code) or `INVALID_REQUEST` with the paths of the problems (never the
+ * values, which may be record contents).
+ */
+export function parseBody<T>(schema: ZodType<T>, text: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('MALFORMED_JSON', 'The request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  if (parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'windowSize')) {
+    throw new ProtocolError(
+      'INVALID_WINDOW_SIZE',
+      'windowSize must be a positive integer of at most 100000',
+      {
+        issues,
+      },
+    );
+  }
+  throw new ProtocolError('INVALID_REQUEST', 'The request does not match the protocol', { issues });
+}

@@ -1,0 +1,174 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { WS_CLOSE_CODES, type WsServerMessage, wsClientMessageSchema } from '../../src/protocol/messages.js';
+import { PROTOCOL_PATHS, PROTOCOL_QUERY, PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { bearerToken } from '../auth/tokens.js';
+import type { AuthUser } from '../config.js';
+import { checkClientSchema } from '../sync/client-schema.js';
+import { ProtocolError } from '../sync/protocol-error.js';
+import { pull } from '../sync/pull.js';
+import { push } from '../sync/push.js';
+import type { Runtime } from '../sync/runtime.js';
+import { newStats, timedDatabase } from '../sync/stats.js';
+import { summaryEntry } from './request-log.js';
+import { visibleTo } from './sse.js';
+import { authenticate, parseBody } from './sync-gate.js';
+
+/**
+ * `/v1/ws`: after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
+ * the `token` query parameter), the session gets `poke`s and may send `pull` and `push` requests,
+ * each answered by a `result` or an `error` with the same `requestId`. Requests run one at a time
+ * per session, in the order received.
+ */
+export function attachWebSocket(
+  server: Server,
+  runtime: Runtime,
+): { closeAll(): void; readonly size: number } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: runtime.options.maxBodyBytes });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== PROTOCOL_PATHS.ws) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      session(
+        runtime,
+        ws,
+        bearerToken(request.headers.authorization) ?? url.searchParams.get(PROTOCOL_QUERY.token) ?? undefined,
+      );
+    });
+  };
+  server.on('upgrade', onUpgrade);
+  return {
+    closeAll() {
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.close(WS_CLOSE_CODES.goingAway, 'server closing');
+      wss.close();
+    },
+    get size() {
+      return wss.clients.size;
+    },
+  };
+}
+
+function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefined): void {
+  let user: AuthUser | undefined;
+  /** The schema version announced in hello; every later request is checked against it. */
+  let schemaVersion = 0;
+  let unsubscribe: (() => void) | undefined;
+  let queue = Promise.resolve();
+  const send = (message: WsServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const fail = (closeCode: number, error: ProtocolError) => {
+    send({ type: 'error', body: error.toBody() });
+    ws.close(closeCode, error.code);
+  };
+  const heartbeat = setInterval(() => {
+    if (user !== undefined) send({ type: 'heartbeat', at: Date.now() });
+  }, runtime.options.heartbeatMs);
+  ws.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe?.();
+  });
+  ws.on('error', () => ws.terminate());
+
+  const handle = async (raw: string) => {
+    let message: ReturnType<typeof wsClientMessageSchema.parse>;
+    try {
+      message = parseBody(wsClientMessageSchema, raw);
+    } catch (error) {
+      if (error instanceof ProtocolError) return fail(WS_CLOSE_CODES.badMessage, error);
+      throw error;
+    }
+    if (message.type === 'hello') {
+      if (user !== undefined)
+        return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('INVALID_REQUEST', 'hello sent twice'));
+      try {
+        await runtime.requireServableSchema();
+        const authed = await authenticate(runtime, message.token ?? upgradeToken);
+        checkClientSchema(runtime.options.schemaVersions, message.schemaVersion, 'read');
+        user = authed;
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        const code =
+          error.code === 'UNAUTHORIZED'
+            ? WS_CLOSE_CODES.unauthorized
+            : error.code === 'SERVER_SCHEMA_OUTDATED'
+              ? WS_CLOSE_CODES.serverUnavailable
+              : WS_CLOSE_CODES.upgradeRequired;
+        return fail(code, error);
+      }
+      const me = user;
+      unsubscribe = runtime.bus.subscribe((event) => {
+        if (visibleTo(runtime, me, event))
+          send({ type: 'poke', collection: event.collection, seq: event.seq });
+      });
+      schemaVersion = message.schemaVersion;
+      send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, heartbeatMs: runtime.options.heartbeatMs });
+      return;
+    }
+    if (user === undefined) {
+      return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('UNAUTHORIZED', 'Send hello first'));
+    }
+    const started = performance.now();
+    const stats = newStats();
+    let status = 200;
+    let code: string | undefined;
+    try {
+      const meta = await runtime.requireServableSchema();
+      checkClientSchema(
+        runtime.options.schemaVersions,
+        schemaVersion,
+        message.type === 'push' ? 'write' : 'read',
+      );
+      const db = timedDatabase(runtime.db, stats);
+      const body =
+        message.type === 'pull'
+          ? await pull(runtime, db, meta, user, message.body, stats)
+          : await push(runtime, db, user, message.body, stats);
+      send({ type: 'result', requestId: message.requestId, body });
+    } catch (error) {
+      const protocolError =
+        error instanceof ProtocolError ? error : new ProtocolError('INTERNAL_ERROR', 'Internal server error');
+      if (!(error instanceof ProtocolError)) {
+        runtime.log({
+          level: 'error',
+          msg: `ws ${message.type} failed: ${(error as Error).message}`,
+          event: 'error',
+        });
+      }
+      status = protocolError.status;
+      code = protocolError.code;
+      send({ type: 'error', requestId: message.requestId, body: protocolError.toBody() });
+    }
+    runtime.log(
+      summaryEntry({
+        method: 'WS',
+        path: `${PROTOCOL_PATHS.ws}#${message.type}`,
+        status,
+        code,
+        userId: user.userId,
+        collection:
+          message.type === 'pull'
+            ? message.body.collection
+            : [...new Set(message.body.mutations.map((m) => m.collection))].join(',') || undefined,
+        requestId: message.requestId,
+        stats,
+        totalMs: performance.now() - started,
+      }),
+    );
+  };
+
+  ws.on('message', (data, isBinary) => {
+    const raw = isBinary ? '' : data.toString();
+    queue = queue
+      .then(() => handle(raw))
+      .catch((error: Error) => {
+        runtime.log({ level: 'error', msg: `ws session failed: ${error.message}`, event: 'error' });
+        ws.close(1011, 'INTERNAL_ERROR');
+      });
+  });
+}

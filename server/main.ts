@@ -1,0 +1,222 @@
+// The reference server's command line (`npm run server -- …`, see docs/server.md):
+//   npm run server -- [--port 8787] [--data-dir .data/server] [--database-url postgres://…] [flags]
+//   npm run server -- schema status | schema install | schema update
+//   npm run server -- seed [--service-types 100000] [--users demo] [--work-orders 200] [--customers 50]
+//   npm run server -- user create <userId> [--token T]
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createUser } from './admin/users.js';
+import { defaultCollections } from './config.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open-database.js';
+import { installSchema, schemaStatus, updateSchema } from './schema/schema-manager.js';
+import { seedCustomers, seedServiceTypes, seedWorkOrders } from './seed.js';
+import { startServer } from './start-server.js';
+
+const HELP = `Usage: npm run server -- [command] [options]
+
+Commands:
+  (none)                 start the server
+  schema status          none | up-to-date | update-advised | update-required | ahead
+  schema install         install the schema on an empty database
+  schema update          apply pending migrations, with progress
+  seed                   fill the demo dataset (bulk SQL)
+  user create <userId>   create a user and print a new bearer token
+
+Database (one of):
+  --database-url URL     PostgreSQL (env DATABASE_URL)
+  --data-dir DIR         PGlite directory (env DATA_DIR; default .data/server)
+
+Server options:
+  --port N               port (env PORT; default 8787; 0 = any free port)
+  --host H               interface (env HOST; default 127.0.0.1)
+  --max-window-size N    largest page served, requests are clamped (default 1000, max 100000)
+  --max-body-bytes N     largest request body (default 1048576)
+  --max-mutations N      most mutations per push (default 500, max 1000)
+  --schema-min N         oldest client schema version that may pull (default 1)
+  --schema-min-writable N  oldest client schema version that may push (default: --schema-min)
+  --schema-max N         newest client schema version accepted (default: unlimited)
+  --tombstone-days N     tombstone retention in days (default 30)
+  --admin-token T        enable /admin with this bearer token (env ADMIN_TOKEN, at least 16 characters)
+  --no-auto-migrate      do not install/update the schema at start (serve only an up-to-date one)
+
+Seed options:
+  --service-types N      shared service_types rows (default 100000)
+  --users a,b            users to create with their work orders and customers (default demo)
+  --work-orders N        work orders per user (default 200)
+  --customers N          customers per user (default 50)
+
+Other:
+  --token T              with "user create": use this token instead of a random one
+`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
+    'max-window-size': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    'max-mutations': { type: 'string' },
+    'schema-min': { type: 'string' },
+    'schema-min-writable': { type: 'string' },
+    'schema-max': { type: 'string' },
+    'tombstone-days': { type: 'string' },
+    'admin-token': { type: 'string' },
+    'no-auto-migrate': { type: 'boolean' },
+    'service-types': { type: 'string' },
+    users: { type: 'string' },
+    'work-orders': { type: 'string' },
+    customers: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+function int(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new Error(`--${name} must be an integer`);
+  return n;
+}
+
+const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? '.data/server';
+const location = databaseUrl ? { databaseUrl } : { dataDir };
+
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
+  const db = await openDatabase(location);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const where = databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`;
+
+async function main(): Promise<number> {
+  const [command, sub, arg] = positionals;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === 'schema') {
+    return withDatabase(async (db) => {
+      if (sub === 'status') {
+        const status = await schemaStatus(db);
+        console.log(
+          `schema: ${status.state} (installed ${status.installed ?? 'none'}, latest ${status.latest}, minimum ${status.minimum}) on ${where}`,
+        );
+        for (const m of status.pending)
+          console.log(`  pending v${m.version}${m.required ? ' (required)' : ''}: ${m.description}`);
+        return 0;
+      }
+      if (sub === 'install' || sub === 'update') {
+        const onProgress = (p: {
+          step: number;
+          of: number;
+          version: number;
+          description: string;
+          ms: number;
+        }) => console.log(`[${p.step}/${p.of}] v${p.version} ${p.description} (${p.ms.toFixed(0)} ms)`);
+        const status =
+          sub === 'install'
+            ? await installSchema(db, { onProgress })
+            : await updateSchema(db, { onProgress });
+        console.log(`schema: ${status.state} (version ${status.installed}) on ${where}`);
+        return 0;
+      }
+      process.stderr.write(HELP);
+      return 2;
+    });
+  }
+  if (command === 'seed') {
+    return withDatabase(async (db) => {
+      const status = await schemaStatus(db);
+      if (status.state === 'none') await installSchema(db);
+      else if (status.state.startsWith('update')) await updateSchema(db);
+      const serviceTypes = int('service-types', values['service-types']) ?? 100_000;
+      const users = (values.users ?? 'demo').split(',').filter(Boolean);
+      const results = [await seedServiceTypes(db, serviceTypes)];
+      for (const userId of users) {
+        const { token } = await createUser(db, userId);
+        console.log(`user ${userId}: token ${token}`);
+        results.push(await seedCustomers(db, userId, int('customers', values.customers) ?? 50));
+        results.push(await seedWorkOrders(db, userId, int('work-orders', values['work-orders']) ?? 200));
+      }
+      for (const r of results) {
+        console.log(
+          `seeded ${r.rows} ${r.collection}${r.owner ? ` of ${r.owner}` : ''} in ${r.ms.toFixed(0)} ms ` +
+            `(${Math.round((r.rows / r.ms) * 1000)} rows/s, ~${r.avgValueBytes} bytes per value) on ${where}`,
+        );
+      }
+      return 0;
+    });
+  }
+  if (command === 'user' && sub === 'create' && arg !== undefined) {
+    return withDatabase(async (db) => {
+      const { token } = await createUser(db, arg, values.token === undefined ? {} : { token: values.token });
+      console.log(token);
+      return 0;
+    });
+  }
+  if (command !== undefined) {
+    process.stderr.write(HELP);
+    return 2;
+  }
+
+  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
+  const min = int('schema-min', values['schema-min']) ?? 1;
+  const server = await startServer({
+    ...location,
+    port: int('port', values.port ?? process.env.PORT) ?? 8787,
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    collections: defaultCollections,
+    autoMigrate: !values['no-auto-migrate'],
+    schemaVersions: {
+      min,
+      minWritable: int('schema-min-writable', values['schema-min-writable']) ?? min,
+      max: int('schema-max', values['schema-max']) ?? Number.MAX_SAFE_INTEGER,
+    },
+    ...optional('maxWindowSize', int('max-window-size', values['max-window-size'])),
+    ...optional('maxBodyBytes', int('max-body-bytes', values['max-body-bytes'])),
+    ...optional('maxMutationsPerPush', int('max-mutations', values['max-mutations'])),
+    ...optional('tombstoneRetentionMs', mapDays(int('tombstone-days', values['tombstone-days']))),
+    ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || undefined)),
+  });
+  console.log(`idb-sync reference server on ${server.url} (${where}, schema ${server.schema.state})`);
+  if (server.schema.state !== 'up-to-date')
+    console.log(`schema ${server.schema.state}: run "npm run server -- schema status"`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return new Promise<number>(() => {});
+}
+
+function mapDays(days: number | undefined): number | undefined {
+  return days === undefined ? undefined : days * 24 * 60 * 60 * 1000;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,94 @@
+import type { CollectionConfig, ServerOptions } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { LogEntry } from '../http/request-log.js';
+import type { ChangeBus } from '../notify/change-bus.js';
+import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
+import { ProtocolError } from './protocol-error.js';
+
+/** Options with every default filled in. */
+type OptionalKeys = 'dataDir' | 'databaseUrl' | 'pgSchema' | 'adminToken' | 'authenticate' | 'canWrite';
+export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> & {
+  [K in OptionalKeys]: ServerOptions[K] | undefined;
+};
+
+/** Secrets and identity of the database, read once from its `meta` table. */
+export interface DatabaseMeta {
+  epoch: string;
+  checkpointSecret: string;
+}
+
+/** Everything request handlers share. */
+export class Runtime {
+  readonly collections: ReadonlyMap<string, CollectionConfig>;
+  #meta: DatabaseMeta | undefined;
+  #status: SchemaStatus | undefined;
+  #statusCheckedAt = 0;
+
+  constructor(
+    readonly db: Database,
+    readonly options: ResolvedOptions,
+    readonly bus: ChangeBus,
+    readonly log: (entry: LogEntry) => void,
+  ) {
+    this.collections = new Map(options.collections.map((c) => [c.name, c]));
+  }
+
+  /** The collection's config, or `UNKNOWN_COLLECTION`. */
+  collection(name: string): CollectionConfig {
+    const config = this.collections.get(name);
+    if (config === undefined) {
+      throw new ProtocolError('UNKNOWN_COLLECTION', `Unknown collection "${name}"`, { collection: name });
+    }
+    return config;
+  }
+
+  /** The owner key of `user`'s records in `collection`: the user id, or '' for shared collections. */
+  owner(collection: CollectionConfig, userId: string): string {
+    return collection.scope === 'shared' ? '' : userId;
+  }
+
+  /**
+   * Refuses sync (`SERVER_SCHEMA_OUTDATED`) while the database schema cannot be served. A good
+   * status is cached; a bad one is re-read at most once a second, so a `schema update` run from
+   * another process is picked up without a restart.
+   */
+  async requireServableSchema(): Promise<DatabaseMeta> {
+    const now = Date.now();
+    if (
+      this.#status === undefined ||
+      (!canServe(this.#status.state) && now - this.#statusCheckedAt >= 1000)
+    ) {
+      this.#status = await schemaStatus(this.db);
+      this.#statusCheckedAt = now;
+    }
+    if (!canServe(this.#status.state)) {
+      throw new ProtocolError(
+        'SERVER_SCHEMA_OUTDATED',
+        this.#status.state === 'none'
+          ? 'The server database has no schema; run `schema install`'
+          : 'The server database schema is too old; run `schema update`',
+        { status: this.#status.state, installed: this.#status.installed, minimum: this.#status.minimum },
+      );
+    }
+    this.#meta ??= await readMeta(this.db);
+    return this.#meta;
+  }
+
+  /** Forgets the cached schema status and meta (after install/update or in tests). */
+  invalidateSchema(): void {
+    this.#status = undefined;
+    this.#meta = undefined;
+  }
+}
+
+async function readMeta(db: Database): Promise<DatabaseMeta> {
+  const { rows } = await db.query<{ key: string; value: string }>(
+    `SELECT key, value FROM meta WHERE key IN ('epoch', 'checkpoint_secret')`,
+  );
+  const get = (key: string) => {
+    const value = rows.find((r) => r.key === key)?.value;
+    if (value === undefined) throw new Error(`meta.${key} is missing`);
+    return value;
+  };
+  return { epoch: get('epoch'), checkpointSecret: get('checkpoint_secret') };
+}
