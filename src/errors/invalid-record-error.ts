@@ -1,0 +1,23 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The sync client cannot take a write or a collection: the store is not a synced (`transactional` or
+ * `lookup`) store with a single-field key path, or the record's id is not a non-empty string (the
+ * protocol's record ids are strings). Thrown before anything is written.
+ */
+export class InvalidRecordError extends SyncError {
+  override readonly name = 'InvalidRecordError' as const;
+  readonly code = 'INVALID_RECORD' as const;
+
+  constructor(
+    /** The store concerned. */
+    readonly store: string,
+    /** What is wrong, without record contents. */
+    readonly problem: string,
+  ) {
+    super(`Cannot sync store "${store}": ${problem}`);
+  }
+}
+
+/** True when `value` is an {@link InvalidRecordError} (also across realms). */
+export const isInvalidRecordError = errorGuard(InvalidRecordError, 'InvalidRecordError', 'INVALID_RECORD');

@@ -1,0 +1,31 @@
+import { errorGuard, SyncError } from './sync-error.js';
+
+/**
+ * The server refused a local write for good (`reason`: `read-only` collection, `forbidden`,
+ * `invalid`). The write left the outbox and was rolled back locally: the record is back to the
+ * value it had before (a record created locally is deleted). Reported on the client's `errors$`.
+ */
+export class MutationRejectedError extends SyncError {
+  override readonly name = 'MutationRejectedError' as const;
+  readonly code = 'MUTATION_REJECTED' as const;
+
+  constructor(
+    /** The collection of the record. */
+    readonly store: string,
+    /** The record's id. */
+    readonly id: string,
+    /** The refused mutation. */
+    readonly mutationId: number,
+    /** Why the server refused it. */
+    readonly reason: 'read-only' | 'forbidden' | 'invalid' | 'expired',
+  ) {
+    super(`The server rejected write ${mutationId} to collection "${store}" (${reason}); it was rolled back`);
+  }
+}
+
+/** True when `value` is a {@link MutationRejectedError} (also across realms). */
+export const isMutationRejectedError = errorGuard(
+  MutationRejectedError,
+  'MutationRejectedError',
+  'MUTATION_REJECTED',
+);

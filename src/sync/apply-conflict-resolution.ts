@@ -1,0 +1,113 @@
+import type { RecordValue } from '../protocol/messages.js';
+import type { PendingConflict } from './apply-push-results.js';
+import type { ConflictResolution } from './conflict-strategy.js';
+import { deepEqual } from './deep-equal.js';
+import { type ConnectionProvider, transact } from './idb-tx.js';
+import {
+  CONFLICT_STORE,
+  type ConflictLogEntry,
+  OUTBOX_BY_RECORD,
+  OUTBOX_STORE,
+  type OutboxEntry,
+} from './internal-stores.js';
+import { withoutRev, withRev } from './outbox-model.js';
+import type { SyncChange } from './sync-change.js';
+
+/** What writing one resolution did. */
+export type ResolutionOutcome =
+  | {
+      readonly kind: 'resolved';
+      readonly log: ConflictLogEntry;
+      readonly change: SyncChange | null;
+      /** True when the result differs from the server's value and was queued to be pushed. */
+      readonly requeued: boolean;
+    }
+  /** A newer local write of the record arrived while the strategy ran: it is pushed (and conflicts) instead. */
+  | { readonly kind: 'superseded' };
+
+/**
+ * Writes a conflict's resolution in one transaction: the record takes the result (based on the
+ * server's current revision), the conflicting entry leaves the outbox, a new entry pushes the result
+ * when it differs from the server's value, and the conflict goes to the durable log.
+ */
+export function applyConflictResolution(
+  connect: ConnectionProvider,
+  conflict: PendingConflict,
+  resolution: ConflictResolution<RecordValue>,
+  revField: string,
+  keyPath: string,
+): Promise<ResolutionOutcome> {
+  const { entry, current } = conflict;
+  const stores = [entry.store, OUTBOX_STORE, CONFLICT_STORE];
+  return transact(connect, stores, 'readwrite', (scope) => {
+    let outcome: ResolutionOutcome = { kind: 'superseded' };
+    const outbox = scope.store(OUTBOX_STORE);
+    const data = scope.store(entry.store);
+    scope.on(outbox.index(OUTBOX_BY_RECORD).getAll([entry.store, entry.id]), (entries: OutboxEntry[]) => {
+      const later = entries
+        .filter((e) => e.mutationId > entry.mutationId)
+        .sort((a, b) => a.mutationId - b.mutationId);
+      const stillPending = entries.some((e) => e.mutationId === entry.mutationId);
+      if (!stillPending) return;
+      outbox.delete(entry.mutationId);
+      const next = later[0];
+      if (next !== undefined) {
+        const { dependsOn: _d, ...rest } = next;
+        outbox.put({ ...rest, baseRev: entry.baseRev, base: entry.base });
+        return;
+      }
+      const remote = current?.op === 'put' ? current.value : null;
+      const remoteRev = current?.rev ?? null;
+      const result =
+        resolution.value === null ? null : withKey(withoutRev(resolution.value, revField), keyPath, entry.id);
+      const requeued = !deepEqual(result, remote);
+      if (requeued) {
+        // A delete of a record the server never had needs no push.
+        if (result !== null || remoteRev !== null) {
+          outbox.add({
+            store: entry.store,
+            id: entry.id,
+            ...(result === null ? { op: 'delete' as const } : { op: 'put' as const, value: result }),
+            baseRev: remoteRev,
+            base: remote,
+            createdAt: Date.now(),
+          });
+        }
+      }
+      const stored =
+        result === null ? null : (withRev(result, revField, remoteRev ?? undefined) as RecordValue);
+      if (stored === null) data.delete(entry.id);
+      else data.put(stored);
+      const log: Omit<ConflictLogEntry, 'seq'> = {
+        store: entry.store,
+        id: entry.id,
+        mutationId: entry.mutationId,
+        local: entry.op === 'put' ? (entry.value ?? null) : null,
+        remote,
+        base: entry.base,
+        result,
+        rule: resolution.rule,
+        winner: resolution.winner,
+        ...(resolution.conflictingFields === undefined
+          ? {}
+          : { conflictingFields: resolution.conflictingFields }),
+        baseRev: entry.baseRev,
+        remoteRev,
+        at: Date.now(),
+      };
+      scope.on(scope.store(CONFLICT_STORE).add(log), (seq) => {
+        const change: SyncChange =
+          stored === null
+            ? { store: entry.store, type: 'delete', id: entry.id, origin: 'remote' }
+            : { store: entry.store, type: 'put', id: entry.id, value: stored, origin: 'remote' };
+        outcome = { kind: 'resolved', log: { ...log, seq: seq as number }, change, requeued };
+      });
+    });
+    return () => outcome;
+  });
+}
+
+/** The result keeps the record's id at its key path whatever the resolver returned. */
+function withKey(value: RecordValue, keyPath: string, id: string): RecordValue {
+  return value[keyPath] === id ? value : { ...value, [keyPath]: id };
+}

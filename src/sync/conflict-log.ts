@@ -1,0 +1,28 @@
+import { type ConnectionProvider, transact } from './idb-tx.js';
+import { CONFLICT_STORE, type ConflictLogEntry } from './internal-stores.js';
+
+/** The logged conflicts, oldest first; `store` limits them to one collection. */
+export function listConflicts(connect: ConnectionProvider, store?: string): Promise<ConflictLogEntry[]> {
+  return transact(connect, [CONFLICT_STORE], 'readonly', (scope) => {
+    let entries: ConflictLogEntry[] = [];
+    scope.on(scope.store(CONFLICT_STORE).getAll(), (all: ConflictLogEntry[]) => {
+      entries = store === undefined ? all : all.filter((e) => e.store === store);
+    });
+    return () => entries;
+  });
+}
+
+/** Empties the conflict log (up to and including `upToSeq` when given); returns how many entries went. */
+export function clearConflicts(connect: ConnectionProvider, upToSeq?: number): Promise<number> {
+  return transact(connect, [CONFLICT_STORE], 'readwrite', (scope) => {
+    const store = scope.store(CONFLICT_STORE);
+    const range = upToSeq === undefined ? null : IDBKeyRange.upperBound(upToSeq);
+    let removed = 0;
+    scope.on(store.count(range ?? undefined), (n) => {
+      removed = n;
+      if (range === null) store.clear();
+      else store.delete(range);
+    });
+    return () => removed;
+  });
+}

@@ -1,0 +1,63 @@
+import type { PullRequest, PullResponse } from '../protocol/messages.js';
+import { applyPullPage } from './apply-pull-page.js';
+import type { CheckpointRecord } from './internal-stores.js';
+import type { ResolvedCollection, RunContext } from './run-context.js';
+import type { CollectionSummary } from './run-summary.js';
+
+/**
+ * Pulls one collection from `checkpoint` until the server has nothing more, writing each page with
+ * its checkpoint in one transaction. The next page is fetched while the current one is written, and
+ * no transaction is open while waiting for the network. Returns the last saved checkpoint.
+ */
+export async function pullCollection(
+  ctx: RunContext,
+  collection: ResolvedCollection,
+  checkpoint: CheckpointRecord,
+  summary: CollectionSummary,
+): Promise<CheckpointRecord> {
+  const target = { store: collection.name, keyPath: collection.keyPath, revField: ctx.revField };
+  // Lookup pages can always be pulled again: let the browser skip the flush to disk per page. The
+  // page and its checkpoint still commit together, so a lost page is re-pulled, never half-applied.
+  const options = collection.kind === 'lookup' ? { durability: 'relaxed' as const } : {};
+  const fetchPage = (token: string | null): Promise<PullResponse> => {
+    const request: PullRequest = {
+      collection: collection.name,
+      checkpoint: token,
+      windowSize: collection.windowSize,
+    };
+    if (collection.filter !== undefined) request.filter = collection.filter;
+    const page = ctx.transport.pull(request, ctx.signal);
+    // A prefetched page may be abandoned when writing the current one fails.
+    page.catch(() => undefined);
+    return page;
+  };
+
+  let current = checkpoint;
+  let next = fetchPage(current.token);
+  for (;;) {
+    const page = await ctx.clock.time('network', next);
+    if (page.moreAvailable) next = fetchPage(page.checkpoint);
+    const snapshotMode = current.phase === 'snapshot' ? (current.snapshotMode ?? 'full') : undefined;
+    const applied = await ctx.clock.time(
+      'indexedDb',
+      applyPullPage(ctx.connect, target, current, page, options),
+    );
+    current = applied.checkpoint;
+    summary.pages += 1;
+    summary.fetch += applied.counts.fetch;
+    summary.change += applied.counts.change;
+    summary.delete += applied.counts.delete;
+    summary.skipped += applied.counts.skipped;
+    ctx.emitChanges(applied.changes);
+    if (snapshotMode !== undefined && page.mode === 'snapshot') {
+      const total = page.total ?? current.total;
+      ctx.emitProgress({
+        collection: collection.name,
+        mode: snapshotMode,
+        done: current.done,
+        ...(total === undefined ? {} : { total }),
+      });
+    }
+    if (!page.moreAvailable) return current;
+  }
+}

@@ -1,0 +1,97 @@
+import { MutationRejectedError } from '../errors/mutation-rejected-error.js';
+import type { Mutation, RecordValue } from '../protocol/messages.js';
+import { applyConflictResolution } from './apply-conflict-resolution.js';
+import { applyPushResults } from './apply-push-results.js';
+import type { ConflictStrategy } from './conflict-strategy.js';
+import type { OutboxEntry } from './internal-stores.js';
+import { readPushBatch } from './read-push-batch.js';
+import { resolveConflict } from './resolve-conflict.js';
+import type { RunContext } from './run-context.js';
+import type { PushSummary } from './run-summary.js';
+
+/** Most push rounds in one run: an app writing without pause cannot keep a run going forever. */
+const MAX_ROUNDS = 100;
+
+/** What the push step found besides its counts. */
+export interface PushOutcome {
+  /** Collections with a mutation result the server no longer remembers: they need a full pull. */
+  readonly expired: ReadonlySet<string>;
+}
+
+/**
+ * Pushes the outbox in batches until it is empty. Each batch is marked as sent before it goes out,
+ * and acknowledged in one transaction per batch; conflicts are resolved by each collection's
+ * strategy between transactions. A transport failure propagates (the batch stays in the outbox and
+ * is pushed again: the server answers repeated mutation ids from its stored results).
+ */
+export async function pushOutbox(
+  ctx: RunContext,
+  maxBatch: number,
+  summary: PushSummary,
+): Promise<PushOutcome> {
+  const expired = new Set<string>();
+  // Conflicts whose resolver failed in this run: left in the outbox for the next run.
+  const skip = new Set<number>();
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const batch = await ctx.clock.time('indexedDb', readPushBatch(ctx.connect, maxBatch, skip));
+    if (batch.length === 0) break;
+    const request = { clientId: ctx.clientId, mutations: batch.map(toMutation) };
+    const response = await ctx.clock.time('network', ctx.transport.push(request, ctx.signal));
+    summary.sent += batch.length;
+    const ack = await ctx.clock.time(
+      'indexedDb',
+      applyPushResults(ctx.connect, batch, response.results, ctx.revField),
+    );
+    summary.applied += ack.applied;
+    summary.conflicts += ack.superseded;
+    summary.rejected += ack.rejected.length;
+    for (const store of ack.expired) expired.add(store);
+    ctx.emitChanges(ack.changes);
+    for (const r of ack.rejected) {
+      ctx.emitError(new MutationRejectedError(r.entry.store, r.entry.id, r.entry.mutationId, r.reason));
+    }
+    for (const conflict of ack.conflicts) {
+      const { entry, current } = conflict;
+      const collection = ctx.collections.get(entry.store);
+      let resolution: Awaited<ReturnType<typeof resolveConflict<RecordValue>>>;
+      try {
+        const strategy = (collection?.conflicts ?? 'server-wins') as ConflictStrategy<RecordValue>;
+        resolution = await resolveConflict<RecordValue>(strategy, {
+          store: entry.store,
+          id: entry.id,
+          local: entry.op === 'put' ? (entry.value ?? null) : null,
+          remote: current?.op === 'put' ? current.value : null,
+          base: entry.base,
+          baseRev: entry.baseRev,
+          remoteRev: current?.rev ?? null,
+        });
+      } catch (error) {
+        skip.add(entry.mutationId);
+        ctx.emitError(error);
+        continue;
+      }
+      const outcome = await ctx.clock.time(
+        'indexedDb',
+        applyConflictResolution(ctx.connect, conflict, resolution, ctx.revField, collection?.keyPath ?? 'id'),
+      );
+      summary.conflicts += 1;
+      if (outcome.kind === 'resolved') {
+        ctx.emitConflict(outcome.log);
+        if (outcome.change !== null) ctx.emitChanges([outcome.change]);
+      }
+    }
+  }
+  return { expired };
+}
+
+function toMutation(entry: OutboxEntry): Mutation {
+  const mutation: Mutation = {
+    mutationId: entry.mutationId,
+    collection: entry.store,
+    id: entry.id,
+    op: entry.op,
+    baseRev: entry.baseRev,
+  };
+  if (entry.op === 'put') mutation.value = entry.value ?? {};
+  return mutation;
+}

@@ -1,0 +1,44 @@
+import type { PullFilter } from '../protocol/messages.js';
+import type { SyncTransport } from '../transport/sync-transport.js';
+import type { ConflictStrategy } from './conflict-strategy.js';
+import type { ConnectionProvider } from './idb-tx.js';
+import type { ConflictLogEntry } from './internal-stores.js';
+import type { CollectionKind } from './run-plan.js';
+import type { RunClock } from './run-summary.js';
+import type { SyncChange } from './sync-change.js';
+
+/** A synced collection as the runner uses it (options resolved against the database's declaration). */
+export interface ResolvedCollection {
+  readonly name: string;
+  readonly kind: CollectionKind;
+  readonly keyPath: string;
+  readonly conflicts: ConflictStrategy;
+  readonly windowSize: number;
+  readonly filter?: PullFilter;
+}
+
+/** Progress of a full or red sync of one collection. */
+export interface SyncProgress {
+  readonly collection: string;
+  readonly mode: 'red' | 'full';
+  /** Records written so far by this snapshot (across reloads). */
+  readonly done: number;
+  /** Records in the server's snapshot, when the server said. */
+  readonly total?: number;
+}
+
+/** What one run's steps share. */
+export interface RunContext {
+  readonly connect: ConnectionProvider;
+  readonly transport: SyncTransport;
+  readonly clientId: string;
+  readonly revField: string;
+  readonly schemaVersion: number;
+  readonly collections: ReadonlyMap<string, ResolvedCollection>;
+  readonly clock: RunClock;
+  readonly signal: AbortSignal;
+  emitChanges(changes: readonly SyncChange[]): void;
+  emitConflict(entry: ConflictLogEntry): void;
+  emitError(error: unknown): void;
+  emitProgress(progress: SyncProgress): void;
+}

@@ -1,0 +1,82 @@
+import type { CollectionPlan } from './run-plan.js';
+
+/** Per-collection counts of one run. */
+export interface CollectionSummary {
+  readonly collection: string;
+  readonly mode: CollectionPlan['mode'];
+  readonly reasons: CollectionPlan['reasons'];
+  /** Records received from the server. */
+  fetch: number;
+  /** Records written locally from the server's data. */
+  change: number;
+  /** Records deleted locally. */
+  delete: number;
+  /** Received records left alone: unchanged (same revision) or with pending local writes. */
+  skipped: number;
+  /** Pages pulled. */
+  pages: number;
+}
+
+/** Push counts of one run. */
+export interface PushSummary {
+  /** Mutations sent (a retried batch counts again). */
+  sent: number;
+  applied: number;
+  conflicts: number;
+  rejected: number;
+}
+
+/**
+ * Where the run's time went, in milliseconds. `network` is time spent waiting for the server (pages
+ * fetched while the previous one was written do not count twice); `indexedDb` is time in
+ * transactions; `other` is the rest (planning, resolvers, scheduling).
+ */
+export interface RunTimings {
+  network: number;
+  indexedDb: number;
+  other: number;
+  total: number;
+}
+
+/** How a run ended. */
+export type RunOutcome = 'ok' | 'waiting' | 'error';
+
+/** Summary of one run, emitted on `runs$` and to the logger. */
+export interface RunSummary {
+  /** Increases per client. */
+  readonly runId: number;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  /** `ok`; `waiting` (offline, or a red sync waits for unpushed writes); `error` (see `error`). */
+  outcome: RunOutcome;
+  readonly plans: CollectionPlan[];
+  readonly collections: CollectionSummary[];
+  readonly push: PushSummary;
+  readonly timings: RunTimings;
+  /** The failure, for `waiting` (network) and `error` outcomes: its code and message (no record contents). */
+  error?: { readonly code: string; readonly message: string };
+}
+
+/** Measures network and IndexedDB time of one run. */
+export class RunClock {
+  readonly #start = performance.now();
+  readonly timings: RunTimings = { network: 0, indexedDb: 0, other: 0, total: 0 };
+
+  /** Awaits `work`, adding the time waited to `kind`. */
+  async time<T>(kind: 'network' | 'indexedDb', work: Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.timings[kind] += performance.now() - t0;
+    }
+  }
+
+  finish(): RunTimings {
+    const t = this.timings;
+    t.total = performance.now() - this.#start;
+    t.other = Math.max(0, t.total - t.network - t.indexedDb);
+    for (const k of ['network', 'indexedDb', 'other', 'total'] as const) t[k] = Math.round(t[k] * 10) / 10;
+    return t;
+  }
+}

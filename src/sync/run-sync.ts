@@ -1,0 +1,215 @@
+import { isNetworkError } from '../errors/network-error.js';
+import { isResetRequiredError } from '../errors/reset-required-error.js';
+import { isSyncError } from '../errors/sync-error.js';
+import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
+import { readCheckpoints, startedSnapshot, updateCheckpoints } from './checkpoints.js';
+import type { CheckpointRecord } from './internal-stores.js';
+import { planRun } from './plan-run.js';
+import { pullCollection } from './pull-collection.js';
+import { pushOutbox } from './push-outbox.js';
+import { countOutbox } from './read-push-batch.js';
+import type { RunContext } from './run-context.js';
+import type { CollectionPlan, PlanUpgradeReport } from './run-plan.js';
+import type { CollectionSummary, RunSummary } from './run-summary.js';
+
+/** What the app (or a trigger) asked of a run. */
+export interface RunRequest {
+  /** Collections to red-sync (transactional) or fully sync (lookup) whatever their state. */
+  readonly red: ReadonlySet<string>;
+  readonly full: ReadonlySet<string>;
+  /** When given, only these collections are pulled (the outbox is always pushed whole). */
+  readonly only?: ReadonlySet<string>;
+}
+
+/** Inputs of a run that come from outside IndexedDB and the server. */
+export interface RunEnvironment {
+  readonly runId: number;
+  /** Upgrade reports of the database, reduced to the stores each touched. */
+  upgradeReports(): Promise<readonly PlanUpgradeReport[]>;
+  /** True when the database was evicted since the last run. */
+  readonly evicted: boolean;
+  /** Largest push batch the app allows (the server's limit applies too). */
+  readonly maxPushBatch: number;
+  onPhase(phase: 'pushing' | 'pulling'): void;
+}
+
+/**
+ * One sync run: push the outbox, plan each collection (red, full, incremental, waiting, skip), then
+ * pull. Never throws: the outcome and the failure are in the summary, and every error also goes to
+ * `ctx.emitError`.
+ */
+export async function runSync(
+  ctx: RunContext,
+  request: RunRequest,
+  env: RunEnvironment,
+): Promise<RunSummary> {
+  const startedAt = Date.now();
+  const push = { sent: 0, applied: 0, conflicts: 0, rejected: 0 };
+  const summary: RunSummary = {
+    runId: env.runId,
+    startedAt,
+    outcome: 'ok',
+    plans: [],
+    collections: [],
+    push,
+    timings: ctx.clock.timings,
+  };
+  const fail = (error: unknown, outcome: 'waiting' | 'error') => {
+    summary.outcome = outcome;
+    summary.error = describeFailure(error);
+    ctx.emitError(error);
+  };
+
+  try {
+    const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
+    const access = capabilities.client?.access ?? 'read-write';
+    const serverCollections = new Set(capabilities.collections.map((c) => c.name));
+    const maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
+
+    // 1. Push. Pulls wait for a successful push: a pull must not see a record whose write may have
+    //    been applied on the server without this client knowing its new revision yet.
+    const requested = new Map<string, 'red' | 'full'>();
+    for (const c of request.full) requested.set(c, 'full');
+    for (const c of request.red) requested.set(c, 'red');
+    let pushFailed: unknown;
+    if (access === 'read-write') {
+      env.onPhase('pushing');
+      try {
+        const outcome = await pushOutbox(ctx, maxBatch, push);
+        for (const c of outcome.expired) if (!requested.has(c)) requested.set(c, 'full');
+      } catch (error) {
+        pushFailed = error;
+      }
+    }
+    if (
+      pushFailed !== undefined &&
+      !(isUpgradeRequiredError(pushFailed) && pushFailed.access === 'read-only')
+    ) {
+      // Nothing is pulled, but the plan still says what waits (a red sync with unpushed writes).
+      const pending = await ctx.clock.time('indexedDb', countOutbox(ctx.connect));
+      await persistRequests(ctx, requested);
+      summary.plans.push(
+        ...(await plan(ctx, request, env, requested, new Set(), serverCollections, pending)),
+      );
+      fail(pushFailed, isNetworkError(pushFailed) ? 'waiting' : 'error');
+      return summary;
+    }
+
+    // 2. Plan and pull.
+    env.onPhase('pulling');
+    await persistRequests(ctx, requested);
+    const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map());
+    summary.plans.push(...plans);
+    if (plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
+    for (const p of plans) {
+      if (p.mode === 'skip' || p.mode === 'waiting') continue;
+      const collection = ctx.collections.get(p.collection);
+      if (collection === undefined) continue;
+      const counts = collectionSummary(p);
+      summary.collections.push(counts);
+      try {
+        await pullPlanned(ctx, p, counts);
+      } catch (error) {
+        if (!isResetRequiredError(error)) throw error;
+        // The server refused the checkpoint: start over with a snapshot (the push just succeeded).
+        const [reset] = await plan(
+          ctx,
+          request,
+          env,
+          requested,
+          new Set([p.collection]),
+          serverCollections,
+          new Map(),
+        );
+        if (reset === undefined) throw error;
+        summary.plans[summary.plans.indexOf(p)] = reset;
+        Object.assign(counts, { mode: reset.mode, reasons: reset.reasons });
+        await pullPlanned(ctx, reset, counts);
+      }
+    }
+  } catch (error) {
+    fail(error, isNetworkError(error) ? 'waiting' : 'error');
+  }
+  return summary;
+}
+
+async function pullPlanned(ctx: RunContext, p: CollectionPlan, counts: CollectionSummary): Promise<void> {
+  const collection = ctx.collections.get(p.collection)!;
+  const checkpoints = await ctx.clock.time('indexedDb', readCheckpoints(ctx.connect));
+  let checkpoint = checkpoints.get(p.collection);
+  if (p.mode === 'red' || p.mode === 'full') {
+    if (p.restart || checkpoint === undefined || checkpoint.phase !== 'snapshot') {
+      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion);
+      await ctx.clock.time(
+        'indexedDb',
+        updateCheckpoints(ctx.connect, [p.collection], () => started),
+      );
+      checkpoint = started;
+    }
+  }
+  if (checkpoint === undefined) return;
+  await pullCollection(ctx, collection, checkpoint, counts);
+}
+
+async function plan(
+  ctx: RunContext,
+  request: RunRequest,
+  env: RunEnvironment,
+  requested: ReadonlyMap<string, 'red' | 'full'>,
+  serverReset: ReadonlySet<string>,
+  serverCollections: ReadonlySet<string>,
+  pendingOutbox: ReadonlyMap<string, number>,
+): Promise<CollectionPlan[]> {
+  const [checkpoints, upgradeReports] = await Promise.all([
+    ctx.clock.time('indexedDb', readCheckpoints(ctx.connect)),
+    env.upgradeReports(),
+  ]);
+  const collections = [...ctx.collections.values()]
+    .filter((c) => serverReset.size === 0 || serverReset.has(c.name))
+    .map((c) => ({ name: c.name, kind: c.kind }));
+  return planRun({
+    collections,
+    checkpoints,
+    upgradeReports,
+    requested,
+    serverReset,
+    evicted: env.evicted,
+    serverCollections,
+    ...(request.only === undefined ? {} : { only: request.only }),
+    pendingOutbox,
+  });
+}
+
+/** Keeps app requests for red/full syncs in the checkpoints until the snapshot starts (survives reloads). */
+async function persistRequests(
+  ctx: RunContext,
+  requested: ReadonlyMap<string, 'red' | 'full'>,
+): Promise<void> {
+  const names = [...requested.keys()].filter((c) => ctx.collections.has(c));
+  if (names.length === 0) return;
+  await ctx.clock.time(
+    'indexedDb',
+    updateCheckpoints(ctx.connect, names, (c, current): CheckpointRecord | undefined =>
+      current === undefined ? undefined : { ...current, forced: requested.get(c)!, updatedAt: Date.now() },
+    ),
+  );
+}
+
+function collectionSummary(p: CollectionPlan): CollectionSummary {
+  return {
+    collection: p.collection,
+    mode: p.mode,
+    reasons: p.reasons,
+    fetch: 0,
+    change: 0,
+    delete: 0,
+    skipped: 0,
+    pages: 0,
+  };
+}
+
+function describeFailure(error: unknown): { code: string; message: string } {
+  if (isSyncError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: error.name, message: error.message };
+  return { code: 'UNKNOWN', message: 'Unknown failure' };
+}

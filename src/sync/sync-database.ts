@@ -1,0 +1,52 @@
+import { unwrap } from 'idb';
+import type { Observable } from 'rxjs';
+import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
+import type { UpgradeReport } from '../upversion/upgrade-report.js';
+import type { ConnectionProvider } from './idb-tx.js';
+import type { PlanUpgradeReport } from './run-plan.js';
+
+/**
+ * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
+ * with their kinds, a live connection, the persisted upgrade reports and the handle's events.
+ */
+export interface SyncDatabase {
+  readonly name: string;
+  /** The app's schema version (the latest declared). */
+  readonly version: number;
+  /** The latest declared stores, with their sync kind. */
+  readonly stores: {
+    readonly [store: string]: { readonly keyPath?: KeyPath | null; readonly kind: StoreKind };
+  };
+  /** An open connection (reopened after a versionchange or an eviction). */
+  db(): Promise<IDBDatabase | object>;
+  /** Every upgrade the database went through, also those run by another tab. */
+  upgradeReports(): Promise<readonly UpgradeReport[]>;
+  /** Lifecycle events; an `evicted` event makes the next run report eviction as the reason for its resyncs. */
+  readonly events$?: Observable<{ readonly type: string }>;
+}
+
+/** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */
+export function connectionProvider(database: SyncDatabase): ConnectionProvider {
+  return async () => {
+    const db = await database.db();
+    // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
+    const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db);
+    return raw ?? (db as IDBDatabase);
+  };
+}
+
+/** Reduces upgrade reports to the stores each one touched in a way that invalidates synced data. */
+export function toPlanReports(reports: readonly UpgradeReport[]): PlanUpgradeReport[] {
+  return reports.map((r) => ({
+    toVersion: r.toVersion,
+    touchedStores: [
+      ...new Set([
+        ...r.createdStores,
+        ...r.changedStores,
+        ...r.rebuiltStores,
+        ...r.migratedStores,
+        ...r.rebuiltIndexes.map((i) => i.store),
+      ]),
+    ],
+  }));
+}

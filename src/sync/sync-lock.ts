@@ -1,0 +1,117 @@
+import { type ConnectionProvider, transact } from './idb-tx.js';
+import { SYNC_STATE_STORE } from './internal-stores.js';
+
+/** A cross-tab mutual exclusion: at most one holder per name across the tabs of an origin. */
+export interface CrossTabLock {
+  /**
+   * Waits for the lock, runs `fn` while holding it, releases it. Rejects with the signal's reason
+   * when `signal` aborts while waiting.
+   */
+  withLock<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T>;
+}
+
+/** The part of the Web Locks API (`navigator.locks`) the runner uses. */
+export interface LockManagerLike {
+  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>;
+}
+
+/** A lock on the Web Locks API: released by the browser when the holding tab closes or crashes. */
+export function webLock(locks: LockManagerLike, name: string): CrossTabLock {
+  return { withLock: (fn, signal) => locks.request(name, { signal }, fn) };
+}
+
+/** Options of {@link idbLock}. */
+export interface IdbLockOptions {
+  readonly connect: ConnectionProvider;
+  /** Key of the lock record in `_sync`. */
+  readonly key: string;
+  /** This holder's unique id. */
+  readonly owner: string;
+  /** A holder that stops renewing (a closed tab) loses the lock after this long, in milliseconds. */
+  readonly ttlMs: number;
+  /** Subscribes to "a lock was released" news from other tabs; returns the unsubscribe function. */
+  readonly onReleased: (listener: () => void) => () => void;
+  /** Tells other tabs that the lock was released. */
+  readonly announceRelease: () => void;
+}
+
+/**
+ * The fallback lock where Web Locks are missing: a record `{ owner, expiresAt }` in `_sync`, taken
+ * and checked in one transaction, renewed every third of its lifetime while held. A tab that closes
+ * without releasing it (a crash) blocks the others for at most `ttlMs`.
+ */
+export function idbLock(options: IdbLockOptions): CrossTabLock {
+  const { connect, key, owner, ttlMs } = options;
+  const tryAcquire = () =>
+    transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
+      const store = scope.store(SYNC_STATE_STORE);
+      let waitMs = 0;
+      scope.on(store.get(key), (record: { owner?: string; expiresAt?: number } | undefined) => {
+        const now = Date.now();
+        if (record !== undefined && record.owner !== owner && (record.expiresAt ?? 0) > now) {
+          waitMs = (record.expiresAt ?? now) - now;
+          return;
+        }
+        store.put({ key, owner, expiresAt: now + ttlMs });
+      });
+      return () => waitMs;
+    });
+  const release = () =>
+    transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
+      const store = scope.store(SYNC_STATE_STORE);
+      scope.on(store.get(key), (record: { owner?: string } | undefined) => {
+        if (record?.owner === owner) store.delete(key);
+      });
+      return () => undefined;
+    });
+
+  return {
+    async withLock(fn, signal) {
+      for (;;) {
+        signal.throwIfAborted();
+        const waitMs = await tryAcquire();
+        if (waitMs === 0) break;
+        await waitForRelease(waitMs, signal, options.onReleased);
+      }
+      const renew = setInterval(
+        () => {
+          tryAcquire().catch(() => undefined);
+        },
+        Math.max(1, Math.floor(ttlMs / 3)),
+      );
+      try {
+        return await fn();
+      } finally {
+        clearInterval(renew);
+        await release().catch(() => undefined);
+        options.announceRelease();
+      }
+    },
+  };
+}
+
+/** Resolves when another tab announces a release, when the holder's lease runs out, or rejects on abort. */
+function waitForRelease(
+  waitMs: number,
+  signal: AbortSignal,
+  onReleased: (listener: () => void) => () => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      signal.removeEventListener('abort', abort);
+    };
+    const wake = () => {
+      done();
+      resolve();
+    };
+    const abort = () => {
+      done();
+      reject(signal.reason);
+    };
+    const timer = setTimeout(wake, waitMs + 1);
+    const unsubscribe = onReleased(wake);
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}

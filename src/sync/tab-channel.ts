@@ -1,0 +1,45 @@
+import { Observable, share } from 'rxjs';
+import type { SyncChange } from './sync-change.js';
+
+/** Messages between the tabs (clients) syncing one database. */
+export type TabMessage =
+  /** Records changed (values left out: the other tab reads them from the shared database if needed). */
+  | { readonly type: 'changes'; readonly changes: readonly SyncChange[] }
+  /** A local write entered the outbox: the leading tab pushes it. */
+  | { readonly type: 'outbox' }
+  /** A fallback lock record was released: waiting tabs try again at once. */
+  | { readonly type: 'lock-released'; readonly key: string };
+
+/** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
+export interface TabChannel {
+  post(message: TabMessage): void;
+  readonly messages$: Observable<TabMessage>;
+  close(): void;
+}
+
+/** Opens the channel, or returns `undefined` where BroadcastChannel does not exist (one tab only). */
+export function openTabChannel(name: string): TabChannel | undefined {
+  if (typeof BroadcastChannel === 'undefined') return undefined;
+  const channel = new BroadcastChannel(name);
+  let closed = false;
+  const messages$ = new Observable<TabMessage>((subscriber) => {
+    const listener = (event: MessageEvent<TabMessage>) => subscriber.next(event.data);
+    channel.addEventListener('message', listener);
+    return () => channel.removeEventListener('message', listener);
+  }).pipe(share());
+  return {
+    post(message) {
+      if (closed) return;
+      try {
+        channel.postMessage(message);
+      } catch {
+        // A value that cannot be cloned (or a closing channel) must not fail the write that announced it.
+      }
+    },
+    messages$,
+    close() {
+      closed = true;
+      channel.close();
+    },
+  };
+}
