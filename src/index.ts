@@ -96,7 +96,35 @@ export type {
   TransportLogEntry,
   TransportLogger,
 } from './transport/sync-transport.js';
+export type {
+  WebSocketConstructor,
+  WebSocketLike,
+  WebSocketSyncTransport,
+  WebSocketTransportOptions,
+} from './transport/web-socket-transport.js';
+export { createWebSocketTransport } from './transport/web-socket-transport.js';
 
 // --- sync
 
 // --- listeners
+export type { BackoffOptions } from './listeners/backoff.js';
+export type {
+  ConnectionManager,
+  ConnectionManagerOptions,
+} from './listeners/connection-manager.js';
+export { connectionManager } from './listeners/connection-manager.js';
+export type { BrowserGlobals, ListenerEnvironment } from './listeners/environment.js';
+export { browserEnvironment } from './listeners/environment.js';
+export type { PollingListenerOptions } from './listeners/polling-listener.js';
+export { pollingListener } from './listeners/polling-listener.js';
+export type {
+  ConnectionKind,
+  PullOutcome,
+  PullSignal,
+  PullSignalReason,
+} from './listeners/pull-signal.js';
+export type { SchedulingOptions } from './listeners/scheduling-options.js';
+export type { SseListenerOptions } from './listeners/sse-listener.js';
+export { sseListener } from './listeners/sse-listener.js';
+export type { WebSocketListenerOptions } from './listeners/web-socket-listener.js';
+export { webSocketListener } from './listeners/web-socket-listener.js';

@@ -1,0 +1,51 @@
+import { defer, distinctUntilChanged, fromEvent, map, merge, type Observable, of, startWith } from 'rxjs';
+
+/**
+ * Where the listeners learn whether the device is online and the page visible. Both streams emit
+ * the current value on subscribe, then every change. Inject your own for tests or other runtimes.
+ */
+export interface ListenerEnvironment {
+  readonly online$: Observable<boolean>;
+  readonly visible$: Observable<boolean>;
+}
+
+/** The parts of a browser global the default environment reads (`window`/`globalThis`). */
+export interface BrowserGlobals {
+  readonly addEventListener?: EventTarget['addEventListener'];
+  readonly removeEventListener?: EventTarget['removeEventListener'];
+  readonly navigator?: { readonly onLine?: boolean };
+  readonly document?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & {
+    readonly visibilityState?: string;
+  };
+}
+
+/**
+ * The browser's signals: `online`/`offline` events of `window` and `navigator.onLine`, and
+ * `visibilitychange` of `document` with `document.visibilityState`. Event listeners are added only
+ * while a stream is subscribed and removed on unsubscribe; importing or calling this adds none.
+ * Where there is no `window` or `document` (Node, workers without them) the value is always `true`.
+ *
+ * @param globals the global object to read; default `globalThis`.
+ */
+export function browserEnvironment(
+  globals: BrowserGlobals = globalThis as BrowserGlobals,
+): ListenerEnvironment {
+  const online$ = defer(() => {
+    if (typeof globals.addEventListener !== 'function') return of(true);
+    const target = globals as EventTarget;
+    return merge(
+      fromEvent(target, 'online').pipe(map(() => true)),
+      fromEvent(target, 'offline').pipe(map(() => false)),
+    ).pipe(startWith(globals.navigator?.onLine !== false));
+  }).pipe(distinctUntilChanged());
+  const visible$ = defer(() => {
+    const document = globals.document;
+    if (document === undefined || typeof document.addEventListener !== 'function') return of(true);
+    const isVisible = () => document.visibilityState !== 'hidden';
+    return fromEvent(document as EventTarget, 'visibilitychange').pipe(
+      map(isVisible),
+      startWith(isVisible()),
+    );
+  }).pipe(distinctUntilChanged());
+  return { online$, visible$ };
+}

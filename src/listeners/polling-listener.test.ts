@@ -1,0 +1,115 @@
+import { type Observable, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { ListenerEnvironment } from './environment.js';
+import { pollingListener } from './polling-listener.js';
+import type { PullOutcome, PullSignal } from './pull-signal.js';
+
+const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+const signal = (reason: PullSignal['reason']): PullSignal => ({ reason, transport: 'polling' });
+const values = {
+  s: signal('start'),
+  i: signal('interval'),
+  o: signal('online'),
+  v: signal('visible'),
+  r: signal('retry'),
+};
+const always: ListenerEnvironment = { online$: of(true), visible$: of(true) };
+
+describe('polling listener', () => {
+  it('signals at once on subscribe, then every interval', () => {
+    testScheduler().run(({ expectObservable }) => {
+      const listener = pollingListener({ intervalMs: 10, environment: always });
+      expectObservable(listener, '^ 35ms !').toBe('s 9ms i 9ms i 9ms i', values);
+    });
+  });
+
+  it('is silent while offline and pulls at once when back online, restarting the interval', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const online$ = hot('t 14ms f 19ms t', { t: true, f: false }) as Observable<boolean>;
+      const listener = pollingListener({ intervalMs: 10, environment: { online$, visible$: of(true) } });
+      expectObservable(listener, '^ 50ms !').toBe('s 9ms i 24ms o 9ms i', values);
+    });
+  });
+
+  it('pauses while hidden unless told to continue', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const visible$ = hot('t 4ms f 19ms t', { t: true, f: false }) as Observable<boolean>;
+      const paused = pollingListener({ intervalMs: 10, environment: { online$: of(true), visible$ } });
+      expectObservable(paused, '^ 30ms !').toBe('s 24ms v', values);
+      const continuing = pollingListener({
+        intervalMs: 10,
+        environment: { online$: of(true), visible$ },
+        whenHidden: 'continue',
+      });
+      expectObservable(continuing, '^ 30ms !').toBe('s 9ms i 9ms i 9ms i', values);
+    });
+  });
+
+  it('does not start while offline', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const online$ = hot('f 19ms t', { t: true, f: false }) as Observable<boolean>;
+      const listener = pollingListener({ intervalMs: 10, environment: { online$, visible$: of(true) } });
+      expectObservable(listener, '^ 30ms !').toBe('20ms o 9ms i', values);
+    });
+  });
+
+  it('backs off after failed pulls with growing jittered delays, pausing ticks until a pull succeeds', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      // random() = 0.5: delays are half of 8, 16, 32 ms (initialMs 8, doubling).
+      const failed: PullOutcome = { ok: false, error: new Error('offline server') };
+      const pullOutcomes = hot('1ms a 4ms b 8ms c 16ms d', {
+        a: failed,
+        b: failed,
+        c: failed,
+        d: { ok: true },
+      }) as Observable<PullOutcome>;
+      const listener = pollingListener({
+        intervalMs: 20,
+        environment: always,
+        pullOutcomes,
+        random: () => 0.5,
+        backoff: { initialMs: 8 },
+      });
+      // fail@1 → retry@5; fail@6 → retry@14; fail@15 → retry@31; ok@32; ticks at 40, 60 (phase kept).
+      expectObservable(listener, '^ 65ms !').toBe('s 4ms r 8ms r 16ms r 8ms i 19ms i', values);
+    });
+  });
+
+  it('waits at least the Retry-After the failed pull carried', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const pullOutcomes = hot('2ms a', {
+        a: { ok: false, error: { code: 'SERVER_ERROR', retryAfterMs: 50 } },
+      }) as Observable<PullOutcome>;
+      const listener = pollingListener({
+        intervalMs: 10,
+        environment: always,
+        pullOutcomes,
+        random: () => 0.5,
+        backoff: { initialMs: 8 },
+      });
+      expectObservable(listener, '^ 55ms !').toBe('s 51ms r', values);
+    });
+  });
+
+  it('caps the backoff at maxMs and a huge Retry-After at maxRetryAfterMs', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const failed: PullOutcome = { ok: false, error: new Error('x') };
+      const pullOutcomes = hot('a 9ms b 9ms c', {
+        a: failed,
+        b: failed,
+        c: { ok: false, error: { retryAfterMs: 86_400_000 } },
+      }) as Observable<PullOutcome>;
+      const listener = pollingListener({
+        intervalMs: 1_000,
+        environment: always,
+        pullOutcomes,
+        random: () => 0.999,
+        backoff: { initialMs: 8, maxMs: 9, maxRetryAfterMs: 100 },
+      });
+      // fail@0 → 7 (0.999×8); fail@10 → 8 (0.999×min(9,16)); fail@20 → held 100 ms.
+      expectObservable(listener, '^ 130ms !').toBe('s 6ms r 10ms r 101ms r', values);
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff.js';
+import { browserEnvironment, type ListenerEnvironment } from './environment.js';
+import type { PullOutcome } from './pull-signal.js';
+
+/** Options every listener shares: environment, backoff, and what drives time. */
+export interface SchedulingOptions {
+  /** Online and visibility signals. Default {@link browserEnvironment}() (listeners added on subscribe). */
+  readonly environment?: ListenerEnvironment;
+  /**
+   * While the page is hidden: `pause` closes the channel and stops signals until it is visible again
+   * (then pulls at once); `continue` keeps going. Default `pause`.
+   */
+  readonly whenHidden?: 'pause' | 'continue';
+  /**
+   * While the device is offline: `pause` closes the channel and stops signals until it is online
+   * again (then pulls at once); `continue` keeps trying (for runtimes whose `navigator.onLine` lies).
+   * Default `pause`.
+   */
+  readonly whenOffline?: 'pause' | 'continue';
+  /** Delays after failures; see {@link BackoffOptions}. */
+  readonly backoff?: BackoffOptions;
+  /**
+   * The sync runner's report of each pull triggered by a signal. Without it the listener cannot know
+   * that pulls fail, so it never emits `retry` signals and polls at its plain interval.
+   */
+  readonly pullOutcomes?: Observable<PullOutcome>;
+  /** Drives every timer (rxjs `TestScheduler` in tests). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Random source in `[0, 1)` for jitter. Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** {@link SchedulingOptions} with defaults applied. */
+export interface ResolvedScheduling {
+  readonly environment: ListenerEnvironment;
+  readonly whenHidden: 'pause' | 'continue';
+  readonly whenOffline: 'pause' | 'continue';
+  readonly backoff: ResolvedBackoff;
+  readonly pullOutcomes: Observable<PullOutcome> | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+}
+
+/** Applies the defaults of {@link SchedulingOptions}. */
+export function resolveScheduling(options: SchedulingOptions): ResolvedScheduling {
+  return {
+    environment: options.environment ?? browserEnvironment(),
+    whenHidden: options.whenHidden ?? 'pause',
+    whenOffline: options.whenOffline ?? 'pause',
+    backoff: resolveBackoff(options.backoff),
+    pullOutcomes: options.pullOutcomes,
+    scheduler: options.scheduler ?? asyncScheduler,
+    random: options.random ?? Math.random,
+  };
+}
