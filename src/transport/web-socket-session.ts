@@ -13,7 +13,9 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: never) => void): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { readonly code: number }) => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
 }
 
 /** A WebSocket class: `globalThis.WebSocket` in browsers, `WebSocket` from the `ws` package in Node. */
@@ -39,6 +41,8 @@ export interface SessionSettings {
 }
 
 interface Pending {
+  /** The pulled collection, for a `RESET_REQUIRED` answer. */
+  readonly collection: string | undefined;
   readonly resolve: (body: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly timer: ReturnType<typeof setTimeout>;
@@ -87,7 +91,7 @@ export class WebSocketSession {
           : { type: 'hello', token: settings.token, schemaVersion: settings.schemaVersion };
       this.#socket.send(JSON.stringify(hello));
     });
-    this.#socket.addEventListener('message', (event: MessageEvent) => {
+    this.#socket.addEventListener('message', (event) => {
       this.#armWatchdog();
       const message = this.#parse(event.data);
       if (message === undefined) return;
@@ -117,11 +121,13 @@ export class WebSocketSession {
             this.#failure ??= this.#refusal(message.body);
             return;
           }
-          this.#settle(message.requestId, (pending) => pending.reject(this.#refusal(message.body)));
+          this.#settle(message.requestId, (pending) =>
+            pending.reject(this.#refusal(message.body, pending.collection)),
+          );
           return;
       }
     });
-    this.#socket.addEventListener('close', (event: CloseEvent) => {
+    this.#socket.addEventListener('close', (event) => {
       clearTimeout(connectTimer);
       const reason = this.#failure ?? this.#closeReason(event.code, opened);
       settings.logger?.({ event: 'disconnect', endpoint: ENDPOINT, status: event.code, error: reason.code });
@@ -148,7 +154,13 @@ export class WebSocketSession {
   }
 
   /** Sends a request and resolves with the `result` body (unvalidated) or rejects with a typed error. */
-  request(type: 'pull' | 'push', body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  request(
+    type: 'pull' | 'push',
+    body: unknown,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    collection?: string,
+  ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#failure ?? new NetworkError(ENDPOINT, 'connection-lost'));
     this.#nextId += 1;
     const requestId = String(this.#nextId);
@@ -158,6 +170,7 @@ export class WebSocketSession {
         this.#settle(requestId, (pending) => pending.reject(new NetworkError(ENDPOINT, 'timeout')));
       }, timeoutMs);
       this.#pending.set(requestId, {
+        collection,
         resolve: (value) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(value);
@@ -215,14 +228,14 @@ export class WebSocketSession {
     return undefined;
   }
 
-  #refusal(body: ErrorBody): SyncError {
+  #refusal(body: ErrorBody, collection?: string): SyncError {
     return errorFromRefusal({
       endpoint: ENDPOINT,
       status: statusOfCode(body.error.code),
       body: errorBodySchema.parse(body),
       retryAfterMs: undefined,
       schemaVersion: this.#settings.schemaVersion,
-      collection: undefined,
+      collection,
       refreshed: this.#settings.refreshed,
       cause: undefined,
     });

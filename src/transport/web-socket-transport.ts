@@ -96,18 +96,40 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     return created;
   };
 
+  let opening: Promise<WebSocketSession> | undefined;
+  const refreshes = new WeakMap<WebSocketSession, Promise<WebSocketSession>>();
+
+  /** The live session, or the one being opened: concurrent callers share a single socket. */
+  const current = (): Promise<WebSocketSession> => {
+    if (session !== undefined) return Promise.resolve(session);
+    opening ??= open(false).finally(() => {
+      opening = undefined;
+    });
+    return opening;
+  };
+
+  /** One session with a refreshed token per refused session, shared by every caller that saw the refusal. */
+  const refreshAfter = (refused: WebSocketSession, status: number): Promise<WebSocketSession> => {
+    let next = refreshes.get(refused);
+    if (next === undefined) {
+      logger?.({ event: 'auth-refresh', endpoint: PROTOCOL_PATHS.ws, status });
+      next = open(true);
+      refreshes.set(refused, next);
+    }
+    return next;
+  };
+
   /** A session past its `hello`; a refused token is refreshed once. */
   const ready = async (): Promise<WebSocketSession> => {
-    const current = session ?? (await open(false));
+    const first = await current();
     try {
-      await current.ready;
-      return current;
+      await first.ready;
+      return first;
     } catch (error) {
-      if (!isAuthError(error) || getToken === undefined) throw error;
-      logger?.({ event: 'auth-refresh', endpoint: PROTOCOL_PATHS.ws, status: error.status });
-      const refreshed = session ?? (await open(true));
-      await refreshed.ready;
-      return refreshed;
+      if (!isAuthError(error) || getToken === undefined || error.refreshed) throw error;
+      const second = await refreshAfter(first, error.status);
+      await second.ready;
+      return second;
     }
   };
 
@@ -115,10 +137,13 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     type: 'pull' | 'push',
     body: unknown,
     signal: AbortSignal | undefined,
+    collection?: string,
   ): Promise<unknown> => {
     const started = Date.now();
     return lastValueFrom(
-      defer(() => from(ready().then((s) => s.request(type, body, requestTimeoutMs, signal)))).pipe(
+      defer(() =>
+        from(ready().then((s) => s.request(type, body, requestTimeoutMs, signal, collection))),
+      ).pipe(
         retry({
           count: retryLimit,
           delay: (error: unknown, attempt) => {
@@ -151,7 +176,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       return http.capabilities(signal);
     },
     async pull(pullRequest: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
-      const body = await request('pull', pullRequest, signal);
+      const body = await request('pull', pullRequest, signal, pullRequest.collection);
       return parsePullResponse(body, pullRequest, { endpoint: PROTOCOL_PATHS.ws, status: 0 });
     },
     async push(pushRequest: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
@@ -162,16 +187,21 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       return new Observable<ServerEvent>((subscriber) => {
         let remove: (() => void) | undefined;
         let closed = false;
-        ready().then(
-          (s) => {
-            if (closed) return;
-            remove = s.listen({
-              next: (event) => subscriber.next(event),
-              error: (error) => subscriber.error(error),
-            });
-          },
-          (error: unknown) => subscriber.error(error),
-        );
+        // Listen before the handshake ends, so no poke sent right after the server's hello is missed.
+        const attach = (attached: WebSocketSession) => {
+          if (closed) return;
+          remove = attached.listen({
+            next: (event) => subscriber.next(event),
+            error: (error) => {
+              if (isAuthError(error) && !error.refreshed && getToken !== undefined) {
+                refreshAfter(attached, error.status).then(attach, (e: unknown) => subscriber.error(e));
+              } else {
+                subscriber.error(error);
+              }
+            },
+          });
+        };
+        current().then(attach, (error: unknown) => subscriber.error(error));
         return () => {
           closed = true;
           remove?.();
