@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Database } from '../db/database.js';
+import { openDatabase } from '../db/open-database.js';
+import { SyncClient } from '../testing/sync-client.js';
+import { dropSchema, startTestServer } from '../testing/test-server.js';
+import { LATEST_SCHEMA_VERSION, MINIMUM_SCHEMA_VERSION } from './migrations.js';
+import { installSchema, type MigrationProgress, schemaStatus, updateSchema } from './schema-manager.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fresh empty database (PGlite directory, or a PostgreSQL schema when DATABASE_URL is set). */
+async function freshLocation() {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const pgSchema = `schema_test_${randomBytes(5).toString('hex')}`;
+    cleanups.push(() => dropSchema(databaseUrl, pgSchema));
+    return { databaseUrl, pgSchema };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'idb-sync-schema-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  return { dataDir };
+}
+
+async function open(location: Awaited<ReturnType<typeof freshLocation>>): Promise<Database> {
+  const db = await openDatabase(location);
+  cleanups.push(() => db.close());
+  return db;
+}
+
+describe('server schema management', () => {
+  it('goes from none to up to date with install, reporting progress per migration', async () => {
+    const db = await open(await freshLocation());
+    expect(await schemaStatus(db)).toMatchObject({ state: 'none', installed: null });
+    const progress: MigrationProgress[] = [];
+    const status = await installSchema(db, { onProgress: (p) => progress.push(p) });
+    expect(status).toMatchObject({ state: 'up-to-date', installed: LATEST_SCHEMA_VERSION, pending: [] });
+    expect(progress.map((p) => `${p.step}/${p.of} v${p.version}`)).toEqual(
+      Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => `${i + 1}/${LATEST_SCHEMA_VERSION} v${i + 1}`),
+    );
+    await expect(installSchema(db)).rejects.toThrow(/already installed/);
+  });
+
+  it('says update advised when only optional migrations are pending, and required below the minimum', async () => {
+    const db = await open(await freshLocation());
+    await installSchema(db, { upTo: MINIMUM_SCHEMA_VERSION - 1 });
+    expect((await schemaStatus(db)).state).toBe('update-required');
+    await updateSchema(db, { upTo: MINIMUM_SCHEMA_VERSION });
+    const advised = await schemaStatus(db);
+    expect(MINIMUM_SCHEMA_VERSION).toBeLessThan(LATEST_SCHEMA_VERSION);
+    expect(advised).toMatchObject({ state: 'update-advised', installed: MINIMUM_SCHEMA_VERSION });
+    expect(advised.pending.every((m) => !m.required)).toBe(true);
+    expect((await updateSchema(db)).state).toBe('up-to-date');
+  });
+
+  it('refuses sync while the schema is too old but still answers health and capabilities, then serves after update', async () => {
+    const location = await freshLocation();
+    const setup = await openDatabase(location);
+    await installSchema(setup, { upTo: MINIMUM_SCHEMA_VERSION - 1 });
+    await setup.close();
+
+    const server = await startTestServer({ ...location, autoMigrate: false });
+    cleanups.push(() => server.close());
+    expect(server.schema.state).toBe('update-required');
+    const client = new SyncClient(server.url, 'any-token');
+    const refused = await client.pull({ collection: 'customers', checkpoint: null, windowSize: 10 });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatchObject({
+      code: 'SERVER_SCHEMA_OUTDATED',
+      details: { status: 'update-required', installed: MINIMUM_SCHEMA_VERSION - 1 },
+    });
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, schema: { state: 'update-required' } });
+    expect((await client.capabilities()).status).toBe(200);
+
+    // An operator runs `schema update` (here on the server's own connection; PGlite is single-process).
+    await updateSchema(server.db);
+    // The server re-reads a bad schema status at most once a second.
+    const { token } = await vi.waitFor(() => server.admin.createUser('alice'), { timeout: 5000 });
+    const served = new SyncClient(server.url, token);
+    expect((await served.pull({ collection: 'customers', checkpoint: null, windowSize: 10 })).status).toBe(
+      200,
+    );
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it('installs and updates automatically at start unless told not to', async () => {
+    const location = await freshLocation();
+    const setup = await openDatabase(location);
+    await installSchema(setup, { upTo: 1 });
+    await setup.close();
+    const server = await startTestServer({ ...location });
+    cleanups.push(() => server.close());
+    expect(server.schema.state).toBe('up-to-date');
+  });
+
+  it('runs as commands: schema install with progress, then schema status', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'idb-sync-cli-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env = { ...process.env, DATABASE_URL: '' };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args, '--data-dir', dataDir], {
+        encoding: 'utf8',
+        env,
+      });
+    const install = cli('schema', 'install');
+    expect(install.status).toBe(0);
+    expect(install.stdout).toMatch(/^\[1\/3\] v1 core tables/m);
+    expect(install.stdout).toMatch(/^\[3\/3\] v3 /m);
+    const after = cli('schema', 'status');
+    expect(after.stdout).toMatch(/^schema: up-to-date \(installed 3, latest 3, minimum 2\)/m);
+  });
+});
