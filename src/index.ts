@@ -3,20 +3,70 @@
 
 // --- errors
 export { AuthError, isAuthError } from './errors/auth-error.js';
+export { ConstraintViolationError, isConstraintViolationError } from './errors/constraint-violation-error.js';
+export { DatabaseClosedError, isDatabaseClosedError } from './errors/database-closed-error.js';
+export { DatabaseVersionError, isDatabaseVersionError } from './errors/database-version-error.js';
+export { DeleteBlockedError, isDeleteBlockedError } from './errors/delete-blocked-error.js';
+export type { IndexedDBErrorContext } from './errors/indexeddb-error.js';
+export { IndexedDBError, isIndexedDBError } from './errors/indexeddb-error.js';
+export type { IndexedDBUnavailableReason } from './errors/indexeddb-unavailable-error.js';
+export {
+  IndexedDBUnavailableError,
+  isIndexedDBUnavailableError,
+} from './errors/indexeddb-unavailable-error.js';
+export { InvalidDataError, isInvalidDataError } from './errors/invalid-data-error.js';
 export type { InvalidResponseIssue, InvalidResponseProblem } from './errors/invalid-response-error.js';
 export { InvalidResponseError, isInvalidResponseError } from './errors/invalid-response-error.js';
 export type { NetworkErrorReason } from './errors/network-error.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
+export { isOpenTimeoutError, OpenTimeoutError } from './errors/open-timeout-error.js';
 export { isRequestRejectedError, RequestRejectedError } from './errors/request-rejected-error.js';
 export { isResetRequiredError, ResetRequiredError } from './errors/reset-required-error.js';
+export { isSchemaDefinitionError, SchemaDefinitionError } from './errors/schema-definition-error.js';
+export { isSchemaMismatchError, SchemaMismatchError } from './errors/schema-mismatch-error.js';
 export { isServerError, ServerError } from './errors/server-error.js';
+export { isStorageQuotaError, StorageQuotaError } from './errors/storage-quota-error.js';
 export { isSyncError, SyncError } from './errors/sync-error.js';
+export { isTransactionAbortedError, TransactionAbortedError } from './errors/transaction-aborted-error.js';
+export { isTransactionCallbackError, TransactionCallbackError } from './errors/transaction-callback-error.js';
 export { isUpgradeBlockedError, UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
+export { isUpgradeFailedError, UpgradeFailedError } from './errors/upgrade-failed-error.js';
 export { isUpgradeRequiredError, UpgradeRequiredError } from './errors/upgrade-required-error.js';
 
 // --- db
 
+export type { DatabaseEvent, DatabaseState, EvictionReason } from './db/database-state.js';
+export type {
+  DatabaseHandle,
+  DatabaseSchema,
+  DatabaseStoreName,
+  DefineDatabaseOptions,
+} from './db/define-database.js';
+export { defineDatabase } from './db/define-database.js';
+export type { HintStorage } from './db/eviction-hint.js';
+export type { TransactionOptions } from './db/run-transaction.js';
+
 // --- upversion
+
+export type { DeclaredIndex, DeclaredStore } from './upversion/declare-schema.js';
+export type {
+  IndexSpec,
+  KeyPath,
+  LatestVersionSpec,
+  Migration,
+  MigrationContext,
+  RecordMigration,
+  StoreKind,
+  StoreSpec,
+  TypedStoreSpec,
+  VersionList,
+  VersionSpec,
+} from './upversion/schema-types.js';
+export { REMOVE_RECORD } from './upversion/schema-types.js';
+export type { SystemSchema, SystemStoreName, SystemStoreTypes } from './upversion/system-stores.js';
+export type { UpgradeReport } from './upversion/upgrade-report.js';
+
+// (end of upversion: a detached comment, so the formatter sorts each section on its own)
 
 // --- protocol
 export type { ErrorBody, ErrorCode } from './protocol/error-codes.js';

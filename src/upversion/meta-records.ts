@@ -37,3 +37,12 @@ export const metaKeys = {
   reportPrefix: 'upgrade-report:',
   report: (idbVersion: number) => `upgrade-report:${String(idbVersion).padStart(16, '0')}`,
 } as const;
+
+/** A marker for a database created (or found emptied) now, with a random id. */
+export function createMarker(): MarkerRecord {
+  // getRandomValues, unlike randomUUID, also works on plain-http origins.
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const databaseId = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return { key: 'marker', databaseId, createdAt: Date.now() };
+}

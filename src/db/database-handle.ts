@@ -1,0 +1,355 @@
+import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import { isSyncError } from '../errors/sync-error.js';
+import { wrapDomException } from '../errors/wrap-dom-exception.js';
+import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
+import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
+import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
+import { META_STORE } from '../upversion/system-stores.js';
+import type { UpgradeReport } from '../upversion/upgrade-report.js';
+import { waitForOpen } from '../upversion/wait-for-open.js';
+import type { DatabaseEvent, DatabaseState, EvictionReason } from './database-state.js';
+import type { DefineDatabaseOptions } from './define-database.js';
+import { defaultHintStorage, EvictionHint } from './eviction-hint.js';
+import { idbReady, isSafari } from './idb-ready.js';
+import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete.js';
+import { resolveFactory } from './resolve-factory.js';
+import {
+  type Connection,
+  type ConnectionSource,
+  runTransaction,
+  type TransactionOptions,
+} from './run-transaction.js';
+
+/** An open in flight; `closeOnArrival` is set by `close()` and cleared by the next operation. */
+interface PendingOpen {
+  readonly attempt: ReturnType<typeof startOpen>;
+  readonly connected: Promise<Connection>;
+  closeOnArrival: boolean;
+}
+
+type ReadTransaction = IDBPTransaction<unknown, string[], 'readonly'>;
+type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>;
+type ResolvedOptions = Omit<DefineDatabaseOptions<unknown>, keyof typeof defaults | 'versions'> &
+  typeof defaults;
+
+const defaults = {
+  blockedTimeoutMs: 10_000,
+  openTimeoutMs: 30_000,
+  deleteTimeoutMs: 10_000,
+  migrationBatchSize: 500,
+  migrationSettleTimeoutMs: 30_000,
+};
+
+/**
+ * The implementation behind {@link defineDatabase}: lazy open, self-healing on versionchange and
+ * lost connections, bounded waits. Untyped inside; `DatabaseHandle<S>` types it for callers.
+ */
+export class LazyDatabase implements ConnectionSource {
+  readonly name: string;
+  readonly version: number;
+  readonly stores: Readonly<Record<string, DeclaredStore>>;
+  readonly #schema: DeclaredSchema;
+  readonly #options: ResolvedOptions;
+  readonly #state$ = new BehaviorSubject<DatabaseState>('closed');
+  readonly #events$ = new Subject<DatabaseEvent>();
+  readonly state$: Observable<DatabaseState> = this.#state$.asObservable();
+  readonly events$: Observable<DatabaseEvent> = this.#events$.asObservable();
+  #connection: Connection | undefined;
+  #pending: PendingOpen | undefined;
+  #deletion: DeleteAttempt | undefined;
+  #knownIdbVersion: number | undefined;
+  #everOpened = false;
+  #persistAsked = false;
+  #lastUpgrade: UpgradeReport | undefined;
+  #evicted = false;
+
+  constructor(schema: DeclaredSchema, options: DefineDatabaseOptions<unknown>) {
+    this.#schema = schema;
+    this.#options = {
+      ...defaults,
+      ...(stripUndefined(options) as Omit<ResolvedOptions, keyof typeof defaults>),
+    };
+    this.name = schema.name;
+    this.version = schema.latest.version;
+    this.stores = Object.fromEntries(
+      Object.values(schema.latest.stores)
+        .filter((s) => !s.system)
+        .map((s) => [s.name, s]),
+    );
+  }
+
+  /** Same as `name`, for {@link ConnectionSource}. */
+  get database(): string {
+    return this.name;
+  }
+
+  get state(): DatabaseState {
+    return this.#state$.value;
+  }
+
+  get lastUpgrade(): UpgradeReport | undefined {
+    return this.#lastUpgrade;
+  }
+
+  get evicted(): boolean {
+    return this.#evicted;
+  }
+
+  async db(): Promise<IDBPDatabase<unknown>> {
+    return (await this.connect()).db;
+  }
+
+  read<R>(
+    stores: readonly string[],
+    fn: (tx: ReadTransaction) => R | PromiseLike<R>,
+    options?: TransactionOptions,
+  ) {
+    return runTransaction(this, stores, 'readonly', fn, options);
+  }
+
+  write<R>(
+    stores: readonly string[],
+    fn: (tx: WriteTransaction) => R | PromiseLike<R>,
+    options?: TransactionOptions,
+  ) {
+    return runTransaction(this, stores, 'readwrite', fn, options);
+  }
+
+  get(store: string, query: IDBValidKey | IDBKeyRange): Promise<unknown> {
+    return this.read([store], (tx) => tx.objectStore(store).get(query));
+  }
+
+  getAll(store: string, query?: IDBValidKey | IDBKeyRange | null, count?: number): Promise<unknown[]> {
+    return this.read([store], (tx) => tx.objectStore(store).getAll(query, count));
+  }
+
+  count(store: string, query?: IDBValidKey | IDBKeyRange | null): Promise<number> {
+    return this.read([store], (tx) => tx.objectStore(store).count(query));
+  }
+
+  put(store: string, value: unknown, key?: IDBValidKey): Promise<IDBValidKey> {
+    return this.write([store], (tx) => tx.objectStore(store).put(value, key));
+  }
+
+  delete(store: string, query: IDBValidKey | IDBKeyRange): Promise<void> {
+    return this.write([store], (tx) => tx.objectStore(store).delete(query));
+  }
+
+  async upgradeReports(): Promise<UpgradeReport[]> {
+    const prefix = metaKeys.reportPrefix;
+    const records = (await this.read([META_STORE], (tx) =>
+      tx.objectStore(META_STORE).getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`)),
+    )) as UpgradeReportRecord[];
+    return records.map(({ key: _key, ...report }) => report);
+  }
+
+  acknowledgeEviction(): void {
+    if (!this.#evicted) return;
+    this.#evicted = false;
+    if (this.state === 'evicted') this.#state$.next('open');
+  }
+
+  async close(): Promise<void> {
+    this.#dropConnection();
+    if (this.#pending) this.#pending.closeOnArrival = true;
+    this.#state$.next('closed');
+    this.#events$.next({ type: 'closed' });
+  }
+
+  async deleteDatabase(options: { readonly timeoutMs?: number } = {}): Promise<void> {
+    await this.close();
+    const factory = resolveFactory(this.name, this.#options.indexedDB);
+    let deletion = this.#deletion;
+    if (!deletion) {
+      const started = startDelete(factory, this.name);
+      deletion = started;
+      this.#deletion = started;
+      started.phase$.subscribe((phase) => {
+        if (phase === 'blocked') this.#events$.next({ type: 'blocked', operation: 'delete' });
+      });
+      started.result.then(
+        () => {
+          if (this.#deletion === started) this.#deletion = undefined;
+          this.#knownIdbVersion = undefined;
+          this.#hint().forget();
+          this.#state$.next('deleted');
+          this.#events$.next({ type: 'deleted' });
+        },
+        () => {
+          if (this.#deletion === started) this.#deletion = undefined;
+        },
+      );
+    }
+    await waitForDelete(deletion, this.name, options.timeoutMs ?? this.#options.deleteTimeoutMs);
+  }
+
+  /** A live connection: the current one, the one being opened, or a new one. */
+  async connect(): Promise<Connection> {
+    const current = this.#connection;
+    if (current && !current.dead) return current;
+    if (this.#deletion) await waitForDelete(this.#deletion, this.name, this.#options.deleteTimeoutMs);
+    const pending = this.#pending ?? this.#startOpen();
+    pending.closeOnArrival = false;
+    await waitForOpen(pending.attempt, {
+      database: this.name,
+      version: this.version,
+      blockedTimeoutMs: this.#options.blockedTimeoutMs,
+      openTimeoutMs: this.#options.openTimeoutMs,
+    });
+    return pending.connected;
+  }
+
+  discard(connection: Connection): void {
+    if (this.#connection === connection) this.#dropConnection();
+    else connection.dead = true;
+  }
+
+  #startOpen(): PendingOpen {
+    let factory: IDBFactory;
+    try {
+      factory = resolveFactory(this.name, this.#options.indexedDB);
+    } catch (error) {
+      this.#failed(error);
+      throw error;
+    }
+    this.#state$.next('opening');
+    const safariFix =
+      this.#options.safariOpenFix ?? isSafari(globalThis.navigator?.userAgent, hasUserAgentData());
+    const attempt = startOpen(
+      {
+        factory,
+        schema: this.#schema,
+        migrationBatchSize: this.#options.migrationBatchSize,
+        migrationSettleTimeoutMs: this.#options.migrationSettleTimeoutMs,
+        knownIdbVersion: this.#knownIdbVersion,
+      },
+      safariFix ? () => idbReady(factory, { maxWaitMs: 2_000, intervalMs: 100 }) : undefined,
+    );
+    attempt.phase$.subscribe((phase) => {
+      if (phase === 'blocked') {
+        this.#state$.next('blocked');
+        this.#events$.next({ type: 'blocked', operation: 'open' });
+      } else if (phase === 'upgrading') this.#state$.next('upgrading');
+    });
+    const pending: PendingOpen = {
+      attempt,
+      closeOnArrival: false,
+      connected: attempt.result.then(
+        (opened) => this.#adopt(opened, pending),
+        (error: unknown) => {
+          if (this.#pending === pending) this.#pending = undefined;
+          this.#failed(error);
+          throw error;
+        },
+      ),
+    };
+    pending.connected.catch(() => {}); // waiters get the error
+    this.#pending = pending;
+    return pending;
+  }
+
+  #adopt(opened: OpenedDatabase, pending: PendingOpen): Connection {
+    if (this.#pending === pending) this.#pending = undefined;
+    const raw = opened.db;
+    raw.onversionchange = null;
+    const connection: Connection = { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false };
+    if (pending.closeOnArrival) {
+      raw.close();
+      connection.dead = true;
+      return connection;
+    }
+    raw.addEventListener('versionchange', (event) => this.#onVersionChange(connection, event));
+    raw.addEventListener('close', () => this.#onTerminated(connection));
+    this.#connection = connection;
+    this.#knownIdbVersion = raw.version;
+    if (opened.upgrade) {
+      this.#lastUpgrade = opened.upgrade.report;
+      this.#events$.next({ type: 'upgraded', report: opened.upgrade.report });
+    }
+    const eviction = this.#checkEviction(opened);
+    if (eviction) this.#evicted = true;
+    this.#state$.next(this.#evicted ? 'evicted' : 'open');
+    this.#events$.next({ type: this.#everOpened ? 'reopened' : 'opened', version: this.version });
+    this.#everOpened = true;
+    if (eviction) this.#events$.next({ type: 'evicted', reason: eviction });
+    this.#askPersistence();
+    return connection;
+  }
+
+  #checkEviction(opened: OpenedDatabase): EvictionReason | undefined {
+    const hint = this.#hint();
+    const remembered = hint.read();
+    hint.write(opened.marker.databaseId);
+    if (opened.markerWasMissing) return 'marker-missing';
+    if (opened.created && remembered !== undefined && remembered !== opened.marker.databaseId)
+      return 'recreated';
+    return undefined;
+  }
+
+  #hint(): EvictionHint {
+    const storage = this.#options.evictionHintStorage;
+    return new EvictionHint(storage === null ? undefined : (storage ?? defaultHintStorage()), this.name);
+  }
+
+  #askPersistence(): void {
+    if (!this.#options.persist || this.#persistAsked) return;
+    this.#persistAsked = true;
+    const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
+    storage?.persist?.().then(
+      (persisted) => this.#events$.next({ type: 'persisted', persisted }),
+      () => this.#events$.next({ type: 'persisted', persisted: false }),
+    );
+  }
+
+  #onVersionChange(connection: Connection, event: IDBVersionChangeEvent): void {
+    const current = this.#connection === connection;
+    connection.dead = true;
+    connection.raw.close(); // let the other connection's upgrade or deletion go ahead
+    if (!current) return;
+    this.#connection = undefined;
+    const newIdbVersion = event.newVersion;
+    const newVersion = newIdbVersion === null ? null : appVersionOf(newIdbVersion);
+    if (newIdbVersion !== null && newVersion === this.version) this.#knownIdbVersion = newIdbVersion;
+    if (newIdbVersion === null) this.#knownIdbVersion = undefined;
+    this.#state$.next(newVersion === null ? 'deleted' : 'versionchange');
+    this.#events$.next({
+      type: 'versionchange',
+      oldVersion: appVersionOf(event.oldVersion),
+      newVersion,
+      reloadRequired: newVersion !== null && newVersion > this.version,
+    });
+  }
+
+  #onTerminated(connection: Connection): void {
+    connection.dead = true;
+    if (this.#connection !== connection) return;
+    this.#connection = undefined;
+    this.#state$.next('closed');
+    this.#events$.next({ type: 'terminated' });
+  }
+
+  #dropConnection(): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (!connection) return;
+    connection.dead = true;
+    connection.raw.close();
+  }
+
+  #failed(error: unknown): void {
+    this.#state$.next('error');
+    const typed = isSyncError(error)
+      ? error
+      : wrapDomException(error, { database: this.name, operation: 'open' });
+    this.#events$.next({ type: 'error', error: typed });
+  }
+}
+
+function hasUserAgentData(): boolean {
+  return (globalThis.navigator as { userAgentData?: unknown } | undefined)?.userAgentData !== undefined;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,58 @@
+/** The part of `Storage` (localStorage) the eviction check uses. */
+export interface HintStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** `localStorage` when this context has one and may use it; undefined otherwise (workers, Node). */
+export function defaultHintStorage(): HintStorage | undefined {
+  try {
+    return (globalThis as { localStorage?: HintStorage }).localStorage ?? undefined;
+  } catch {
+    return undefined; // reading localStorage throws when storage is blocked
+  }
+}
+
+/**
+ * Remembers, outside IndexedDB, the id of the database incarnation this origin last used. When a
+ * database has to be created although an id is remembered, the browser dropped it (eviction) rather
+ * than this being a first visit. Deleting through the SDK forgets the id.
+ */
+export class EvictionHint {
+  constructor(
+    private readonly storage: HintStorage | undefined,
+    private readonly database: string,
+  ) {}
+
+  private get key(): string {
+    return `idb-sync:${this.database}:database-id`;
+  }
+
+  /** The remembered id, if any. */
+  read(): string | undefined {
+    try {
+      return this.storage?.getItem(this.key) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Remembers `databaseId`. Failures (quota, blocked storage) only weaken the detection. */
+  write(databaseId: string): void {
+    try {
+      this.storage?.setItem(this.key, databaseId);
+    } catch {
+      // best effort
+    }
+  }
+
+  /** Forgets the id: the database was deleted on purpose. */
+  forget(): void {
+    try {
+      this.storage?.removeItem(this.key);
+    } catch {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { unwrap } from 'idb';
+import { DatabaseClosedError } from '../errors/database-closed-error.js';
+import { isSyncError, type SyncError } from '../errors/sync-error.js';
+import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
+import { TransactionCallbackError } from '../errors/transaction-callback-error.js';
+import { domExceptionName, isDomExceptionLike, wrapDomException } from '../errors/wrap-dom-exception.js';
+
+/** One connection of a handle. `dead` turns true on `close`/`versionchange` or when it was found closed. */
+export interface Connection {
+  readonly raw: IDBDatabase;
+  readonly db: IDBPDatabase<unknown>;
+  dead: boolean;
+}
+
+/** What {@link runTransaction} needs from the handle. */
+export interface ConnectionSource {
+  readonly database: string;
+  /** A live connection, opening one if needed. */
+  connect(): Promise<Connection>;
+  /** Drops a connection found dead, so the next `connect()` opens a fresh one. */
+  discard(connection: Connection): void;
+}
+
+/** Options of one transaction. */
+export interface TransactionOptions {
+  /** IndexedDB durability hint. Default `'default'` (the browser's choice). */
+  readonly durability?: IDBTransactionDurability;
+}
+
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: SyncError; retry: boolean };
+
+// The names a lost connection shows up as: Safari's "Connection to Indexed Database server lost"
+// (UnknownError), a transaction aborted by a forced close (AbortError), or a closed connection.
+const connectionLoss = new Set(['UnknownError', 'AbortError', 'InvalidStateError']);
+
+/**
+ * Runs `fn` in a fresh transaction and resolves with its result once the transaction completed.
+ * When the connection turns out to be dead (starting the transaction throws `InvalidStateError`,
+ * or the transaction is aborted by a lost connection) it reopens and runs `fn` once more; so `fn`
+ * may run twice and should only write through `tx`. If `fn` throws, the transaction is aborted and
+ * the error comes back typed ({@link TransactionCallbackError}, or the error's own kind).
+ */
+export async function runTransaction<R, Mode extends 'readonly' | 'readwrite'>(
+  source: ConnectionSource,
+  stores: readonly string[],
+  mode: Mode,
+  fn: (tx: IDBPTransaction<unknown, string[], Mode>) => R | PromiseLike<R>,
+  options: TransactionOptions = {},
+): Promise<R> {
+  const operation = mode === 'readonly' ? 'read' : 'write';
+  for (let attempt = 1; ; attempt++) {
+    const connection = await source.connect();
+    const outcome = await attemptOnce(source.database, connection, stores, mode, fn, options, operation);
+    if (outcome.ok) return outcome.value;
+    if (!outcome.retry) throw outcome.error;
+    source.discard(connection);
+    if (attempt === 2) throw outcome.error;
+  }
+}
+
+async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
+  database: string,
+  connection: Connection,
+  stores: readonly string[],
+  mode: Mode,
+  fn: (tx: IDBPTransaction<unknown, string[], Mode>) => R | PromiseLike<R>,
+  options: TransactionOptions,
+  operation: string,
+): Promise<Outcome<R>> {
+  const context = { database, stores, operation };
+  let tx: IDBPTransaction<unknown, string[], Mode>;
+  try {
+    tx = connection.db.transaction(
+      [...stores],
+      mode,
+      options.durability ? { durability: options.durability } : {},
+    );
+  } catch (error) {
+    if (domExceptionName(error) === 'InvalidStateError') {
+      connection.dead = true; // closed under us (by other code, or a close event we never got)
+      return { ok: false, error: new DatabaseClosedError(context, error), retry: true };
+    }
+    return { ok: false, error: wrapDomException(error, context), retry: false };
+  }
+  const raw = unwrap(tx) as IDBTransaction;
+  // Set from event listeners; typed wide so the checks after `await` are not narrowed away.
+  let state = 'running' as 'running' | 'complete' | 'aborted';
+  const finished = new Promise<void>((resolve) => {
+    raw.addEventListener('complete', () => {
+      state = 'complete';
+      resolve();
+    });
+    raw.addEventListener('abort', () => {
+      state = 'aborted';
+      resolve();
+    });
+  });
+  tx.done.catch(() => {}); // observed through the events above
+  let value: R | undefined;
+  let thrown: { error: unknown } | undefined;
+  try {
+    value = await fn(tx);
+  } catch (error) {
+    thrown = { error };
+    if (state === 'running') {
+      try {
+        raw.abort();
+      } catch {
+        // finishing on its own
+      }
+    }
+  }
+  await finished;
+  if (state === 'complete' && !thrown) return { ok: true, value: value as R };
+  if (state === 'aborted') {
+    const txError = raw.error;
+    if (txError && (connectionLoss.has(txError.name) || connection.dead)) {
+      return { ok: false, error: new DatabaseClosedError(context, txError), retry: true };
+    }
+    if (txError) return { ok: false, error: wrapDomException(txError, context), retry: false };
+    // No transaction error: `fn` threw (we aborted) or `fn` itself called abort().
+    if (!thrown || domExceptionName(thrown.error) === 'AbortError') {
+      return { ok: false, error: new TransactionAbortedError(context, thrown?.error), retry: false };
+    }
+  }
+  return { ok: false, error: callbackError(context, thrown?.error), retry: false };
+}
+
+function callbackError(
+  context: { database: string; stores: readonly string[]; operation: string },
+  error: unknown,
+): SyncError {
+  if (isSyncError(error)) return error;
+  if (isDomExceptionLike(error)) return wrapDomException(error, context);
+  return new TransactionCallbackError(context.database, context.stores, context.operation, error);
+}

@@ -1,0 +1,89 @@
+import type { DeclaredMigration, DeclaredStore } from './declare-schema.js';
+import { type MigrationSettings, migratePage } from './migrate-records.js';
+import { REMOVE_RECORD } from './schema-types.js';
+import { forEachPage, type TxRun } from './tx-run.js';
+
+/** Name of the scratch store a rebuild copies through; never a declared name (`__` prefix). */
+export const rebuildScratchName = (store: string): string => `__rebuild__${store}`;
+
+/** Creates a store with its indexes, as declared. */
+export function createStore(db: IDBDatabase, store: DeclaredStore): IDBObjectStore {
+  const created = db.createObjectStore(
+    store.name,
+    store.keyPath === null
+      ? { autoIncrement: store.autoIncrement }
+      : { keyPath: copyKeyPath(store.keyPath), autoIncrement: store.autoIncrement },
+  );
+  for (const index of Object.values(store.indexes)) {
+    created.createIndex(index.name, copyKeyPath(index.keyPath), {
+      unique: index.unique,
+      multiEntry: index.multiEntry,
+    });
+  }
+  return created;
+}
+
+/** IndexedDB wants a mutable array for compound paths. */
+export function copyKeyPath(keyPath: string | readonly string[]): string | string[] {
+  return typeof keyPath === 'string' ? keyPath : [...keyPath];
+}
+
+/**
+ * Rebuilds a store whose keyPath or autoIncrement changed, keeping its records: they are copied to a
+ * scratch store, the store is recreated as declared, and the records are added back (through this
+ * version's migration, if it has one for the store, so it can produce the new key). Adding, not
+ * putting, makes two records that map to the same new key fail the upgrade instead of losing one.
+ * Memory use is one page, whatever the store's size.
+ */
+export function rebuildStore(
+  run: TxRun,
+  db: IDBDatabase,
+  store: DeclaredStore,
+  migration: DeclaredMigration | undefined,
+  version: number,
+  settings: MigrationSettings,
+  done: () => void,
+): void {
+  const scratch = rebuildScratchName(store.name);
+  db.createObjectStore(scratch);
+  const batchSize = migration?.batchSize ?? settings.batchSize;
+  forEachPage(
+    run,
+    store.name,
+    batchSize,
+    (keys, values, next) => {
+      const target = run.tx.objectStore(scratch);
+      values.forEach((value, i) => {
+        run.request(target.put(value, keys[i]));
+      });
+      next();
+    },
+    () => {
+      db.deleteObjectStore(store.name);
+      createStore(db, store);
+      forEachPage(
+        run,
+        scratch,
+        batchSize,
+        (keys, values, next) => {
+          const addBack = (results: readonly unknown[]): void => {
+            const target = run.tx.objectStore(store.name);
+            results.forEach((result, i) => {
+              if (result === REMOVE_RECORD) return;
+              const value = result === undefined ? values[i] : result;
+              // Out-of-line stores keep the old keys; inline ones take the key from the value.
+              run.request(store.keyPath === null ? target.add(value, keys[i]) : target.add(value));
+            });
+            next();
+          };
+          if (migration) migratePage(run, migration, version, keys, values, settings, addBack);
+          else addBack(values);
+        },
+        () => {
+          db.deleteObjectStore(scratch);
+          done();
+        },
+      );
+    },
+  );
+}
