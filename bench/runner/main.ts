@@ -1,0 +1,199 @@
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { killAllGroups } from '../../e2e/harness/processes.js';
+import { Tab } from '../../e2e/harness/scenario.js';
+import { withTimeout } from '../../e2e/harness/with-timeout.js';
+import { type BenchOrigin, serveBenchOrigin } from './bench-origin.js';
+import { type BenchServer, startBenchServer } from './bench-server.js';
+import { bundleBenchPages } from './bundle.js';
+import { chromiumBenchEngine } from './chromium-bench-engine.js';
+import type { BenchEngine, BenchSession } from './engines.js';
+import { describeMachine, type MachineInfo } from './machine.js';
+import { writeReport } from './report.js';
+import { ResultSet } from './results.js';
+import { webkitBenchEngine } from './webkit-bench-engine.js';
+import type { BenchOptions, Workload } from './workload.js';
+import { fullSyncWorkload } from './workloads/full-sync.js';
+
+const benchDir = fileURLToPath(new URL('../', import.meta.url));
+
+const workloads: readonly Workload[] = [fullSyncWorkload];
+
+/** Engine ids on the command line: `chromium` and `webkit` (in memory), `chromium-disk` (persistent profile). */
+const engineIds = ['chromium', 'webkit', 'chromium-disk'] as const;
+type EngineId = (typeof engineIds)[number];
+
+function engineFor(id: EngineId): BenchEngine {
+  if (id === 'chromium') return chromiumBenchEngine('memory');
+  if (id === 'chromium-disk') return chromiumBenchEngine('disk');
+  return webkitBenchEngine();
+}
+
+const usage = `node bench/run.mjs [--smoke] [--runs N] [--records N] [--window N] [--changes N]
+  [--engines chromium,webkit,chromium-disk] [--workloads id,...] [--disk-workloads id,...] [--out DIR]
+
+  --smoke           one run at 2,000 records on both engines; fails if any workload fails (CI)
+  --engines         default: chromium,webkit,chromium-disk
+  --disk-workloads  workloads run on chromium-disk (default: full-sync)
+  --out             where RESULTS.md and results.json go (default: bench/ for a complete
+                    default run, bench/.out/ otherwise)`;
+
+/** Runs the benchmark; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      records: { type: 'string' },
+      window: { type: 'string' },
+      changes: { type: 'string' },
+      engines: { type: 'string' },
+      workloads: { type: 'string' },
+      'disk-workloads': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const smoke = values.smoke ?? false;
+  const int = (raw: string | undefined, fallback: number) => {
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not a positive integer: ${raw}\n${usage}`);
+    return n;
+  };
+  const options: BenchOptions = {
+    smoke,
+    records: int(values.records, smoke ? 2_000 : 100_000),
+    runs: int(values.runs, smoke ? 1 : 5),
+    windowSize: int(values.window, smoke ? 500 : 1_000),
+    changes: int(values.changes, smoke ? 400 : 1_000),
+  };
+  const engines = (values.engines?.split(',') ?? (smoke ? ['chromium', 'webkit'] : [...engineIds])).map(
+    (id) => {
+      if (!engineIds.includes(id as EngineId)) throw new Error(`unknown engine ${id}\n${usage}`);
+      return id as EngineId;
+    },
+  );
+  const selected = values.workloads?.split(',') ?? workloads.map((w) => w.id);
+  for (const id of selected) {
+    if (!workloads.some((w) => w.id === id)) throw new Error(`unknown workload ${id}\n${usage}`);
+  }
+  const diskWorkloads = values['disk-workloads']?.split(',') ?? ['full-sync'];
+  const complete =
+    !smoke &&
+    values.workloads === undefined &&
+    values.engines === undefined &&
+    options.records === 100_000 &&
+    options.runs >= 5;
+  const outDir = values.out ?? (complete ? benchDir : join(benchDir, '.out'));
+
+  const started = performance.now();
+  const results = new ResultSet();
+  const bundleDir = await mkdtemp(join(tmpdir(), 'idb-sync-bench-'));
+  let server: BenchServer | undefined;
+  let origin: BenchOrigin | undefined;
+  let machine: MachineInfo | undefined;
+  const exitHook = () => killAllGroups();
+  process.once('exit', exitHook);
+  try {
+    console.log(`bench: ${options.records} records, ${options.runs} run(s), pages of ${options.windowSize}`);
+    const [srv] = await Promise.all([
+      startBenchServer(options.records),
+      withTimeout(bundleBenchPages(bundleDir), 180_000, 'bundling the bench pages'),
+    ]);
+    server = srv;
+    console.log(
+      `bench: server seeded with ${srv.records} records of ~${srv.avgRecordBytes} bytes in ${(srv.seedMs / 1000).toFixed(1)} s`,
+    );
+    origin = await serveBenchOrigin(bundleDir, srv.server.url);
+    machine = await describeMachine();
+
+    for (const engineId of engines) {
+      const engine = engineFor(engineId);
+      const missing = engine.missing();
+      if (missing) {
+        results.failures.push({
+          engine: engine.name,
+          storage: engine.storage,
+          workload: '*',
+          error: missing,
+        });
+        console.error(`${engineId}: cannot run: ${missing}`);
+        continue;
+      }
+      await withTimeout(engine.start(), 60_000, `starting ${engineId}`);
+      try {
+        for (const workload of workloads) {
+          if (!selected.includes(workload.id)) continue;
+          if (engine.storage === 'disk' && !diskWorkloads.includes(workload.id)) continue;
+          const t0 = performance.now();
+          console.log(`\n=== ${engineId} / ${workload.id}: ${workload.title}`);
+          const sessions = new Set<BenchSession>();
+          try {
+            await workload.run({
+              engine,
+              server: srv,
+              options,
+              openSession: async <M>(page: string) => {
+                const session = await engine.newSession(30 * 60_000);
+                sessions.add(session);
+                const url = `${origin!.origin}/index.html?workload=${encodeURIComponent(page)}`;
+                await session.driver.openPage(url);
+                machine!.userAgents[engineId] ??= String(
+                  await session.driver.run('$userAgent', []).catch(() => ''),
+                );
+                return { session, tab: new Tab<M>(session.driver, url) };
+              },
+              record: (impl, metric, unit, sample) =>
+                results.add(
+                  { workload: workload.id, impl, metric, unit, engine: engine.name, storage: engine.storage },
+                  sample,
+                ),
+              note: (text) => results.notes.push({ engine: engineId, workload: workload.id, text }),
+              log: (text) => console.log(`  ${text}`),
+            });
+            console.log(
+              `=== ${engineId} / ${workload.id}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+            );
+          } catch (error) {
+            const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+            results.failures.push({
+              engine: engine.name,
+              storage: engine.storage,
+              workload: workload.id,
+              error: message,
+            });
+            console.error(`=== ${engineId} / ${workload.id}: FAILED\n${message}`);
+          } finally {
+            for (const session of sessions) await session.close().catch(() => {});
+          }
+        }
+      } finally {
+        await engine.stop();
+      }
+    }
+  } finally {
+    await origin?.close();
+    await server?.close();
+    await rm(bundleDir, { recursive: true, force: true });
+    process.off('exit', exitHook);
+  }
+
+  const totalMs = performance.now() - started;
+  mkdirSync(outDir, { recursive: true });
+  const written = writeReport(outDir, { options, engines, machine, results, totalMs, complete });
+  console.log(`\nbench: ${written.join(', ')} written; total ${(totalMs / 1000).toFixed(0)} s`);
+  if (results.failures.length > 0) {
+    console.error(`bench: ${results.failures.length} workload(s) failed`);
+    return 1;
+  }
+  return 0;
+}

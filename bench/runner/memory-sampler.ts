@@ -1,0 +1,57 @@
+import type { MemoryProbe } from './engines.js';
+
+/** What the memory did while a page call ran. */
+export interface MemoryTrace {
+  /** Reading after a forced collection (when the engine allows one) just before the call. */
+  readonly baseline: number;
+  /** Highest reading during the call. */
+  readonly peak: number;
+  /** Highest reading in the first and in the second half of the call (by time): growth shows here. */
+  readonly peakFirstHalf: number;
+  readonly peakSecondHalf: number;
+  readonly samples: number;
+}
+
+/** Interval between readings. CDP answers between the page's tasks, so readings may come later. */
+const intervalMs = 20;
+
+/**
+ * Runs `work` while reading `probe` every {@link intervalMs}. The readings stop as soon as the
+ * work settles; its outcome (value or error) is passed through.
+ */
+export async function traceMemory<T>(
+  probe: MemoryProbe,
+  work: () => Promise<T>,
+): Promise<{ value: T; trace: MemoryTrace }> {
+  await probe.collectGarbage();
+  const baseline = await probe.read();
+  const readings: { at: number; bytes: number }[] = [];
+  let finished = false;
+  const started = performance.now();
+  const sampling = (async () => {
+    while (!finished) {
+      readings.push({ at: performance.now() - started, bytes: await probe.read() });
+      if (finished) break;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  let value: T;
+  try {
+    value = await work();
+  } finally {
+    finished = true;
+    await sampling;
+  }
+  const duration = performance.now() - started;
+  const peakOf = (list: { bytes: number }[]) => list.reduce((max, r) => Math.max(max, r.bytes), baseline);
+  return {
+    value,
+    trace: {
+      baseline,
+      peak: peakOf(readings),
+      peakFirstHalf: peakOf(readings.filter((r) => r.at < duration / 2)),
+      peakSecondHalf: peakOf(readings.filter((r) => r.at >= duration / 2)),
+      samples: readings.length,
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { ResultSet, Storage } from './results.js';
+
+/** One figure of a ratio: a metric of an implementation in a workload (median of its samples). */
+interface Operand {
+  readonly workload: string;
+  readonly impl: string;
+  readonly metric: string;
+}
+
+/** A target of issue #7, as a ratio of medians (or an absolute bound when `denominator` is absent). */
+export interface Target {
+  readonly id: string;
+  readonly label: string;
+  readonly numerator: Operand;
+  readonly denominator?: Operand;
+  /** The bound and its direction: `max` means the ratio must be at most `bound`. */
+  readonly bound: number;
+  readonly direction: 'max' | 'min';
+  /** How the ratio reads, e.g. `idb-sync ÷ raw one transaction`. */
+  readonly reads: string;
+}
+
+const op = (workload: string, impl: string, metric: string): Operand => ({ workload, impl, metric });
+
+export const targets: readonly Target[] = [
+  {
+    id: 'full-vs-raw',
+    label: 'Full sync vs raw IndexedDB, records in memory, one transaction',
+    numerator: op('full-sync', 'idb-sync', 'time'),
+    denominator: op('full-sync', 'raw-one-tx', 'time'),
+    bound: 1.3,
+    direction: 'max',
+    reads: 'idb-sync time ÷ raw one-transaction time',
+  },
+  {
+    id: 'full-vs-dexie',
+    label: 'Full sync: speed-up over the sequential fetch + Dexie bulkPut loop',
+    numerator: op('full-sync', 'dexie-loop', 'time'),
+    denominator: op('full-sync', 'idb-sync', 'time'),
+    bound: 1.25,
+    direction: 'min',
+    reads: 'Dexie loop time ÷ idb-sync time',
+  },
+  {
+    id: 'full-vs-rxdb',
+    label: 'Full sync: speed-up over RxDB replication',
+    numerator: op('full-sync', 'rxdb', 'time'),
+    denominator: op('full-sync', 'idb-sync', 'time'),
+    bound: 2,
+    direction: 'min',
+    reads: 'RxDB time ÷ idb-sync time',
+  },
+  {
+    id: 'full-heap',
+    label: 'Peak memory during the full sync vs one parsed page',
+    numerator: op('full-sync', 'idb-sync', 'peak-memory'),
+    denominator: op('full-sync', 'one-page', 'memory'),
+    bound: 2,
+    direction: 'max',
+    reads: 'idb-sync peak memory growth ÷ memory of one page',
+  },
+  {
+    id: 'incremental-vs-raw',
+    label: 'Incremental sync of the changes into the full store vs raw put of the same changes',
+    numerator: op('incremental', 'idb-sync', 'time'),
+    denominator: op('incremental', 'raw-put', 'time'),
+    bound: 1.5,
+    direction: 'max',
+    reads: 'idb-sync time ÷ raw one-transaction apply time',
+  },
+  {
+    id: 'add-index-vs-raw',
+    label: 'Upversion adding one index vs raw createIndex',
+    numerator: op('upversion', 'idb-sync', 'add-index'),
+    denominator: op('upversion', 'raw', 'add-index'),
+    bound: 1.2,
+    direction: 'max',
+    reads: 'idb-sync time ÷ raw versionchange + createIndex time',
+  },
+  {
+    id: 'queue-write',
+    label: 'Queue one local write (median per write)',
+    numerator: op('push', 'idb-sync', 'queue-per-write'),
+    bound: 1,
+    direction: 'max',
+    reads: 'milliseconds (absolute)',
+  },
+];
+
+/** A target evaluated on one engine and storage. */
+export interface TargetOutcome {
+  readonly target: Target;
+  readonly engine: string;
+  readonly storage: Storage;
+  /** `undefined` when a figure is missing (implementation pending, workload not run). */
+  readonly value: number | undefined;
+  readonly met: boolean | undefined;
+  /** Why the value is missing. */
+  readonly missing?: string;
+}
+
+export function evaluateTargets(results: ResultSet, engines: { engine: string; storage: Storage }[]) {
+  const outcomes: TargetOutcome[] = [];
+  for (const { engine, storage } of engines) {
+    for (const target of targets) {
+      const num = results.find({ ...target.numerator, engine, storage });
+      const den = target.denominator && results.find({ ...target.denominator, engine, storage });
+      if (!num || (target.denominator && !den)) {
+        const absent = [!num && target.numerator, target.denominator && !den && target.denominator]
+          .filter((o): o is Operand => Boolean(o))
+          .map((o) => `${o.workload}/${o.impl}/${o.metric}`);
+        outcomes.push({
+          target,
+          engine,
+          storage,
+          value: undefined,
+          met: undefined,
+          missing: absent.join(', '),
+        });
+        continue;
+      }
+      const value = den ? num.summary.median / den.summary.median : num.summary.median;
+      const met = target.direction === 'max' ? value <= target.bound : value >= target.bound;
+      outcomes.push({ target, engine, storage, value, met });
+    }
+  }
+  return outcomes;
+}

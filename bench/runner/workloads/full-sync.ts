@@ -1,0 +1,63 @@
+import type * as page from '../../page/workloads/full-sync.page.js';
+import { traceMemory } from '../memory-sampler.js';
+import { rotate, type Workload } from '../workload.js';
+
+type Impl = page.FullSyncImpl;
+
+/** The baselines that write records already in memory. */
+const inMemory: Impl[] = ['raw-one-tx', 'raw-paged'];
+/** Everything that pulls pages from the server (memory is traced for these). */
+const overNetwork: Impl[] = ['raw-pipelined', 'dexie-loop', 'rxdb'];
+
+export const fullSyncWorkload: Workload = {
+  id: 'full-sync',
+  title: 'Initial full sync of the lookup collection, until queryable',
+  async run(ctx) {
+    const { session, tab } = await ctx.openSession<typeof page>('full-sync');
+    try {
+      const { records, windowSize, runs } = ctx.options;
+      const access = { token: ctx.server.token };
+      const args = (impl: Impl) => ({ impl, dbName: `bench-${impl}`, access, windowSize, expected: records });
+
+      const loaded = await tab.run('loadIntoMemory', access, windowSize);
+      if (loaded !== records) throw new Error(`the server sent ${loaded} records, expected ${records}`);
+      for (let run = 0; run < runs; run += 1) {
+        for (const impl of rotate(inMemory, run)) {
+          const { ms } = await tab.run('fullSync', args(impl));
+          ctx.record(impl, 'time', 'ms', ms);
+          ctx.record(impl, 'throughput', 'records/s', records / (ms / 1000));
+          ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
+        }
+      }
+      await tab.run('dropMemory');
+
+      for (let run = 0; run < runs; run += 1) {
+        for (const impl of rotate(overNetwork, run)) {
+          const { value, trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)));
+          ctx.record(impl, 'time', 'ms', value.ms);
+          ctx.record(impl, 'throughput', 'records/s', records / (value.ms / 1000));
+          ctx.record(impl, 'peak-memory', 'bytes', trace.peak - trace.baseline);
+          ctx.record(impl, 'peak-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
+          ctx.record(impl, 'peak-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
+          ctx.log(
+            `${impl} run ${run + 1}: ${value.ms.toFixed(0)} ms, peak +${((trace.peak - trace.baseline) / 1e6).toFixed(1)} MB (${trace.samples} readings)`,
+          );
+        }
+      }
+
+      // The memory one parsed page takes, to compare the peaks against.
+      for (let run = 0; run < runs; run += 1) {
+        await tab.run('resetStorage');
+        await session.memory.collectGarbage();
+        const before = await session.memory.read();
+        await tab.run('holdOnePage', access, windowSize);
+        await session.memory.collectGarbage();
+        const after = await session.memory.read();
+        await tab.run('releasePage');
+        ctx.record('one-page', 'memory', 'bytes', after - before);
+      }
+    } finally {
+      await session.close();
+    }
+  },
+};
