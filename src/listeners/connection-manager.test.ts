@@ -62,7 +62,8 @@ function fakeTransport(name: string, offered: () => TransportKind[], fail?: () =
 const always = { online$: of(true), visible$: of(true) };
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
-describe('connection manager', () => {
+// Pure scheduling logic, no IndexedDB: run it once, in the fake-indexeddb project.
+describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('connection manager', () => {
   let offered: TransportKind[];
   let ws: ScriptedStream;
   let sse: ScriptedStream;

@@ -26,7 +26,8 @@ function fakeBrowser(onLine: boolean, visibilityState: string) {
   return { window, document, globals };
 }
 
-describe('browser environment', () => {
+// Pure scheduling logic, no IndexedDB: run it once, in the fake-indexeddb project.
+describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('browser environment', () => {
   it('adds no event listener until subscribed and removes them all on unsubscribe', () => {
     const { window, document, globals } = fakeBrowser(true, 'visible');
     const environment = browserEnvironment(globals);

@@ -17,7 +17,8 @@ const values = {
 };
 const always: ListenerEnvironment = { online$: of(true), visible$: of(true) };
 
-describe('polling listener', () => {
+// Pure scheduling logic, no IndexedDB: run it once, in the fake-indexeddb project.
+describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('polling listener', () => {
   it('signals at once on subscribe, then every interval', () => {
     testScheduler().run(({ expectObservable }) => {
       const listener = pollingListener({ intervalMs: 10, environment: always });

@@ -41,7 +41,8 @@ function sourceOf(streams: ColdObservable<ServerEvent>[]): ServerEventSource {
   };
 }
 
-describe('SSE and WebSocket listeners', () => {
+// Pure scheduling logic, no IndexedDB: run it once, in the fake-indexeddb project.
+describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE and WebSocket listeners', () => {
   it('signals start, then connected when the stream opens, then a poke per changed collection', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const stream = cold<ServerEvent>('-o 2ms a 2ms b', events);
