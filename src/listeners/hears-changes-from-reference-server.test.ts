@@ -53,8 +53,13 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
     const recorders: SignalRecorder[] = [];
     let mutationId = 0;
 
-    beforeEach(async () => {
+    // One server for the file (a PGlite start costs about a second); tests use their own ids.
+    beforeAll(async () => {
       test = await startTestServer({ heartbeatMs: 5_000 });
+    });
+    afterAll(() => test.close());
+
+    beforeEach(() => {
       http = createHttpTransport({ baseUrl: test.url, schemaVersion: 1, getToken: () => test.token });
       ws = createWebSocketTransport({
         baseUrl: test.url,
@@ -65,10 +70,9 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
       online = new BehaviorSubject(true);
       environment = { online$: online, visible$: new BehaviorSubject(true) };
     });
-    afterEach(async () => {
+    afterEach(() => {
       for (const recorder of recorders.splice(0)) recorder.stop();
       ws.close();
-      await test.close();
     });
 
     const record = (listener: Observable<PullSignal>) => {
