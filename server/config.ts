@@ -1,4 +1,5 @@
 import type { CollectionInfo } from '../src/protocol/messages.js';
+import type { Database } from './db/database.js';
 import type { LogEntry } from './http/request-log.js';
 
 /** A collection the server syncs (see `docs/server.md`). */
@@ -38,6 +39,11 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** PostgreSQL schema (`search_path`) to use, created if missing. Default: the connection's default. */
   pgSchema?: string;
+  /**
+   * An already open database to serve instead of opening one from `databaseUrl`/`dataDir`. The
+   * server does not close it. Default: none.
+   */
+  database?: Database;
   /** Install or update the database schema at start. Default `true`; `false` serves only an up-to-date schema. */
   autoMigrate?: boolean;
   /** Collections served. Default {@link defaultCollections}. */

@@ -53,6 +53,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     mutationResultRetention: options.mutationResultRetention ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 25_000,
     logger: options.logger ?? consoleLogger,
+    database: options.database,
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
     pgSchema: options.pgSchema,
@@ -100,7 +101,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const resolved = resolveOptions(options);
-  const db = await openServerDatabase(resolved);
+  const db = resolved.database ?? (await openServerDatabase(resolved));
+  const closeDb = () => (resolved.database === undefined ? db.close() : Promise.resolve());
   let httpServer: Server | undefined;
   let compaction: NodeJS.Timeout | undefined;
   try {
@@ -156,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             server.close(() => resolve());
             server.closeAllConnections();
           });
-          await db.close();
+          await closeDb();
         })();
         return closing;
       },
@@ -164,7 +166,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     clearInterval(compaction);
     httpServer?.close();
-    await db.close();
+    await closeDb();
     throw error;
   }
 }

@@ -14,15 +14,33 @@ export async function openPgliteDatabase(options: {
 }): Promise<PgliteDatabase> {
   const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
   try {
+    // A new in-memory database starts from a cached dump of an empty cluster: cloning takes a
+    // fraction of the time of initdb, which matters for test suites that open many.
+    const loadDataDir =
+      options.loadDataDir ?? (options.dataDir === undefined ? await emptyClusterDump() : undefined);
     const pg = await PGlite.create({
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-      ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+      ...(loadDataDir === undefined ? {} : { loadDataDir }),
     });
     return new PgliteDatabase(pg, unlock);
   } catch (error) {
     unlock();
     throw error;
   }
+}
+
+let emptyCluster: Promise<Blob | File> | undefined;
+
+function emptyClusterDump(): Promise<Blob | File> {
+  emptyCluster ??= (async () => {
+    const pg = await PGlite.create();
+    try {
+      return await pg.dumpDataDir('none');
+    } finally {
+      await pg.close();
+    }
+  })();
+  return emptyCluster;
 }
 
 /**

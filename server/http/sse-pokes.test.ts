@@ -23,9 +23,13 @@ async function listen(url: string, headers: Record<string, string>) {
   const parser = createParser({ onEvent: (e) => events.push(e) });
   const reading = (async () => {
     const decoder = new TextDecoder();
+    const reader = response.body!.getReader();
     try {
-      for await (const chunk of response.body!)
-        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
     } catch {
       // aborted
     }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ServerOptions } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { SyncClient } from '../testing/sync-client.js';
@@ -16,28 +17,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A fresh empty database (PGlite directory, or a PostgreSQL schema when DATABASE_URL is set). */
-async function freshLocation() {
+/**
+ * A fresh empty database, and how to point a server at it: a new PostgreSQL schema when
+ * DATABASE_URL is set, else an in-memory PGlite handed to the server as is.
+ */
+async function freshDatabase(): Promise<{ db: Database; location: ServerOptions }> {
   const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    const pgSchema = `schema_test_${randomBytes(5).toString('hex')}`;
-    cleanups.push(() => dropSchema(databaseUrl, pgSchema));
-    return { databaseUrl, pgSchema };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'idb-sync-schema-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  return { dataDir };
-}
-
-async function open(location: Awaited<ReturnType<typeof freshLocation>>): Promise<Database> {
+  const location: ServerOptions = databaseUrl
+    ? { databaseUrl, pgSchema: `schema_test_${randomBytes(5).toString('hex')}` }
+    : {};
   const db = await openDatabase(location);
+  if (databaseUrl) cleanups.push(() => dropSchema(databaseUrl, location.pgSchema!));
   cleanups.push(() => db.close());
-  return db;
+  return { db, location: databaseUrl ? location : { database: db } };
 }
 
 describe('server schema management', () => {
   it('goes from none to up to date with install, reporting progress per migration', async () => {
-    const db = await open(await freshLocation());
+    const { db } = await freshDatabase();
     expect(await schemaStatus(db)).toMatchObject({ state: 'none', installed: null });
     const progress: MigrationProgress[] = [];
     const status = await installSchema(db, { onProgress: (p) => progress.push(p) });
@@ -49,7 +46,7 @@ describe('server schema management', () => {
   });
 
   it('says update advised when only optional migrations are pending, and required below the minimum', async () => {
-    const db = await open(await freshLocation());
+    const { db } = await freshDatabase();
     await installSchema(db, { upTo: MINIMUM_SCHEMA_VERSION - 1 });
     expect((await schemaStatus(db)).state).toBe('update-required');
     await updateSchema(db, { upTo: MINIMUM_SCHEMA_VERSION });
@@ -61,10 +58,8 @@ describe('server schema management', () => {
   });
 
   it('refuses sync while the schema is too old but still answers health and capabilities, then serves after update', async () => {
-    const location = await freshLocation();
-    const setup = await openDatabase(location);
-    await installSchema(setup, { upTo: MINIMUM_SCHEMA_VERSION - 1 });
-    await setup.close();
+    const { db, location } = await freshDatabase();
+    await installSchema(db, { upTo: MINIMUM_SCHEMA_VERSION - 1 });
 
     const server = await startTestServer({ ...location, autoMigrate: false });
     cleanups.push(() => server.close());
@@ -81,8 +76,8 @@ describe('server schema management', () => {
     expect(await health.json()).toMatchObject({ ok: false, schema: { state: 'update-required' } });
     expect((await client.capabilities()).status).toBe(200);
 
-    // An operator runs `schema update` (here on the server's own connection; PGlite is single-process).
-    await updateSchema(server.db);
+    // An operator runs `schema update` from another connection (or, on PGlite, the same one).
+    await updateSchema(db);
     // The server re-reads a bad schema status at most once a second.
     const { token } = await vi.waitFor(() => server.admin.createUser('alice'), { timeout: 5000 });
     const served = new SyncClient(server.url, token);
@@ -93,10 +88,8 @@ describe('server schema management', () => {
   });
 
   it('installs and updates automatically at start unless told not to', async () => {
-    const location = await freshLocation();
-    const setup = await openDatabase(location);
-    await installSchema(setup, { upTo: 1 });
-    await setup.close();
+    const { db, location } = await freshDatabase();
+    await installSchema(db, { upTo: 1 });
     const server = await startTestServer({ ...location });
     cleanups.push(() => server.close());
     expect(server.schema.state).toBe('up-to-date');

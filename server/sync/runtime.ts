@@ -6,7 +6,14 @@ import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-mana
 import { ProtocolError } from './protocol-error.js';
 
 /** Options with every default filled in. */
-type OptionalKeys = 'dataDir' | 'databaseUrl' | 'pgSchema' | 'adminToken' | 'authenticate' | 'canWrite';
+type OptionalKeys =
+  | 'database'
+  | 'dataDir'
+  | 'databaseUrl'
+  | 'pgSchema'
+  | 'adminToken'
+  | 'authenticate'
+  | 'canWrite';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> & {
   [K in OptionalKeys]: ServerOptions[K] | undefined;
 };
