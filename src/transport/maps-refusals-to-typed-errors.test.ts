@@ -136,6 +136,27 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     expect(server.requests).toHaveLength(2);
   });
 
+  it('retries a push too (safe thanks to mutation ids) after a lost answer', async () => {
+    let calls = 0;
+    server.script((_req, res) => {
+      calls += 1;
+      if (calls === 1) res.destroy();
+      else
+        sendJson(res, 200, { protocolVersion: 1, results: [{ mutationId: 9, status: 'applied', rev: '3' }] });
+    });
+    const push = {
+      clientId: 'c1',
+      mutations: [{ mutationId: 9, collection: 'work_orders', id: 'a', op: 'delete' as const, baseRev: '2' }],
+    };
+    const transport = createHttpTransport({
+      baseUrl: server.url,
+      schemaVersion: 1,
+      retry: { backoffLimitMs: 1 },
+    });
+    await expect(transport.push(push)).resolves.toMatchObject({ results: [{ status: 'applied' }] });
+    expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify(push), JSON.stringify(push)]);
+  });
+
   it('waits the Retry-After of a 503 before retrying', async () => {
     let calls = 0;
     server.script((_req, res) => {
