@@ -103,13 +103,7 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
     value = await fn(tx);
   } catch (error) {
     thrown = { error };
-    if (state === 'running') {
-      try {
-        raw.abort();
-      } catch {
-        // finishing on its own
-      }
-    }
+    if (state === 'running') abortTransaction(raw, stores[0]!);
   }
   await finished;
   if (state === 'complete' && !thrown) return { ok: true, value: value as R };
@@ -135,3 +129,27 @@ function callbackError(
   if (isDomExceptionLike(error)) return wrapDomException(error, context);
   return new TransactionCallbackError(context.database, context.stores, context.operation, error);
 }
+
+/**
+ * Aborts `tx` from inside a request callback rather than right away: indexeddbshim 17 wedges the
+ * connection when a transaction is aborted before its first request ran (every later transaction
+ * on it hangs). Elsewhere this costs one read of a key that does not exist.
+ */
+function abortTransaction(tx: IDBTransaction, store: string): void {
+  const abort = (): void => {
+    try {
+      tx.abort();
+    } catch {
+      // already finishing on its own
+    }
+  };
+  try {
+    const probe = tx.objectStore(store).get(abortProbeKey);
+    probe.onsuccess = abort;
+    probe.onerror = abort;
+  } catch {
+    abort(); // no longer active: abort directly
+  }
+}
+
+const abortProbeKey = '\u0000idb-sync:abort';
