@@ -1,0 +1,77 @@
+import type { CollectionInfo } from '../src/protocol/messages.js';
+import type { Database } from './db/database.js';
+import type { LogEntry } from './http/request-log.js';
+/** A collection the server syncs (see `docs/server.md`). */
+export type CollectionConfig = CollectionInfo;
+/** The demo's collections: a shared read-only lookup and two per-user transactional ones. */
+export declare const defaultCollections: readonly CollectionConfig[];
+/** Client schema versions the server accepts (see `capabilities.schemaVersions`). */
+export interface SchemaVersionPolicy {
+    /** Oldest client schema version that may pull. */
+    min: number;
+    /** Oldest client schema version that may push; `min ≤ minWritable ≤ max`. */
+    minWritable: number;
+    /** Newest client schema version accepted; newer ones get `SCHEMA_VERSION_TOO_NEW`. */
+    max: number;
+}
+/** The authenticated caller of a request. */
+export interface AuthUser {
+    userId: string;
+}
+/** Options of {@link startServer} (and, through flags, of `npm run server`). */
+export interface ServerOptions {
+    /** Port to listen on; `0` picks a free one. Default `0` (the CLI defaults to 8787). */
+    port?: number;
+    /** Interface to listen on. Default `127.0.0.1`. */
+    host?: string;
+    /** PGlite data directory. Default: none, an in-memory database (gone on close). */
+    dataDir?: string;
+    /** PostgreSQL connection string; when set, PostgreSQL is used instead of PGlite. */
+    databaseUrl?: string;
+    /** PostgreSQL schema (`search_path`) to use, created if missing. Default: the connection's default. */
+    pgSchema?: string;
+    /**
+     * An already open database to serve instead of opening one from `databaseUrl`/`dataDir`. The
+     * server does not close it. Default: none.
+     */
+    database?: Database;
+    /** Install or update the database schema at start. Default `true`; `false` serves only an up-to-date schema. */
+    autoMigrate?: boolean;
+    /** Collections served. Default {@link defaultCollections}. */
+    collections?: readonly CollectionConfig[];
+    /** Largest window served; larger requests are clamped. Default 1000, at most 100,000. */
+    maxWindowSize?: number;
+    /** Largest request body in bytes (413 above). Default 1 MiB. */
+    maxBodyBytes?: number;
+    /** Most mutations in one push (413 above). Default 500, at most 1000. */
+    maxMutationsPerPush?: number;
+    /** Accepted client schema versions. Default `{ min: 1, minWritable: 1, max: Number.MAX_SAFE_INTEGER }`. */
+    schemaVersions?: SchemaVersionPolicy;
+    /** How long tombstones are kept before compaction, in ms. Default 30 days. */
+    tombstoneRetentionMs?: number;
+    /** How often tombstones are compacted, in ms; `0` turns it off (call `admin.compactTombstones()`). Default 1 hour. */
+    compactionIntervalMs?: number;
+    /** How many stored push results to keep per client, for answering retries. Default 10,000. */
+    mutationResultRetention?: number;
+    /** SSE and WebSocket heartbeat interval, in ms. Default 25,000. */
+    heartbeatMs?: number;
+    /** Token enabling the `/admin` HTTP API (`Authorization: Bearer <adminToken>`). Default: none, `/admin` is off. */
+    adminToken?: string;
+    /**
+     * Authentication hook: resolves a bearer token to a user, or `null` for an unknown token (401).
+     * Default: the `tokens` table (tokens made by `admin.createUser`). Plug a real identity provider
+     * here (verify a JWT, call an introspection endpoint); a thrown error is a 500, not a 401.
+     */
+    authenticate?: (token: string) => Promise<AuthUser | null>;
+    /**
+     * Authorization hook for writes: return `false` to reject a mutation with reason `forbidden`.
+     * Default: a user may write every non-read-only collection (their own records of user-scoped ones).
+     */
+    canWrite?: (user: AuthUser, mutation: {
+        collection: string;
+        id: string;
+        op: 'put' | 'delete';
+    }) => boolean;
+    /** Receives one entry per request (and a few warnings). Default: lines on stdout/stderr. */
+    logger?: (entry: LogEntry) => void;
+}
