@@ -270,7 +270,11 @@ export class LazyDatabase implements ConnectionSource {
     const eviction = this.#checkEviction(opened);
     if (eviction) this.#evicted = true;
     this.#state$.next(this.#evicted ? 'evicted' : 'open');
-    this.#events$.next({ type: this.#everOpened ? 'reopened' : 'opened', version: this.version });
+    this.#events$.next({
+      type: this.#everOpened ? 'reopened' : 'opened',
+      version: this.version,
+      liveVersion: opened.liveVersion,
+    });
     this.#everOpened = true;
     if (eviction) this.#events$.next({ type: 'evicted', reason: eviction });
     this.#askPersistence();

@@ -35,10 +35,14 @@ export type EvictionReason =
 
 /** Something that happened to a handle (`events$`). */
 export type DatabaseEvent =
-  /** The first connection of this handle is open. */
-  | { readonly type: 'opened'; readonly version: number }
+  /**
+   * The first connection of this handle is open. `liveVersion` is the app version on disk: higher
+   * than `version` when newer code (another tab) upgraded the database but left this code's stores
+   * untouched, so this code keeps working until it reloads.
+   */
+  | { readonly type: 'opened'; readonly version: number; readonly liveVersion: number }
   /** A new connection replaced one that was closed, lost or changed. */
-  | { readonly type: 'reopened'; readonly version: number }
+  | { readonly type: 'reopened'; readonly version: number; readonly liveVersion: number }
   /** This handle ran an upgrade; the report is also persisted in `_meta`. */
   | { readonly type: 'upgraded'; readonly report: UpgradeReport }
   /** An upgrade or deletion waits for other connections to close. */

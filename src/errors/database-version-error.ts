@@ -1,9 +1,10 @@
 import { errorGuard, SyncError } from './sync-error.js';
 
 /**
- * The database on disk is at a newer schema version than this code declares (`VersionError`):
- * a newer release of the app upgraded it, usually in another tab. Reloading the page loads the
- * newer code; until then this handle cannot open the database.
+ * The database on disk is at a newer schema version than this code declares (`VersionError`), and
+ * that newer version changed stores this code uses: a newer release of the app upgraded it, usually
+ * in another tab. Reloading the page loads the newer code; until then this handle cannot open the
+ * database. (When the newer version left this code's stores alone, the handle keeps working.)
  */
 export class DatabaseVersionError extends SyncError {
   override readonly name = 'DatabaseVersionError' as const;

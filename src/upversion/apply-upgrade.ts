@@ -205,7 +205,10 @@ export function applyUpgrade(input: UpgradeInput): RunningUpgrade {
         version: toVersion,
         idbVersion: input.newIdbVersion,
         stores: Object.fromEntries(
-          Object.values(latest).map((s) => [s.name, { kind: s.kind, fingerprint: s.fingerprint }]),
+          Object.values(latest).map((s) => [
+            s.name,
+            { kind: s.kind, fingerprint: s.fingerprint, stableSince: s.stableSince },
+          ]),
         ),
       };
       run.request(meta.put(schemaRecord));

@@ -30,6 +30,13 @@ export interface DeclaredStore {
   readonly system: boolean;
   /** Stable hash of the definition (see {@link fingerprintStore}). */
   readonly fingerprint: string;
+  /**
+   * The oldest declared version since which this store's definition and data shape are unchanged
+   * (same fingerprint, no migration). Older code that declares at least this version can keep
+   * using the store after newer code upgraded the database. Computed for the latest version only;
+   * 0 for system stores and older versions.
+   */
+  readonly stableSince: number;
 }
 
 /** One store's migration in one version. */
@@ -129,7 +136,8 @@ export function declareSchema(name: string, versions: readonly VersionSpec[]): D
     }
     declared.push({ version, stores, migrations });
   }
-  const latest = declared[declared.length - 1]!;
+  const latest = withStableSince(declared);
+  declared[declared.length - 1] = latest;
   return {
     name,
     versions: declared,
@@ -137,6 +145,24 @@ export function declareSchema(name: string, versions: readonly VersionSpec[]): D
     systemVersion,
     idbVersion: idbVersionFor(latest.version, systemVersion),
   };
+}
+
+/** Fills in `stableSince` of the latest version's app stores by walking the versions backwards. */
+function withStableSince(versions: readonly DeclaredVersion[]): DeclaredVersion {
+  const latest = versions[versions.length - 1]!;
+  const stores: Record<string, DeclaredStore> = {};
+  for (const store of Object.values(latest.stores)) {
+    let since = latest.version;
+    for (let i = versions.length - 1; i > 0 && !store.system; i--) {
+      const current = versions[i]!;
+      const previous = versions[i - 1]!.stores[store.name];
+      if (current.migrations.some((m) => m.store === store.name)) break;
+      if (previous?.fingerprint !== store.fingerprint) break;
+      since = versions[i - 1]!.version;
+    }
+    stores[store.name] = { ...store, stableSince: store.system ? 0 : since };
+  }
+  return { ...latest, stores };
 }
 
 function declareSystemStores(database: string): Record<string, DeclaredStore> {
@@ -183,7 +209,7 @@ function declareStore(
     };
   }
   const definition = { keyPath, autoIncrement, kind: spec.kind, indexes };
-  return { name, ...definition, system, fingerprint: fingerprintStore(definition) };
+  return { name, ...definition, system, fingerprint: fingerprintStore(definition), stableSince: 0 };
 }
 
 function checkKeyPath(keyPath: unknown, what: string, fail: (problem: string) => never): KeyPath {

@@ -20,8 +20,10 @@ export interface SchemaRecord {
   readonly version: number;
   /** IndexedDB version (see {@link idbVersionFor}). */
   readonly idbVersion: number;
-  /** Per store: its kind and the fingerprint of its declared definition. */
-  readonly stores: Readonly<Record<string, { readonly kind: StoreKind; readonly fingerprint: string }>>;
+  /** Per store: its kind, the fingerprint of its declared definition, and its `stableSince` version. */
+  readonly stores: Readonly<
+    Record<string, { readonly kind: StoreKind; readonly fingerprint: string; readonly stableSince: number }>
+  >;
 }
 
 /** One persisted upgrade report; `key` sorts reports in upgrade order. */

@@ -10,7 +10,7 @@ import { applyUpgrade, type UpgradeOutcome } from './apply-upgrade.js';
 import { appVersionOf, type DeclaredSchema } from './declare-schema.js';
 import { createMarker, type MarkerRecord } from './meta-records.js';
 import { type OpenedConnection, type OpenPhase, requestOpen } from './request-open.js';
-import { verifySchema, writeMarker } from './verify-schema.js';
+import { isForwardCompatible, verifySchema, writeMarker } from './verify-schema.js';
 
 /** What an open needs. */
 export interface OpenSettings {
@@ -34,6 +34,11 @@ export interface OpenedDatabase {
   readonly markerWasMissing: boolean;
   /** The database did not exist before this open. */
   readonly created: boolean;
+  /**
+   * The app version on disk: the declared one, or a newer one when newer code (another tab) upgraded
+   * the database without touching the stores this code declares (see {@link isForwardCompatible}).
+   */
+  readonly liveVersion: number;
 }
 
 /** An open in progress. It has no timeout of its own: see {@link waitForOpen}. */
@@ -107,6 +112,18 @@ export async function openDatabase(
       }
       const onDisk = appVersionOf(current.db.version);
       if (onDisk > latest) {
+        // Newer code upgraded the database. Keep working if it left this code's stores alone.
+        const check = await verifySchema(current.db, schema).catch(() => undefined);
+        if (check?.marker && isForwardCompatible(schema, check)) {
+          return {
+            db: current.db,
+            upgrade: undefined,
+            marker: check.marker,
+            markerWasMissing: false,
+            created: false,
+            liveVersion: onDisk,
+          };
+        }
         current.db.close();
         throw new DatabaseVersionError(schema.name, latest, onDisk, error);
       }
@@ -135,7 +152,14 @@ export async function openDatabase(
         );
       }
       const { marker, markerWasMissing } = outcome;
-      return { db, upgrade: outcome, marker, markerWasMissing, created: outcome.report.fromIdbVersion === 0 };
+      return {
+        db,
+        upgrade: outcome,
+        marker,
+        markerWasMissing,
+        created: outcome.report.fromIdbVersion === 0,
+        liveVersion: latest,
+      };
     }
     let check: Awaited<ReturnType<typeof verifySchema>>;
     try {
@@ -156,8 +180,16 @@ export async function openDatabase(
       if (appVersionOf(version) !== latest) throw new SchemaMismatchError(schema.name, latest, check.missing);
       continue;
     }
-    if (check.marker)
-      return { db, upgrade: undefined, marker: check.marker, markerWasMissing: false, created: false };
+    if (check.marker) {
+      return {
+        db,
+        upgrade: undefined,
+        marker: check.marker,
+        markerWasMissing: false,
+        created: false,
+        liveVersion: latest,
+      };
+    }
     const marker = createMarker();
     try {
       await writeMarker(db, marker);
@@ -165,7 +197,7 @@ export async function openDatabase(
       db.close();
       throw openError(schema.name, error);
     }
-    return { db, upgrade: undefined, marker, markerWasMissing: true, created: false };
+    return { db, upgrade: undefined, marker, markerWasMissing: true, created: false, liveVersion: latest };
   }
   throw new IndexedDBError({ database: schema.name, operation: 'open' }, 'InvalidStateError');
 }

@@ -1,7 +1,7 @@
 import type { DeclaredSchema, DeclaredStore } from './declare-schema.js';
 import { diffSchema } from './diff-schema.js';
 import { readLiveSchema } from './live-schema.js';
-import { type MarkerRecord, metaKeys } from './meta-records.js';
+import { type MarkerRecord, metaKeys, type SchemaRecord } from './meta-records.js';
 import { META_STORE } from './system-stores.js';
 
 /** How an already-upgraded database compares with the declaration. */
@@ -12,6 +12,8 @@ export interface Verification {
   readonly changed: readonly string[];
   /** The marker record, when `_meta` exists and has it. */
   readonly marker: MarkerRecord | undefined;
+  /** The schema record written by the last upgrade, when `_meta` has it. */
+  readonly schemaRecord: SchemaRecord | undefined;
 }
 
 /**
@@ -23,7 +25,8 @@ export function verifySchema(db: IDBDatabase, schema: DeclaredSchema): Promise<V
   const target = schema.latest.stores;
   const present = Object.keys(target).filter((name) => db.objectStoreNames.contains(name));
   const missing: string[] = Object.keys(target).filter((name) => !present.includes(name));
-  if (present.length === 0) return Promise.resolve({ missing, changed: [], marker: undefined });
+  if (present.length === 0)
+    return Promise.resolve({ missing, changed: [], marker: undefined, schemaRecord: undefined });
   return new Promise((resolve, reject) => {
     const tx = db.transaction(present, 'readonly');
     const live = readLiveSchema(db, tx, present);
@@ -37,13 +40,19 @@ export function verifySchema(db: IDBDatabase, schema: DeclaredSchema): Promise<V
       ...diff.recreateIndexes.map((ref) => `${ref.store}.${ref.index}`),
     ];
     let marker: MarkerRecord | undefined;
+    let schemaRecord: SchemaRecord | undefined;
     if (present.includes(META_STORE)) {
-      const request = tx.objectStore(META_STORE).get(metaKeys.marker);
-      request.onsuccess = () => {
-        marker = request.result as MarkerRecord | undefined;
+      const meta = tx.objectStore(META_STORE);
+      const markerRequest = meta.get(metaKeys.marker);
+      const schemaRequest = meta.get(metaKeys.schema);
+      markerRequest.onsuccess = () => {
+        marker = markerRequest.result as MarkerRecord | undefined;
+      };
+      schemaRequest.onsuccess = () => {
+        schemaRecord = schemaRequest.result as SchemaRecord | undefined;
       };
     }
-    tx.oncomplete = () => resolve({ missing, changed, marker });
+    tx.oncomplete = () => resolve({ missing, changed, marker, schemaRecord });
     tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
   });
 }
@@ -55,5 +64,22 @@ export function writeMarker(db: IDBDatabase, marker: MarkerRecord): Promise<void
     tx.objectStore(META_STORE).put(marker);
     tx.oncomplete = () => resolve();
     tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
+  });
+}
+
+/**
+ * Whether code declaring `schema` can work on a database upgraded by newer code: every store it
+ * declares exists with the same definition, and the newer code changed neither the definition
+ * nor the data shape of those stores after a version this code knows (`stableSince`).
+ */
+export function isForwardCompatible(schema: DeclaredSchema, check: Verification): boolean {
+  if (check.missing.length > 0 || check.changed.length > 0 || !check.schemaRecord) return false;
+  const onDisk = check.schemaRecord.stores;
+  return Object.values(schema.latest.stores).every((store) => {
+    const live = onDisk[store.name];
+    if (!live) return store.system; // a system store the newer code no longer records: structure checked above
+    return (
+      live.fingerprint === store.fingerprint && (store.system || live.stableSince <= schema.latest.version)
+    );
   });
 }
