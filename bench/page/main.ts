@@ -39,6 +39,27 @@ async function call(module: PageModule, fnName: string, args: readonly unknown[]
   return JSON.stringify(envelope);
 }
 
+/** Smallest step of `performance.now()` (browsers coarsen it unless the page is cross-origin isolated). */
+function timerResolutionMs(): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 50; i += 1) {
+    const start = performance.now();
+    let next = performance.now();
+    while (next === start) next = performance.now();
+    smallest = Math.min(smallest, next - start);
+  }
+  return smallest;
+}
+
+/** What the driver records about the page's engine. */
+function environment() {
+  return {
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    timerResolutionMs: timerResolutionMs(),
+  };
+}
+
 async function boot(): Promise<void> {
   const workload = new URLSearchParams(location.search).get('workload') ?? '';
   const load = modules[`./workloads/${workload}.page.ts`];
@@ -49,10 +70,11 @@ async function boot(): Promise<void> {
   if (heading) heading.textContent = `${workload} — ${navigator.userAgent}`;
   window.__idbSyncE2E = {
     scenario: workload,
-    run: (fnName, args) =>
-      fnName === '$userAgent'
-        ? Promise.resolve(JSON.stringify({ ok: true, value: navigator.userAgent }))
-        : call(module, fnName, args),
+    run: (fnName, args) => {
+      if (fnName === '$environment')
+        return Promise.resolve(JSON.stringify({ ok: true, value: environment() }));
+      return call(module, fnName, args);
+    },
   };
 }
 

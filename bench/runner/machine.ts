@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
+/** What a bench page reports about its engine. */
+export interface PageEnvironment {
+  userAgent: string;
+  crossOriginIsolated: boolean;
+  /** Smallest step of `performance.now()` observed, in milliseconds. */
+  timerResolutionMs: number;
+}
+
 /** The machine and software a run measured on. */
 export interface MachineInfo {
   cpu: string;
@@ -10,8 +18,8 @@ export interface MachineInfo {
   node: string;
   /** Debian package versions of the browsers. */
   packages: Record<string, string>;
-  /** `navigator.userAgent` per engine id, filled in as sessions open. */
-  userAgents: Record<string, string>;
+  /** What each engine's page reported, by engine id, filled in as sessions open. */
+  pages: Record<string, PageEnvironment>;
   /** 1-minute load average when the run started: other work on the machine skews figures. */
   loadAverage: number;
 }
@@ -37,7 +45,7 @@ export async function describeMachine(): Promise<MachineInfo> {
       'libwebkit2gtk-4.1-0': packageVersion('libwebkit2gtk-4.1-0'),
       'webkit2gtk-driver': packageVersion('webkit2gtk-driver'),
     },
-    userAgents: {},
+    pages: {},
     loadAverage: loadavg()[0] ?? 0,
   };
 }

@@ -12,16 +12,28 @@ import { type BenchServer, startBenchServer } from './bench-server.js';
 import { bundleBenchPages } from './bundle.js';
 import { chromiumBenchEngine } from './chromium-bench-engine.js';
 import type { BenchEngine, BenchSession } from './engines.js';
-import { describeMachine, type MachineInfo } from './machine.js';
+import { describeMachine, type MachineInfo, type PageEnvironment } from './machine.js';
 import { writeReport } from './report.js';
 import { ResultSet } from './results.js';
 import { webkitBenchEngine } from './webkit-bench-engine.js';
 import type { BenchOptions, Workload } from './workload.js';
+import { coldOpenWorkload } from './workloads/cold-open.js';
 import { fullSyncWorkload } from './workloads/full-sync.js';
+import { incrementalWorkload } from './workloads/incremental.js';
+import { pushWorkload } from './workloads/push.js';
+import { searchWorkload } from './workloads/search.js';
+import { upversionWorkload } from './workloads/upversion.js';
 
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
 
-const workloads: readonly Workload[] = [fullSyncWorkload];
+const workloads: readonly Workload[] = [
+  fullSyncWorkload,
+  incrementalWorkload,
+  upversionWorkload,
+  pushWorkload,
+  searchWorkload,
+  coldOpenWorkload,
+];
 
 /** Engine ids on the command line: `chromium` and `webkit` (in memory), `chromium-disk` (persistent profile). */
 const engineIds = ['chromium', 'webkit', 'chromium-disk'] as const;
@@ -147,9 +159,10 @@ export async function main(argv: string[]): Promise<number> {
                 sessions.add(session);
                 const url = `${origin!.origin}/index.html?workload=${encodeURIComponent(page)}`;
                 await session.driver.openPage(url);
-                machine!.userAgents[engineId] ??= String(
-                  await session.driver.run('$userAgent', []).catch(() => ''),
-                );
+                machine!.pages[engineId] ??= (await session.driver.run(
+                  '$environment',
+                  [],
+                )) as PageEnvironment;
                 return { session, tab: new Tab<M>(session.driver, url) };
               },
               record: (impl, metric, unit, sample) =>

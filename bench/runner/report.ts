@@ -113,8 +113,11 @@ export function writeReport(dir: string, input: ReportInput): string[] {
     md.push(`| memory | ${machine.memoryGiB} GiB |`);
     md.push(`| kernel / Node | ${machine.kernel} / ${machine.node} |`);
     for (const [name, version] of Object.entries(machine.packages)) md.push(`| ${name} | ${version} |`);
-    for (const [engine, ua] of Object.entries(machine.userAgents))
-      md.push(`| user agent (${engine}) | \`${ua}\` |`);
+    for (const [engine, env] of Object.entries(machine.pages)) {
+      md.push(
+        `| page (${engine}) | \`${env.userAgent}\`; cross-origin isolated: ${env.crossOriginIsolated ? 'yes' : 'no'}; performance.now() step ${env.timerResolutionMs.toFixed(3)} ms |`,
+      );
+    }
     md.push('');
   }
   md.push('## Dataset and settings', '');

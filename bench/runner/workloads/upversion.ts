@@ -1,0 +1,30 @@
+import type * as page from '../../page/workloads/upversion.page.js';
+import { rotate, type Workload } from '../workload.js';
+
+export const upversionWorkload: Workload = {
+  id: 'upversion',
+  title: 'Schema upgrade of the full store: add one index; migrate one field of every record',
+  async run(ctx) {
+    const { session, tab } = await ctx.openSession<typeof page>('upversion');
+    try {
+      const { records, windowSize, runs } = ctx.options;
+      const impls: page.UpversionImpl[] = ['raw', 'idb-sync'];
+      const count = await tab.run('setup', { token: ctx.server.token }, windowSize);
+      if (count !== records) throw new Error(`setup wrote ${count} records, expected ${records}`);
+      for (let run = 0; run < runs; run += 1) {
+        for (const impl of rotate(impls, run)) {
+          const ms = await tab.run('addIndex', impl, records);
+          ctx.record(impl, 'add-index', 'ms', ms);
+          await tab.run('dropIndex', impl);
+          const migrated = await tab.run('migrate', impl, run + 1);
+          ctx.record(impl, 'migrate-field', 'ms', migrated);
+          ctx.log(
+            `${impl} run ${run + 1}: add index ${ms.toFixed(0)} ms, migration ${migrated.toFixed(0)} ms`,
+          );
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  },
+};
