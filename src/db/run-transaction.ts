@@ -107,13 +107,43 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
   }
   await finished;
   if (state === 'complete' && !thrown) return { ok: true, value: value as R };
-  if (state === 'aborted') {
-    const txError = raw.error;
-    if (txError && (connectionLoss.has(txError.name) || connection.dead)) {
+  return classifyFailure(context, {
+    aborted: state === 'aborted',
+    txError: raw.error,
+    thrown,
+    connectionDead: connection.dead,
+  });
+}
+
+/** How a transaction ended badly, as seen once it finished. */
+export interface FailedTransaction {
+  /** The transaction aborted (rather than committed). */
+  readonly aborted: boolean;
+  /** `transaction.error`: null when the transaction was aborted by `abort()`. */
+  readonly txError: { readonly name: string } | null;
+  /** What the callback threw, if it threw. */
+  readonly thrown: { readonly error: unknown } | undefined;
+  /** The handle saw the connection close or change meanwhile. */
+  readonly connectionDead: boolean;
+}
+
+/**
+ * Turns a failed transaction into its typed error, and says whether a retry on a fresh connection
+ * may help: only when the connection was lost (the transaction aborted with `UnknownError` /
+ * `AbortError`, or while the connection was known dead). A transaction the callback aborted, or one
+ * that failed on its own (a constraint, the quota), is never retried.
+ */
+export function classifyFailure(
+  context: { database: string; stores: readonly string[]; operation: string },
+  failed: FailedTransaction,
+): { ok: false; error: SyncError; retry: boolean } {
+  const { txError, thrown } = failed;
+  if (failed.aborted) {
+    if (txError && (connectionLoss.has(txError.name) || failed.connectionDead)) {
       return { ok: false, error: new DatabaseClosedError(context, txError), retry: true };
     }
     if (txError) return { ok: false, error: wrapDomException(txError, context), retry: false };
-    // No transaction error: `fn` threw (we aborted) or `fn` itself called abort().
+    // No transaction error: `fn` threw (and we aborted) or `fn` itself called abort().
     if (!thrown || domExceptionName(thrown.error) === 'AbortError') {
       return { ok: false, error: new TransactionAbortedError(context, thrown?.error), retry: false };
     }

@@ -1,0 +1,113 @@
+import { unwrap } from 'idb';
+import { filter, firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { isDatabaseClosedError } from '../errors/database-closed-error.js';
+import type { VersionSpec } from '../upversion/schema-types.js';
+import { defineDatabase } from './define-database.js';
+import { simulateConnectionLoss, uniqueName, within } from './test-support.js';
+
+const versions = [
+  { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },
+] as const satisfies readonly VersionSpec[];
+
+/**
+ * A pass-through factory that remembers every connection it opened, so a test can close one
+ * under the handle. Everything else is the real backend.
+ */
+function recordingFactory(): { factory: IDBFactory; connections: IDBDatabase[] } {
+  const connections: IDBDatabase[] = [];
+  const real = indexedDB;
+  const factory = {
+    open(name: string, version?: number) {
+      const request = version === undefined ? real.open(name) : real.open(name, version);
+      request.addEventListener('success', () => connections.push(request.result));
+      return request;
+    },
+    deleteDatabase: (name: string) => real.deleteDatabase(name),
+    cmp: (a: unknown, b: unknown) => real.cmp(a, b),
+    databases: () => real.databases(),
+  } as IDBFactory;
+  return { factory, connections };
+}
+
+describe('lost connections', () => {
+  it('retries once on a fresh connection when the connection was closed under the handle', async () => {
+    const db = defineDatabase({ name: uniqueName('closed-under'), versions });
+    await db.put('work_orders', { id: 'wo-1' });
+    const raw = unwrap(await db.db()) as IDBDatabase;
+    raw.close(); // other code closed the raw connection; no event tells the handle
+    const reopened = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'reopened')));
+    let runs = 0;
+    await within(
+      db.write(['work_orders'], (tx) => {
+        runs += 1;
+        return tx.objectStore('work_orders').put({ id: 'wo-2' });
+      }),
+      2_000,
+      'the write after the connection closed',
+    );
+    await reopened;
+    expect(runs).toBe(1); // the first attempt failed before the callback ran
+    expect(await db.count('work_orders')).toBe(2);
+    await db.close();
+  });
+
+  it('reopens after the browser drops the connection (close event)', async () => {
+    const db = defineDatabase({ name: uniqueName('terminated'), versions });
+    await db.put('work_orders', { id: 'wo-1' });
+    const terminated = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'terminated')));
+    simulateConnectionLoss(unwrap(await db.db()) as IDBDatabase);
+    await terminated;
+    expect(db.state).toBe('closed');
+    expect(await within(db.count('work_orders'), 2_000, 'the first read after the loss')).toBe(1);
+    expect(db.state).toBe('open');
+    await db.close();
+  });
+
+  it('does not run a committed transaction again when the connection is lost right after it', async () => {
+    const db = defineDatabase({ name: uniqueName('lost-after'), versions });
+    let runs = 0;
+    const key = await within(
+      db.write(['work_orders'], (tx) => {
+        runs += 1;
+        const put = tx.objectStore('work_orders').put({ id: `wo-${runs}` });
+        // Closing waits for this transaction, which still commits; the handle learns of the loss.
+        simulateConnectionLoss(unwrap(tx.db) as IDBDatabase);
+        return put;
+      }),
+      2_000,
+      'the write whose connection was lost',
+    );
+    expect(key).toBe('wo-1');
+    expect(runs).toBe(1);
+    expect(await within(db.count('work_orders'), 2_000, 'the next read, on a new connection')).toBe(1);
+    await db.close();
+  });
+
+  it('gives up with DatabaseClosedError when the fresh connection is lost too (one retry only)', async () => {
+    const { factory, connections } = recordingFactory();
+    const db = defineDatabase({ name: uniqueName('twice'), versions, indexedDB: factory });
+    await db.put('work_orders', { id: 'wo-1' });
+    connections.at(-1)!.close();
+    // Each reopened connection is closed again as soon as the handle has it.
+    const subscription = db.events$
+      .pipe(filter((e) => e.type === 'reopened'))
+      .subscribe(() => connections.at(-1)!.close());
+    let runs = 0;
+    const error = await within(
+      db.write(['work_orders'], (tx) => {
+        runs += 1;
+        return tx.objectStore('work_orders').put({ id: 'wo-2' });
+      }),
+      2_000,
+      'the write on connections that keep dying',
+    ).catch((e: unknown) => e);
+    subscription.unsubscribe();
+    expect(isDatabaseClosedError(error)).toBe(true);
+    expect(error).toMatchObject({ operation: 'write', stores: ['work_orders'] });
+    expect(runs).toBe(0);
+    // Once connections stop dying, the handle works again.
+    expect(await within(db.count('work_orders'), 2_000, 'a read after the failures')).toBe(1);
+    await db.close();
+  });
+});
