@@ -63,6 +63,21 @@ describe('request log', () => {
     expect(line.msg).toMatch(
       /^POST \/v1\/push 200 user=alice collection=work_orders,service_types CHANGE=1 DELETE=1 FETCH=0 conflicts=1 rejected=1 total=/,
     );
+    // A retry writes nothing, so it counts no CHANGE or DELETE.
+    await client.push({
+      clientId: 'log-client',
+      mutations: [
+        {
+          mutationId: 1,
+          collection: 'work_orders',
+          id: 'n1',
+          op: 'put',
+          baseRev: null,
+          value: { note: 'secret-content-4' },
+        },
+      ],
+    });
+    expect(lineOf(PROTOCOL_PATHS.push).msg).toMatch(/ CHANGE=0 DELETE=0 FETCH=0 total=/);
   });
 
   it('logs failures with their code and never logs tokens or record contents', async () => {

@@ -40,6 +40,16 @@ describe('pull', () => {
     expect(got).toEqual([...weird].sort());
   });
 
+  it('pages past ids of the maximum length in non-ASCII characters', async () => {
+    const { token } = await server.admin.createUser('long-ids');
+    const long = (c: string) => c.repeat(256);
+    const idsIn = [long('日'), long('é'), long('z')].sort();
+    for (const id of idsIn) await server.admin.putRecord('customers', id, { n: id.length }, 'long-ids');
+    const { pages } = await new SyncClient(server.url, token).pullAll('customers', { windowSize: 1 });
+    expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(idsIn);
+    expect(Math.max(...pages.map((p) => p.checkpoint.length))).toBeLessThanOrEqual(2048);
+  });
+
   it('switches to the change log after the snapshot and delivers only what changed since', async () => {
     const { token } = await server.admin.createUser('bob');
     const bob = new SyncClient(server.url, token);

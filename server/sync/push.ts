@@ -41,6 +41,8 @@ export async function push(
     const chunk = request.mutations.slice(start, start + CHUNK);
     const chunkConfigs = configs.slice(start, start + CHUNK);
     const changed = new Map<string, ChangeEvent>();
+    /** Mutation ids whose write happened in this request (not answered from storage, not a no-op). */
+    const written = new Set<number>();
     const chunkResults = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ last_mutation_id: unknown }>(
         `SELECT last_mutation_id FROM clients WHERE client_id = $1 FOR UPDATE`,
@@ -67,7 +69,16 @@ export async function push(
           continue;
         }
         const config = chunkConfigs[i]!;
-        const result = await applyMutation(runtime, tx, user, request.clientId, config, mutation, changed);
+        const { result, wrote } = await applyMutation(
+          runtime,
+          tx,
+          user,
+          request.clientId,
+          config,
+          mutation,
+          changed,
+        );
+        if (wrote) written.add(mutation.mutationId);
         await tx.query(
           `INSERT INTO mutation_results (client_id, mutation_id, result) VALUES ($1, $2, $3::jsonb)`,
           [request.clientId, mutation.mutationId, JSON.stringify(result)],
@@ -82,7 +93,7 @@ export async function push(
       return out;
     });
     for (const [i, result] of chunkResults.entries()) {
-      count(stats, chunk[i]!, result);
+      count(stats, chunk[i]!, result, written.has(result.mutationId));
       if (result.status === 'rejected' && result.reason === 'read-only') {
         runtime.log({
           level: 'warn',
@@ -148,13 +159,10 @@ async function applyMutation(
   config: CollectionConfig,
   m: Mutation,
   changed: Map<string, ChangeEvent>,
-): Promise<MutationResult> {
-  const reject = (reason: 'read-only' | 'forbidden' | 'invalid', message: string): MutationResult => ({
-    mutationId: m.mutationId,
-    status: 'rejected',
-    reason,
-    message,
-  });
+): Promise<{ result: MutationResult; wrote: boolean }> {
+  const answer = (result: MutationResult) => ({ result, wrote: false });
+  const reject = (reason: 'read-only' | 'forbidden' | 'invalid', message: string) =>
+    answer({ mutationId: m.mutationId, status: 'rejected', reason, message });
   if (config.readOnly) return reject('read-only', `Collection ${config.name} is read-only`);
   if (m.op === 'put' && m.value === undefined) return reject('invalid', 'A put needs a value');
   if (m.op === 'delete' && m.baseRev === null) return reject('invalid', 'A delete needs a baseRev');
@@ -164,29 +172,27 @@ async function applyMutation(
   const owner = runtime.owner(config, user.userId);
   const current = await readRecord(tx, config.name, owner, m.id);
   const alive = current !== null && !current.deleted;
-  const conflict = (): MutationResult => ({
-    mutationId: m.mutationId,
-    status: 'conflict',
-    current: current === null ? null : toChange(current),
-  });
-  const applied = (rev: number): MutationResult => ({
-    mutationId: m.mutationId,
-    status: 'applied',
-    rev: String(rev),
-  });
+  const conflict = () =>
+    answer({
+      mutationId: m.mutationId,
+      status: 'conflict',
+      current: current === null ? null : toChange(current),
+    });
+  const unchanged = (rev: number) =>
+    answer({ mutationId: m.mutationId, status: 'applied', rev: String(rev) });
 
   if (m.op === 'put') {
     if (m.baseRev === null) {
       if (alive) {
         const same =
           current.writtenBy === clientId && canonicalJson(current.value) === canonicalJson(m.value);
-        return same ? applied(current.rev) : conflict();
+        return same ? unchanged(current.rev) : conflict();
       }
     } else if (current === null || String(current.rev) !== m.baseRev) {
       return conflict();
     }
   } else if (current?.deleted) {
-    return applied(current.rev);
+    return unchanged(current.rev);
   } else if (alive && String(current.rev) !== m.baseRev) {
     return conflict();
   }
@@ -198,12 +204,14 @@ async function applyMutation(
     writtenBy: clientId,
   });
   changed.set(`${config.name}\u0000${owner}`, { collection: config.name, owner, seq });
-  return applied(seq);
+  return { result: { mutationId: m.mutationId, status: 'applied', rev: String(seq) }, wrote: true };
 }
 
-function count(stats: RequestStats, mutation: Mutation, result: MutationResult): void {
+/** Counts for the log line: CHANGE and DELETE count only writes made by this request. */
+function count(stats: RequestStats, mutation: Mutation, result: MutationResult, wrote: boolean): void {
   if (result.status === 'conflict') stats.conflict += 1;
   else if (result.status === 'rejected') stats.rejected += 1;
+  else if (!wrote) return;
   else if (mutation.op === 'put') stats.change += 1;
   else stats.delete += 1;
 }

@@ -54,6 +54,6 @@ export const PROTOCOL_LIMITS = {
   maxWindowSize: 100_000,
   /** Most mutations in one push. */
   maxMutationsPerPush: 1_000,
-  /** Longest opaque checkpoint token. */
-  maxCheckpointLength: 1_024,
+  /** Longest opaque checkpoint token (a snapshot token may carry a record id of 256 non-ASCII characters). */
+  maxCheckpointLength: 2_048,
 } as const;
