@@ -12,16 +12,17 @@ export interface MemoryTrace {
   readonly samples: number;
 }
 
-/** Interval between readings. CDP answers between the page's tasks, so readings may come later. */
-const intervalMs = 20;
-
 /**
- * Runs `work` while reading `probe` every {@link intervalMs}. The readings stop as soon as the
- * work settles; its outcome (value or error) is passed through.
+ * Runs `work` while reading `probe` every `intervalMs` (default 20; CDP answers between the page's
+ * tasks, so readings may come later). With `collectEachTime`, every reading follows a forced full
+ * collection: it then shows the live memory only (what the work keeps, not the garbage it has not
+ * collected yet), at the cost of slowing the work down, so such traces are never timed. The
+ * readings stop as soon as the work settles; its outcome (value or error) is passed through.
  */
 export async function traceMemory<T>(
   probe: MemoryProbe,
   work: () => Promise<T>,
+  { intervalMs = 20, collectEachTime = false }: { intervalMs?: number; collectEachTime?: boolean } = {},
 ): Promise<{ value: T; trace: MemoryTrace }> {
   await probe.collectGarbage();
   const baseline = await probe.read();
@@ -30,6 +31,7 @@ export async function traceMemory<T>(
   const started = performance.now();
   const sampling = (async () => {
     while (!finished) {
+      if (collectEachTime) await probe.collectGarbage();
       readings.push({ at: performance.now() - started, bytes: await probe.read() });
       if (finished) break;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

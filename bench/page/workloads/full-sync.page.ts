@@ -1,9 +1,11 @@
 // Workload 1: initial full sync of the lookup collection into an empty database, until queryable
 // (committed and counted). Every implementation pulls the same server pages, or, for the raw
 // write baselines, writes the same records already in memory.
-import type { Change } from '../../../src/protocol/messages.js';
+import type { Change, PullResponse } from '../../../src/protocol/messages.js';
 import { dexieLookup, dexiePullLoop } from '../lib/dexie-sync.js';
 import { deleteAllDatabases } from '../lib/idb.js';
+import { benchSyncClient, syncOrThrow, timingsOf } from '../lib/idb-sync-client.js';
+import { benchDatabase } from '../lib/idb-sync-db.js';
 import { LOOKUP } from '../lib/lookup-schema.js';
 import {
   countLookup,
@@ -16,7 +18,14 @@ import { openRxBench, rxPull } from '../lib/rxdb-sync.js';
 import { pullAll, pullPage, type ServerAccess } from '../lib/server-pages.js';
 
 /** The implementations this page can run. */
-export const FULL_SYNC_IMPLS = ['raw-one-tx', 'raw-paged', 'raw-pipelined', 'dexie-loop', 'rxdb'] as const;
+export const FULL_SYNC_IMPLS = [
+  'raw-one-tx',
+  'raw-paged',
+  'raw-pipelined',
+  'dexie-loop',
+  'rxdb',
+  'idb-sync',
+] as const;
 export type FullSyncImpl = (typeof FULL_SYNC_IMPLS)[number];
 
 export interface FullSyncArgs {
@@ -30,9 +39,6 @@ export interface FullSyncArgs {
 
 /** The records "already in memory" of the raw write baselines, as the server's pages. */
 let memory: Change[][] | undefined;
-/** One parsed page kept alive, to measure the heap one page takes. */
-const held: { page?: unknown } = {};
-
 /** Fetches every page once (not timed) for the raw write baselines; returns the record count. */
 export async function loadIntoMemory(access: ServerAccess, windowSize: number): Promise<number> {
   memory = (await pullAll(access, LOOKUP, null, windowSize)).pages;
@@ -44,16 +50,20 @@ export function dropMemory(): void {
   memory = undefined;
 }
 
+/** One parsed page kept alive, to measure the memory one page takes. */
+let heldPage: PullResponse | undefined;
+
 /** Fetches and parses one page and keeps it referenced, so the driver can weigh it. */
 export async function holdOnePage(access: ServerAccess, windowSize: number): Promise<number> {
-  const page = await pullPage(access, LOOKUP, null, windowSize);
-  held.page = page;
-  return page.changes.length;
+  heldPage = await pullPage(access, LOOKUP, null, windowSize);
+  return heldPage.changes.length;
 }
 
-/** Lets the held page be collected. */
-export function releasePage(): void {
-  held.page = undefined;
+/** Lets the held page be collected; returns how many records it held (reading it keeps it live). */
+export function releasePage(): number {
+  const held = heldPage?.changes.length ?? 0;
+  heldPage = undefined;
+  return held;
 }
 
 /** Deletes every database of the origin. */
@@ -65,6 +75,8 @@ interface Runner {
   /** Time from the first pull request (or first write) until the count is read back. */
   sync(): Promise<number>;
   close(): Promise<void>;
+  /** idb-sync's own split of the time (network wait, IndexedDB, other), after `sync()`. */
+  breakdown?: () => Record<string, number>;
 }
 
 async function prepare(args: FullSyncArgs): Promise<Runner> {
@@ -114,6 +126,23 @@ async function prepare(args: FullSyncArgs): Promise<Runner> {
         },
       };
     }
+    case 'idb-sync': {
+      const handle = benchDatabase(dbName);
+      await handle.db();
+      const client = benchSyncClient(handle, access, LOOKUP, windowSize);
+      let breakdown: Record<string, number> = {};
+      return {
+        sync: async () => {
+          breakdown = timingsOf(await syncOrThrow(client));
+          return handle.count(LOOKUP);
+        },
+        close: async () => {
+          await client.close();
+          await handle.close();
+        },
+        breakdown: () => breakdown,
+      };
+    }
   }
 }
 
@@ -122,7 +151,9 @@ async function prepare(args: FullSyncArgs): Promise<Runner> {
  * database is created and opened before the clock starts). Fails unless the store ends with
  * `expected` records.
  */
-export async function fullSync(args: FullSyncArgs): Promise<{ ms: number; count: number }> {
+export async function fullSync(
+  args: FullSyncArgs,
+): Promise<{ ms: number; count: number; breakdown?: Record<string, number> }> {
   await deleteAllDatabases();
   const runner = await prepare(args);
   try {
@@ -134,7 +165,7 @@ export async function fullSync(args: FullSyncArgs): Promise<{ ms: number; count:
         `${args.impl}: the store holds ${count} records after the sync, expected ${args.expected}`,
       );
     }
-    return { ms, count };
+    return runner.breakdown ? { ms, count, breakdown: runner.breakdown() } : { ms, count };
   } finally {
     await runner.close();
   }

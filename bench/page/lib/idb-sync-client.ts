@@ -1,0 +1,48 @@
+// idb-sync's sync client over its HTTP transport, pointed at the same server pages as the
+// baselines. Configured as an app would: one collection synced, pages of `windowSize`, no
+// background triggers (the benchmark calls `sync()` itself).
+import { createHttpTransport, type DatabaseHandle } from '../../../src/index.js';
+import type { RunSummary } from '../../../src/sync/run-summary.js';
+// TODO(bench): import from src/index.js once the sync section exports createSyncClient.
+import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';
+import type { ServerAccess } from './server-pages.js';
+
+/** A sync client of `database` syncing only `collection`. */
+export function benchSyncClient(
+  database: DatabaseHandle,
+  access: ServerAccess,
+  collection: string,
+  windowSize: number,
+  options: { maxPushBatch?: number } = {},
+): SyncClient {
+  const transport = createHttpTransport({
+    baseUrl: location.origin,
+    schemaVersion: database.version,
+    getToken: () => access.token,
+  });
+  return createSyncClient({
+    database,
+    transport,
+    collections: { [collection]: { windowSize } },
+    windowSize,
+    autoPush: false,
+    ...(options.maxPushBatch === undefined ? {} : { maxPushBatch: options.maxPushBatch }),
+  });
+}
+
+/** Runs one sync and fails unless it ended `ok`; resolves with its summary. */
+export async function syncOrThrow(client: SyncClient): Promise<RunSummary> {
+  const summary = await client.sync();
+  if (summary.outcome !== 'ok') {
+    throw new Error(
+      `idb-sync run ended ${summary.outcome}: ${summary.error?.code} ${summary.error?.message}`,
+    );
+  }
+  return summary;
+}
+
+/** Where a run's time went (idb-sync's own accounting), for the report. */
+export function timingsOf(summary: RunSummary) {
+  const { network, indexedDb, other } = summary.timings;
+  return { network, indexedDb, other };
+}
