@@ -1,4 +1,4 @@
-import type { IDBPDatabase, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
@@ -75,10 +75,11 @@ export interface DatabaseHandle<S = unknown> {
   /** True from an eviction being detected until {@link acknowledgeEviction}. */
   readonly evicted: boolean;
   /**
-   * The open idb database, opening (and upgrading) it if needed. The connection may later be closed
-   * under you (versionchange): prefer `read`/`write`, which reopen.
+   * The open idb database, opening (and upgrading) it if needed, typed with the app's schema (the
+   * system stores are reached through `read`/`write`). The connection may later be closed under
+   * you (versionchange): prefer `read`/`write`, which reopen and retry.
    */
-  db(): Promise<IDBPDatabase<DatabaseSchema<S>>>;
+  db(): Promise<IDBPDatabase<S extends DBSchema ? S : unknown>>;
   /** Runs `fn` in a fresh readonly transaction (retried once on a dead connection); resolves after it completes. */
   read<const N extends readonly DatabaseStoreName<S>[], R>(
     stores: N,
