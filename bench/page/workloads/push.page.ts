@@ -1,12 +1,17 @@
 // Workload 4: local writes: the time to queue each write (record + its pending mutation, durable),
 // then the time until the server has acknowledged all of them.
+
+import type { DatabaseHandle } from '../../../src/index.js';
 import type { Mutation } from '../../../src/protocol/messages.js';
+import type { SyncClient } from '../../../src/sync/sync-client.js';
 import { deleteAllDatabases, done, openDatabase, request } from '../lib/idb.js';
+import { benchSyncClient } from '../lib/idb-sync-client.js';
+import { benchDatabase } from '../lib/idb-sync-db.js';
 import { openRxBench, type RxBench, rxPush } from '../lib/rxdb-sync.js';
 import { push, type ServerAccess } from '../lib/server-pages.js';
 import { WORK_ORDERS, type WorkOrder, workOrder } from '../lib/work-orders.js';
 
-export const PUSH_IMPLS = ['raw', 'rxdb'] as const;
+export const PUSH_IMPLS = ['raw', 'rxdb', 'idb-sync'] as const;
 export type PushImpl = (typeof PUSH_IMPLS)[number];
 
 /** The raw baseline's outbox: one entry per write, keyed by an auto-incremented mutation id. */
@@ -14,14 +19,21 @@ const OUTBOX = 'outbox';
 
 type Opened =
   | { kind: 'raw'; db: IDBDatabase; clientId: string }
-  | { kind: 'rxdb'; rx: RxBench; clientId: string };
+  | { kind: 'rxdb'; rx: RxBench; clientId: string }
+  | { kind: 'idb-sync'; handle: DatabaseHandle; client: SyncClient };
 const opened = new Map<PushImpl, Opened>();
 
 /** Mutation ids of the RxDB push handler: increasing for the page's lifetime. */
 let rxMutationId = 0;
 
 /** Deletes every database, then opens one per implementation (not timed). */
-export async function setup(): Promise<void> {
+export async function setup(access: ServerAccess, batch: number): Promise<void> {
+  for (const state of opened.values()) {
+    if (state.kind === 'idb-sync') {
+      await state.client.close();
+      await state.handle.close();
+    }
+  }
   opened.clear();
   await deleteAllDatabases();
   const raw = await openDatabase('bench-push-raw', 1, (db) => {
@@ -34,6 +46,11 @@ export async function setup(): Promise<void> {
     rx: await openRxBench('bench-push-rxdb'),
     clientId: `bench-rxdb-${crypto.randomUUID()}`,
   });
+  const handle = benchDatabase('bench-push-idb-sync');
+  await handle.db();
+  // The client syncs the work orders; pushes of `batch` mutations, like the baselines.
+  const client = benchSyncClient(handle, access, WORK_ORDERS, 1_000, { maxPushBatch: batch });
+  opened.set('idb-sync', { kind: 'idb-sync', handle, client });
 }
 
 function state(impl: PushImpl): Opened {
@@ -61,7 +78,8 @@ export async function queueWrites(impl: PushImpl, prefix: string, count: number)
     const value = workOrder(prefix, i);
     const started = performance.now();
     if (s.kind === 'raw') await rawWrite(s.db, value);
-    else await s.rx.workOrders.insert(value);
+    else if (s.kind === 'rxdb') await s.rx.workOrders.insert(value);
+    else await s.client.write(WORK_ORDERS, value);
     times.push(performance.now() - started);
   }
   return times;
@@ -101,9 +119,19 @@ export async function pushAll(impl: PushImpl, access: ServerAccess, batch: numbe
   const s = state(impl);
   const started = performance.now();
   if (s.kind === 'raw') await rawPushAll(s, access, batch);
-  else {
+  else if (s.kind === 'rxdb') {
     rxMutationId ||= Date.now();
     await rxPush(s.rx, access, s.clientId, () => ++rxMutationId, batch);
+  } else {
+    // Push only: an empty pull list keeps the run from pulling the other implementations' writes.
+    const summary = await s.client.sync({ collections: [] });
+    if (summary.outcome !== 'ok')
+      throw new Error(`idb-sync push ended ${summary.outcome}: ${summary.error?.message}`);
   }
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  if (s.kind === 'idb-sync') {
+    const pending = await s.client.pendingWrites();
+    if (pending !== 0) throw new Error(`idb-sync: ${pending} writes still pending after the push`);
+  }
+  return ms;
 }

@@ -9,7 +9,7 @@ export const incrementalWorkload: Workload = {
     try {
       const { records, windowSize, runs, changes } = ctx.options;
       const access = { token: ctx.server.token };
-      const impls: page.IncrementalImpl[] = ['raw-put', 'raw-pipelined', 'dexie-loop', 'rxdb'];
+      const impls: page.IncrementalImpl[] = ['raw-put', 'raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync'];
       const args = (impl: page.IncrementalImpl) => ({ impl, access, windowSize, expected: records });
       await tab.run('resetStorage');
       for (const impl of impls) {
@@ -25,8 +25,10 @@ export const incrementalWorkload: Workload = {
           );
         }
         for (const impl of rotate(impls, run)) {
-          const { ms } = await tab.run('incremental', args(impl));
+          const { ms, breakdown } = await tab.run('incremental', args(impl));
           ctx.record(impl, 'time', 'ms', ms);
+          for (const [part, partMs] of Object.entries(breakdown ?? {}))
+            ctx.record(impl, `time: ${part}`, 'ms', partMs);
           ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
         }
       }

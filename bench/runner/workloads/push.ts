@@ -13,8 +13,8 @@ export const pushWorkload: Workload = {
     try {
       const { runs, changes } = ctx.options;
       const access = { token: ctx.server.token };
-      const impls: page.PushImpl[] = ['raw', 'rxdb'];
-      await tab.run('setup');
+      const impls: page.PushImpl[] = ['raw', 'rxdb', 'idb-sync'];
+      await tab.run('setup', access, PUSH_BATCH);
       for (let run = 0; run < runs; run += 1) {
         for (const impl of rotate(impls, run)) {
           const prefix = `wo-${ctx.engine.name}-${ctx.engine.storage}-${impl}-${run}`;
