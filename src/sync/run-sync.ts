@@ -60,7 +60,12 @@ export async function runSync(
     ctx.emitError(error);
   };
 
+  const requested = new Map<string, 'red' | 'full'>();
+  for (const c of request.full) requested.set(c, 'full');
+  for (const c of request.red) requested.set(c, 'red');
   try {
+    // The app's requests are kept before anything else, so that going offline does not lose them.
+    await persistRequests(ctx, requested);
     const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
     const access = capabilities.client?.access ?? 'read-write';
     const serverCollections = new Set(capabilities.collections.map((c) => c.name));
@@ -68,9 +73,6 @@ export async function runSync(
 
     // 1. Push. Pulls wait for a successful push: a pull must not see a record whose write may have
     //    been applied on the server without this client knowing its new revision yet.
-    const requested = new Map<string, 'red' | 'full'>();
-    for (const c of request.full) requested.set(c, 'full');
-    for (const c of request.red) requested.set(c, 'red');
     let pushFailed: unknown;
     if (access === 'read-write') {
       env.onPhase('pushing');

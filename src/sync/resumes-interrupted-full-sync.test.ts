@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncProgress } from './run-context.js';
+import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
+import { uniqueDbName } from './testing/test-database.js';
+
+let fx: SyncFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+/** 100 parts in pages of 20: five snapshot pages. */
+async function setup() {
+  fx = await startSyncFixture();
+  const token = await fx.user('resume');
+  await fx.seed('parts', 100, { prefix: 'p' });
+  return { fx, token, dbName: uniqueDbName('resume') };
+}
+
+describe('resumable full sync', () => {
+  for (const k of [1, 2, 4]) {
+    it(`continues an interrupted first sync after ${k} page(s) from the last written page and ends identical to the server`, async () => {
+      const { fx, token, dbName } = await setup();
+      const first = fx.app(token, { dbName, client: { collections: { parts: {} } } });
+      first.transport.pullBudget = k;
+      const interrupted = await first.client.sync();
+      expect(interrupted.outcome).toBe('waiting');
+      expect(await first.db.all('parts')).toHaveLength(20 * k);
+      await first.client.close();
+      first.db.close();
+
+      // A reload: a new client on the same IndexedDB database.
+      const second = fx.app(token, { dbName, client: { collections: { parts: {} } } });
+      const progress: SyncProgress[] = [];
+      second.client.progress$.subscribe((p) => progress.push(p));
+      const resumed = await second.client.sync();
+      expect(resumed.plans[0]).toMatchObject({ collection: 'parts', mode: 'full', reasons: ['resume'] });
+      expect(second.transport.pulls).toHaveLength(5 - k);
+      expect(second.transport.pulls[0]?.checkpoint).not.toBeNull();
+      expect(progress.at(-1)).toEqual({ collection: 'parts', mode: 'full', done: 100, total: 100 });
+      expect(await localState(second.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+    });
+  }
+
+  it('keeps the old data readable during a forced full sync and removes what the server deleted', async () => {
+    const { fx, token, dbName } = await setup();
+    const app = fx.app(token, { dbName, client: { collections: { parts: {} } } });
+    await app.client.sync();
+    for (const id of ['p010', 'p011', 'p070', 'p099']) await fx.server.admin.deleteRecord('parts', id);
+    await fx.server.admin.putRecord('parts', 'p050', { name: 'changed', n: -1 });
+    await fx.server.admin.putRecord('parts', 'p0505', { name: 'inserted', n: -2 });
+
+    app.transport.pullBudget = 2;
+    const interrupted = await app.client.sync({ full: ['parts'] });
+    expect(interrupted.plans[0]).toMatchObject({ mode: 'full', reasons: ['requested'] });
+    // Two pages replaced ids up to their end; everything after is still the old data.
+    const midway = await localState(app.db, 'parts');
+    expect(Object.keys(midway)).toHaveLength(98);
+    expect(midway.p010).toBeUndefined();
+    expect(midway.p070).toEqual({ id: 'p070', name: 'p70', n: 70 });
+    expect(midway.p099).toBeDefined();
+
+    app.transport.pullBudget = undefined;
+    const resumed = await app.client.sync();
+    expect(resumed.plans[0]).toMatchObject({ mode: 'full', reasons: ['resume'] });
+    expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+    const after = await app.client.sync();
+    expect(after.plans[0]).toMatchObject({ mode: 'incremental', reasons: ['checkpoint'] });
+  });
+
+  it('remembers a requested full sync across a reload when it could not start offline', async () => {
+    const { fx, token, dbName } = await setup();
+    const app = fx.app(token, { dbName, client: { collections: { parts: {} } } });
+    await app.client.sync();
+    app.transport.offline = true;
+    expect((await app.client.sync({ full: ['parts'] })).outcome).toBe('waiting');
+    await app.client.close();
+    app.db.close();
+
+    const reloaded = fx.app(token, { dbName, client: { collections: { parts: {} } } });
+    const summary = await reloaded.client.sync();
+    expect(summary.plans[0]).toMatchObject({ mode: 'full', reasons: ['requested'] });
+    expect(summary.collections[0]).toMatchObject({ pages: 5, fetch: 100, change: 0, skipped: 100 });
+  });
+});
