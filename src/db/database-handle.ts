@@ -39,6 +39,7 @@ const defaults = {
   deleteTimeoutMs: 10_000,
   migrationBatchSize: 500,
   migrationSettleTimeoutMs: 30_000,
+  lostConnectionGraceMs: 2_000,
 };
 
 /**
@@ -82,6 +83,10 @@ export class LazyDatabase implements ConnectionSource {
   /** Same as `name`, for {@link ConnectionSource}. */
   get database(): string {
     return this.name;
+  }
+
+  get lostConnectionGraceMs(): number {
+    return this.#options.lostConnectionGraceMs;
   }
 
   get state(): DatabaseState {
@@ -141,7 +146,8 @@ export class LazyDatabase implements ConnectionSource {
     const records = (await this.read([META_STORE], (tx) =>
       tx.objectStore(META_STORE).getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`)),
     )) as UpgradeReportRecord[];
-    return records.map(({ key: _key, ...report }) => report);
+    // Sorted here: indexeddbshim returns getAll() in insertion order, not key order.
+    return records.sort((a, b) => a.toIdbVersion - b.toIdbVersion).map(({ key: _key, ...report }) => report);
   }
 
   acknowledgeEviction(): void {
@@ -253,20 +259,27 @@ export class LazyDatabase implements ConnectionSource {
     if (this.#pending === pending) this.#pending = undefined;
     const raw = opened.db;
     raw.onversionchange = null;
-    const connection: Connection = { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false };
+    let markLost!: () => void;
+    const lost = new Promise<void>((resolve) => {
+      markLost = resolve;
+    });
+    const connection: Connection = { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false, lost };
+    if (opened.upgrade) {
+      this.#lastUpgrade = opened.upgrade.report;
+      this.#events$.next({ type: 'upgraded', report: opened.upgrade.report });
+    }
     if (pending.closeOnArrival) {
       raw.close();
       connection.dead = true;
       return connection;
     }
     raw.addEventListener('versionchange', (event) => this.#onVersionChange(connection, event));
-    raw.addEventListener('close', () => this.#onTerminated(connection));
+    raw.addEventListener('close', () => {
+      markLost();
+      this.#onTerminated(connection);
+    });
     this.#connection = connection;
     this.#knownIdbVersion = raw.version;
-    if (opened.upgrade) {
-      this.#lastUpgrade = opened.upgrade.report;
-      this.#events$.next({ type: 'upgraded', report: opened.upgrade.report });
-    }
     const eviction = this.#checkEviction(opened);
     if (eviction) this.#evicted = true;
     this.#state$.next(this.#evicted ? 'evicted' : 'open');

@@ -36,6 +36,12 @@ export interface DefineDatabaseOptions<S = unknown> {
   readonly migrationBatchSize?: number;
   /** How long one page of an async migration may take to settle. Default 30 000 ms. */
   readonly migrationSettleTimeoutMs?: number;
+  /**
+   * After the browser drops a connection (`close` event), how long a transaction on it may take to
+   * report how it ended before the operation is retried on a fresh connection (Safari can leave such
+   * transactions unfinished forever). Default 2 000 ms.
+   */
+  readonly lostConnectionGraceMs?: number;
   /** Ask the browser to make storage persistent (`navigator.storage.persist()`) after the first open. Default `false`. */
   readonly persist?: boolean;
   /**

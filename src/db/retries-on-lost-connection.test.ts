@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isDatabaseClosedError } from '../errors/database-closed-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { simulateConnectionLoss, uniqueName, within } from './test-support.js';
+import { dispatchCloseEvent, simulateConnectionLoss, uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },
@@ -14,11 +14,12 @@ const versions = [
  * A pass-through factory that remembers every connection it opened, so a test can close one
  * under the handle. Everything else is the real backend.
  */
-function recordingFactory(): { factory: IDBFactory; connections: IDBDatabase[] } {
+function recordingFactory(onOpen?: () => void): { factory: IDBFactory; connections: IDBDatabase[] } {
   const connections: IDBDatabase[] = [];
   const real = indexedDB;
   const factory = {
     open(name: string, version?: number) {
+      onOpen?.();
       const request = version === undefined ? real.open(name) : real.open(name, version);
       request.addEventListener('success', () => connections.push(request.result));
       return request;
@@ -81,6 +82,47 @@ describe('lost connections', () => {
     expect(key).toBe('wo-1');
     expect(runs).toBe(1);
     expect(await within(db.count('work_orders'), 2_000, 'the next read, on a new connection')).toBe(1);
+    await db.close();
+  });
+
+  it('stops waiting for a transaction the browser never finishes after dropping the connection, and retries it', async () => {
+    let spinning = true;
+    // In Safari the dropped connection's transactions die with it; here the spinning transaction is
+    // on a live connection, so it is stopped when the handle opens its new one (or it would hold
+    // its lock forever).
+    const { factory } = recordingFactory(() => {
+      spinning = false;
+    });
+    const db = defineDatabase({
+      name: uniqueName('never-finishes'),
+      versions,
+      lostConnectionGraceMs: 50,
+      indexedDB: factory,
+    });
+    await db.put('work_orders', { id: 'wo-1' });
+    spinning = true;
+    let runs = 0;
+    const result = await within(
+      db.write(['work_orders'], (tx) => {
+        runs += 1;
+        if (runs === 1) {
+          // Keep the first transaction unfinished (a request loop), then drop the connection.
+          const store = unwrap(tx.objectStore('work_orders')) as IDBObjectStore;
+          const spin = (): void => {
+            if (spinning) store.get('nothing').onsuccess = spin;
+          };
+          spin();
+          dispatchCloseEvent(unwrap(tx.db) as IDBDatabase);
+          return new Promise<never>(() => {}); // and the callback never returns either
+        }
+        return tx.objectStore('work_orders').put({ id: 'wo-2' });
+      }),
+      2_000,
+      'the write whose transaction never finished',
+    );
+    expect(result).toBe('wo-2');
+    expect(runs).toBe(2);
+    expect(await db.count('work_orders')).toBe(2);
     await db.close();
   });
 

@@ -11,11 +11,15 @@ export interface Connection {
   readonly raw: IDBDatabase;
   readonly db: IDBPDatabase<unknown>;
   dead: boolean;
+  /** Resolves when the browser dropped the connection (`close` event). */
+  readonly lost: Promise<void>;
 }
 
 /** What {@link runTransaction} needs from the handle. */
 export interface ConnectionSource {
   readonly database: string;
+  /** How long a transaction may take to finish after its connection was dropped, in milliseconds. */
+  readonly lostConnectionGraceMs: number;
   /** A live connection, opening one if needed. */
   connect(): Promise<Connection>;
   /** Drops a connection found dead, so the next `connect()` opens a fresh one. */
@@ -51,7 +55,7 @@ export async function runTransaction<R, Mode extends 'readonly' | 'readwrite'>(
   const operation = mode === 'readonly' ? 'read' : 'write';
   for (let attempt = 1; ; attempt++) {
     const connection = await source.connect();
-    const outcome = await attemptOnce(source.database, connection, stores, mode, fn, options, operation);
+    const outcome = await attemptOnce(source, connection, stores, mode, fn, options, operation);
     if (outcome.ok) return outcome.value;
     if (!outcome.retry) throw outcome.error;
     source.discard(connection);
@@ -60,7 +64,7 @@ export async function runTransaction<R, Mode extends 'readonly' | 'readwrite'>(
 }
 
 async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
-  database: string,
+  source: ConnectionSource,
   connection: Connection,
   stores: readonly string[],
   mode: Mode,
@@ -68,7 +72,7 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
   options: TransactionOptions,
   operation: string,
 ): Promise<Outcome<R>> {
-  const context = { database, stores, operation };
+  const context = { database: source.database, stores, operation };
   let tx: IDBPTransaction<unknown, string[], Mode>;
   try {
     tx = connection.db.transaction(
@@ -99,13 +103,36 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
   tx.done.catch(() => {}); // observed through the events above
   let value: R | undefined;
   let thrown: { error: unknown } | undefined;
-  try {
-    value = await fn(tx);
-  } catch (error) {
-    thrown = { error };
-    if (state === 'running') abortTransaction(raw, stores[0]!);
+  const ran = (async () => fn(tx))().then(
+    (result) => {
+      value = result;
+    },
+    (error: unknown) => {
+      thrown = { error };
+      if (state === 'running') abortTransaction(raw, stores[0]!);
+    },
+  );
+  // Safari can drop its IndexedDB connection without ever finishing the transactions on it. Once
+  // the handle hears `close`, a transaction still gets a grace period to report how it ended (a
+  // close normally aborts or completes it right away); after that, retry on a fresh connection.
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  let decided = false;
+  const lost = await Promise.race([
+    Promise.all([ran, finished]).then(() => false),
+    connection.lost.then(
+      () =>
+        new Promise<boolean>((resolve) => {
+          if (!decided) grace = setTimeout(() => resolve(true), source.lostConnectionGraceMs);
+        }),
+    ),
+  ]);
+  decided = true;
+  clearTimeout(grace);
+  if (lost && state === 'running') {
+    const error = new DOMException('The connection was lost before the transaction finished', 'UnknownError');
+    return { ok: false, error: new DatabaseClosedError(context, error), retry: true };
   }
-  await finished;
+  if (lost) await ran; // the transaction ended; only the callback itself is still running
   if (state === 'complete' && !thrown) return { ok: true, value: value as R };
   return classifyFailure(context, {
     aborted: state === 'aborted',

@@ -1,5 +1,5 @@
 // Helpers shared by the foundation's tests (not exported from the package).
-import { forceCloseDatabase } from 'fake-indexeddb';
+import { IDBVersionChangeEvent as FakeVersionChangeEvent, forceCloseDatabase } from 'fake-indexeddb';
 import type { HintStorage } from './eviction-hint.js';
 
 let counter = 0;
@@ -116,6 +116,21 @@ export function simulateConnectionLoss(db: IDBDatabase): void {
     return;
   }
   db.close();
+  db.dispatchEvent(new Event('close'));
+}
+
+/**
+ * Fires a `close` event at a connection without closing it: what a handle sees when Safari drops
+ * its IndexedDB server and leaves the transactions on it unfinished.
+ */
+export function dispatchCloseEvent(db: IDBDatabase): void {
+  if (globalThis.__IDB_BACKEND__ === 'fake-indexeddb') {
+    // fake-indexeddb dispatches only its own event objects.
+    const event = new FakeVersionChangeEvent('close') as unknown as Event & { eventPath: unknown[] };
+    event.eventPath = [];
+    db.dispatchEvent(event);
+    return;
+  }
   db.dispatchEvent(new Event('close'));
 }
 
