@@ -66,27 +66,24 @@ export async function runSync(
   try {
     // The app's requests are kept before anything else, so that going offline does not lose them.
     await persistRequests(ctx, requested);
-    const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
-    const access = capabilities.client?.access ?? 'read-write';
-    const serverCollections = new Set(capabilities.collections.map((c) => c.name));
-    const maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
-
     // 1. Push. Pulls wait for a successful push: a pull must not see a record whose write may have
     //    been applied on the server without this client knowing its new revision yet.
+    let serverCollections: Set<string> | undefined;
     let pushFailed: unknown;
-    if (access === 'read-write') {
-      env.onPhase('pushing');
-      try {
+    try {
+      const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
+      serverCollections = new Set(capabilities.collections.map((c) => c.name));
+      const maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
+      if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
+        env.onPhase('pushing');
         const outcome = await pushOutbox(ctx, maxBatch, push);
         for (const c of outcome.expired) if (!requested.has(c)) requested.set(c, 'full');
-      } catch (error) {
-        pushFailed = error;
       }
+    } catch (error) {
+      pushFailed = error;
     }
-    if (
-      pushFailed !== undefined &&
-      !(isUpgradeRequiredError(pushFailed) && pushFailed.access === 'read-only')
-    ) {
+    const readOnly = isUpgradeRequiredError(pushFailed) && pushFailed.access === 'read-only';
+    if (pushFailed !== undefined && !readOnly) {
       // Nothing is pulled, but the plan still says what waits (a red sync with unpushed writes).
       const pending = await ctx.clock.time('indexedDb', countOutbox(ctx.connect));
       await persistRequests(ctx, requested);
@@ -96,13 +93,14 @@ export async function runSync(
       fail(pushFailed, isNetworkError(pushFailed) ? 'waiting' : 'error');
       return summary;
     }
+    if (readOnly) fail(pushFailed, 'error');
 
     // 2. Plan and pull.
     env.onPhase('pulling');
     await persistRequests(ctx, requested);
     const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map());
     summary.plans.push(...plans);
-    if (plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
+    if (summary.outcome === 'ok' && plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
     for (const p of plans) {
       if (p.mode === 'skip' || p.mode === 'waiting') continue;
       const collection = ctx.collections.get(p.collection);
@@ -159,7 +157,7 @@ async function plan(
   env: RunEnvironment,
   requested: ReadonlyMap<string, 'red' | 'full'>,
   serverReset: ReadonlySet<string>,
-  serverCollections: ReadonlySet<string>,
+  serverCollections: ReadonlySet<string> | undefined,
   pendingOutbox: ReadonlyMap<string, number>,
 ): Promise<CollectionPlan[]> {
   const [checkpoints, upgradeReports] = await Promise.all([
@@ -176,7 +174,7 @@ async function plan(
     requested,
     serverReset,
     evicted: env.evicted,
-    serverCollections,
+    ...(serverCollections === undefined ? {} : { serverCollections }),
     ...(request.only === undefined ? {} : { only: request.only }),
     pendingOutbox,
   });
