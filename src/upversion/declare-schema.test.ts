@@ -119,6 +119,28 @@ describe('declareSchema', () => {
   });
 });
 
+describe('stableSince', () => {
+  it('is the oldest version since which a store kept its definition and had no migration', () => {
+    const a = { keyPath: 'id', kind: 'transactional' } as const;
+    const b = { keyPath: 'id', kind: 'lookup' } as const;
+    const schema = declareSchema('app', [
+      { version: 1, stores: { a, b, c: a } },
+      { version: 2, stores: { a, b: { ...b, indexes: { x: { keyPath: 'x' } } }, c: a } },
+      {
+        version: 5,
+        stores: { a, b: { ...b, indexes: { x: { keyPath: 'x' } } }, c: a, d: a },
+        migrations: { c: (v: unknown) => v },
+      },
+    ]);
+    const stores = schema.latest.stores;
+    expect(stores['a']!.stableSince).toBe(1); // unchanged since v1
+    expect(stores['b']!.stableSince).toBe(2); // index added in v2
+    expect(stores['c']!.stableSince).toBe(5); // migrated in v5
+    expect(stores['d']!.stableSince).toBe(5); // new in v5
+    expect(stores['_meta']!.stableSince).toBe(0);
+  });
+});
+
 describe('fingerprintStore', () => {
   const base = {
     keyPath: 'id',

@@ -205,4 +205,30 @@ describe('upgrade steps', () => {
     await db.close();
     expectV3Shape(await describeRaw(name));
   });
+
+  it('lists a store whose kind changed as changed, with its new fingerprint and kind', async () => {
+    const name = uniqueName('kind');
+    const before = defineDatabase({
+      name,
+      versions: [{ version: 1, stores: { codes: { keyPath: 'id', kind: 'local' } } }],
+    });
+    await before.put('codes', { id: 1 });
+    await before.close();
+    const after = defineDatabase({
+      name,
+      versions: [
+        { version: 1, stores: { codes: { keyPath: 'id', kind: 'local' } } },
+        { version: 2, stores: { codes: { keyPath: 'id', kind: 'lookup' } } },
+      ],
+    });
+    await after.db();
+    expect(after.lastUpgrade).toMatchObject({
+      changedStores: ['codes'],
+      createdStores: [],
+      kinds: { codes: 'lookup' },
+    });
+    expect(after.lastUpgrade!.fingerprints['codes']).toBe(after.stores['codes']!.fingerprint);
+    expect(await after.count('codes')).toBe(1);
+    await after.close();
+  });
 });
