@@ -51,8 +51,8 @@ export type ConflictResolver<T = unknown> = (conflict: Conflict<T>) => T | null 
  */
 export interface LastWriteWinsStrategy<T = unknown> {
   readonly kind: 'last-write-wins';
-  /** The record field holding its last modification time. */
-  readonly field: keyof T & string;
+  /** The record field holding its last modification time (checked against the record type when it is known). */
+  readonly field: unknown extends T ? string : keyof T & string;
   /** Who wins equal or missing timestamps. Default `'server'`. */
   readonly tie?: ConflictSide;
 }

@@ -1,7 +1,7 @@
 import { MutationRejectedError } from '../errors/mutation-rejected-error.js';
 import type { Mutation, RecordValue } from '../protocol/messages.js';
 import { applyConflictResolution } from './apply-conflict-resolution.js';
-import { applyPushResults } from './apply-push-results.js';
+import { applyPushResults, type PendingConflict } from './apply-push-results.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { OutboxEntry } from './internal-stores.js';
 import { readPushBatch } from './read-push-batch.js';
@@ -50,9 +50,10 @@ export async function pushOutbox(
     for (const r of ack.rejected) {
       ctx.emitError(new MutationRejectedError(r.entry.store, r.entry.id, r.entry.mutationId, r.reason));
     }
-    for (const conflict of ack.conflicts) {
+    for (const raw of ack.conflicts) {
+      const collection = ctx.collections.get(raw.entry.store);
+      const conflict = withStampedId(raw, collection?.keyPath ?? 'id');
       const { entry, current } = conflict;
-      const collection = ctx.collections.get(entry.store);
       let resolution: Awaited<ReturnType<typeof resolveConflict<RecordValue>>>;
       try {
         const strategy = (collection?.conflicts ?? 'server-wins') as ConflictStrategy<RecordValue>;
@@ -94,4 +95,11 @@ function toMutation(entry: OutboxEntry): Mutation {
   };
   if (entry.op === 'put') mutation.value = entry.value ?? {};
   return mutation;
+}
+
+/** The server's value carries the record id at the key path, as stored records and local values do. */
+function withStampedId(conflict: PendingConflict, keyPath: string): PendingConflict {
+  const { current, entry } = conflict;
+  if (current?.op !== 'put' || current.value[keyPath] === entry.id) return conflict;
+  return { entry, current: { ...current, value: { ...current.value, [keyPath]: entry.id } } };
 }

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConflictResolverError } from '../errors/conflict-resolver-error.js';
+import { isMutationRejectedError } from '../errors/mutation-rejected-error.js';
+import type { Conflict, ConflictStrategy } from './conflict-strategy.js';
+import type { ConflictLogEntry } from './internal-stores.js';
+import { type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
+import { uniqueDbName } from './testing/test-database.js';
+
+let fx: SyncFixture;
+beforeAll(async () => {
+  fx = await startSyncFixture();
+});
+afterAll(() => fx?.close());
+
+let users = 0;
+
+/**
+ * A synced app whose user edits work order `w1` locally while the server changes it too; returns
+ * the app after the conflicting sync.
+ */
+async function conflictWith(
+  strategy: ConflictStrategy,
+  local: Record<string, unknown>,
+  remote: Record<string, unknown>,
+  base: Record<string, unknown> = { title: 'base', status: 'open', qty: 1 },
+) {
+  users += 1;
+  const owner = `c${users}`;
+  const token = await fx.user(owner);
+  await fx.server.admin.putRecord('work_orders', 'w1', base, owner);
+  const dbName = uniqueDbName('conflict');
+  const app = fx.app(token, { dbName, client: { collections: { work_orders: { conflicts: strategy } } } });
+  await app.client.sync();
+  await app.client.write('work_orders', { id: 'w1', ...local });
+  await fx.server.admin.putRecord('work_orders', 'w1', remote, owner);
+  const logged: ConflictLogEntry[] = [];
+  app.client.conflicts$.subscribe((c) => logged.push(c));
+  const errors: unknown[] = [];
+  app.client.errors$.subscribe((e) => errors.push(e));
+  const summary = await app.client.sync();
+  return { ...app, owner, dbName, token, summary, logged, errors };
+}
+
+describe('push conflicts, resolved by each strategy and logged', () => {
+  it('server-wins takes the server value and logs local, remote, base, result and rule', async () => {
+    const r = await conflictWith(
+      'server-wins',
+      { title: 'mine', status: 'open', qty: 1 },
+      { title: 'theirs', status: 'open', qty: 1 },
+    );
+    expect(r.summary.push.conflicts).toBe(1);
+    expect(await r.db.get('work_orders', 'w1')).toMatchObject({ id: 'w1', title: 'theirs' });
+    expect(await r.client.pendingWrites()).toBe(0);
+    expect(r.logged).toEqual([
+      expect.objectContaining({
+        store: 'work_orders',
+        id: 'w1',
+        local: { id: 'w1', title: 'mine', status: 'open', qty: 1 },
+        remote: { id: 'w1', title: 'theirs', status: 'open', qty: 1 },
+        base: { id: 'w1', title: 'base', status: 'open', qty: 1 },
+        result: { id: 'w1', title: 'theirs', status: 'open', qty: 1 },
+        rule: 'server-wins',
+        winner: 'server',
+      }),
+    ]);
+    expect(await r.client.conflictLog()).toEqual(r.logged);
+  });
+
+  it('client-wins keeps the local value and pushes it over the server revision', async () => {
+    const r = await conflictWith(
+      'client-wins',
+      { title: 'mine', status: 'open', qty: 1 },
+      { title: 'theirs', status: 'open', qty: 1 },
+    );
+    expect(r.logged[0]).toMatchObject({ rule: 'client-wins', winner: 'client' });
+    expect((await serverState(fx.server, 'work_orders', r.owner))['w1']).toEqual({
+      id: 'w1',
+      title: 'mine',
+      status: 'open',
+      qty: 1,
+    });
+    expect(await r.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
+    expect(await r.client.pendingWrites()).toBe(0);
+  });
+
+  it('last-write-wins keeps the side with the newer timestamp field', async () => {
+    const r = await conflictWith(
+      { kind: 'last-write-wins', field: 'updatedAt' },
+      { title: 'mine', updatedAt: '2026-05-02T10:00:00Z' },
+      { title: 'theirs', updatedAt: '2026-05-01T10:00:00Z' },
+    );
+    expect(r.logged[0]).toMatchObject({ rule: 'last-write-wins:client-newer' });
+    expect((await serverState(fx.server, 'work_orders', r.owner))['w1']).toMatchObject({ title: 'mine' });
+  });
+
+  it('merge combines fields changed on each side and lets the tie rule pick fields changed on both', async () => {
+    const r = await conflictWith(
+      { kind: 'merge', tie: 'client' },
+      { title: 'mine', status: 'open', qty: 5 },
+      { title: 'theirs', status: 'closed', qty: 1 },
+    );
+    const merged = { id: 'w1', title: 'mine', status: 'closed', qty: 5 };
+    expect(r.logged[0]).toMatchObject({
+      rule: 'merge:tie-client',
+      winner: 'merged',
+      conflictingFields: ['title'],
+      result: merged,
+    });
+    expect((await serverState(fx.server, 'work_orders', r.owner))['w1']).toEqual(merged);
+    expect(await r.db.get('work_orders', 'w1')).toMatchObject(merged);
+  });
+
+  it('awaits a custom resolver', async () => {
+    const sumQty = async (c: Conflict) => {
+      const local = c.local as { qty: number };
+      const remote = c.remote as { qty: number };
+      return { ...remote, qty: local.qty + remote.qty };
+    };
+    const r = await conflictWith({ kind: 'custom', name: 'sumQty', resolve: sumQty }, { qty: 2 }, { qty: 3 });
+    expect(r.logged[0]).toMatchObject({ rule: 'custom:sumQty', winner: 'custom' });
+    expect((await serverState(fx.server, 'work_orders', r.owner))['w1']).toEqual({ id: 'w1', qty: 5 });
+  });
+
+  it('reports a failing resolver by name, keeps the write, and resolves it on a later run', async () => {
+    const broken = {
+      kind: 'custom',
+      name: 'brokenResolver',
+      resolve: () => Promise.reject(new Error('bug')),
+    } as const;
+    const r = await conflictWith(broken, { title: 'mine' }, { title: 'theirs' });
+    const error = r.errors.find(isConflictResolverError);
+    expect(error).toMatchObject({ resolver: 'brokenResolver', store: 'work_orders' });
+    expect(await r.client.pendingWrites()).toBe(1);
+    expect(await r.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
+    await r.client.close();
+    r.db.close();
+
+    const fixed = fx.app(r.token, {
+      dbName: r.dbName,
+      client: { collections: { work_orders: { conflicts: 'client-wins' } } },
+    });
+    const summary = await fixed.client.sync();
+    expect(summary.push.conflicts).toBe(1);
+    expect((await serverState(fx.server, 'work_orders', r.owner))['w1']).toEqual({ id: 'w1', title: 'mine' });
+  });
+
+  it('lists and clears the durable conflict log', async () => {
+    const r = await conflictWith('server-wins', { title: 'a' }, { title: 'b' });
+    const [entry] = await r.client.conflictLog('work_orders');
+    expect(entry?.seq).toEqual(expect.any(Number));
+    expect(await r.client.conflictLog('customers')).toEqual([]);
+    expect(await r.client.clearConflictLog()).toBe(1);
+    expect(await r.client.conflictLog()).toEqual([]);
+  });
+});
+
+describe('rejected writes', () => {
+  it('rolls back a write to a read-only collection and reports it without blocking the outbox', async () => {
+    const token = await fx.user('rejected');
+    await fx.server.admin.putRecord('service_types', 'st1', { name: 'Repair' });
+    const app = fx.app(token, {
+      client: { collections: { service_types: {}, work_orders: {} } },
+    });
+    await app.client.sync();
+    const errors: unknown[] = [];
+    app.client.errors$.subscribe((e) => errors.push(e));
+    await app.client.write('service_types', { id: 'st1', name: 'Hacked' });
+    await app.client.write('service_types', { id: 'st-new', name: 'Invented' });
+    await app.client.write('work_orders', { id: 'after', title: 'still pushed' });
+
+    const summary = await app.client.sync();
+
+    expect(summary.push).toMatchObject({ applied: 1, rejected: 2 });
+    expect(await app.db.get('service_types', 'st1')).toMatchObject({ id: 'st1', name: 'Repair' });
+    expect(await app.db.get('service_types', 'st-new')).toBeUndefined();
+    expect(errors.filter(isMutationRejectedError).map((e) => [e.store, e.id, e.reason])).toEqual([
+      ['service_types', 'st1', 'read-only'],
+      ['service_types', 'st-new', 'read-only'],
+    ]);
+    expect((await serverState(fx.server, 'work_orders', 'rejected'))['after']).toEqual({
+      id: 'after',
+      title: 'still pushed',
+    });
+    expect(await app.client.pendingWrites()).toBe(0);
+  });
+});
