@@ -8,12 +8,14 @@ import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
 import { META_STORE } from '../upversion/system-stores.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import { waitForOpen } from '../upversion/wait-for-open.js';
-import type { DatabaseEvent, DatabaseState, EvictionReason } from './database-state.js';
+import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { DefineDatabaseOptions } from './define-database.js';
-import { defaultHintStorage, EvictionHint } from './eviction-hint.js';
-import { idbReady, isSafari } from './idb-ready.js';
+import { detectEviction, type EvictionHint, hintFor } from './eviction-hint.js';
+import { idbReady, runsOnSafari } from './idb-ready.js';
 import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete.js';
+import { requestPersistence } from './request-persistence.js';
 import { resolveFactory } from './resolve-factory.js';
+import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import {
   type Connection,
   type ConnectionSource,
@@ -30,17 +32,6 @@ interface PendingOpen {
 
 type ReadTransaction = IDBPTransaction<unknown, string[], 'readonly'>;
 type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>;
-type ResolvedOptions = Omit<DefineDatabaseOptions<unknown>, keyof typeof defaults | 'versions'> &
-  typeof defaults;
-
-const defaults = {
-  blockedTimeoutMs: 10_000,
-  openTimeoutMs: 30_000,
-  deleteTimeoutMs: 10_000,
-  migrationBatchSize: 500,
-  migrationSettleTimeoutMs: 30_000,
-  lostConnectionGraceMs: 2_000,
-};
 
 /**
  * The implementation behind {@link defineDatabase}: lazy open, self-healing on versionchange and
@@ -67,10 +58,7 @@ export class LazyDatabase implements ConnectionSource {
 
   constructor(schema: DeclaredSchema, options: DefineDatabaseOptions<unknown>) {
     this.#schema = schema;
-    this.#options = {
-      ...defaults,
-      ...(stripUndefined(options) as Omit<ResolvedOptions, keyof typeof defaults>),
-    };
+    this.#options = resolveOptions(options);
     this.name = schema.name;
     this.version = schema.latest.version;
     this.stores = Object.fromEntries(
@@ -220,8 +208,7 @@ export class LazyDatabase implements ConnectionSource {
       throw error;
     }
     this.#state$.next('opening');
-    const safariFix =
-      this.#options.safariOpenFix ?? isSafari(globalThis.navigator?.userAgent, hasUserAgentData());
+    const safariFix = this.#options.safariOpenFix ?? runsOnSafari();
     const attempt = startOpen(
       {
         factory,
@@ -280,7 +267,7 @@ export class LazyDatabase implements ConnectionSource {
     });
     this.#connection = connection;
     this.#knownIdbVersion = raw.version;
-    const eviction = this.#checkEviction(opened);
+    const eviction = detectEviction(this.#hint(), opened);
     if (eviction) this.#evicted = true;
     this.#state$.next(this.#evicted ? 'evicted' : 'open');
     this.#events$.next({
@@ -294,29 +281,14 @@ export class LazyDatabase implements ConnectionSource {
     return connection;
   }
 
-  #checkEviction(opened: OpenedDatabase): EvictionReason | undefined {
-    const hint = this.#hint();
-    const remembered = hint.read();
-    hint.write(opened.marker.databaseId);
-    if (opened.markerWasMissing) return 'marker-missing';
-    if (opened.created && remembered !== undefined && remembered !== opened.marker.databaseId)
-      return 'recreated';
-    return undefined;
-  }
-
   #hint(): EvictionHint {
-    const storage = this.#options.evictionHintStorage;
-    return new EvictionHint(storage === null ? undefined : (storage ?? defaultHintStorage()), this.name);
+    return hintFor(this.#options.evictionHintStorage, this.name);
   }
 
   #askPersistence(): void {
     if (!this.#options.persist || this.#persistAsked) return;
     this.#persistAsked = true;
-    const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
-    storage?.persist?.().then(
-      (persisted) => this.#events$.next({ type: 'persisted', persisted }),
-      () => this.#events$.next({ type: 'persisted', persisted: false }),
-    );
+    void requestPersistence().then((persisted) => this.#events$.next({ type: 'persisted', persisted }));
   }
 
   #onVersionChange(connection: Connection, event: IDBVersionChangeEvent): void {
@@ -361,12 +333,4 @@ export class LazyDatabase implements ConnectionSource {
       : wrapDomException(error, { database: this.name, operation: 'open' });
     this.#events$.next({ type: 'error', error: typed });
   }
-}
-
-function hasUserAgentData(): boolean {
-  return (globalThis.navigator as { userAgentData?: unknown } | undefined)?.userAgentData !== undefined;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

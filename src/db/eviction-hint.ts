@@ -1,3 +1,5 @@
+import type { EvictionReason } from './database-state.js';
+
 /** The part of `Storage` (localStorage) the eviction check uses. */
 export interface HintStorage {
   getItem(key: string): string | null;
@@ -55,4 +57,30 @@ export class EvictionHint {
       // best effort
     }
   }
+}
+
+/** The hint for a database: in the given storage, in `localStorage` by default, nowhere for `null`. */
+export function hintFor(storage: HintStorage | null | undefined, database: string): EvictionHint {
+  return new EvictionHint(storage === null ? undefined : (storage ?? defaultHintStorage()), database);
+}
+
+/**
+ * Decides, right after an open, whether the browser dropped the data, and remembers the current
+ * database id for next time: `_meta` lost its marker, or the database had to be created although
+ * this origin remembers using it.
+ */
+export function detectEviction(
+  hint: EvictionHint,
+  opened: {
+    readonly marker: { readonly databaseId: string };
+    readonly markerWasMissing: boolean;
+    readonly created: boolean;
+  },
+): EvictionReason | undefined {
+  const remembered = hint.read();
+  hint.write(opened.marker.databaseId);
+  if (opened.markerWasMissing) return 'marker-missing';
+  if (opened.created && remembered !== undefined && remembered !== opened.marker.databaseId)
+    return 'recreated';
+  return undefined;
 }

@@ -45,3 +45,9 @@ export function isSafari(userAgent: string | undefined, hasUserAgentData: boolea
   if (!userAgent || hasUserAgentData) return false; // Chromium browsers expose userAgentData
   return /Safari\//.test(userAgent) && !/Chrom(e|ium)\/|CriOS\/|Edg\/|FxiOS\//.test(userAgent);
 }
+
+/** Whether this page runs in Safari, judged from `navigator`. */
+export function runsOnSafari(): boolean {
+  const navigator = globalThis.navigator as { userAgent?: string; userAgentData?: unknown } | undefined;
+  return isSafari(navigator?.userAgent, navigator?.userAgentData !== undefined);
+}
