@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { assertReady, type Driver, type Engine, unwrapEnvelope } from './driver.js';
+import { atExit } from './processes.js';
 import { withTimeout } from './with-timeout.js';
 
 const executablePath = '/usr/bin/chromium';
@@ -77,26 +78,19 @@ export function chromiumEngine(): Engine {
   /** Open sessions, each with what closes it (and removes its profile directory, if any). */
   const sessions = new Map<BrowserContext, () => Promise<void>>();
 
-  /** Profiles of persistent contexts still open: removed on exit even if the run is killed by its watchdog. */
-  const profiles = new Set<string>();
-  const removeProfiles = () => {
-    for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
-  };
-
   function track(context: BrowserContext, profile?: string): () => Promise<void> {
-    if (profile) {
-      if (profiles.size === 0) process.once('exit', removeProfiles);
-      profiles.add(profile);
-    }
+    // A persistent context's profile is removed on exit even if the run is killed (watchdog, signal).
+    const removeProfile = () => {
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    };
+    const forgetProfile = atExit(removeProfile);
     const close = async () => {
       sessions.delete(context);
       try {
         await context.close();
       } finally {
-        if (profile) {
-          rmSync(profile, { recursive: true, force: true });
-          profiles.delete(profile);
-        }
+        removeProfile();
+        forgetProfile();
       }
     };
     sessions.set(context, close);

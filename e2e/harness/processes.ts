@@ -15,6 +15,8 @@ export interface GroupProcess {
 
 /** Every live group this process started: killed synchronously on exit, whatever the exit path. */
 const liveGroups = new Set<number>();
+/** Synchronous clean-ups (temporary directories) to run on exit, registered with {@link atExit}. */
+const exitCleanups = new Set<() => void>();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -31,16 +33,41 @@ export function killAllGroups(): void {
   liveGroups.clear();
 }
 
-function installExitHook(): void {
+function runExitCleanups(): void {
+  killAllGroups();
+  for (const cleanup of exitCleanups) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort: the process is ending.
+    }
+  }
+  exitCleanups.clear();
+}
+
+/**
+ * Makes every exit path (normal end, `process.exit`, SIGINT/SIGTERM/SIGHUP) kill the process groups
+ * started here and run the registered clean-ups. Idempotent.
+ */
+export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', killAllGroups);
+  process.on('exit', runExitCleanups);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      killAllGroups();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });
   }
+}
+
+/**
+ * Registers a synchronous clean-up for exit (see {@link installExitHook}); returns a function that
+ * unregisters it, for when the resource was cleaned up normally.
+ */
+export function atExit(cleanup: () => void): () => void {
+  installExitHook();
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
 }
 
 /** Spawns `command` as the leader of a new process group, tracked for cleanup on exit. */

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundlePages } from './bundle.js';
 import type { Driver, Engine } from './driver.js';
-import { killAllGroups } from './processes.js';
+import { atExit, installExitHook, killAllGroups } from './processes.js';
 import { type Scenario, Tab } from './scenario.js';
 import { serveDirectory } from './static-server.js';
 import { StepTimeoutError, withTimeout } from './with-timeout.js';
@@ -91,6 +91,7 @@ async function runOne(
  */
 export async function runScenarios(engine: Engine, argv: string[]): Promise<number> {
   const started = performance.now();
+  installExitHook();
   const { values } = parseArgs({ args: argv, options: { grep: { type: 'string' } } });
   let passed = 0;
   let failed = 0;
@@ -117,11 +118,11 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
 
   // A private bundle directory: two runners (or two engineers) must not overwrite each other's pages.
   const bundleDir = await mkdtemp(join(tmpdir(), `idb-sync-e2e-${engine.name}-`));
+  const forgetBundleDir = atExit(() => rmSync(bundleDir, { recursive: true, force: true }));
   const runTimeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? defaultRunTimeoutMs);
   const watchdog = setTimeout(() => {
     console.error(`${engine.name}: the run exceeded ${runTimeoutMs} ms; killing the browsers`);
     killAllGroups();
-    rmSync(bundleDir, { recursive: true, force: true });
     failed += scenarios.length - passed - failed;
     process.exit(finish());
   }, runTimeoutMs);
@@ -161,6 +162,7 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
     await engine.stop();
     await server.close();
     await rm(bundleDir, { recursive: true, force: true });
+    forgetBundleDir();
     clearTimeout(watchdog);
   }
   console.log(`${engine.name}: total ${seconds(performance.now() - started)} (from runner start)`);
