@@ -1,6 +1,8 @@
 import type { DeclaredMigration, DeclaredStore } from './declare-schema.js';
-import { type KeyPath, REMOVE_RECORD } from './schema-types.js';
-import { forEachPage, settle, type TxRun } from './tx-run.js';
+import { forEachPage } from './for-each-page.js';
+import { keyOf, sameKey } from './key-path.js';
+import { REMOVE_RECORD } from './schema-types.js';
+import { settle, type TxRun } from './tx-run.js';
 
 /** How migrations run inside an upgrade. */
 export interface MigrationSettings {
@@ -47,8 +49,7 @@ export function migrateStore(
   const batchSize = migration.batchSize ?? settings.batchSize;
   forEachPage(
     run,
-    store.name,
-    batchSize,
+    { store: store.name, keyPath: store.keyPath, batchSize, cmp: settings.cmp },
     (keys, values, next) =>
       migratePage(run, migration, version, keys, values, settings, (results) => {
         const target = run.tx.objectStore(store.name);
@@ -69,26 +70,6 @@ export function migrateStore(
       }),
     done,
   );
-}
-
-/** Evaluates an IndexedDB key path on a value (undefined when a step is missing). */
-export function keyOf(value: unknown, keyPath: KeyPath): unknown {
-  if (typeof keyPath !== 'string') return keyPath.map((path) => keyOf(value, path));
-  if (keyPath === '') return value;
-  let current: unknown = value;
-  for (const part of keyPath.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-function sameKey(cmp: (a: unknown, b: unknown) => number, a: unknown, b: unknown): boolean {
-  try {
-    return cmp(a, b) === 0;
-  } catch {
-    return false; // not a valid key at all
-  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

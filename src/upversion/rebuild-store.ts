@@ -1,7 +1,9 @@
 import type { DeclaredMigration, DeclaredStore } from './declare-schema.js';
+import { forEachPage } from './for-each-page.js';
+import { liveKeyPath } from './key-path.js';
 import { type MigrationSettings, migratePage } from './migrate-records.js';
 import { REMOVE_RECORD } from './schema-types.js';
-import { forEachPage, type TxRun } from './tx-run.js';
+import type { TxRun } from './tx-run.js';
 
 /** Name of the scratch store a rebuild copies through; never a declared name (`__` prefix). */
 export const rebuildScratchName = (store: string): string => `__rebuild__${store}`;
@@ -45,16 +47,17 @@ export function rebuildStore(
   done: () => void,
 ): void {
   const scratch = rebuildScratchName(store.name);
-  db.createObjectStore(scratch);
+  // The scratch records carry their old key ({ k, v }), so pages of both copies can be checked.
+  db.createObjectStore(scratch, { keyPath: 'k' });
   const batchSize = migration?.batchSize ?? settings.batchSize;
+  const oldKeyPath = liveKeyPath(run.tx.objectStore(store.name));
   forEachPage(
     run,
-    store.name,
-    batchSize,
+    { store: store.name, keyPath: oldKeyPath, batchSize, cmp: settings.cmp },
     (keys, values, next) => {
       const target = run.tx.objectStore(scratch);
       values.forEach((value, i) => {
-        run.request(target.put(value, keys[i]));
+        run.request(target.put({ k: keys[i], v: value }));
       });
       next();
     },
@@ -63,9 +66,9 @@ export function rebuildStore(
       createStore(db, store);
       forEachPage(
         run,
-        scratch,
-        batchSize,
-        (keys, values, next) => {
+        { store: scratch, keyPath: 'k', batchSize, cmp: settings.cmp },
+        (keys, records, next) => {
+          const values = (records as { v: unknown }[]).map((record) => record.v);
           const addBack = (results: readonly unknown[]): void => {
             const target = run.tx.objectStore(store.name);
             results.forEach((result, i) => {

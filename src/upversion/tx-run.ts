@@ -91,44 +91,6 @@ export function series<T>(
 }
 
 /**
- * Reads `storeName` in pages of `batchSize` records in key order and hands each page to `onPage`,
- * which must call `next` (right away or from a callback of its own requests) to get the following
- * page. Records the page handler writes at or before the page's last key are not read again.
- *
- * Pages are read with a cursor, not `getAll` + `getAllKeys`: indexeddbshim 17 returns `getAll()`
- * values in insertion order rather than key order (its SQL has no ORDER BY) and applies `count`
- * before ordering, so keys and values of a page would not line up there. A cursor is ordered on
- * every implementation.
- */
-export function forEachPage(
-  run: TxRun,
-  storeName: string,
-  batchSize: number,
-  onPage: (keys: IDBValidKey[], values: unknown[], next: () => void) => void,
-  done: () => void,
-): void {
-  let after: IDBValidKey | undefined;
-  const fetch = (): void => {
-    const keys: IDBValidKey[] = [];
-    const values: unknown[] = [];
-    const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
-    const request = run.tx.objectStore(storeName).openCursor(range);
-    run.request(request, (cursor) => {
-      if (cursor) {
-        keys.push(cursor.primaryKey);
-        values.push(cursor.value);
-        if (keys.length < batchSize) return cursor.continue();
-      }
-      if (keys.length === 0) return done();
-      after = keys[keys.length - 1];
-      // A short page is the last one: no need for one more (empty) cursor.
-      onPage(keys, values, cursor ? fetch : done);
-    });
-  };
-  run.run(fetch);
-}
-
-/**
  * Waits for a promise (an async migration) without letting the transaction commit meanwhile: a
  * cheap `get` keeps a request pending until the promise settles, and `then` runs from inside that
  * request's success event. A promise that settles through microtasks only costs one request; one
