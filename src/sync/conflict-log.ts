@@ -6,7 +6,10 @@ export function listConflicts(connect: ConnectionProvider, store?: string): Prom
   return transact(connect, [CONFLICT_STORE], 'readonly', (scope) => {
     let entries: ConflictLogEntry[] = [];
     scope.on(scope.store(CONFLICT_STORE).getAll(), (all: ConflictLogEntry[]) => {
-      entries = store === undefined ? all : all.filter((e) => e.store === store);
+      // Sorted here: indexeddbshim does not always return an unbounded getAll in key order.
+      entries = (store === undefined ? all : all.filter((e) => e.store === store)).sort(
+        (a, b) => a.seq - b.seq,
+      );
     });
     return () => entries;
   });

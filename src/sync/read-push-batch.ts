@@ -17,13 +17,17 @@ export function readPushBatch(
     let batch: OutboxEntry[] = [];
     const state = scope.store(SYNC_STATE_STORE);
     // Entries to skip are few (failed resolvers of this run); read a little more to fill the batch.
+    // A key range rather than `null`: indexeddbshim answers an unbounded getAll in insertion order
+    // once a record was overwritten, where IndexedDB promises key order (mutation id order here).
     const reads = [
-      scope.store(OUTBOX_STORE).getAll(null, max + skip.size),
+      scope.store(OUTBOX_STORE).getAll(IDBKeyRange.lowerBound(0), max + skip.size),
       state.get(SYNC_STATE_KEYS.outbox),
     ];
     scope.all(reads as IDBRequest<unknown>[], ([entries, marker]) => {
       batch = selectBatch(
-        (entries as OutboxEntry[]).filter((e) => !skip.has(e.mutationId)),
+        (entries as OutboxEntry[])
+          .filter((e) => !skip.has(e.mutationId))
+          .sort((a, b) => a.mutationId - b.mutationId),
         max,
       );
       const last = batch.at(-1);
