@@ -1,4 +1,5 @@
 // Helpers shared by the foundation's tests (not exported from the package).
+// The backend is read without test/globals.d.ts so that this file also compiles in the library build.
 import { IDBVersionChangeEvent as FakeVersionChangeEvent, forceCloseDatabase } from 'fake-indexeddb';
 import type { HintStorage } from './eviction-hint.js';
 
@@ -111,7 +112,7 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
  * closed and the event dispatched by hand (transactions in flight still complete).
  */
 export function simulateConnectionLoss(db: IDBDatabase): void {
-  if (globalThis.__IDB_BACKEND__ === 'fake-indexeddb') {
+  if (backend() === 'fake-indexeddb') {
     forceCloseDatabase(db as unknown as Parameters<typeof forceCloseDatabase>[0]);
     return;
   }
@@ -124,7 +125,7 @@ export function simulateConnectionLoss(db: IDBDatabase): void {
  * its IndexedDB server and leaves the transactions on it unfinished.
  */
 export function dispatchCloseEvent(db: IDBDatabase): void {
-  if (globalThis.__IDB_BACKEND__ === 'fake-indexeddb') {
+  if (backend() === 'fake-indexeddb') {
     // fake-indexeddb dispatches only its own event objects.
     const event = new FakeVersionChangeEvent('close') as unknown as Event & { eventPath: unknown[] };
     event.eventPath = [];
@@ -146,4 +147,9 @@ export class MemoryStorage implements HintStorage {
   removeItem(key: string): void {
     this.#items.delete(key);
   }
+}
+
+/** Which IndexedDB implementation the test runs on (set by the setup files in test/). */
+function backend(): string | undefined {
+  return (globalThis as { __IDB_BACKEND__?: string }).__IDB_BACKEND__;
 }
