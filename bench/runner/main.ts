@@ -19,6 +19,7 @@ import { webkitBenchEngine } from './webkit-bench-engine.js';
 import type { BenchOptions, Workload } from './workload.js';
 import { coldOpenWorkload } from './workloads/cold-open.js';
 import { fullSyncWorkload } from './workloads/full-sync.js';
+import { fullSyncAnatomyWorkload } from './workloads/full-sync-anatomy.js';
 import { incrementalWorkload } from './workloads/incremental.js';
 import { pushWorkload } from './workloads/push.js';
 import { searchWorkload } from './workloads/search.js';
@@ -28,6 +29,7 @@ const benchDir = fileURLToPath(new URL('../', import.meta.url));
 
 const workloads: readonly Workload[] = [
   fullSyncWorkload,
+  fullSyncAnatomyWorkload,
   incrementalWorkload,
   upversionWorkload,
   pushWorkload,

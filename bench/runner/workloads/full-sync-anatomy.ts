@@ -1,0 +1,31 @@
+import type * as page from '../../page/workloads/full-sync-anatomy.page.js';
+import { rotate, type Workload } from '../workload.js';
+
+export const fullSyncAnatomyWorkload: Workload = {
+  id: 'full-sync-anatomy',
+  title: 'Where the full sync time goes (diagnostics: parts of the work over the same pages)',
+  async run(ctx) {
+    const { session, tab } = await ctx.openSession<typeof page>('full-sync-anatomy');
+    try {
+      const { records, windowSize, runs } = ctx.options;
+      const access = { token: ctx.server.token };
+      const variants: page.AnatomyVariant[] = [
+        'fetch-json',
+        'idb-sync-transport',
+        'raw-pipelined',
+        'raw-pipelined-idb-sync-tx-shape',
+      ];
+      for (let run = 0; run < runs; run += 1) {
+        for (const variant of rotate(variants, run)) {
+          const result = await tab.run('anatomy', variant, access, windowSize);
+          if (result.records !== records)
+            throw new Error(`${variant}: ${result.records} records, expected ${records}`);
+          ctx.record(variant, 'time', 'ms', result.ms);
+          ctx.log(`${variant} run ${run + 1}: ${result.ms.toFixed(0)} ms`);
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  },
+};
