@@ -96,7 +96,18 @@ class WebDriverTab implements Driver {
   }
 
   async screenshot(path: string): Promise<void> {
-    await this.session.exclusive(this.handle, (browser) => browser.saveScreenshot(path));
+    await this.session.exclusive(this.handle, async (browser) => {
+      // WebKit captures the last painted frame: let the page paint what it logged last, bounded
+      // because a background tab may get no animation frames at all.
+      await browser.execute(
+        () =>
+          new Promise((resolve) => {
+            setTimeout(resolve, 500);
+            requestAnimationFrame(() => requestAnimationFrame(resolve));
+          }),
+      );
+      await browser.saveScreenshot(path);
+    });
   }
 
   async close(): Promise<void> {
