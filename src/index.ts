@@ -49,6 +49,7 @@ export type { TransactionOptions } from './db/run-transaction.js';
 // --- upversion
 
 export type { DeclaredIndex, DeclaredStore } from './upversion/declare-schema.js';
+export type { MarkerRecord, SchemaRecord, UpgradeReportRecord } from './upversion/meta-records.js';
 export type {
   IndexSpec,
   KeyPath,
