@@ -269,8 +269,8 @@ class Client implements SyncClient {
       full: run.full,
       ...(run.only === undefined ? {} : { only: run.only }),
     };
-    const evicted = this.#evicted;
-    this.#evicted = false;
+    const database = this.#options.database;
+    const evicted = this.#evicted || database.evicted === true;
     const summary = await runSync(ctx, request, {
       runId: ++this.#runId,
       evicted,
@@ -279,6 +279,11 @@ class Client implements SyncClient {
       onPhase: (phase) => this.#setStatus(phase),
     });
     clock.finish();
+    if (evicted && summary.outcome === 'ok') {
+      // Everything was refetched: the eviction is handled.
+      this.#evicted = false;
+      database.acknowledgeEviction?.();
+    }
     this.#afterRun(summary);
     return summary;
   }

@@ -23,6 +23,10 @@ export interface SyncDatabase {
   upgradeReports(): Promise<readonly UpgradeReport[]>;
   /** Lifecycle events; an `evicted` event makes the next run report eviction as the reason for its resyncs. */
   readonly events$?: Observable<{ readonly type: string }>;
+  /** True from a detected eviction until {@link acknowledgeEviction}. */
+  readonly evicted?: boolean;
+  /** Called after a run that refetched everything following an eviction. */
+  acknowledgeEviction?(): void;
 }
 
 /** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */
