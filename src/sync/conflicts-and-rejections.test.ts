@@ -133,7 +133,7 @@ describe('push conflicts, resolved by each strategy and logged', () => {
     expect(await r.client.pendingWrites()).toBe(1);
     expect(await r.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
     await r.client.close();
-    r.db.close();
+    await r.db.close();
 
     const fixed = fx.app(r.token, {
       dbName: r.dbName,

@@ -62,7 +62,7 @@ describe('red sync', () => {
 
     // After a reload, back online: the persisted request runs, with the writes pushed first.
     await app.client.close();
-    app.db.close();
+    await app.db.close();
     const reloaded = fx.app(token, { dbName, client: only });
     const done = await reloaded.client.sync();
     expect(done.plans.find((p) => p.collection === 'work_orders')).toMatchObject({

@@ -27,7 +27,7 @@ describe('resumable full sync', () => {
       expect(interrupted.outcome).toBe('waiting');
       expect(await first.db.all('parts')).toHaveLength(20 * k);
       await first.client.close();
-      first.db.close();
+      await first.db.close();
 
       // A reload: a new client on the same IndexedDB database.
       const second = fx.app(token, { dbName, client: { collections: { parts: {} } } });
@@ -75,7 +75,7 @@ describe('resumable full sync', () => {
     app.transport.offline = true;
     expect((await app.client.sync({ full: ['parts'] })).outcome).toBe('waiting');
     await app.client.close();
-    app.db.close();
+    await app.db.close();
 
     const reloaded = fx.app(token, { dbName, client: { collections: { parts: {} } } });
     const summary = await reloaded.client.sync();

@@ -1,6 +1,7 @@
 import type { ServerOptions } from '../../../server/config.js';
 import { startTestServer, type TestServer } from '../../../server/testing/test-server.js';
 import { createHttpTransport } from '../../transport/http-transport.js';
+import type { VersionSpec } from '../../upversion/schema-types.js';
 import { createSyncClient, type SyncClient } from '../sync-client.js';
 import type { SyncClientOptions } from '../sync-options.js';
 import { FaultTransport } from './fault-transport.js';
@@ -46,6 +47,8 @@ export interface SyncFixture {
     options?: {
       dbName?: string;
       stores?: TestStores;
+      /** The database's declared versions (default: one version of `stores`). */
+      versions?: readonly VersionSpec[];
       client?: Partial<Omit<SyncClientOptions, 'database' | 'transport'>>;
     },
   ): TestApp;
@@ -70,14 +73,14 @@ export async function startSyncFixture(options: ServerOptions = {}): Promise<Syn
     async user(name) {
       return (await server.admin.createUser(name)).token;
     },
-    app(token, { dbName, stores = testStores, client = {} } = {}) {
+    app(token, { dbName, stores = testStores, versions, client = {} } = {}) {
       const name = dbName ?? uniqueDbName('sync');
       names.add(name);
-      const db = openTestDatabase(name, stores);
+      const db = openTestDatabase(name, stores, versions);
       const transport = new FaultTransport(
         createHttpTransport({
           baseUrl: server.url,
-          schemaVersion: 1,
+          schemaVersion: db.version,
           getToken: () => token,
           retry: { limit: 0 },
         }),
@@ -107,7 +110,7 @@ export async function startSyncFixture(options: ServerOptions = {}): Promise<Syn
     async close() {
       for (const app of apps) {
         await app.client.close();
-        app.db.close();
+        await app.db.close();
       }
       for (const name of names) await deleteTestDatabase(name);
       await server.close();
