@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Change, PullResponse } from '../protocol/messages.js';
+import { applyPullPage } from './apply-pull-page.js';
+import { readCheckpoints } from './checkpoints.js';
+import type { CheckpointRecord } from './internal-stores.js';
+import { connectionProvider } from './sync-database.js';
+import {
+  deleteTestDatabase,
+  openTestDatabase,
+  type TestDatabase,
+  uniqueDbName,
+} from './testing/test-database.js';
+import { writeLocal } from './write-local.js';
+
+let db: TestDatabase;
+afterEach(async () => {
+  await db.close();
+  await deleteTestDatabase(db.name);
+});
+
+function open() {
+  db = openTestDatabase(uniqueDbName('page'), {}, [
+    {
+      version: 1,
+      stores: {
+        parts: { keyPath: 'id', kind: 'lookup', indexes: { 'by-code': { keyPath: 'code', unique: true } } },
+        orders: { keyPath: 'id', kind: 'transactional' },
+      },
+    },
+  ]);
+  return connectionProvider(db);
+}
+
+const target = (store: string) => ({ store, keyPath: 'id', revField: '_rev' });
+const put = (id: string, rev: string, extra: object = {}): Change => ({
+  id,
+  rev,
+  op: 'put',
+  value: { code: id, ...extra },
+});
+const page = (over: Partial<PullResponse>): PullResponse => ({
+  protocolVersion: 1,
+  collection: 'parts',
+  mode: 'snapshot',
+  changes: [],
+  checkpoint: 'tok',
+  moreAvailable: true,
+  windowSize: 3,
+  ...over,
+});
+const start = (collection: string, snapshotMode?: 'red' | 'full'): CheckpointRecord => ({
+  collection,
+  phase: snapshotMode === undefined ? 'changes' : 'snapshot',
+  ...(snapshotMode === undefined ? {} : { snapshotMode }),
+  token: null,
+  cursor: null,
+  done: 0,
+  schemaVersion: 1,
+  updatedAt: 0,
+});
+const ids = async (store: string) => (await db.all(store)).map((r) => r.id).sort();
+
+describe('writing a pulled page', () => {
+  it('replaces only the page key range of a snapshot and leaves later records readable', async () => {
+    const connect = open();
+    for (const id of ['a', 'b', 'c', 'd', 'x', 'y']) await db.put('parts', { id, code: id, _rev: '1' });
+    const first = await applyPullPage(
+      connect,
+      target('parts'),
+      start('parts', 'full'),
+      page({
+        changes: [put('a', '1'), put('c', '2')],
+        range: { after: null, until: 'd' },
+        checkpoint: 't1',
+        total: 4,
+      }),
+    );
+    // b and d were missing from the page: deleted; a unchanged (same rev): not rewritten; x, y untouched.
+    expect(await ids('parts')).toEqual(['a', 'c', 'x', 'y']);
+    expect(first.counts).toEqual({ fetch: 2, change: 1, delete: 2, skipped: 1 });
+    expect(first.changes.map((c) => [c.type, c.id])).toEqual([
+      ['put', 'c'],
+      ['delete', 'b'],
+      ['delete', 'd'],
+    ]);
+    expect(first.checkpoint).toMatchObject({
+      phase: 'snapshot',
+      cursor: 'd',
+      token: 't1',
+      done: 2,
+      total: 4,
+    });
+    const last = await applyPullPage(
+      connect,
+      target('parts'),
+      first.checkpoint,
+      page({
+        changes: [put('e', '1'), put('y', '1')],
+        range: { after: 'd', until: null },
+        moreAvailable: false,
+        checkpoint: 't2',
+      }),
+    );
+    expect(await ids('parts')).toEqual(['a', 'c', 'e', 'y']);
+    expect(last.checkpoint).toMatchObject({ phase: 'changes', cursor: null, token: 't2', done: 4 });
+    expect(last.checkpoint.snapshotMode).toBeUndefined();
+    expect((await readCheckpoints(connect)).get('parts')).toEqual(last.checkpoint);
+  });
+
+  it('never overwrites or deletes records with pending local writes, in any kind of page', async () => {
+    const connect = open();
+    for (const id of ['o1', 'o2', 'o3']) await db.put('orders', { id, v: 'server', _rev: '1' });
+    await writeLocal(
+      connect,
+      { store: 'orders', id: 'o1', op: 'put', value: { id: 'o1', v: 'local' } },
+      '_rev',
+    );
+    await writeLocal(
+      connect,
+      { store: 'orders', id: 'o4', op: 'put', value: { id: 'o4', v: 'local new' } },
+      '_rev',
+    );
+
+    const changes = await applyPullPage(
+      connect,
+      target('orders'),
+      start('orders'),
+      page({
+        mode: 'changes',
+        changes: [put('o1', '2', { v: 'remote' }), { id: 'o4', rev: '9', op: 'delete' }],
+      }),
+    );
+    expect(changes.counts.skipped).toBe(2);
+    const snapshot = await applyPullPage(
+      connect,
+      target('orders'),
+      start('orders', 'full'),
+      page({ changes: [put('o2', '2')], range: { after: null, until: null }, moreAvailable: false }),
+    );
+    expect(snapshot.changes.map((c) => [c.type, c.id])).toEqual([
+      ['put', 'o2'],
+      ['delete', 'o3'],
+    ]);
+    const red = await applyPullPage(
+      connect,
+      target('orders'),
+      start('orders', 'red'),
+      page({ changes: [put('o9', '1')], range: { after: null, until: 'z' } }),
+    );
+    expect(red.changes.map((c) => [c.type, c.id])).toEqual([
+      ['delete', 'o2'],
+      ['put', 'o9'],
+    ]);
+    expect(await db.get('orders', 'o1')).toEqual({ id: 'o1', v: 'local', _rev: '1' });
+    expect(await db.get('orders', 'o4')).toEqual({ id: 'o4', v: 'local new' });
+    expect(await ids('orders')).toEqual(['o1', 'o4', 'o9']);
+  });
+
+  it('writes nothing, checkpoint included, when any record of the page fails', async () => {
+    const connect = open();
+    await applyPullPage(
+      connect,
+      target('parts'),
+      start('parts', 'full'),
+      page({ changes: [put('a', '1')], range: { after: null, until: 'a' }, checkpoint: 'good' }),
+    );
+    // Two records with the same unique `code`: the second put aborts the transaction.
+    const bad = page({
+      changes: [put('b', '1', { code: 'dup' }), put('c', '1', { code: 'dup' })],
+      range: { after: 'a', until: 'c' },
+      checkpoint: 'bad',
+    });
+    const before = (await readCheckpoints(connect)).get('parts')!;
+    await expect(applyPullPage(connect, target('parts'), before, bad)).rejects.toMatchObject({
+      name: 'ConstraintError',
+    });
+    expect(await ids('parts')).toEqual(['a']);
+    expect((await readCheckpoints(connect)).get('parts')).toMatchObject({ token: 'good', cursor: 'a' });
+  });
+});
