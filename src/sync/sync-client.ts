@@ -50,6 +50,8 @@ export interface SyncClient {
   readonly runs$: Observable<RunSummary>;
   /** True while this tab leads: it follows triggers, pushes local writes of every tab and retries. */
   readonly isLeader: boolean;
+  /** `isLeader` as it changes, replayed to new subscribers. */
+  readonly leader$: Observable<boolean>;
   /**
    * Starts background sync: joins the cross-tab leader election; the leading tab runs at once, then on
    * each trigger, after local writes (`autoPush`) and on retries. Opens the BroadcastChannel.
@@ -109,6 +111,7 @@ class Client implements SyncClient {
   readonly #changes = new Subject<SyncChange>();
   readonly #runs = new Subject<RunSummary>();
   readonly #busy = new BehaviorSubject(false);
+  readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
   readonly #instance = crypto.randomUUID();
   readonly #subscriptions: Subscription[] = [];
@@ -131,6 +134,7 @@ class Client implements SyncClient {
   readonly conflicts$ = this.#conflicts.asObservable();
   readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
+  readonly leader$ = this.#leader$.asObservable();
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
@@ -204,6 +208,8 @@ class Client implements SyncClient {
     }
     this.#status.complete();
     this.#busy.complete();
+    this.#leader$.next(false);
+    this.#leader$.complete();
   }
 
   // --- runs
@@ -316,6 +322,7 @@ class Client implements SyncClient {
 
   async #lead(): Promise<void> {
     this.#leader = true;
+    this.#leader$.next(true);
     try {
       if (this.#options.triggers !== undefined) {
         this.#subscriptions.push(this.#options.triggers.subscribe(() => this.#enqueue({})));
@@ -330,6 +337,7 @@ class Client implements SyncClient {
       globalThis.removeEventListener?.('online', online);
     } finally {
       this.#leader = false;
+      if (!this.#closed) this.#leader$.next(false);
     }
   }
 

@@ -15,6 +15,10 @@ export class FaultTransport implements SyncTransport {
   /** Pulls still allowed before pulls fail; `undefined`: no limit. */
   pullBudget: number | undefined;
   readonly pulls: PullRequest[] = [];
+  #holdAfter: number | undefined;
+  #held: (() => void) | undefined;
+  #release: Promise<void> | undefined;
+  #releaseNow: (() => void) | undefined;
   readonly pushes: PushRequest[] = [];
 
   constructor(readonly inner: SyncTransport) {}
@@ -31,6 +35,10 @@ export class FaultTransport implements SyncTransport {
       this.pullBudget -= 1;
     }
     this.pulls.push(request);
+    if (this.#holdAfter !== undefined && this.pulls.length > this.#holdAfter && this.#release !== undefined) {
+      this.#held?.();
+      await abortable(this.#release, signal);
+    }
     return this.inner.pull(request, signal);
   }
 
@@ -45,7 +53,39 @@ export class FaultTransport implements SyncTransport {
     return response;
   }
 
+  /**
+   * Holds every pull after the first `count` until {@link releasePulls} (a held pull still rejects
+   * when its signal aborts, as a real request would). Resolves once a pull is being held.
+   */
+  holdPullsAfter(count: number): Promise<void> {
+    this.#holdAfter = count;
+    this.#release = new Promise((resolve) => {
+      this.#releaseNow = resolve;
+    });
+    return new Promise((resolve) => {
+      this.#held = resolve;
+    });
+  }
+
+  /** Lets held pulls go on. */
+  releasePulls(): void {
+    this.#holdAfter = undefined;
+    this.#releaseNow?.();
+  }
+
   #checkOnline(endpoint: string): void {
     if (this.offline) throw new NetworkError(endpoint, 'unreachable');
   }
+}
+
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
 }
