@@ -1,0 +1,360 @@
+import { auditTime, merge, Subject, type Subscription } from 'rxjs';
+import { OfflineSwitch } from './offline-switch.js';
+import { type DemoDatabase, demoDatabase, priceBandOf, type ServiceType, type WorkOrder } from './schema.js';
+import {
+  type ConflictLogEntry,
+  type ConnectionKind,
+  type ConnectionManager,
+  connectionManager,
+  createHttpTransport,
+  createSyncClient,
+  createWebSocketTransport,
+  type DatabaseState,
+  isDatabaseVersionError,
+  type RunSummary,
+  type SyncClient,
+  type SyncProgress,
+  type SyncStatus,
+} from './sdk.js';
+import { type SearchQuery, searchServiceTypes } from './service-type-search.js';
+
+/** What `npm run demo` hands the page at `/demo-config.json`. */
+export interface DemoConfig {
+  readonly serverUrl: string;
+  readonly token: string;
+  readonly adminToken: string;
+  readonly userId: string;
+}
+
+export interface PickerState {
+  query: string;
+  category: string | null;
+  priceBand: string | null;
+  activeOnly: boolean;
+  page: number;
+  pageSize: number;
+  total: number | null;
+  hasMore: boolean;
+  rows: { id: string; code: string; name: string; category: string; price: number; priceBand?: string }[];
+  selectedId: string | null;
+}
+
+/** Changes to the picker's query (`undefined` clears a filter). */
+export type SearchChanges = {
+  [K in Exclude<keyof SearchQuery, 'pageSize'>]?: SearchQuery[K] | undefined;
+};
+
+/** Everything the UI shows; `state()` of `window.__demo` is this as JSON. */
+export interface DemoState {
+  schemaVersion: 1 | 2;
+  online: boolean;
+  transport: ConnectionKind;
+  status: SyncStatus;
+  dbState: DatabaseState;
+  progress: SyncProgress | null;
+  lastRun: RunSummary | null;
+  pending: number;
+  conflicts: Pick<
+    ConflictLogEntry,
+    'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
+  >[];
+  picker: PickerState;
+  workOrders: Omit<WorkOrder, '_rev'>[];
+  serviceTypeCount: number;
+  newerVersion: { reloadRequired: true } | null;
+  lastError: string | null;
+}
+
+const describeError = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** The demo app: one database, one sync client over the connection manager, and the UI state. */
+export class DemoApp {
+  readonly database: DemoDatabase;
+  readonly client: SyncClient;
+  readonly connection: ConnectionManager;
+  readonly offline = new OfflineSwitch();
+  readonly state: DemoState;
+  /** Emits when the state changed (the page re-renders). */
+  readonly changed$ = new Subject<void>();
+  readonly #config: DemoConfig;
+  readonly #subscriptions: Subscription[] = [];
+  #closed = false;
+
+  constructor(config: DemoConfig, schemaVersion: 1 | 2) {
+    this.#config = config;
+    this.database = demoDatabase(schemaVersion);
+    // Same origin: Vite proxies /v1 (and its SSE and WebSocket) to the reference server.
+    const baseUrl = globalThis.location.origin;
+    const common = { baseUrl, schemaVersion, getToken: () => config.token };
+    const http = this.offline.wrap(createHttpTransport(common));
+    const ws = this.offline.wrap(createWebSocketTransport(common));
+    this.connection = connectionManager({
+      transport: http,
+      webSocket: ws,
+      environment: this.offline.environment,
+      intervalMs: 15_000,
+    });
+    this.client = createSyncClient({
+      database: this.database,
+      transport: this.connection.syncTransport,
+      triggers: this.connection.signals$,
+      collections: {
+        service_types: { windowSize: 1000 },
+        work_orders: { conflicts: { kind: 'merge', tie: 'server' } },
+        customers: {},
+      },
+      retryDelayMs: { initial: 1000, max: 15_000 },
+    });
+    this.state = {
+      schemaVersion,
+      online: true,
+      transport: 'offline',
+      status: 'idle',
+      dbState: 'closed',
+      progress: null,
+      lastRun: null,
+      pending: 0,
+      conflicts: [],
+      picker: {
+        query: '',
+        category: null,
+        priceBand: null,
+        activeOnly: false,
+        page: 0,
+        pageSize: 20,
+        total: null,
+        hasMore: false,
+        rows: [],
+        selectedId: null,
+      },
+      workOrders: [],
+      serviceTypeCount: 0,
+      newerVersion: null,
+      lastError: null,
+    };
+  }
+
+  /** Subscribes to the SDK's observables and starts background sync. */
+  async start(): Promise<void> {
+    const s = this.state;
+    const emit = () => this.changed$.next();
+    this.#subscriptions.push(
+      this.connection.transport$.subscribe((kind) => {
+        s.transport = kind;
+        emit();
+      }),
+      this.offline.online$.subscribe((online) => {
+        s.online = online;
+        emit();
+      }),
+      this.client.status$.subscribe((status) => {
+        s.status = status;
+        emit();
+      }),
+      this.database.state$.subscribe((state) => {
+        s.dbState = state;
+        emit();
+      }),
+      this.client.progress$.subscribe((progress) => {
+        s.progress = progress;
+        // Pages of a full sync land in the picker's store: show the count growing.
+        s.serviceTypeCount = progress.collection === 'service_types' ? progress.done : s.serviceTypeCount;
+        emit();
+      }),
+      this.client.runs$.subscribe((run) => {
+        s.lastRun = run;
+        s.progress = null;
+        s.lastError = run.error === undefined ? null : `${run.error.code}: ${run.error.message}`;
+        emit();
+      }),
+      this.client.errors$.subscribe((error) => {
+        s.lastError = describeError(error);
+        emit();
+      }),
+      this.database.events$.subscribe((event) => {
+        if (event.type === 'versionchange' && event.reloadRequired) this.#newerVersion();
+      }),
+      // Coalesce bursts (a page of 1000 changes) into one re-read of lists and counts.
+      merge(this.client.changes$, this.client.runs$, this.client.conflicts$)
+        .pipe(auditTime(150))
+        .subscribe(() => void this.refresh()),
+    );
+    await this.refresh();
+    await this.client.start();
+  }
+
+  /** Another tab runs a newer app version: stop syncing and offer a reload. */
+  #newerVersion(): void {
+    if (this.state.newerVersion !== null) return;
+    this.state.newerVersion = { reloadRequired: true };
+    this.changed$.next();
+    void this.client.close();
+  }
+
+  /** Re-reads what the UI shows from IndexedDB. */
+  async refresh(): Promise<void> {
+    if (this.state.newerVersion !== null) return;
+    try {
+      const [orders, count, pending, conflicts] = await Promise.all([
+        this.database.getAll('work_orders'),
+        this.database.count('service_types'),
+        this.client.pendingWrites(),
+        this.client.conflictLog(),
+      ]);
+      const s = this.state;
+      s.workOrders = orders
+        .map(({ _rev, ...order }) => order)
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+      s.serviceTypeCount = count;
+      s.pending = pending;
+      s.conflicts = conflicts
+        .slice(-50)
+        .reverse()
+        .map(({ seq, store, id, rule, winner, local, remote, result }) => ({
+          seq,
+          store,
+          id,
+          rule,
+          winner,
+          local,
+          remote,
+          result,
+        }));
+      await this.search({});
+    } catch (error) {
+      this.#failed(error);
+    }
+    this.changed$.next();
+  }
+
+  /** Runs the picker's search with `changes` applied to its current query. */
+  async search(changes: SearchChanges): Promise<PickerState> {
+    const p = this.state.picker;
+    if ('query' in changes) p.query = changes.query ?? '';
+    if ('category' in changes) p.category = changes.category ?? null;
+    if ('priceBand' in changes) p.priceBand = changes.priceBand ?? null;
+    if ('activeOnly' in changes) p.activeOnly = changes.activeOnly ?? false;
+    // A new filter starts on the first page; an explicit page wins.
+    p.page = changes.page ?? (Object.keys(changes).length > 0 ? 0 : p.page);
+    const query: SearchQuery = {
+      query: p.query,
+      page: p.page,
+      pageSize: p.pageSize,
+      activeOnly: p.activeOnly,
+      ...(p.category === null ? {} : { category: p.category }),
+      ...(p.priceBand === null || this.state.schemaVersion < 2
+        ? {}
+        : { priceBand: p.priceBand as NonNullable<SearchQuery['priceBand']> }),
+    };
+    try {
+      const result = await searchServiceTypes(this.database, query, {
+        hasPriceBand: this.state.schemaVersion === 2,
+      });
+      p.rows = result.rows.map((st: ServiceType) => ({
+        id: st.id,
+        code: st.code,
+        name: st.name,
+        category: st.category,
+        price: st.price,
+        ...(this.state.schemaVersion === 2 ? { priceBand: st.priceBand ?? priceBandOf(st.price) } : {}),
+      }));
+      p.total = result.total;
+      p.hasMore = result.hasMore;
+    } catch (error) {
+      this.#failed(error);
+    }
+    this.changed$.next();
+    return p;
+  }
+
+  selectServiceType(id: string | null): void {
+    this.state.picker.selectedId = id;
+    this.changed$.next();
+  }
+
+  goOffline(): void {
+    this.offline.set(false);
+  }
+
+  goOnline(): Promise<RunSummary> {
+    this.offline.set(true);
+    return this.client.sync();
+  }
+
+  syncNow(): Promise<RunSummary> {
+    return this.client.sync();
+  }
+
+  redSync(): Promise<RunSummary> {
+    return this.client.sync({ red: true });
+  }
+
+  fullSync(): Promise<RunSummary> {
+    return this.client.sync({ full: true });
+  }
+
+  /** Creates a work order through the sync client (IndexedDB + outbox in one transaction). */
+  async createWorkOrder(fields: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>> = {}): Promise<string> {
+    const id = `wo-${crypto.randomUUID().slice(0, 8)}`;
+    const order: WorkOrder = {
+      id,
+      title: fields.title ?? 'New work order',
+      status: fields.status ?? 'open',
+      priority: fields.priority ?? 'normal',
+      ...(fields.serviceTypeId === undefined ? {} : { serviceTypeId: fields.serviceTypeId }),
+      ...(fields.customerId === undefined ? {} : { customerId: fields.customerId }),
+      ...(fields.notes === undefined ? {} : { notes: fields.notes }),
+      updatedAt: new Date().toISOString(),
+    };
+    await this.client.write('work_orders', { ...order });
+    await this.refresh();
+    return id;
+  }
+
+  /** Merges `patch` into the stored work order and writes it through the sync client. */
+  async editWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<void> {
+    const current = await this.database.get('work_orders', id);
+    if (current === undefined) throw new Error(`No work order ${id}`);
+    const { _rev, ...rest } = current;
+    await this.client.write('work_orders', { ...rest, ...patch, id, updatedAt: new Date().toISOString() });
+    await this.refresh();
+  }
+
+  /** Edits a work order on the server, as the office would (admin API through the proxy). */
+  async serverEditWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<string> {
+    const current = await this.database.get('work_orders', id);
+    if (current === undefined) throw new Error(`No work order ${id}`);
+    const { _rev, ...rest } = current;
+    const response = await fetch(`/admin/records/work_orders/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.#config.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: { ...rest, ...patch, id }, owner: this.#config.userId }),
+    });
+    if (!response.ok) throw new Error(`The server refused the edit (${response.status})`);
+    return ((await response.json()) as { rev: string }).rev;
+  }
+
+  async clearConflicts(): Promise<void> {
+    await this.client.clearConflictLog();
+    await this.refresh();
+  }
+
+  /** Cleans up (used when the page unloads). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#subscriptions) s.unsubscribe();
+    await this.client.close();
+    await this.database.close();
+  }
+
+  #failed(error: unknown): void {
+    if (isDatabaseVersionError(error)) {
+      // This code is older than the database (a newer tab upgraded it): offer the reload.
+      this.#newerVersion();
+      return;
+    }
+    this.state.lastError = describeError(error);
+  }
+}

@@ -1,0 +1,125 @@
+import type { DBSchema } from 'idb';
+import { type DatabaseHandle, defineDatabase, type VersionSpec } from './sdk.js';
+
+/** A service type as the server sends it (see server/seed.ts), plus `priceBand` from v2 on. */
+export interface ServiceType {
+  id: string;
+  code: string;
+  name: string;
+  category: string;
+  subcategory: string;
+  tags: string[];
+  tokens: string[];
+  price: number;
+  unit: string;
+  durationMinutes: number;
+  active: boolean;
+  /** Derived by the v2 migration (see {@link priceBandOf}). */
+  priceBand?: PriceBand;
+  _rev?: string;
+}
+
+export type PriceBand = 'budget' | 'standard' | 'premium';
+export const PRICE_BANDS: readonly PriceBand[] = ['budget', 'standard', 'premium'];
+
+export interface WorkOrder {
+  id: string;
+  title: string;
+  status: string;
+  priority: string;
+  customerId?: string;
+  serviceTypeId?: string;
+  scheduledAt?: string;
+  notes?: string;
+  updatedAt: string;
+  _rev?: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  _rev?: string;
+}
+
+/** The app schema of v2 (v1 is the same without `byPriceBand`). */
+export interface DemoSchema extends DBSchema {
+  service_types: {
+    key: string;
+    value: ServiceType;
+    indexes: { byCategory: string; byToken: string; byCode: string; byPriceBand: string };
+  };
+  work_orders: { key: string; value: WorkOrder; indexes: { byUpdatedAt: string } };
+  customers: { key: string; value: Customer };
+}
+
+/** The handle the UI works with; both versions' handles fit it (v1 never queries `byPriceBand`). */
+export type DemoDatabase = DatabaseHandle<DemoSchema>;
+
+export const DATABASE_NAME = 'idb-sync-demo';
+
+/** Price band of a price: the derived field v2 adds (also computed for records pulled later). */
+export function priceBandOf(price: number): PriceBand {
+  return price < 100 ? 'budget' : price < 300 ? 'standard' : 'premium';
+}
+
+const v1: VersionSpec = {
+  version: 1,
+  stores: {
+    service_types: {
+      keyPath: 'id',
+      kind: 'lookup',
+      indexes: {
+        byCategory: { keyPath: 'category' },
+        byToken: { keyPath: 'tokens', multiEntry: true },
+        byCode: { keyPath: 'code', unique: true },
+      },
+    },
+    work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byUpdatedAt: { keyPath: 'updatedAt' } } },
+    customers: { keyPath: 'id', kind: 'transactional' },
+  },
+};
+
+const v2: VersionSpec = {
+  version: 2,
+  stores: {
+    ...v1.stores,
+    service_types: {
+      keyPath: 'id',
+      kind: 'lookup',
+      indexes: {
+        byCategory: { keyPath: 'category' },
+        byToken: { keyPath: 'tokens', multiEntry: true },
+        byCode: { keyPath: 'code', unique: true },
+        byPriceBand: { keyPath: 'priceBand' },
+      },
+    },
+  },
+  migrations: {
+    // Runs over every stored service type inside the upgrade transaction, before the new index fills.
+    service_types: (record) => {
+      const st = record as ServiceType;
+      return { ...st, priceBand: priceBandOf(st.price) };
+    },
+  },
+};
+
+/**
+ * The database of one app version. `1` declares v1 only; `2` declares both (a v1 database is
+ * upgraded by v2's migration).
+ */
+export function demoDatabase(version: 1 | 2): DemoDatabase {
+  const versions = version === 1 ? [v1] : [v1, v2];
+  return defineDatabase({ name: DATABASE_NAME, versions }) as unknown as DemoDatabase;
+}
+
+const SCHEMA_KEY = 'idb-sync-demo:schema';
+
+/** The version to run: `?schema=N`, else the one remembered from the last `?schema=`, else 1. */
+export function chooseSchemaVersion(location: Location, storage: Storage | undefined): 1 | 2 {
+  const asked = new URLSearchParams(location.search).get('schema');
+  if (asked === '1' || asked === '2') {
+    storage?.setItem(SCHEMA_KEY, asked);
+    return asked === '2' ? 2 : 1;
+  }
+  return storage?.getItem(SCHEMA_KEY) === '2' ? 2 : 1;
+}
