@@ -179,3 +179,14 @@ export type { SseListenerOptions } from './listeners/sse-listener.js';
 export { sseListener } from './listeners/sse-listener.js';
 export type { WebSocketListenerOptions } from './listeners/web-socket-listener.js';
 export { webSocketListener } from './listeners/web-socket-listener.js';
+
+// --- session
+export { userDatabaseName } from './session/database-name.js';
+export type {
+  Session,
+  SessionOptions,
+  SignOutOptions,
+  SignOutReport,
+} from './session/open-session.js';
+export { openSession } from './session/open-session.js';
+export { isUnpushedWritesError, UnpushedWritesError } from './session/unpushed-writes-error.js';

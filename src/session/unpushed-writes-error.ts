@@ -1,0 +1,31 @@
+import { errorGuard, SyncError } from '../errors/sync-error.js';
+
+/**
+ * `signOut()` was asked to delete a user's data while local writes were still unacknowledged by the
+ * server (the push was skipped or failed). Nothing was deleted. Sign out again once online, or with
+ * `force: true` to drop them.
+ */
+export class UnpushedWritesError extends SyncError {
+  override readonly name = 'UnpushedWritesError' as const;
+  readonly code = 'UNPUSHED_WRITES' as const;
+
+  constructor(
+    /** The database that was kept. */
+    readonly database: string,
+    /** Local writes signing out would drop. */
+    readonly pendingWrites: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Sign-out kept database "${database}": ${pendingWrites} local write(s) are not on the server yet (pass force: true to drop them)`,
+      options,
+    );
+  }
+}
+
+/** True when `value` is an {@link UnpushedWritesError} (also across realms). */
+export const isUnpushedWritesError = errorGuard(
+  UnpushedWritesError,
+  'UnpushedWritesError',
+  'UNPUSHED_WRITES',
+);
