@@ -1,0 +1,93 @@
+// In-page side shared by the sync scenarios (their `page: 'sync-app'`): one app per tab, built by
+// `openApp`, and small functions that drive it and answer with JSON.
+import type { RecordValue } from '../../src/index.js';
+import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
+import { searchServiceTypes } from './support/picker.js';
+import { type App, type AppConfig, counts, createApp, describeRun } from './support/sync-app.js';
+import { describeError, within } from './support/versions.js';
+
+let app: App | undefined;
+const statuses: string[] = [];
+
+function current(): App {
+  if (!app) throw new Error('openApp first');
+  return app;
+}
+
+/** Builds this tab's app (opens nothing yet). */
+export function openApp(config: AppConfig) {
+  app = createApp(config);
+  app.client.status$.subscribe((status) => statuses.push(String(status)));
+  return { version: app.database.version };
+}
+
+/** Runs one sync and answers with its summary. */
+export async function sync(options: SyncRequestOptions = {}) {
+  return describeRun(await current().client.sync(options));
+}
+
+/** Record counts of every app store. */
+export function storeCounts() {
+  return counts(current().database);
+}
+
+/** One page of the reference picker. */
+export function search(prefix: string, page: number, pageSize: number) {
+  return searchServiceTypes(current().database, prefix, page, pageSize);
+}
+
+/** A local record, or null. */
+export async function read(store: string, id: string) {
+  return ((await current().database.get(store as never, id as never)) ?? null) as RecordValue | null;
+}
+
+/** A local write through the sync client (queued for the server). */
+export async function write(store: string, value: RecordValue) {
+  await current().client.write(store, value);
+}
+
+/** Local writes not acknowledged by the server yet. */
+export function pendingWrites() {
+  return current().client.pendingWrites();
+}
+
+/** The conflict log. */
+export function conflictLog() {
+  return current().client.conflictLog();
+}
+
+/** Statuses seen by this tab so far. */
+export function seenStatuses() {
+  return statuses;
+}
+
+/** The database's upgrade reports. */
+export function upgradeReports() {
+  return current().database.upgradeReports();
+}
+
+/** Closes the sync client and the database handle. */
+export async function closeApp() {
+  if (!app) return;
+  await app.client.close();
+  await app.database.close();
+  app = undefined;
+}
+
+/** Opens the database within `ms`, reporting the outcome instead of throwing. */
+export async function openDatabaseWithin(ms: number) {
+  const { database } = current();
+  const states: string[] = [];
+  const subscription = database.state$.subscribe((state) => states.push(state));
+  try {
+    const result = await within(
+      database.db().then((db) => db.version),
+      ms,
+    );
+    return { ...result, state: database.state, states };
+  } finally {
+    subscription.unsubscribe();
+  }
+}
+
+export { describeError };
