@@ -1,0 +1,160 @@
+// Smoke test of the demo in a real headless Chromium: starts the demo (temp PGlite, small seed),
+// opens the page, and checks that the first sync fills the store, the picker renders and searches,
+// a work order created offline is pushed once back online, a server edit of the same field shows up
+// in the conflict log, and "load schema v2" upgrades while a second v1 tab is told to reload.
+//   node demo/demo-smoke.mjs [--rows 3000] [--screenshots docs/screenshots]
+// Exits 0 when every check passed. Everything it starts (demo, browser, temp dir) is stopped on exit.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { tsImport } from 'tsx/esm/api';
+
+const { values } = parseArgs({ options: { rows: { type: 'string' }, screenshots: { type: 'string' } } });
+const rows = Number(values.rows ?? 3000);
+const shots = values.screenshots;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'idb-sync-demo-smoke-'));
+const { startDemo } = await tsImport('./start-demo.ts', import.meta.url);
+let demo;
+let browser;
+const started = performance.now();
+const step = (text) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`);
+const watchdog = setTimeout(() => {
+  console.error('demo smoke: timed out after 120 s');
+  cleanup().finally(() => process.exit(1));
+}, 120_000);
+
+async function cleanup() {
+  clearTimeout(watchdog);
+  await browser?.close().catch(() => undefined);
+  await demo?.close().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Waits until `state()` satisfies `predicate` (evaluated in the page), polling on animation frames. */
+const until = (page, predicate, arg) =>
+  page.waitForFunction(
+    ([source, a]) => new Function('s', 'a', `return (${source})(s, a)`)(window.__demo.state(), a),
+    [predicate.toString(), arg],
+    { timeout: 30_000, polling: 'raf' },
+  );
+
+const shoot = async (page, name) => {
+  if (shots !== undefined) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+};
+
+try {
+  demo = await startDemo({ port: 0, serverPort: 0, dataDir: join(dir, 'data'), rows, log: step });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(demo.url);
+  await page.waitForFunction(() => window.__demoReady !== undefined);
+  await page.evaluate(() => window.__demoReady);
+  if (shots !== undefined && rows >= 20_000) {
+    // Big enough to catch the first full sync half way.
+    await until(page, (s, n) => s.progress !== null && s.progress.done >= n / 3, rows);
+    await shoot(page, 'demo-full-sync-progress');
+  }
+  await until(
+    page,
+    (s, n) =>
+      s.serviceTypeCount === n && s.picker.total === n && s.status === 'idle' && s.lastRun?.outcome === 'ok',
+    rows,
+  );
+  await page.waitForSelector('[data-testid="picker-row"]');
+  let state = await page.evaluate(() => window.__demo.state());
+  assert.equal(state.schemaVersion, 1);
+  assert.equal(state.picker.rows.length, 20);
+  assert.equal(state.picker.total, rows);
+  assert.equal(state.workOrders.length, 30);
+  step(`first sync: ${rows} service types, 30 work orders; transport ${state.transport}`);
+  await until(page, (s) => s.transport === 'websocket');
+  await shoot(page, 'demo-first-sync');
+
+  // Keyword search through the UI.
+  await page.fill('[data-testid="picker-search"]', 'boiler repair');
+  await until(page, (s) => s.picker.query === 'boiler repair' && s.picker.rows.length > 0);
+  state = await page.evaluate(() => window.__demo.state());
+  assert.ok(state.picker.rows.every((r) => /boiler/i.test(r.name) && /repair/i.test(r.name)));
+  step(`search "boiler repair": ${state.picker.rows.length} rows on the first page`);
+  await page.click('[data-testid="picker-select"] >> nth=0');
+
+  // Offline: create and edit work orders, nothing reaches the server until back online.
+  await page.click('[data-testid="go-offline"]');
+  await until(page, (s) => !s.online && s.transport === 'offline');
+  await page.fill('[data-testid="wo-title"]', 'Replace boiler valve');
+  await page.click('[data-testid="wo-save"]');
+  await until(page, (s) => s.pending === 1 && s.workOrders.some((w) => w.title === 'Replace boiler valve'));
+  const target = state.workOrders.at(-1).id;
+  await page.evaluate((id) => window.__demo.editWorkOrder(id, { priority: 'urgent' }), target);
+  await until(page, (s) => s.pending === 2);
+  const offlineRun = await page.evaluate(() => window.__demo.syncNow());
+  assert.equal(offlineRun.outcome, 'waiting');
+  // The office edits the same field meanwhile.
+  await page.evaluate((id) => window.__demo.serverEditWorkOrder(id, { priority: 'low' }), target);
+  await shoot(page, 'demo-offline');
+  step('offline: 2 pending writes, sync waits for the network');
+  await page.click('[data-testid="go-online"]');
+  await until(page, (s) => s.pending === 0 && s.conflicts.length === 1 && s.status === 'idle');
+  state = await page.evaluate(() => window.__demo.state());
+  assert.equal(state.conflicts[0].id, target);
+  assert.equal(state.conflicts[0].result.priority, 'low');
+  assert.equal(state.workOrders.find((w) => w.id === target).priority, 'low');
+  step(
+    `online: pushed, conflict on ${target} resolved (${state.conflicts[0].rule} → ${state.conflicts[0].winner})`,
+  );
+  await shoot(page, 'demo-conflict');
+
+  // Schema v2 in a second tab while the first one stays on v1.
+  const v2 = await context.newPage();
+  v2.on('pageerror', (e) => errors.push(e.message));
+  await v2.goto(new URL('/?schema=2', demo.url).href);
+  await v2.evaluate(() => window.__demoReady);
+  await until(page, (s) => s.newerVersion !== null);
+  await page.waitForSelector('[data-testid="newer-version"]:not([hidden])');
+  step('v1 tab: told a newer version is active');
+  await until(v2, (s) => s.lastRun?.outcome === 'ok' && s.status === 'idle' && s.serviceTypeCount > 0);
+  state = await v2.evaluate(() => window.__demo.state());
+  const stRun = state.lastRun.collections.find((c) => c.collection === 'service_types');
+  assert.equal(state.schemaVersion, 2);
+  assert.equal(stRun.mode, 'full');
+  const reports = await v2.evaluate(() => window.__demo.database.upgradeReports());
+  assert.ok(reports.some((r) => r.toVersion === 2));
+  const budget = await v2.evaluate(() => window.__demo.searchServiceTypes({ priceBand: 'budget' }));
+  assert.ok(budget.total > 0 && budget.rows.every((r) => r.priceBand === 'budget'));
+  step(
+    `v2 tab: upgraded, full sync of service_types (${stRun.fetch} fetched, ${stRun.skipped} unchanged), ${budget.total} budget service types`,
+  );
+  await shoot(v2, 'demo-schema-v2');
+  await shoot(page, 'demo-newer-version');
+  // The old tab reloads into v2 without hanging.
+  await page.click('[data-testid="reload-newer"]');
+  await page.waitForURL(/schema=2/);
+  await page.evaluate(() => window.__demoReady);
+  await until(page, (s) => s.schemaVersion === 2 && s.dbState === 'open');
+  assert.deepEqual(errors, []);
+  step('demo smoke passed');
+  await cleanup();
+  process.exit(0);
+} catch (error) {
+  console.error('demo smoke failed:', error);
+  await cleanup();
+  process.exit(1);
+}
