@@ -3,6 +3,7 @@
 
 // --- errors
 export { AuthError, isAuthError } from './errors/auth-error.js';
+export { ConflictResolverError, isConflictResolverError } from './errors/conflict-resolver-error.js';
 export { ConstraintViolationError, isConstraintViolationError } from './errors/constraint-violation-error.js';
 export { DatabaseClosedError, isDatabaseClosedError } from './errors/database-closed-error.js';
 export { DatabaseVersionError, isDatabaseVersionError } from './errors/database-version-error.js';
@@ -15,8 +16,10 @@ export {
   isIndexedDBUnavailableError,
 } from './errors/indexeddb-unavailable-error.js';
 export { InvalidDataError, isInvalidDataError } from './errors/invalid-data-error.js';
+export { InvalidRecordError, isInvalidRecordError } from './errors/invalid-record-error.js';
 export type { InvalidResponseIssue, InvalidResponseProblem } from './errors/invalid-response-error.js';
 export { InvalidResponseError, isInvalidResponseError } from './errors/invalid-response-error.js';
+export { isMutationRejectedError, MutationRejectedError } from './errors/mutation-rejected-error.js';
 export type { NetworkErrorReason } from './errors/network-error.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
 export { isOpenTimeoutError, OpenTimeoutError } from './errors/open-timeout-error.js';
@@ -155,7 +158,37 @@ export type {
 } from './transport/web-socket-transport.js';
 export { createWebSocketTransport } from './transport/web-socket-transport.js';
 
-// --- sync
+// --- sync (a detached header: the formatter sorts this section on its own)
+
+export type {
+  Conflict,
+  ConflictResolution,
+  ConflictResolver,
+  ConflictSide,
+  ConflictStrategy,
+  CustomStrategy,
+  LastWriteWinsStrategy,
+  MergeStrategy,
+} from './sync/conflict-strategy.js';
+export type { ConflictLogEntry } from './sync/internal-stores.js';
+export type { SyncProgress } from './sync/run-context.js';
+export type { CollectionKind, CollectionPlan, PlanReason, SyncMode } from './sync/run-plan.js';
+export type {
+  CollectionSummary,
+  PushSummary,
+  RunOutcome,
+  RunSummary,
+  RunTimings,
+} from './sync/run-summary.js';
+export type { SyncChange } from './sync/sync-change.js';
+export type { SyncClient, SyncRequestOptions } from './sync/sync-client.js';
+export { createSyncClient } from './sync/sync-client.js';
+export type { SyncDatabase } from './sync/sync-database.js';
+export type { LockManagerLike } from './sync/sync-lock.js';
+export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
+export type { CollectionOptions, SyncClientOptions } from './sync/sync-options.js';
+
+// (end of sync: a detached comment, so the formatter sorts each section on its own)
 
 // --- listeners
 export type { BackoffOptions } from './listeners/backoff.js';
