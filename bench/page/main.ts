@@ -60,6 +60,34 @@ function environment() {
   };
 }
 
+// Long calls: WebDriver commands time out after 30 s (the e2e WebKit engine's setting), and a
+// benchmark step can take minutes. `$start` begins a call and answers at once with its id;
+// `$await` answers when the call ends or after `waitMs`, whichever comes first, so the driver
+// waits with a series of short commands.
+const started = new Map<number, Promise<string>>();
+let lastId = 0;
+
+function start(module: PageModule, fnName: string, args: readonly unknown[]): string {
+  lastId += 1;
+  started.set(lastId, call(module, fnName, args));
+  return JSON.stringify({ ok: true, value: lastId });
+}
+
+async function awaitCall(id: number, waitMs: number): Promise<string> {
+  const pending = started.get(id);
+  if (!pending)
+    return JSON.stringify({ ok: false, error: { name: 'Error', message: `no started call #${id}` } });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), waitMs);
+  });
+  const envelope = await Promise.race([pending, waited]);
+  clearTimeout(timer);
+  if (envelope === undefined) return JSON.stringify({ ok: true, value: { state: 'pending' } });
+  started.delete(id);
+  return JSON.stringify({ ok: true, value: { state: 'done', envelope } });
+}
+
 async function boot(): Promise<void> {
   const workload = new URLSearchParams(location.search).get('workload') ?? '';
   const load = modules[`./workloads/${workload}.page.ts`];
@@ -73,6 +101,9 @@ async function boot(): Promise<void> {
     run: (fnName, args) => {
       if (fnName === '$environment')
         return Promise.resolve(JSON.stringify({ ok: true, value: environment() }));
+      if (fnName === '$start')
+        return Promise.resolve(start(module, String(args[0]), (args[1] ?? []) as unknown[]));
+      if (fnName === '$await') return awaitCall(Number(args[0]), Number(args[1]));
       return call(module, fnName, args);
     },
   };

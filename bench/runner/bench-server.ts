@@ -17,6 +17,11 @@ export interface BenchServer {
    * the alive count stays constant); each call touches records no earlier call deleted.
    */
   applyChangeBatch(size: number): Promise<{ puts: number; deletes: number }>;
+  /**
+   * The server on its own: milliseconds to serve every page of the lookup collection to a client in
+   * this process that reads each body as text (no browser, no parsing), one request after another.
+   */
+  timeFullPull(windowSize: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,28 @@ export async function startBenchServer(records: number): Promise<BenchServer> {
           await server.admin.deleteRecord('service_types', `st-${String(g).padStart(6, '0')}`);
         }
         return { puts: updates + fifth, deletes: fifth };
+      },
+      async timeFullPull(windowSize) {
+        const started = performance.now();
+        let checkpoint: string | null = null;
+        for (;;) {
+          const response: Response = await fetch(`${server.url}/v1/pull`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${token}`,
+              'x-schema-version': '1',
+            },
+            body: JSON.stringify({ collection: 'service_types', checkpoint, windowSize }),
+          });
+          const text: string = await response.text();
+          if (!response.ok) throw new Error(`pull answered ${response.status}`);
+          // Only the paging fields are needed: read them from the end of the body, not a full parse.
+          const more = /"moreAvailable":(true|false)/.exec(text)?.[1];
+          checkpoint =
+            /"checkpoint":"([^"]+)"/.exec(text.slice(text.lastIndexOf('"checkpoint"')))?.[1] ?? null;
+          if (more !== 'true') return performance.now() - started;
+        }
       },
       close: () => server.close(),
     };

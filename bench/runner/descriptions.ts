@@ -1,5 +1,7 @@
 /** What each workload measures, printed above its tables in RESULTS.md. */
 export const workloadNotes: Record<string, string> = {
+  server:
+    'The reference server on its own, before any browser starts: one client in the benchmark process pulls every page of the collection one request after another and reads each body as text. This is the rate at which the server can hand out pages on this machine: no sync over the network can finish faster.',
   'full-sync':
     "Initial full sync into an empty database until queryable: the clock starts after the database is opened and stops when the committed store has been counted (and holds every record). `time` is that duration; `peak-memory` the growth of the page's memory over its level after a forced GC just before the sync (Chromium: V8 heap used, read over CDP every 20 ms; WebKit: resident memory of the web content process, see below), and its peaks in the first and second half of the sync (growth with N would show as a larger second half); `one-page/memory` the memory one parsed page keeps alive.",
   'full-sync-anatomy':

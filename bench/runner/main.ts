@@ -127,6 +127,19 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
       `bench: server seeded with ${srv.records} records of ~${srv.avgRecordBytes} bytes in ${(srv.seedMs / 1000).toFixed(1)} s`,
     );
+    for (let run = 0; run < Math.min(3, options.runs); run += 1) {
+      results.add(
+        {
+          workload: 'server',
+          impl: 'node-client',
+          metric: 'full pull',
+          unit: 'ms',
+          engine: 'node',
+          storage: 'memory',
+        },
+        await srv.timeFullPull(options.windowSize),
+      );
+    }
     origin = await serveBenchOrigin(bundleDir, srv.server.url);
     machine = await describeMachine();
 

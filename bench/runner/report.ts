@@ -20,13 +20,15 @@ export interface ReportInput {
 }
 
 const engineLabel = (engine: string, storage: Storage) =>
-  engine === 'chromium'
-    ? storage === 'disk'
-      ? 'Chromium, on disk'
-      : 'Chromium, in memory'
-    : storage === 'disk'
-      ? 'WebKit, on disk'
-      : 'WebKit, in memory';
+  engine === 'node'
+    ? 'Node, no browser'
+    : engine === 'chromium'
+      ? storage === 'disk'
+        ? 'Chromium, on disk'
+        : 'Chromium, in memory'
+      : storage === 'disk'
+        ? 'WebKit, on disk'
+        : 'WebKit, in memory';
 
 function format(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '–';
@@ -68,7 +70,8 @@ export function writeReport(dir: string, input: ReportInput): string[] {
       measurements.map((m) => [`${m.engine}|${m.storage}`, { engine: m.engine, storage: m.storage }]),
     ).values(),
   ];
-  const outcomes = evaluateTargets(results, combos);
+  const browsers = combos.filter((c) => c.engine !== 'node');
+  const outcomes = evaluateTargets(results, browsers);
 
   const json = {
     generatedAt: new Date().toISOString(),
@@ -129,14 +132,14 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   );
 
   md.push('## Targets (ratios of medians)', '');
-  md.push(`| target | bound | ${combos.map((c) => engineLabel(c.engine, c.storage)).join(' | ')} |`);
-  md.push(`|---|---|${combos.map(() => '---').join('|')}|`);
+  md.push(`| target | bound | ${browsers.map((c) => engineLabel(c.engine, c.storage)).join(' | ')} |`);
+  md.push(`|---|---|${browsers.map(() => '---').join('|')}|`);
   const ids = [...new Set(outcomes.map((o) => o.target.id))];
   for (const id of ids) {
     const row = outcomes.filter((o) => o.target.id === id);
     const t = row[0]!.target;
     const bound = t.denominator ? `${t.direction === 'max' ? '≤' : '≥'} ${t.bound}×` : `< ${t.bound} ms`;
-    const cells = combos.map((c) => {
+    const cells = browsers.map((c) => {
       const o = row.find((r) => r.engine === c.engine && r.storage === c.storage);
       return o ? outcomeCell(o) : '–';
     });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { webkitEngine } from '../../e2e/harness/webkit-engine.js';
 import type { BenchEngine, MemoryProbe } from './engines.js';
+import { LongCallDriver } from './long-call-driver.js';
 
 interface ProcessInfo {
   pid: number;
@@ -84,7 +85,7 @@ export function webkitBenchEngine(): BenchEngine {
     start: () => engine.start(),
     async newSession(scriptTimeoutMs) {
       const driver = await engine.newSession({ persistent: false, scriptTimeoutMs });
-      return { driver, memory: webProcessRss, close: () => driver.close() };
+      return { driver: new LongCallDriver(driver), memory: webProcessRss, close: () => driver.close() };
     },
     stop: () => engine.stop(),
   };
