@@ -32,10 +32,12 @@ let demo;
 let browser;
 const started = performance.now();
 const step = (text) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`);
+// Generous: the machine may be shared; a 100k-row run upgrades and resyncs 100k records twice.
+const limitMs = 120_000 + rows * 3;
 const watchdog = setTimeout(() => {
-  console.error('demo smoke: timed out after 120 s');
+  console.error(`demo smoke: timed out after ${limitMs / 1000} s`);
   cleanup().finally(() => process.exit(1));
-}, 120_000);
+}, limitMs);
 
 async function cleanup() {
   clearTimeout(watchdog);
@@ -49,7 +51,7 @@ const until = (page, predicate, arg) =>
   page.waitForFunction(
     ([source, a]) => new Function('s', 'a', `return (${source})(s, a)`)(window.__demo.state(), a),
     [predicate.toString(), arg],
-    { timeout: 30_000, polling: 'raf' },
+    { timeout: 30_000 + rows, polling: 'raf' },
   );
 
 const shoot = async (page, name) => {

@@ -80,6 +80,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         },
       },
       build: { target: 'es2022' },
+      cacheDir: fileURLToPath(new URL('../node_modules/.vite-demo', import.meta.url)),
+      // Pre-bundle the SDK's dependencies at start: discovered later, Vite would reload the page
+      // in the middle of its first sync.
+      optimizeDeps: { include: ['idb', 'rxjs', 'ky', 'zod', 'eventsource-parser'] },
     });
     await vite.listen();
     const address = vite.httpServer?.address();
