@@ -1,5 +1,6 @@
 // In-page side shared by the sync scenarios (their `page: 'sync-app'`): one app per tab, built by
 // `openApp`, and small functions that drive it and answer with JSON.
+import { filter, firstValueFrom } from 'rxjs';
 import type { RecordValue } from '../../src/index.js';
 import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
 import { searchServiceTypes } from './support/picker.js';
@@ -8,6 +9,8 @@ import { describeError, within } from './support/versions.js';
 
 let app: App | undefined;
 const statuses: string[] = [];
+const events: string[] = [];
+let versionchange: Promise<unknown> | undefined;
 
 function current(): App {
   if (!app) throw new Error('openApp first');
@@ -18,6 +21,11 @@ function current(): App {
 export function openApp(config: AppConfig) {
   app = createApp(config);
   app.client.status$.subscribe((status) => statuses.push(String(status)));
+  // Subscribed before the first operation, so nothing the handle emits is missed.
+  app.database.events$.subscribe((event) => events.push(event.type));
+  versionchange = firstValueFrom(
+    app.database.events$.pipe(filter((event) => event.type === 'versionchange')),
+  );
   return { version: app.database.version };
 }
 
@@ -88,6 +96,19 @@ export async function openDatabaseWithin(ms: number) {
   } finally {
     subscription.unsubscribe();
   }
+}
+
+/**
+ * After another tab upgraded the database: did this tab's handle get the versionchange, and do its
+ * next database operation and its next sync settle within `boundMs` instead of hanging?
+ */
+export async function afterVersionchange(boundMs: number) {
+  const { database, client } = current();
+  if (!versionchange) throw new Error('openApp first');
+  const event = await within(versionchange, boundMs);
+  const next = await within(database.count('work_orders' as never), boundMs);
+  const run = await within(client.sync().then(describeRun), boundMs);
+  return { event: event.outcome, next, run, events };
 }
 
 export { describeError };
