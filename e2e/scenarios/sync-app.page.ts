@@ -3,6 +3,7 @@
 import { filter, firstValueFrom } from 'rxjs';
 import type { RecordValue } from '../../src/index.js';
 import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
+import { openRaw } from './support/describe-database.js';
 import { searchServiceTypes } from './support/picker.js';
 import { type App, type AppConfig, counts, createApp, describeRun } from './support/sync-app.js';
 import { describeError, within } from './support/versions.js';
@@ -109,6 +110,20 @@ export async function afterVersionchange(boundMs: number) {
   const next = await within(database.count('work_orders' as never), boundMs);
   const run = await within(client.sync().then(describeRun), boundMs);
   return { event: event.outcome, next, run, events };
+}
+
+let raw: IDBDatabase | undefined;
+
+/** Holds a raw connection to `dbName` that ignores versionchange (a tab that never lets go). */
+export async function holdRawConnection(dbName: string) {
+  raw = await openRaw(dbName);
+  return { version: raw?.version };
+}
+
+/** Lets go of the raw connection. */
+export function releaseRawConnection() {
+  raw?.close();
+  raw = undefined;
 }
 
 export { describeError };

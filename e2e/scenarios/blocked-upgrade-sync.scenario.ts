@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { PageError } from '../harness/driver.js';
+import { defineScenario } from '../harness/scenario.js';
+import { startScenarioServer } from './support/reference-server.js';
+import type * as page from './sync-app.page.js';
+
+const blockedTimeoutMs = 1_500;
+
+export default defineScenario<typeof page>({
+  title: 'a blocked upgrade (another tab never closes) ends in the typed blocked state within the timeout',
+  page: 'sync-app',
+  timeoutMs: 60_000,
+  async run({ tab, note }) {
+    const server = await startScenarioServer();
+    try {
+      await server.seedParts(5);
+      const token = await server.user('ana');
+      await server.seedUserData('ana', 4, 2);
+      const config = { dbName: 'blocked-sync', serverPath: server.path, token, blockedTimeoutMs };
+
+      // Tab A: synced on v1, then a connection that ignores versionchange stays open.
+      await tab.run('openApp', { ...config, version: 1 });
+      assert.equal((await tab.run('sync')).outcome, 'ok');
+      await tab.run('closeApp');
+      assert.equal((await tab.run('holdRawConnection', 'blocked-sync')).version, 1_001);
+
+      // Tab B, v2 code: its open and its sync end in the typed blocked state, in time.
+      const tabB = await tab.newTab();
+      await tabB.run('openApp', { ...config, version: 2 });
+      // The sync client cannot open its database: sync() rejects with the typed error.
+      await assert.rejects(tabB.run('sync'), (error: unknown) => {
+        assert.ok(error instanceof PageError);
+        assert.equal(error.errorName, 'UpgradeBlockedError');
+        assert.equal(error.code, 'UPGRADE_BLOCKED');
+        return true;
+      });
+      const open = await tabB.run('openDatabaseWithin', blockedTimeoutMs + 10_000);
+      assert.equal(open.outcome, 'rejected', JSON.stringify(open));
+      if (open.outcome === 'rejected') {
+        assert.equal(open.error.name, 'UpgradeBlockedError');
+        assert.equal(open.error.code, 'UPGRADE_BLOCKED');
+        assert.equal(open.error.typed, true);
+      }
+      assert.ok(open.ms < blockedTimeoutMs + 3_000, `ended in ${open.ms} ms, bound ${blockedTimeoutMs} ms`);
+      assert.equal(open.state, 'blocked');
+      assert.ok((await tabB.run('seenStatuses')).length > 0);
+      note(`blocked open settled in ${open.ms} ms (blockedTimeoutMs ${blockedTimeoutMs})`);
+
+      // Once the other tab lets go, the same app upgrades, keeps its data and syncs.
+      await tab.run('releaseRawConnection');
+      const after = await tabB.run('sync');
+      assert.equal(after.outcome, 'ok', JSON.stringify(after.error));
+      assert.deepEqual(await tabB.run('storeCounts'), {
+        service_types: 0,
+        parts: 5,
+        work_orders: 4,
+        customers: 2,
+      });
+      await tabB.run('closeApp');
+    } finally {
+      await server.close();
+    }
+  },
+});
