@@ -119,11 +119,14 @@ export async function main(argv: string[]): Promise<number> {
   process.once('exit', exitHook);
   try {
     console.log(`bench: ${options.records} records, ${options.runs} run(s), pages of ${options.windowSize}`);
-    const [srv] = await Promise.all([
+    const [started, bundled] = await Promise.allSettled([
       startBenchServer(options.records),
       withTimeout(bundleBenchPages(bundleDir), 180_000, 'bundling the bench pages'),
     ]);
-    server = srv;
+    if (started.status === 'fulfilled') server = started.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (bundled.status === 'rejected') throw bundled.reason;
+    const srv = started.value;
     console.log(
       `bench: server seeded with ${srv.records} records of ~${srv.avgRecordBytes} bytes in ${(srv.seedMs / 1000).toFixed(1)} s`,
     );

@@ -1,10 +1,13 @@
 // idb-sync's sync client over its HTTP transport, pointed at the same server pages as the
 // baselines. Configured as an app would: one collection synced, pages of `windowSize`, no
 // background triggers (the benchmark calls `sync()` itself).
-import { createHttpTransport, type DatabaseHandle } from '../../../src/index.js';
-import type { RunSummary } from '../../../src/sync/run-summary.js';
-// TODO(bench): import from src/index.js once the sync section exports createSyncClient.
-import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';
+import {
+  createHttpTransport,
+  createSyncClient,
+  type DatabaseHandle,
+  type RunSummary,
+  type SyncClient,
+} from '../../../src/index.js';
 import type { ServerAccess } from './server-pages.js';
 
 /** A sync client of `database` syncing only `collection`. */

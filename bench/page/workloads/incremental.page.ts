@@ -2,9 +2,8 @@
 // that already holds the whole collection. Each implementation keeps its database open and its
 // own checkpoint between runs, as an app does.
 
-import type { DatabaseHandle } from '../../../src/index.js';
+import type { DatabaseHandle, SyncClient } from '../../../src/index.js';
 import type { Change } from '../../../src/protocol/messages.js';
-import type { SyncClient } from '../../../src/sync/sync-client.js';
 import { type DexieLookup, dexieLookup, dexiePullLoop } from '../lib/dexie-sync.js';
 import { deleteAllDatabases, done } from '../lib/idb.js';
 import { benchSyncClient, syncOrThrow, timingsOf } from '../lib/idb-sync-client.js';

@@ -1,9 +1,8 @@
 // Workload 4: local writes: the time to queue each write (record + its pending mutation, durable),
 // then the time until the server has acknowledged all of them.
 
-import type { DatabaseHandle } from '../../../src/index.js';
+import type { DatabaseHandle, SyncClient } from '../../../src/index.js';
 import type { Mutation } from '../../../src/protocol/messages.js';
-import type { SyncClient } from '../../../src/sync/sync-client.js';
 import { deleteAllDatabases, done, openDatabase, request } from '../lib/idb.js';
 import { benchSyncClient } from '../lib/idb-sync-client.js';
 import { benchDatabase } from '../lib/idb-sync-db.js';
