@@ -212,7 +212,17 @@ export type { SseListenerOptions } from './listeners/sse-listener.js';
 export { sseListener } from './listeners/sse-listener.js';
 export type { WebSocketListenerOptions } from './listeners/web-socket-listener.js';
 export { webSocketListener } from './listeners/web-socket-listener.js';
-
+// --- query
+export type { LookupPosition } from './query/lookup-cursor.js';
+export type { LookupTokenOptions } from './query/lookup-tokens.js';
+export { lookupTokens, lookupWords } from './query/lookup-tokens.js';
+export type {
+  LookupFilter,
+  LookupPage,
+  LookupQuery,
+  TokenIndexName,
+} from './query/search-lookup.js';
+export { searchLookup } from './query/search-lookup.js';
 // --- session
 export { userDatabaseName } from './session/database-name.js';
 export type {

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../db/define-database.js';
+import { isInvalidDataError } from '../errors/invalid-data-error.js';
+import { lookupTokens } from './lookup-tokens.js';
+import { type LookupQuery, searchLookup } from './search-lookup.js';
+import {
+  bruteForce,
+  deleteTestDatabase,
+  type LookupSchema,
+  loadServiceTypes,
+  lookupDatabase,
+  type ServiceType,
+  uniqueDbName,
+} from './testing/lookup-records.js';
+
+const COUNT = 2000;
+let name: string;
+let db: DatabaseHandle<LookupSchema>;
+let records: ServiceType[];
+
+beforeAll(async () => {
+  name = uniqueDbName('lookup');
+  db = lookupDatabase(name);
+  records = await loadServiceTypes(db, COUNT, 500);
+});
+afterAll(async () => {
+  await db.close();
+  await deleteTestDatabase(name);
+});
+
+/** Reads every page of a query; checks each page's size on the way. */
+async function allPages(query: Omit<LookupQuery<LookupSchema, 'service_types'>, 'after'>) {
+  const ids: string[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await searchLookup(db, 'service_types', after === undefined ? query : { ...query, after });
+    pages += 1;
+    expect(page.items.length).toBeLessThanOrEqual(query.pageSize ?? 50);
+    if (page.nextCursor !== undefined) expect(page.items.length).toBe(query.pageSize ?? 50);
+    expect(page.keys).toEqual(page.items.map((r) => r.id));
+    ids.push(...page.items.map((r) => r.id));
+    after = page.nextCursor;
+  } while (after !== undefined);
+  return { ids, pages };
+}
+
+const cases: [string, string, string | undefined][] = [
+  ['one whole word', 'pump', undefined],
+  ['a prefix of several words', 'pum', undefined],
+  ['two words, one rare (intersection)', 'pump hydraul', undefined],
+  ['three words in any order and case', 'REPAIR valve pu', undefined],
+  ['accents folded both ways', 'reparation CHAUDIERE', undefined],
+  ['a one-letter word (checked in memory only)', 'f pump', undefined],
+  ['a word longer than the longest stored prefix', 'hydraulically', undefined],
+  ['text and a filter', 'pump', 'hvac'],
+  ['text and a rare filter (the filter drives)', 'repair', 'rare'],
+  ['a filter only', '', 'plumbing'],
+  ['an exact code', 'st 1234', undefined],
+  ['nothing matches', 'pump zzz', undefined],
+  ['no condition at all (the whole store)', '', undefined],
+];
+
+describe(`searchLookup on ${COUNT} records`, () => {
+  it.each(cases)('returns the brute-force result page by page: %s', async (_, text, category) => {
+    const expected = bruteForce(records, text, category).map((r) => r.id);
+    const { ids, pages } = await allPages({
+      index: 'byToken',
+      text,
+      ...(category === undefined ? {} : { filter: { index: 'byCategory', equals: category } }),
+      pageSize: 37,
+    });
+    expect(ids).toEqual(expected);
+    expect(pages).toBe(Math.max(1, Math.ceil(expected.length / 37)));
+  });
+
+  it('keeps its place across inserts and deletes between pages (no skip, no repeat)', async () => {
+    const query = { index: 'byToken', text: 'pump', pageSize: 20 } as const;
+    const first = await searchLookup(db, 'service_types', query);
+    const before = bruteForce(records, 'pump');
+    const lastOfFirst = first.items.at(-1)!.id;
+    expect(first.items.map((r) => r.id)).toEqual(before.slice(0, 20).map((r) => r.id));
+
+    // Delete an item of the first page and the item that would have opened the second page;
+    // insert matching records before and right after the cursor.
+    const removed = [before[3]!.id, before[20]!.id];
+    const inserted: ServiceType[] = [
+      { ...before[0]!, id: `${before[0]!.id}a`, code: 'NEW-1' },
+      { ...before[19]!, id: `${lastOfFirst}a`, code: 'NEW-2' },
+    ];
+    await db.write(['service_types'], (tx) => {
+      const store = tx.objectStore('service_types');
+      for (const id of removed) void store.delete(id);
+      for (const r of inserted) void store.put(r);
+    });
+    try {
+      const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
+      const second = await searchLookup(db, 'service_types', { ...query, after: first.nextCursor! });
+      const expected = bruteForce(now, 'pump')
+        .filter((r) => r.id > lastOfFirst)
+        .slice(0, 20)
+        .map((r) => r.id);
+      expect(second.items.map((r) => r.id)).toEqual(expected);
+      expect(expected[0]).toBe(`${lastOfFirst}a`);
+    } finally {
+      await db.write(['service_types'], (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const r of inserted) void store.delete(r.id);
+        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+      });
+    }
+  });
+
+  it('finds records whose tokens were made with non-default options when told the same options', async () => {
+    const options = { minPrefixLength: 4 };
+    const record: ServiceType = {
+      id: 'zz-custom',
+      code: 'CUSTOM',
+      name: 'Quixotic widget',
+      category: 'general',
+      tokens: lookupTokens(['CUSTOM', 'Quixotic widget'], options),
+    };
+    await db.put('service_types', record);
+    try {
+      // "qu" is not stored as a token here: it must be matched in memory, not looked up.
+      const page = await searchLookup(db, 'service_types', {
+        index: 'byToken',
+        text: 'qu widg',
+        tokens: options,
+      });
+      expect(page.items.map((r) => r.id)).toEqual(['zz-custom']);
+    } finally {
+      await db.delete('service_types', 'zz-custom');
+    }
+  });
+
+  it('rejects a cursor it did not make with InvalidDataError', async () => {
+    const error = await searchLookup(db, 'service_types', {
+      index: 'byToken',
+      text: 'pump',
+      after: 'x',
+    }).catch((e: unknown) => e);
+    expect(isInvalidDataError(error)).toBe(true);
+    await expect(searchLookup(db, 'service_types', { text: 'pump' })).rejects.toThrow(TypeError);
+    await expect(searchLookup(db, 'service_types', { pageSize: 0 })).rejects.toThrow(RangeError);
+  });
+});
