@@ -53,6 +53,8 @@ export interface DemoState {
   dbState: DatabaseState;
   progress: SyncProgress | null;
   lastRun: RunSummary | null;
+  /** The last 10 runs, newest last: id, outcome and each collection's mode. */
+  recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
   conflicts: Pick<
     ConflictLogEntry,
@@ -80,6 +82,7 @@ export class DemoApp {
   readonly #config: DemoConfig;
   readonly #subscriptions: Subscription[] = [];
   #closed = false;
+  #searchSeq = 0;
 
   constructor(config: DemoConfig, schemaVersion: 1 | 2) {
     this.#config = config;
@@ -114,6 +117,7 @@ export class DemoApp {
       dbState: 'closed',
       progress: null,
       lastRun: null,
+      recentRuns: [],
       pending: 0,
       conflicts: [],
       picker: {
@@ -164,6 +168,8 @@ export class DemoApp {
       }),
       this.client.runs$.subscribe((run) => {
         s.lastRun = run;
+        const modes = Object.fromEntries(run.collections.map((c) => [c.collection, c.mode]));
+        s.recentRuns = [...s.recentRuns, { runId: run.runId, outcome: run.outcome, modes }].slice(-10);
         s.progress = null;
         s.lastError = run.error === undefined ? null : `${run.error.code}: ${run.error.message}`;
         emit();
@@ -230,7 +236,9 @@ export class DemoApp {
 
   /** Runs the picker's search with `changes` applied to its current query. */
   async search(changes: SearchChanges): Promise<PickerState> {
-    const p = this.state.picker;
+    // The state changes only with the results, so what it shows always belongs together.
+    const p = { ...this.state.picker };
+    const seq = ++this.#searchSeq;
     if ('query' in changes) p.query = changes.query ?? '';
     if ('category' in changes) p.category = changes.category ?? null;
     if ('priceBand' in changes) p.priceBand = changes.priceBand ?? null;
@@ -261,11 +269,13 @@ export class DemoApp {
       }));
       p.total = result.total;
       p.hasMore = result.hasMore;
+      // Only the latest search may show; the selection may have changed while it ran.
+      if (seq === this.#searchSeq) this.state.picker = { ...p, selectedId: this.state.picker.selectedId };
     } catch (error) {
       this.#failed(error);
     }
     this.changed$.next();
-    return p;
+    return this.state.picker;
   }
 
   selectServiceType(id: string | null): void {
