@@ -97,6 +97,10 @@ for (const [name, script] of [
   else run(name, 'node', [script], { counts: 'file' });
 }
 
+// The README's demo command, end to end: server, seed, page, first sync, offline edit, conflict, v2.
+if (process.env.SKIP_BROWSERS === '1') skip('demo-smoke', 'SKIP_BROWSERS=1');
+else run('demo-smoke', 'node', ['demo/demo-smoke.mjs', '--rows', '3000']);
+
 if (existsSync(join(root, 'bench/run.mjs'))) {
   if (process.env.SKIP_BROWSERS === '1') skip('bench-smoke', 'SKIP_BROWSERS=1');
   else run('bench-smoke', 'node', ['bench/run.mjs', '--smoke']);
