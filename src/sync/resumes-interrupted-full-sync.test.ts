@@ -1,9 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncProgress } from './run-context.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
+import {
+  localState,
+  type SyncFixture,
+  serverState,
+  startSyncFixture,
+  warmServerTemplate,
+} from './testing/sync-fixture.js';
 import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture | undefined;
+beforeAll(warmServerTemplate);
 afterEach(async () => {
   await fx?.close();
   fx = undefined;

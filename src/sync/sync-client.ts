@@ -1,7 +1,16 @@
-import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject, type Subscription } from 'rxjs';
+import {
+  BehaviorSubject,
+  filter,
+  firstValueFrom,
+  map,
+  type Observable,
+  Subject,
+  type Subscription,
+} from 'rxjs';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isSyncError } from '../errors/sync-error.js';
+import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -48,6 +57,11 @@ export interface SyncClient {
   readonly changes$: Observable<SyncChange>;
   /** The summary of each finished run. */
   readonly runs$: Observable<RunSummary>;
+  /**
+   * `{ ok: true }` after each successful run, `{ ok: false, error }` after each failed one: feed it to
+   * the listeners' `pullOutcomes` option so that they back off while the server is unreachable.
+   */
+  readonly pullOutcomes$: Observable<PullOutcome>;
   /** True while this tab leads: it follows triggers, pushes local writes of every tab and retries. */
   readonly isLeader: boolean;
   /** `isLeader` as it changes, replayed to new subscribers. */
@@ -135,6 +149,14 @@ class Client implements SyncClient {
   readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
+  readonly pullOutcomes$: Observable<PullOutcome> = this.#runs.pipe(
+    map(
+      (summary): PullOutcome =>
+        summary.outcome === 'error' || summary.error !== undefined
+          ? { ok: false, error: summary.error }
+          : { ok: true },
+    ),
+  );
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
@@ -325,7 +347,9 @@ class Client implements SyncClient {
     this.#leader$.next(true);
     try {
       if (this.#options.triggers !== undefined) {
-        this.#subscriptions.push(this.#options.triggers.subscribe(() => this.#enqueue({})));
+        this.#subscriptions.push(
+          this.#options.triggers.subscribe((signal) => this.#enqueue(requestOf(signal))),
+        );
       }
       const online = () => this.#enqueue({});
       globalThis.addEventListener?.('online', online);
@@ -451,6 +475,12 @@ class Client implements SyncClient {
   #assertOpen(): void {
     if (this.#closed) throw new DOMException('The sync client was closed', 'InvalidStateError');
   }
+}
+
+/** A trigger's emission names collections when it is a listener's pull signal (`{ collections }`). */
+function requestOf(signal: unknown): SyncRequestOptions {
+  const collections = (signal as { collections?: unknown } | null | undefined)?.collections;
+  return Array.isArray(collections) && collections.every((c) => typeof c === 'string') ? { collections } : {};
 }
 
 function resolveCollections(options: SyncClientOptions): Map<string, ResolvedCollection> {

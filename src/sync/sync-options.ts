@@ -37,8 +37,9 @@ export interface SyncClientOptions {
    */
   readonly revField?: string;
   /**
-   * "Sync now" signals, e.g. from the polling/SSE/WebSocket listeners: each emission requests a run
-   * (coalesced with one already queued). Only the leading tab follows them. Default: none.
+   * "Sync now" signals, e.g. `connectionManager(...).signals$` from the listeners: each emission
+   * requests a run (coalesced with one already queued); a signal naming `collections` pulls only
+   * those (the outbox is always pushed). Only the leading tab follows them. Default: none.
    */
   readonly triggers?: Observable<unknown>;
   /** Push right after each local write (in the leading tab). Default `true`. */

@@ -1,5 +1,6 @@
 import type { ServerOptions } from '../../../server/config.js';
 import { startTestServer, type TestServer } from '../../../server/testing/test-server.js';
+import type { HintStorage } from '../../db/eviction-hint.js';
 import { createHttpTransport } from '../../transport/http-transport.js';
 import type { VersionSpec } from '../../upversion/schema-types.js';
 import { createSyncClient, type SyncClient } from '../sync-client.js';
@@ -49,6 +50,8 @@ export interface SyncFixture {
       stores?: TestStores;
       /** The database's declared versions (default: one version of `stores`). */
       versions?: readonly VersionSpec[];
+      /** Where the handle remembers that the database existed (for eviction tests). Default: nowhere. */
+      evictionHintStorage?: HintStorage;
       client?: Partial<Omit<SyncClientOptions, 'database' | 'transport'>>;
     },
   ): TestApp;
@@ -73,10 +76,10 @@ export async function startSyncFixture(options: ServerOptions = {}): Promise<Syn
     async user(name) {
       return (await server.admin.createUser(name)).token;
     },
-    app(token, { dbName, stores = testStores, versions, client = {} } = {}) {
+    app(token, { dbName, stores = testStores, versions, evictionHintStorage, client = {} } = {}) {
       const name = dbName ?? uniqueDbName('sync');
       names.add(name);
-      const db = openTestDatabase(name, stores, versions);
+      const db = openTestDatabase(name, stores, versions, evictionHintStorage ?? null);
       const transport = new FaultTransport(
         createHttpTransport({
           baseUrl: server.url,
@@ -162,4 +165,14 @@ async function withoutWindowGlobal<T>(start: () => Promise<T>): Promise<T> {
   } finally {
     Object.defineProperty(g, 'window', saved);
   }
+}
+
+/**
+ * Starts and stops one server so that the reference server's database template (built once per
+ * process, several seconds) is ready before tests that each start their own server: call it in
+ * `beforeAll`, whose time limit is longer than a test's.
+ */
+export async function warmServerTemplate(): Promise<void> {
+  const fx = await startSyncFixture();
+  await fx.close();
 }

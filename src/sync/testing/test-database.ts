@@ -1,4 +1,5 @@
 import { type DatabaseHandle, defineDatabase } from '../../db/define-database.js';
+import type { HintStorage } from '../../db/eviction-hint.js';
 import type { StoreKind, VersionSpec } from '../../upversion/schema-types.js';
 
 /** App stores of a test database: kind and key path (`id` by default). */
@@ -49,11 +50,14 @@ export function openTestDatabase(
   name: string,
   stores: TestStores,
   versions?: readonly VersionSpec[],
+  /** Where the handle remembers that the database existed (eviction tests). Default: nowhere. */
+  evictionHintStorage: HintStorage | null = null,
 ): TestDatabase {
   const handle = defineDatabase({
     name,
     versions: (versions ?? [testVersion(1, stores)]) as unknown as readonly [VersionSpec],
     blockedTimeoutMs: 5_000,
+    evictionHintStorage,
   });
   return Object.assign(handle, {
     all: (store: string) => handle.getAll(store) as Promise<Record<string, unknown>[]>,

@@ -1,0 +1,169 @@
+import { filter, firstValueFrom, Subject } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MemoryStorage } from '../db/test-support.js';
+import { isInvalidRecordError } from '../errors/invalid-record-error.js';
+import type { SyncProgress } from './run-context.js';
+import { createSyncClient } from './sync-client.js';
+import type { SyncLogEntry, SyncStatus } from './sync-log.js';
+import {
+  localState,
+  type SyncFixture,
+  serverState,
+  startSyncFixture,
+  testStores,
+} from './testing/sync-fixture.js';
+import { deleteTestDatabase, openTestDatabase, uniqueDbName } from './testing/test-database.js';
+
+let fx: SyncFixture;
+beforeAll(async () => {
+  fx = await startSyncFixture();
+  await fx.seed('parts', 50, { prefix: 'p' });
+});
+afterAll(() => fx?.close());
+
+describe('the sync client', () => {
+  it('opens no database, channel or timer when it is created', async () => {
+    const open = vi.spyOn(indexedDB, 'open');
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    const channel = vi.spyOn(globalThis, 'BroadcastChannel');
+    const db = openTestDatabase(uniqueDbName('lazy'), testStores);
+    const client = createSyncClient({ database: db, transport: fx.app('unused').transport });
+    expect(open).not.toHaveBeenCalled();
+    expect(timeouts).not.toHaveBeenCalled();
+    expect(channel).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    await client.close();
+  });
+
+  it('refuses writes to stores it does not sync and records without a string id', async () => {
+    const app = fx.app(await fx.user('invalid'));
+    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy(isInvalidRecordError);
+    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy(isInvalidRecordError);
+    expect(await app.client.pendingWrites()).toBe(0);
+  });
+
+  it('reports status, per-page progress and a summary per run', async () => {
+    const app = fx.app(await fx.user('observe'), { client: { collections: { parts: {} } } });
+    const statuses: SyncStatus[] = [];
+    const progress: SyncProgress[] = [];
+    app.client.status$.subscribe((s) => statuses.push(s));
+    app.client.progress$.subscribe((p) => progress.push(p));
+    const summary = await app.client.sync();
+    expect(statuses).toEqual(['idle', 'pushing', 'pulling', 'idle']);
+    expect(progress).toEqual([
+      { collection: 'parts', mode: 'full', done: 20, total: 50 },
+      { collection: 'parts', mode: 'full', done: 40, total: 50 },
+      { collection: 'parts', mode: 'full', done: 50, total: 50 },
+    ]);
+    expect(summary).toMatchObject({
+      runId: 1,
+      outcome: 'ok',
+      collections: [{ collection: 'parts', mode: 'full', fetch: 50, change: 50, delete: 0, pages: 3 }],
+      push: { sent: 0, applied: 0, conflicts: 0, rejected: 0 },
+    });
+  });
+
+  it('logs runs, conflicts and errors without tokens or record contents unless asked to', async () => {
+    const token = await fx.user('logged');
+    await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'base' }, 'logged');
+    const entries: SyncLogEntry[] = [];
+    const app = fx.app(token, {
+      client: { collections: { work_orders: {} }, logger: (e) => entries.push(e) },
+    });
+    await app.client.sync();
+    await app.client.write('work_orders', { id: 'w1', secret: 'local value' });
+    await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'remote value' }, 'logged');
+    await app.client.sync();
+    app.transport.offline = true;
+    await app.client.sync();
+
+    const conflict = entries.find((e) => e.type === 'conflict');
+    expect(conflict).toMatchObject({
+      conflict: { local: '[redacted]', remote: '[redacted]', result: '[redacted]' },
+    });
+    expect(entries.filter((e) => e.type === 'run')).toHaveLength(3);
+    expect(entries).toContainEqual(expect.objectContaining({ type: 'error', code: 'NETWORK_ERROR' }));
+    expect(entries).toContainEqual({ type: 'status', status: 'waiting-for-network' });
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('value');
+
+    const open: SyncLogEntry[] = [];
+    const opted = fx.app(token, {
+      client: { collections: { work_orders: {} }, logger: (e) => open.push(e), logRecordContents: true },
+    });
+    await opted.client.sync();
+    await opted.client.write('work_orders', { id: 'w1', secret: 'mine' });
+    await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'theirs' }, 'logged');
+    await opted.client.sync();
+    expect(open.find((e) => e.type === 'conflict')).toMatchObject({
+      conflict: { local: { secret: 'mine' } },
+    });
+  });
+
+  it('leads, follows trigger signals (only the named collections) and reports pull outcomes', async () => {
+    const token = await fx.user('triggered');
+    const triggers = new Subject<{ collections?: string[] }>();
+    const app = fx.app(token, { client: { triggers } });
+    const outcomes: unknown[] = [];
+    app.client.pullOutcomes$.subscribe((o) => outcomes.push(o));
+    const firstRun = firstValueFrom(app.client.runs$);
+    await app.client.start();
+    await firstRun;
+    await app.client.whenIdle();
+
+    await fx.server.admin.putRecord('customers', 'c1', { name: 'poked' }, 'triggered');
+    const triggered = firstValueFrom(app.client.runs$);
+    triggers.next({ collections: ['customers'] });
+    const summary = await triggered;
+    expect(summary.plans.filter((p) => p.mode !== 'skip').map((p) => p.collection)).toEqual(['customers']);
+    expect(await app.db.get('customers', 'c1')).toMatchObject({ name: 'poked' });
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
+  });
+
+  it('retries in the leading tab after a network failure until the server is reachable again', async () => {
+    const token = await fx.user('retry');
+    const app = fx.app(token, {
+      client: { collections: { parts: {} }, retryDelayMs: { initial: 10, max: 40 } },
+    });
+    app.transport.offline = true;
+    const statuses: SyncStatus[] = [];
+    app.client.status$.subscribe((s) => statuses.push(s));
+    const failed = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'waiting')));
+    await app.client.start();
+    await failed;
+    expect(statuses).toContain('waiting-for-network');
+    const recovered = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'ok')));
+    app.transport.offline = false;
+    await recovered;
+    expect(statuses.at(-1)).toBe('idle');
+    expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+  });
+
+  it('refetches everything after the browser evicted the database, then acknowledges the eviction', async () => {
+    const token = await fx.user('evicted');
+    await fx.seed('work_orders', 3, { owner: 'evicted', prefix: 'w' });
+    const dbName = uniqueDbName('evicted');
+    const hints = new MemoryStorage();
+    const before = fx.app(token, { dbName, evictionHintStorage: hints });
+    await before.client.sync();
+    await before.client.close();
+    await before.db.close();
+    await deleteTestDatabase(dbName); // what storage eviction does
+
+    const after = fx.app(token, { dbName, evictionHintStorage: hints });
+    expect(await after.db.count('work_orders')).toBe(0);
+    expect(after.db.evicted).toBe(true);
+    const summary = await after.client.sync();
+    expect(summary.plans.map((p) => [p.collection, p.mode, p.reasons])).toEqual([
+      ['service_types', 'full', ['evicted', 'first-sync']],
+      ['parts', 'full', ['evicted', 'first-sync']],
+      ['work_orders', 'red', ['evicted', 'first-sync']],
+      ['customers', 'red', ['evicted', 'first-sync']],
+    ]);
+    expect(after.db.evicted).toBe(false);
+    expect(await localState(after.db, 'work_orders')).toEqual(
+      await serverState(fx.server, 'work_orders', 'evicted'),
+    );
+  });
+});
