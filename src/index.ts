@@ -193,6 +193,14 @@ export type { CollectionOptions, SyncClientOptions } from './sync/sync-options.j
 // --- listeners
 export type { BackoffOptions } from './listeners/backoff.js';
 export type {
+  ChangeFeed,
+  ChangeFeedOptions,
+  FeedChange,
+  FeedDatabase,
+  FeedReadTransaction,
+} from './listeners/change-feed.js';
+export { changeFeed } from './listeners/change-feed.js';
+export type {
   ConnectionManager,
   ConnectionManagerOptions,
 } from './listeners/connection-manager.js';
