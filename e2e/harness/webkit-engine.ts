@@ -184,7 +184,9 @@ export function webkitEngine(): Engine {
       path: '/',
       logLevel: 'silent',
       connectionRetryCount: 0,
-      connectionRetryTimeout: 30_000,
+      // Each WebDriver request waits for its page call: a long call (a large sync) needs as long as
+      // the scenario may take, not just 30 s.
+      connectionRetryTimeout: Math.max(30_000, scriptTimeoutMs + 5_000),
       capabilities,
     });
     sessions.add(browser);

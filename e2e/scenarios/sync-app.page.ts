@@ -112,6 +112,43 @@ export async function afterVersionchange(boundMs: number) {
   return { event: event.outcome, next, run, events };
 }
 
+/**
+ * Begins a sync and resolves once `collection`'s full or red sync has written at least `done`
+ * records; the run goes on (the scenario reloads the page under it).
+ */
+export function syncUntil(collection: string, done: number, options: SyncRequestOptions = {}) {
+  const { client } = current();
+  return new Promise<{ done: number; total?: number }>((resolve, reject) => {
+    const subscription = client.progress$.subscribe((progress) => {
+      if (progress.collection !== collection || progress.done < done) return;
+      subscription.unsubscribe();
+      resolve({ done: progress.done, ...(progress.total === undefined ? {} : { total: progress.total }) });
+    });
+    client
+      .sync(options)
+      .then(
+        (summary) =>
+          reject(new Error(`the run ended before ${done} records: ${JSON.stringify(describeRun(summary))}`)),
+        reject,
+      );
+  });
+}
+
+/** Progress events seen by this tab's client (from the moment it is called). */
+const progressSeen: { collection: string; done: number; total?: number }[] = [];
+export function trackProgress() {
+  current().client.progress$.subscribe((p) =>
+    progressSeen.push({
+      collection: p.collection,
+      done: p.done,
+      ...(p.total === undefined ? {} : { total: p.total }),
+    }),
+  );
+}
+export function progressEvents() {
+  return progressSeen;
+}
+
 let raw: IDBDatabase | undefined;
 
 /** Holds a raw connection to `dbName` that ignores versionchange (a tab that never lets go). */
