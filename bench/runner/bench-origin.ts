@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import type { ControlHub } from './control-hub.js';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,12 +23,14 @@ export interface BenchOrigin {
  * forwards `/v1/*` to the reference server at `target`, streaming bodies both ways. The reference
  * server sends no CORS headers, so pages must reach it on their own origin; every implementation
  * goes through this same hop, which costs well under a millisecond per request on loopback.
+ * With a `hub`, it also serves the control channel of pages driven without automation.
  */
-export async function serveBenchOrigin(dir: string, target: string): Promise<BenchOrigin> {
+export async function serveBenchOrigin(dir: string, target: string, hub?: ControlHub): Promise<BenchOrigin> {
   const root = normalize(dir + sep);
   const upstream = new URL(target);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (hub?.handle(req, res, url)) return;
     if (url.pathname.startsWith('/v1/')) {
       const forward = httpRequest(
         {
@@ -80,6 +83,7 @@ export async function serveBenchOrigin(dir: string, target: string): Promise<Ben
     origin: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        hub?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

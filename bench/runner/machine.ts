@@ -22,6 +22,8 @@ export interface MachineInfo {
   pages: Record<string, PageEnvironment>;
   /** 1-minute load average when the run started: other work on the machine skews figures. */
   loadAverage: number;
+  /** 1-minute load averages read at the start of every workload, and at the end of the run. */
+  loadSamples: number[];
 }
 
 function packageVersion(name: string): string {
@@ -30,6 +32,11 @@ function packageVersion(name: string): string {
   } catch {
     return 'not installed';
   }
+}
+
+/** The current 1-minute load average. */
+export function currentLoad(): number {
+  return loadavg()[0] ?? 0;
 }
 
 export async function describeMachine(): Promise<MachineInfo> {
@@ -47,5 +54,6 @@ export async function describeMachine(): Promise<MachineInfo> {
     },
     pages: {},
     loadAverage: loadavg()[0] ?? 0,
+    loadSamples: [],
   };
 }

@@ -39,8 +39,20 @@ function format(value: number, unit: string): string {
   return `${value.toFixed(3)} ms`;
 }
 
-function outcomeCell(o: TargetOutcome): string {
-  if (o.value === undefined) return `pending (${o.missing} not measured)`;
+function outcomeCell(o: TargetOutcome, failures: ResultSet['failures']): string {
+  if (o.value === undefined) {
+    const operands = [o.target.numerator, ...(o.target.denominator ? [o.target.denominator] : [])];
+    const failed = operands.filter((op) =>
+      failures.some(
+        (f) =>
+          f.engine === o.engine &&
+          f.storage === o.storage &&
+          (f.workload === op.workload || f.workload === `${op.workload} / ${op.impl}`),
+      ),
+    );
+    if (failed.length > 0) return `failed (${failed.map((op) => op.impl).join(', ')}: see Failures)`;
+    return `pending (${o.missing} not measured)`;
+  }
   const value = o.target.denominator ? `${o.value.toFixed(2)}×` : format(o.value, 'ms');
   if (o.met) return `**${value}** ✓`;
   const by =
@@ -114,6 +126,10 @@ export function writeReport(dir: string, input: ReportInput): string[] {
       `| CPU | ${machine.cpu}, ${machine.cores} cores (shared with other work: load ${machine.loadAverage.toFixed(2)} at start) |`,
     );
     md.push(`| memory | ${machine.memoryGiB} GiB |`);
+    if (machine.loadSamples.length > 0) {
+      const loads = machine.loadSamples.map((l) => l.toFixed(1)).join(', ');
+      md.push(`| 1-minute load average at each workload's start and at the end | ${loads} |`);
+    }
     md.push(`| kernel / Node | ${machine.kernel} / ${machine.node} |`);
     for (const [name, version] of Object.entries(machine.packages)) md.push(`| ${name} | ${version} |`);
     for (const [engine, env] of Object.entries(machine.pages)) {
@@ -141,7 +157,7 @@ export function writeReport(dir: string, input: ReportInput): string[] {
     const bound = t.denominator ? `${t.direction === 'max' ? '≤' : '≥'} ${t.bound}×` : `< ${t.bound} ms`;
     const cells = browsers.map((c) => {
       const o = row.find((r) => r.engine === c.engine && r.storage === c.storage);
-      return o ? outcomeCell(o) : '–';
+      return o ? outcomeCell(o, results.failures) : '–';
     });
     md.push(`| ${t.label} (${t.reads}) | ${bound} | ${cells.join(' | ')} |`);
   }

@@ -62,7 +62,7 @@ function ownWebProcesses(): number[] {
  * Chromium-only), so WebKit's probe reads the resident memory of the web content processes this
  * run started: JS heap plus everything else the page holds. It cannot force a collection.
  */
-const webProcessRss: MemoryProbe = {
+export const webProcessRss: MemoryProbe = {
   kind: 'web-process-rss',
   async collectGarbage() {
     return false;

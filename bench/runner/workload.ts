@@ -29,6 +29,12 @@ export interface WorkloadContext {
   note(text: string): void;
   /** Prints progress. */
   log(text: string): void;
+  /**
+   * Runs one implementation's step. If it throws, the failure is recorded (the run fails, and
+   * RESULTS.md lists it), the implementation is skipped for the rest of the workload, and the
+   * other implementations go on. Resolves with whether the step succeeded.
+   */
+  guard(impl: string, step: () => Promise<void>): Promise<boolean>;
 }
 
 /** One benchmark workload: its Node side drives page functions of `bench/page/workloads/<id>.page.ts`. */

@@ -20,9 +20,11 @@ export const coldOpenWorkload: Workload = {
           // Upper half of the seeded ids: the incremental workload deletes from the bottom.
           const half = Math.floor(records / 2);
           const id = `st-${String(half + 1 + ((run * 7919) % half)).padStart(6, '0')}`;
-          const ms = await tab.run('coldOpen', impl, id);
-          ctx.record(impl, 'time', 'ms', ms);
-          ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(1)} ms`);
+          await ctx.guard(impl, async () => {
+            const ms = await tab.run('coldOpen', impl, id);
+            ctx.record(impl, 'time', 'ms', ms);
+            ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(1)} ms`);
+          });
         }
       }
     } finally {

@@ -9,6 +9,8 @@ const inMemory: Impl[] = ['raw-one-tx', 'raw-paged'];
 /** Everything that pulls pages from the server (memory is traced for these). */
 const overNetwork: Impl[] = ['raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync'];
 
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
 export const fullSyncWorkload: Workload = {
   id: 'full-sync',
   title: 'Initial full sync of the lookup collection, until queryable',
@@ -23,27 +25,32 @@ export const fullSyncWorkload: Workload = {
       if (loaded !== records) throw new Error(`the server sent ${loaded} records, expected ${records}`);
       for (let run = 0; run < runs; run += 1) {
         for (const impl of rotate(inMemory, run)) {
-          const { ms } = await tab.run('fullSync', args(impl));
-          ctx.record(impl, 'time', 'ms', ms);
-          ctx.record(impl, 'throughput', 'records/s', records / (ms / 1000));
-          ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
+          await ctx.guard(impl, async () => {
+            const { ms } = await tab.run('fullSync', args(impl));
+            ctx.record(impl, 'time', 'ms', ms);
+            ctx.record(impl, 'throughput', 'records/s', records / (ms / 1000));
+            ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
+          });
         }
       }
       await tab.run('dropMemory');
 
       for (let run = 0; run < runs; run += 1) {
         for (const impl of rotate(overNetwork, run)) {
-          const { value, trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)));
-          ctx.record(impl, 'time', 'ms', value.ms);
-          ctx.record(impl, 'throughput', 'records/s', records / (value.ms / 1000));
-          ctx.record(impl, 'peak-memory', 'bytes', trace.peak - trace.baseline);
-          ctx.record(impl, 'peak-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
-          ctx.record(impl, 'peak-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
-          for (const [part, ms] of Object.entries(value.breakdown ?? {}))
-            ctx.record(impl, `time: ${part}`, 'ms', ms);
-          ctx.log(
-            `${impl} run ${run + 1}: ${value.ms.toFixed(0)} ms, peak +${((trace.peak - trace.baseline) / 1e6).toFixed(1)} MB (${trace.samples} readings)`,
-          );
+          await ctx.guard(impl, async () => {
+            const { value, trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)));
+            ctx.record(impl, 'time', 'ms', value.ms);
+            ctx.record(impl, 'throughput', 'records/s', records / (value.ms / 1000));
+            ctx.record(impl, 'peak-memory', 'bytes', trace.peak - trace.baseline);
+            ctx.record(impl, 'peak-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
+            ctx.record(impl, 'peak-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
+            for (const [part, ms] of Object.entries(value.breakdown ?? {})) {
+              ctx.record(impl, `time: ${part}`, 'ms', ms);
+            }
+            ctx.log(
+              `${impl} run ${run + 1}: ${value.ms.toFixed(0)} ms, peak +${mb(trace.peak - trace.baseline)}`,
+            );
+          });
         }
       }
 
@@ -51,14 +58,16 @@ export const fullSyncWorkload: Workload = {
       // each reading (every 250 ms), so the peak is what the sync keeps alive, not garbage.
       if (await session.memory.collectGarbage()) {
         for (const impl of overNetwork) {
-          const { trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)), {
-            intervalMs: 250,
-            collectEachTime: true,
+          await ctx.guard(impl, async () => {
+            const { trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)), {
+              intervalMs: 250,
+              collectEachTime: true,
+            });
+            ctx.record(impl, 'peak-live-memory', 'bytes', trace.peak - trace.baseline);
+            ctx.record(impl, 'peak-live-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
+            ctx.record(impl, 'peak-live-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
+            ctx.log(`${impl} live memory: peak +${mb(trace.peak - trace.baseline)}`);
           });
-          ctx.record(impl, 'peak-live-memory', 'bytes', trace.peak - trace.baseline);
-          ctx.record(impl, 'peak-live-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
-          ctx.record(impl, 'peak-live-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
-          ctx.log(`${impl} live memory: peak +${((trace.peak - trace.baseline) / 1e6).toFixed(1)} MB`);
         }
       }
 

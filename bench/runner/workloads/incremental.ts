@@ -13,23 +13,31 @@ export const incrementalWorkload: Workload = {
       const args = (impl: page.IncrementalImpl) => ({ impl, access, windowSize, expected: records });
       await tab.run('resetStorage');
       for (const impl of impls) {
-        const count = await tab.run('setup', args(impl));
-        if (count !== records) throw new Error(`${impl}: setup synced ${count} records, expected ${records}`);
+        await ctx.guard(impl, async () => {
+          const count = await tab.run('setup', args(impl));
+          if (count !== records)
+            throw new Error(`${impl}: setup synced ${count} records, expected ${records}`);
+        });
       }
       for (let run = 0; run < runs; run += 1) {
         const batch = await ctx.server.applyChangeBatch(changes);
-        const fetched = await tab.run('prefetchChanges', access, windowSize);
-        if (fetched !== batch.puts + batch.deletes) {
-          throw new Error(
-            `the raw baseline fetched ${fetched} changes, expected ${batch.puts + batch.deletes}`,
-          );
-        }
+        await ctx.guard('raw-put', async () => {
+          const fetched = await tab.run('prefetchChanges', access, windowSize);
+          if (fetched !== batch.puts + batch.deletes) {
+            throw new Error(
+              `the raw baseline fetched ${fetched} changes, expected ${batch.puts + batch.deletes}`,
+            );
+          }
+        });
         for (const impl of rotate(impls, run)) {
-          const { ms, breakdown } = await tab.run('incremental', args(impl));
-          ctx.record(impl, 'time', 'ms', ms);
-          for (const [part, partMs] of Object.entries(breakdown ?? {}))
-            ctx.record(impl, `time: ${part}`, 'ms', partMs);
-          ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
+          await ctx.guard(impl, async () => {
+            const { ms, breakdown } = await tab.run('incremental', args(impl));
+            ctx.record(impl, 'time', 'ms', ms);
+            for (const [part, partMs] of Object.entries(breakdown ?? {})) {
+              ctx.record(impl, `time: ${part}`, 'ms', partMs);
+            }
+            ctx.log(`${impl} run ${run + 1}: ${ms.toFixed(0)} ms`);
+          });
         }
       }
       ctx.note(

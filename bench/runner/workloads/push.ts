@@ -17,26 +17,30 @@ export const pushWorkload: Workload = {
       await tab.run('setup', access, PUSH_BATCH);
       for (let run = 0; run < runs; run += 1) {
         for (const impl of rotate(impls, run)) {
-          const prefix = `wo-${ctx.engine.name}-${ctx.engine.storage}-${impl}-${run}`;
-          const times = await tab.run('queueWrites', impl, prefix, changes);
-          ctx.record(impl, 'queue-per-write', 'ms', median(times));
-          ctx.record(impl, 'queue-per-write-p95', 'ms', p95(times));
-          ctx.record(
-            impl,
-            'queue-all',
-            'ms',
-            times.reduce((a, b) => a + b, 0),
-          );
-          const before = await ctx.server.server.admin.countRecords('work_orders', 'bench');
-          const ms = await tab.run('pushAll', impl, access, PUSH_BATCH);
-          const after = await ctx.server.server.admin.countRecords('work_orders', 'bench');
-          if (after - before !== changes) {
-            throw new Error(`${impl}: the server gained ${after - before} work orders, expected ${changes}`);
-          }
-          ctx.record(impl, 'push-until-acknowledged', 'ms', ms);
-          ctx.log(
-            `${impl} run ${run + 1}: queue median ${median(times).toFixed(3)} ms/write, push ${ms.toFixed(0)} ms`,
-          );
+          await ctx.guard(impl, async () => {
+            const prefix = `wo-${ctx.engine.name}-${ctx.engine.storage}-${impl}-${run}`;
+            const times = await tab.run('queueWrites', impl, prefix, changes);
+            ctx.record(impl, 'queue-per-write', 'ms', median(times));
+            ctx.record(impl, 'queue-per-write-p95', 'ms', p95(times));
+            ctx.record(
+              impl,
+              'queue-all',
+              'ms',
+              times.reduce((a, b) => a + b, 0),
+            );
+            const before = await ctx.server.server.admin.countRecords('work_orders', 'bench');
+            const ms = await tab.run('pushAll', impl, access, PUSH_BATCH);
+            const after = await ctx.server.server.admin.countRecords('work_orders', 'bench');
+            if (after - before !== changes) {
+              throw new Error(
+                `${impl}: the server gained ${after - before} work orders, expected ${changes}`,
+              );
+            }
+            ctx.record(impl, 'push-until-acknowledged', 'ms', ms);
+            ctx.log(
+              `${impl} run ${run + 1}: queue median ${median(times).toFixed(3)} ms/write, push ${ms.toFixed(0)} ms`,
+            );
+          });
         }
       }
       ctx.note(
