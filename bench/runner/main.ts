@@ -14,7 +14,7 @@ import { chromiumBenchEngine } from './chromium-bench-engine.js';
 import { ControlHub } from './control-hub.js';
 import type { BenchEngine, BenchSession } from './engines.js';
 import { currentLoad, describeMachine, type MachineInfo, type PageEnvironment } from './machine.js';
-import { writeReport } from './report.js';
+import { renderAgain, writeReport } from './report.js';
 import { ResultSet } from './results.js';
 import { webkitBenchEngine } from './webkit-bench-engine.js';
 import { webkitDiskEngine } from './webkit-disk-engine.js';
@@ -70,7 +70,8 @@ const usage = `node bench/run.mjs [--smoke] [--runs N] [--records N] [--window N
   --engines    default: all four (each runs its default workloads, see defaultWorkloads in bench/runner/main.ts)
   --workloads  run only these workloads (on every selected engine that runs them by default)
   --out        where RESULTS.md and results.json go (default: bench/ for a complete default run,
-               bench/.out/ otherwise)`;
+               bench/.out/ otherwise)
+  --render F   rewrite RESULTS.md next to results.json F from its figures (no measuring)`;
 
 /** Runs the benchmark; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -85,11 +86,16 @@ export async function main(argv: string[]): Promise<number> {
       engines: { type: 'string' },
       workloads: { type: 'string' },
       out: { type: 'string' },
+      render: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(usage);
+    return 0;
+  }
+  if (values.render !== undefined) {
+    console.log(`bench: ${renderAgain(values.render).join(', ')} rendered again`);
     return 0;
   }
   const smoke = values.smoke ?? false;

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { implementationNotes, workloadNotes } from './descriptions.js';
 import type { MachineInfo } from './machine.js';
-import type { ResultSet, Storage, SummarizedMeasurement } from './results.js';
+import { ResultSet, type Storage, type SummarizedMeasurement } from './results.js';
 import { evaluateTargets, type TargetOutcome } from './targets.js';
 import type { BenchOptions } from './workload.js';
 
@@ -17,6 +17,9 @@ export interface ReportInput {
   readonly results: ResultSet;
   readonly totalMs: number;
   readonly complete: boolean;
+  /** The command that produced the figures, and when (kept when a report is rendered again). */
+  readonly command?: string;
+  readonly generatedAt?: string;
 }
 
 const engineLabel = (engine: string, storage: Storage) =>
@@ -86,8 +89,9 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   const outcomes = evaluateTargets(results, browsers);
 
   const json = {
-    generatedAt: new Date().toISOString(),
-    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    command: input.command ?? `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    engines: input.engines,
     complete: input.complete,
     totalSeconds: Math.round(totalMs / 1000),
     options,
@@ -197,4 +201,40 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   const mdPath = join(dir, 'RESULTS.md');
   writeFileSync(mdPath, `${md.join('\n').trim()}\n`);
   return [mdPath, jsonPath];
+}
+
+/**
+ * Renders RESULTS.md again from a results.json (after editing bench/findings.md or the report
+ * code), without measuring anything; the JSON is rewritten with the same figures.
+ */
+export function renderAgain(jsonPath: string): string[] {
+  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    generatedAt: string;
+    command: string;
+    complete: boolean;
+    totalSeconds: number;
+    options: BenchOptions;
+    engines?: string[];
+    machine: MachineInfo | undefined;
+    measurements: SummarizedMeasurement[];
+    notes: ResultSet['notes'];
+    failures: ResultSet['failures'];
+  };
+  const results = new ResultSet();
+  for (const m of json.measurements) {
+    const { samples, summary: _summary, ...key } = m;
+    for (const sample of samples) results.add(key, sample);
+  }
+  results.notes.push(...json.notes);
+  results.failures.push(...json.failures);
+  return writeReport(dirname(jsonPath), {
+    options: json.options,
+    engines: json.engines ?? [],
+    machine: json.machine,
+    results,
+    totalMs: json.totalSeconds * 1000,
+    complete: json.complete,
+    command: json.command,
+    generatedAt: json.generatedAt,
+  });
 }
