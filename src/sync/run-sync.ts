@@ -12,6 +12,12 @@ import type { RunContext } from './run-context.js';
 import type { CollectionPlan, PlanUpgradeReport } from './run-plan.js';
 import type { CollectionSummary, RunSummary } from './run-summary.js';
 
+/** A run's summary, and the error that failed it (if any) for the client's status and retry decisions. */
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly failure: unknown;
+}
+
 /** What the app (or a trigger) asked of a run. */
 export interface RunRequest {
   /** Collections to red-sync (transactional) or fully sync (lookup) whatever their state. */
@@ -35,14 +41,10 @@ export interface RunEnvironment {
 
 /**
  * One sync run: push the outbox, plan each collection (red, full, incremental, waiting, skip), then
- * pull. Never throws: the outcome and the failure are in the summary, and every error also goes to
+ * pull. Never throws: the outcome and the failure are in the result, and every error also goes to
  * `ctx.emitError`.
  */
-export async function runSync(
-  ctx: RunContext,
-  request: RunRequest,
-  env: RunEnvironment,
-): Promise<RunSummary> {
+export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvironment): Promise<RunResult> {
   const startedAt = Date.now();
   const push = { sent: 0, applied: 0, conflicts: 0, rejected: 0 };
   const summary: RunSummary = {
@@ -54,7 +56,9 @@ export async function runSync(
     push,
     timings: ctx.clock.timings,
   };
+  let failure: unknown;
   const fail = (error: unknown, outcome: 'waiting' | 'error') => {
+    failure = error;
     summary.outcome = outcome;
     summary.error = describeFailure(error);
     ctx.emitError(error);
@@ -91,7 +95,7 @@ export async function runSync(
         ...(await plan(ctx, request, env, requested, new Set(), serverCollections, pending)),
       );
       fail(pushFailed, isNetworkError(pushFailed) ? 'waiting' : 'error');
-      return summary;
+      return { summary, failure };
     }
     if (readOnly) fail(pushFailed, 'error');
 
@@ -130,7 +134,7 @@ export async function runSync(
   } catch (error) {
     fail(error, isNetworkError(error) ? 'waiting' : 'error');
   }
-  return summary;
+  return { summary, failure };
 }
 
 async function pullPlanned(ctx: RunContext, p: CollectionPlan, counts: CollectionSummary): Promise<void> {
@@ -208,7 +212,7 @@ function collectionSummary(p: CollectionPlan): CollectionSummary {
   };
 }
 
-function describeFailure(error: unknown): { code: string; message: string } {
+export function describeFailure(error: unknown): { code: string; message: string } {
   if (isSyncError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: 'UNKNOWN', message: 'Unknown failure' };

@@ -1,12 +1,4 @@
-import {
-  BehaviorSubject,
-  filter,
-  firstValueFrom,
-  map,
-  type Observable,
-  Subject,
-  type Subscription,
-} from 'rxjs';
+import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isSyncError } from '../errors/sync-error.js';
@@ -16,78 +8,24 @@ import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { SYNC_STATE_KEYS } from './internal-stores.js';
 import { withoutRev } from './outbox-model.js';
 import { countOutbox } from './read-push-batch.js';
+import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
+import { blocksSync, failedSummary, signalRequest } from './run-failure.js';
+import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
-import { type RunRequest, runSync } from './run-sync.js';
+import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
+import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionProvider, toPlanReports } from './sync-database.js';
-import { type CrossTabLock, idbLock, type LockManagerLike, webLock } from './sync-lock.js';
+import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
 import { writeLocal } from './write-local.js';
 
-/** What one `sync()` call asks for; every option adds to what the run does anyway. */
-export interface SyncRequestOptions {
-  /**
-   * Red-sync these transactional collections (`true`: all of them): push the outbox, then clear and
-   * refetch. Asked of a lookup collection, it means a full sync. Default: none.
-   */
-  readonly red?: boolean | readonly string[];
-  /** Fully resync these collections (`true`: all): lookup stores keep their old data readable meanwhile. Default: none. */
-  readonly full?: boolean | readonly string[];
-  /** Pull only these collections in this run (the outbox is always pushed whole). Default: all. */
-  readonly collections?: readonly string[];
-}
-
-/** The sync client of one database. Create it with {@link createSyncClient}. */
-export interface SyncClient {
-  /** Current status, replayed to new subscribers. */
-  readonly status$: Observable<SyncStatus>;
-  /** Progress of red and full syncs, one event per page. */
-  readonly progress$: Observable<SyncProgress>;
-  /** Failures of runs, rejected writes (`MutationRejectedError`), failing resolvers (`ConflictResolverError`). */
-  readonly errors$: Observable<unknown>;
-  /** Each resolved conflict, once it is in the conflict log. */
-  readonly conflicts$: Observable<ConflictLogEntry>;
-  /** Record changes after their transaction committed, local and remote, from this tab and the others. */
-  readonly changes$: Observable<SyncChange>;
-  /** The summary of each finished run. */
-  readonly runs$: Observable<RunSummary>;
-  /**
-   * `{ ok: true }` after each successful run, `{ ok: false, error }` after each failed one: feed it to
-   * the listeners' `pullOutcomes` option so that they back off while the server is unreachable.
-   */
-  readonly pullOutcomes$: Observable<PullOutcome>;
-  /** True while this tab leads: it follows triggers, pushes local writes of every tab and retries. */
-  readonly isLeader: boolean;
-  /** `isLeader` as it changes, replayed to new subscribers. */
-  readonly leader$: Observable<boolean>;
-  /**
-   * Starts background sync: joins the cross-tab leader election; the leading tab runs at once, then on
-   * each trigger, after local writes (`autoPush`) and on retries. Opens the BroadcastChannel.
-   */
-  start(): Promise<void>;
-  /** Runs a sync (after the one under way, if any) and resolves with its summary. Never rejects for sync failures: see `outcome`. */
-  sync(options?: SyncRequestOptions): Promise<RunSummary>;
-  /** Writes a record locally and queues it for the server, in one transaction. Resolves once committed. */
-  write(store: string, value: RecordValue): Promise<void>;
-  /** Deletes a record locally and queues the delete, in one transaction. */
-  delete(store: string, id: string): Promise<void>;
-  /** Resolves when no run is under way or queued. */
-  whenIdle(): Promise<void>;
-  /** Local writes not yet acknowledged by the server. */
-  pendingWrites(): Promise<number>;
-  /** The conflict log, oldest first (`store`: one collection only). */
-  conflictLog(store?: string): Promise<ConflictLogEntry[]>;
-  /** Empties the conflict log (up to `upToSeq` when given); resolves with the number of entries removed. */
-  clearConflictLog(upToSeq?: number): Promise<number>;
-  /** Stops background sync, aborts requests under way, releases locks and closes the channel. */
-  close(): Promise<void>;
-}
+export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
 /**
  * Creates the sync client of a database. Creating it opens nothing: the database is opened by the
@@ -105,14 +43,6 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   return new Client(options);
 }
 
-interface QueuedRun {
-  red: Set<string>;
-  full: Set<string>;
-  /** `undefined`: all collections. */
-  only: Set<string> | undefined;
-  waiters: { resolve(summary: RunSummary): void; reject(error: unknown): void }[];
-}
-
 class Client implements SyncClient {
   readonly #options: SyncClientOptions;
   readonly #connect: ConnectionProvider;
@@ -124,15 +54,13 @@ class Client implements SyncClient {
   readonly #conflicts = new Subject<ConflictLogEntry>();
   readonly #changes = new Subject<SyncChange>();
   readonly #runs = new Subject<RunSummary>();
-  readonly #busy = new BehaviorSubject(false);
   readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
   readonly #instance = crypto.randomUUID();
   readonly #subscriptions: Subscription[] = [];
   #channel: TabChannel | undefined;
   #runLock: CrossTabLock | undefined;
-  #queued: QueuedRun | undefined;
-  #draining: Promise<void> | undefined;
+  readonly #queue: RunQueue;
   #runId = 0;
   #evicted = false;
   #watching = false;
@@ -163,6 +91,7 @@ class Client implements SyncClient {
     this.#connect = connectionProvider(options.database);
     this.#revField = options.revField ?? '_rev';
     this.#collections = resolveCollections(options);
+    this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
   }
 
   get isLeader(): boolean {
@@ -180,7 +109,7 @@ class Client implements SyncClient {
   sync(options: SyncRequestOptions = {}): Promise<RunSummary> {
     this.#assertOpen();
     return new Promise<RunSummary>((resolve, reject) => {
-      this.#enqueue(options, { resolve, reject });
+      this.#queue.request(options, { resolve, reject });
     });
   }
 
@@ -199,7 +128,7 @@ class Client implements SyncClient {
   }
 
   whenIdle(): Promise<void> {
-    return firstValueFrom(this.#busy.pipe(filter((busy) => !busy))).then(() => undefined);
+    return this.#queue.whenIdle();
   }
 
   async pendingWrites(): Promise<number> {
@@ -221,58 +150,61 @@ class Client implements SyncClient {
     clearTimeout(this.#retryTimer);
     this.#closing.abort(new DOMException('The sync client was closed', 'AbortError'));
     for (const s of this.#subscriptions) s.unsubscribe();
-    await this.#draining?.catch(() => undefined);
+    await this.#queue.stop();
     await this.#leadership;
     this.#channel?.close();
-    this.#busy.next(false);
     for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#changes, this.#runs]) {
       subject.complete();
     }
     this.#status.complete();
-    this.#busy.complete();
     this.#leader$.next(false);
     this.#leader$.complete();
   }
 
   // --- runs
 
-  #enqueue(options: SyncRequestOptions, waiter?: QueuedRun['waiters'][number]): void {
-    const all = [...this.#collections.keys()];
-    const pick = (v: boolean | readonly string[] | undefined) =>
-      v === true ? all : v === false || v === undefined ? [] : v;
-    const queued = this.#queued ?? { red: new Set(), full: new Set(), only: new Set(), waiters: [] };
-    this.#queued = queued;
-    for (const c of pick(options.red)) queued.red.add(c);
-    for (const c of pick(options.full)) queued.full.add(c);
-    if (options.collections === undefined) queued.only = undefined;
-    else if (queued.only !== undefined) for (const c of options.collections) queued.only.add(c);
-    if (waiter !== undefined) queued.waiters.push(waiter);
-    this.#busy.next(true);
-    this.#draining ??= this.#drain().finally(() => {
-      this.#draining = undefined;
-      this.#busy.next(this.#queued !== undefined);
-      if (this.#queued !== undefined && !this.#closed) this.#enqueue({});
-    });
+  #enqueue(options: SyncRequestOptions): void {
+    if (!this.#closed) this.#queue.request(options);
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queued !== undefined) {
-      const run = this.#queued;
-      this.#queued = undefined;
-      try {
-        this.#openShared();
-        const summary = await this.#lock('run').withLock(() => this.#runOnce(run), this.#closing.signal);
-        for (const w of run.waiters) w.resolve(summary);
-      } catch (error) {
-        for (const w of run.waiters) w.reject(error);
-      }
-    }
+  /** One run, under the cross-tab run lock. */
+  async #execute(request: RunRequest): Promise<RunSummary> {
+    this.#openShared();
+    return this.#lock('run').withLock(() => this.#runOnce(request), this.#closing.signal);
   }
 
-  async #runOnce(run: QueuedRun): Promise<RunSummary> {
+  async #runOnce(request: RunRequest): Promise<RunSummary> {
     const clock = new RunClock();
-    const clientId = await clock.time('indexedDb', ensureClientId(this.#connect));
-    const ctx: RunContext = {
+    const runId = ++this.#runId;
+    const database = this.#options.database;
+    const evicted = this.#evicted || database.evicted === true;
+    let result: RunResult;
+    try {
+      const clientId = await clock.time('indexedDb', ensureClientId(this.#connect));
+      result = await runSync(this.#context(clientId, clock), request, {
+        runId,
+        evicted,
+        maxPushBatch: this.#options.maxPushBatch ?? 200,
+        upgradeReports: async () => toPlanReports(await database.upgradeReports()),
+        onPhase: (phase) => this.#setStatus(phase),
+      });
+    } catch (error) {
+      // The database could not be opened (blocked upgrade, missing IndexedDB…): nothing ran.
+      this.#emitError(error);
+      result = { summary: failedSummary(runId, clock, error), failure: error };
+    }
+    clock.finish();
+    if (evicted && result.summary.outcome === 'ok') {
+      // Everything was refetched: the eviction is handled.
+      this.#evicted = false;
+      database.acknowledgeEviction?.();
+    }
+    this.#afterRun(result);
+    return result.summary;
+  }
+
+  #context(clientId: string, clock: RunClock): RunContext {
+    return {
       connect: this.#connect,
       transport: this.#options.transport,
       clientId,
@@ -292,40 +224,17 @@ class Client implements SyncClient {
       emitError: (error) => this.#emitError(error),
       emitProgress: (progress) => this.#progress.next(progress),
     };
-    const request: RunRequest = {
-      red: run.red,
-      full: run.full,
-      ...(run.only === undefined ? {} : { only: run.only }),
-    };
-    const database = this.#options.database;
-    const evicted = this.#evicted || database.evicted === true;
-    const summary = await runSync(ctx, request, {
-      runId: ++this.#runId,
-      evicted,
-      maxPushBatch: this.#options.maxPushBatch ?? 200,
-      upgradeReports: async () => toPlanReports(await this.#options.database.upgradeReports()),
-      onPhase: (phase) => this.#setStatus(phase),
-    });
-    clock.finish();
-    if (evicted && summary.outcome === 'ok') {
-      // Everything was refetched: the eviction is handled.
-      this.#evicted = false;
-      database.acknowledgeEviction?.();
-    }
-    this.#afterRun(summary);
-    return summary;
   }
 
-  #afterRun(summary: RunSummary): void {
-    const code = summary.error?.code;
-    if (summary.outcome === 'ok' || (summary.outcome === 'waiting' && code === undefined)) {
+  #afterRun({ summary, failure }: RunResult): void {
+    if (failure === undefined) {
       this.#setStatus('idle');
       this.#retryDelay = 0;
-    } else if (code === 'UPGRADE_REQUIRED' || code === 'UPGRADE_BLOCKED' || code === 'REQUEST_REJECTED') {
-      this.#setStatus(code === 'REQUEST_REJECTED' ? 'error' : 'blocked');
+    } else if (blocksSync(failure)) {
+      this.#setStatus('blocked');
     } else {
-      this.#setStatus(summary.outcome === 'waiting' ? 'waiting-for-network' : 'error');
-      this.#scheduleRetry();
+      this.#setStatus(isNetworkError(failure) ? 'waiting-for-network' : 'error');
+      if ((failure as { retryable?: unknown }).retryable !== false) this.#scheduleRetry();
     }
     this.#runs.next(summary);
     this.#log({ type: 'run', summary });
@@ -348,7 +257,7 @@ class Client implements SyncClient {
     try {
       if (this.#options.triggers !== undefined) {
         this.#subscriptions.push(
-          this.#options.triggers.subscribe((signal) => this.#enqueue(requestOf(signal))),
+          this.#options.triggers.subscribe((signal) => this.#enqueue(signalRequest(signal))),
         );
       }
       const online = () => this.#enqueue({});
@@ -391,27 +300,14 @@ class Client implements SyncClient {
 
   #lock(kind: 'run' | 'leader'): CrossTabLock {
     if (kind === 'run' && this.#runLock !== undefined) return this.#runLock;
-    const name = `idb-sync:${this.#options.database.name}:${kind}`;
-    const locks =
-      this.#options.locks === undefined
-        ? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks
-        : this.#options.locks;
-    const lock =
-      locks != null
-        ? webLock(locks, name)
-        : idbLock({
-            connect: this.#connect,
-            key: `${SYNC_STATE_KEYS.lock}:${kind}`,
-            owner: this.#instance,
-            ttlMs: this.#options.lockTtlMs ?? 10_000,
-            onReleased: (listener) => {
-              const s = this.#channel?.messages$
-                .pipe(filter((m) => m.type === 'lock-released'))
-                .subscribe(() => listener());
-              return () => s?.unsubscribe();
-            },
-            announceRelease: () => this.#channel?.post({ type: 'lock-released', key: kind }),
-          });
+    const lock = crossTabLock({
+      name: `idb-sync:${this.#options.database.name}:${kind}`,
+      locks: this.#options.locks,
+      connect: this.#connect,
+      owner: this.#instance,
+      ttlMs: this.#options.lockTtlMs ?? 10_000,
+      channel: () => this.#channel,
+    });
     if (kind === 'run') this.#runLock = lock;
     return lock;
   }
@@ -475,41 +371,4 @@ class Client implements SyncClient {
   #assertOpen(): void {
     if (this.#closed) throw new DOMException('The sync client was closed', 'InvalidStateError');
   }
-}
-
-/** A trigger's emission names collections when it is a listener's pull signal (`{ collections }`). */
-function requestOf(signal: unknown): SyncRequestOptions {
-  const collections = (signal as { collections?: unknown } | null | undefined)?.collections;
-  return Array.isArray(collections) && collections.every((c) => typeof c === 'string') ? { collections } : {};
-}
-
-function resolveCollections(options: SyncClientOptions): Map<string, ResolvedCollection> {
-  const stores = options.database.stores;
-  const names =
-    options.collections === undefined
-      ? Object.keys(stores).filter((s) => !s.startsWith('_') && stores[s]?.kind !== 'local')
-      : Object.keys(options.collections);
-  const resolved = new Map<string, ResolvedCollection>();
-  for (const name of names) {
-    const spec = stores[name];
-    if (spec === undefined || spec.kind === 'local') {
-      throw new InvalidRecordError(
-        name,
-        'a synced collection must be a declared transactional or lookup store',
-      );
-    }
-    if (typeof spec.keyPath !== 'string') {
-      throw new InvalidRecordError(name, 'a synced store needs a single-field key path');
-    }
-    const own = options.collections?.[name] ?? {};
-    resolved.set(name, {
-      name,
-      kind: spec.kind,
-      keyPath: spec.keyPath,
-      conflicts: own.conflicts ?? 'server-wins',
-      windowSize: own.windowSize ?? options.windowSize ?? 500,
-      ...(own.filter === undefined ? {} : { filter: own.filter }),
-    });
-  }
-  return resolved;
 }

@@ -1,5 +1,7 @@
+import { filter } from 'rxjs';
 import { type ConnectionProvider, transact } from './idb-tx.js';
-import { SYNC_STATE_STORE } from './internal-stores.js';
+import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
+import type { TabChannel } from './tab-channel.js';
 
 /** A cross-tab mutual exclusion: at most one holder per name across the tabs of an origin. */
 export interface CrossTabLock {
@@ -113,5 +115,41 @@ function waitForRelease(
     const timer = setTimeout(wake, waitMs + 1);
     const unsubscribe = onReleased(wake);
     signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/** Options of {@link crossTabLock}. */
+export interface CrossTabLockOptions {
+  /** Lock name, unique per database and purpose. */
+  readonly name: string;
+  /** Web Locks manager; `undefined`: `navigator.locks`; `null`: always the fallback. */
+  readonly locks: LockManagerLike | null | undefined;
+  readonly connect: ConnectionProvider;
+  readonly owner: string;
+  readonly ttlMs: number;
+  /** The client's channel (opened lazily), to hear and announce fallback lock releases. */
+  readonly channel: () => TabChannel | undefined;
+}
+
+/** Web Locks where the browser has them, else the lease record in `_sync` ({@link idbLock}). */
+export function crossTabLock(options: CrossTabLockOptions): CrossTabLock {
+  const locks =
+    options.locks === undefined
+      ? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks
+      : options.locks;
+  if (locks != null) return webLock(locks, options.name);
+  return idbLock({
+    connect: options.connect,
+    key: `${SYNC_STATE_KEYS.lock}:${options.name.split(':').at(-1)}`,
+    owner: options.owner,
+    ttlMs: options.ttlMs,
+    onReleased: (listener) => {
+      const subscription = options
+        .channel()
+        ?.messages$.pipe(filter((m) => m.type === 'lock-released'))
+        .subscribe(() => listener());
+      return () => subscription?.unsubscribe();
+    },
+    announceRelease: () => options.channel()?.post({ type: 'lock-released', key: options.name }),
   });
 }

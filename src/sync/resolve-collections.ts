@@ -1,0 +1,39 @@
+import { InvalidRecordError } from '../errors/invalid-record-error.js';
+import type { ResolvedCollection } from './run-context.js';
+import type { SyncClientOptions } from './sync-options.js';
+
+/**
+ * The synced collections with their options resolved against the database's declaration: every
+ * `transactional` and `lookup` store by default, or exactly those the app lists. Throws
+ * `InvalidRecordError` for a store that cannot be synced.
+ */
+export function resolveCollections(options: SyncClientOptions): Map<string, ResolvedCollection> {
+  const stores = options.database.stores;
+  const names =
+    options.collections === undefined
+      ? Object.keys(stores).filter((s) => !s.startsWith('_') && stores[s]?.kind !== 'local')
+      : Object.keys(options.collections);
+  const resolved = new Map<string, ResolvedCollection>();
+  for (const name of names) {
+    const spec = stores[name];
+    if (spec === undefined || spec.kind === 'local') {
+      throw new InvalidRecordError(
+        name,
+        'a synced collection must be a declared transactional or lookup store',
+      );
+    }
+    if (typeof spec.keyPath !== 'string') {
+      throw new InvalidRecordError(name, 'a synced store needs a single-field key path');
+    }
+    const own = options.collections?.[name] ?? {};
+    resolved.set(name, {
+      name,
+      kind: spec.kind,
+      keyPath: spec.keyPath,
+      conflicts: own.conflicts ?? 'server-wins',
+      windowSize: own.windowSize ?? options.windowSize ?? 500,
+      ...(own.filter === undefined ? {} : { filter: own.filter }),
+    });
+  }
+  return resolved;
+}

@@ -1,0 +1,86 @@
+import { BehaviorSubject, filter, firstValueFrom } from 'rxjs';
+import type { RunSummary } from './run-summary.js';
+import type { RunRequest } from './run-sync.js';
+import type { SyncRequestOptions } from './sync-client-api.js';
+
+interface Waiter {
+  resolve(summary: RunSummary): void;
+  reject(error: unknown): void;
+}
+
+interface QueuedRun {
+  red: Set<string>;
+  full: Set<string>;
+  /** `undefined`: all collections. */
+  only: Set<string> | undefined;
+  waiters: Waiter[];
+}
+
+/**
+ * Runs one sync at a time. Requests made while a run is under way are merged into the next run
+ * (their red/full sets and collections add up), and each caller gets the summary of the run that
+ * served it.
+ */
+export class RunQueue {
+  readonly #busy = new BehaviorSubject(false);
+  #queued: QueuedRun | undefined;
+  #draining: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(
+    /** Runs one merged request; rejects only when the run could not take place at all. */
+    private readonly execute: (request: RunRequest) => Promise<RunSummary>,
+    /** Every synced collection, for `true` in `red`/`full`. */
+    private readonly collections: readonly string[],
+  ) {}
+
+  /** Queues a run; `waiter` (from `sync()`) learns its outcome. */
+  request(options: SyncRequestOptions, waiter?: Waiter): void {
+    const pick = (v: boolean | readonly string[] | undefined) =>
+      v === true ? this.collections : v === false || v === undefined ? [] : v;
+    const queued = this.#queued ?? { red: new Set(), full: new Set(), only: new Set(), waiters: [] };
+    this.#queued = queued;
+    for (const c of pick(options.red)) queued.red.add(c);
+    for (const c of pick(options.full)) queued.full.add(c);
+    if (options.collections === undefined) queued.only = undefined;
+    else if (queued.only !== undefined) for (const c of options.collections) queued.only.add(c);
+    if (waiter !== undefined) queued.waiters.push(waiter);
+    this.#busy.next(true);
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      this.#busy.next(this.#queued !== undefined);
+      if (this.#queued !== undefined && !this.#stopped) this.request({});
+    });
+  }
+
+  /** Resolves when no run is under way or queued. */
+  whenIdle(): Promise<void> {
+    return firstValueFrom(this.#busy.pipe(filter((busy) => !busy))).then(() => undefined);
+  }
+
+  /** Stops taking runs; resolves once the run under way (if any) has ended. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#draining?.catch(() => undefined);
+    this.#busy.next(false);
+    this.#busy.complete();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queued !== undefined) {
+      const run = this.#queued;
+      this.#queued = undefined;
+      const request: RunRequest = {
+        red: run.red,
+        full: run.full,
+        ...(run.only === undefined ? {} : { only: run.only }),
+      };
+      try {
+        const summary = await this.execute(request);
+        for (const w of run.waiters) w.resolve(summary);
+      } catch (error) {
+        for (const w of run.waiters) w.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Observable } from 'rxjs';
+import type { PullOutcome } from '../listeners/pull-signal.js';
+import type { RecordValue } from '../protocol/messages.js';
+import type { ConflictLogEntry } from './internal-stores.js';
+import type { SyncProgress } from './run-context.js';
+import type { RunSummary } from './run-summary.js';
+import type { SyncChange } from './sync-change.js';
+import type { SyncStatus } from './sync-log.js';
+
+/** What one `sync()` call asks for; every option adds to what the run does anyway. */
+export interface SyncRequestOptions {
+  /**
+   * Red-sync these transactional collections (`true`: all of them): push the outbox, then clear and
+   * refetch. Asked of a lookup collection, it means a full sync. Default: none.
+   */
+  readonly red?: boolean | readonly string[];
+  /** Fully resync these collections (`true`: all): lookup stores keep their old data readable meanwhile. Default: none. */
+  readonly full?: boolean | readonly string[];
+  /** Pull only these collections in this run (the outbox is always pushed whole). Default: all. */
+  readonly collections?: readonly string[];
+}
+
+/** The sync client of one database. Create it with {@link createSyncClient}. */
+export interface SyncClient {
+  /** Current status, replayed to new subscribers. */
+  readonly status$: Observable<SyncStatus>;
+  /** Progress of red and full syncs, one event per page. */
+  readonly progress$: Observable<SyncProgress>;
+  /** Failures of runs, rejected writes (`MutationRejectedError`), failing resolvers (`ConflictResolverError`). */
+  readonly errors$: Observable<unknown>;
+  /** Each resolved conflict, once it is in the conflict log. */
+  readonly conflicts$: Observable<ConflictLogEntry>;
+  /** Record changes after their transaction committed, local and remote, from this tab and the others. */
+  readonly changes$: Observable<SyncChange>;
+  /** The summary of each finished run. */
+  readonly runs$: Observable<RunSummary>;
+  /**
+   * `{ ok: true }` after each successful run, `{ ok: false, error }` after each failed one: feed it to
+   * the listeners' `pullOutcomes` option so that they back off while the server is unreachable.
+   */
+  readonly pullOutcomes$: Observable<PullOutcome>;
+  /** True while this tab leads: it follows triggers, pushes local writes of every tab and retries. */
+  readonly isLeader: boolean;
+  /** `isLeader` as it changes, replayed to new subscribers. */
+  readonly leader$: Observable<boolean>;
+  /**
+   * Starts background sync: joins the cross-tab leader election; the leading tab runs at once, then on
+   * each trigger, after local writes (`autoPush`) and on retries. Opens the BroadcastChannel.
+   */
+  start(): Promise<void>;
+  /** Runs a sync (after the one under way, if any) and resolves with its summary. Never rejects for sync failures: see `outcome`. */
+  sync(options?: SyncRequestOptions): Promise<RunSummary>;
+  /** Writes a record locally and queues it for the server, in one transaction. Resolves once committed. */
+  write(store: string, value: RecordValue): Promise<void>;
+  /** Deletes a record locally and queues the delete, in one transaction. */
+  delete(store: string, id: string): Promise<void>;
+  /** Resolves when no run is under way or queued. */
+  whenIdle(): Promise<void>;
+  /** Local writes not yet acknowledged by the server. */
+  pendingWrites(): Promise<number>;
+  /** The conflict log, oldest first (`store`: one collection only). */
+  conflictLog(store?: string): Promise<ConflictLogEntry[]>;
+  /** Empties the conflict log (up to `upToSeq` when given); resolves with the number of entries removed. */
+  clearConflictLog(upToSeq?: number): Promise<number>;
+  /** Stops background sync, aborts requests under way, releases locks and closes the channel. */
+  close(): Promise<void>;
+}
