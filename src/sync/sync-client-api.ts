@@ -46,6 +46,8 @@ export interface SyncClient {
   /**
    * Starts background sync: joins the cross-tab leader election; the leading tab runs at once, then on
    * each trigger, after local writes (`autoPush`) and on retries. Opens the BroadcastChannel.
+   * Resolves once this tab leads (its first run queued: `whenIdle()` then waits for it) or knows that
+   * another tab leads.
    */
   start(): Promise<void>;
   /** Runs a sync (after the one under way, if any) and resolves with its summary. Never rejects for sync failures: see `outcome`. */

@@ -66,6 +66,8 @@ class Client implements SyncClient {
   #watching = false;
   #leader = false;
   #leadership: Promise<unknown> | undefined;
+  #started: Promise<void> | undefined;
+  #onLeading: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryDelay = 0;
   #closed = false;
@@ -100,10 +102,19 @@ class Client implements SyncClient {
 
   async start(): Promise<void> {
     this.#assertOpen();
-    if (this.#leadership !== undefined) return;
+    if (this.#leadership !== undefined) return this.#started;
     this.#openShared();
-    const lock = this.#lock('leader');
-    this.#leadership = lock.withLock(() => this.#lead(), this.#closing.signal).catch(() => undefined);
+    // Resolves once this tab leads (its first run queued) or knows another tab does.
+    let settled!: () => void;
+    this.#started = new Promise<void>((resolve) => {
+      settled = resolve;
+    });
+    this.#onLeading = settled;
+    this.#leadership = this.#lock('leader')
+      .withLock(() => this.#lead(), this.#closing.signal, settled)
+      .catch(() => undefined)
+      .finally(settled);
+    return this.#started;
   }
 
   sync(options: SyncRequestOptions = {}): Promise<RunSummary> {
@@ -263,6 +274,7 @@ class Client implements SyncClient {
       const online = () => this.#enqueue({});
       globalThis.addEventListener?.('online', online);
       this.#enqueue({});
+      this.#onLeading?.();
       await new Promise<void>((resolve) => {
         if (this.#closing.signal.aborted) resolve();
         this.#closing.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -9,17 +9,35 @@ export interface CrossTabLock {
    * Waits for the lock, runs `fn` while holding it, releases it. Rejects with the signal's reason
    * when `signal` aborts while waiting.
    */
-  withLock<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  withLock<T>(fn: () => Promise<T>, signal: AbortSignal, onWaiting?: () => void): Promise<T>;
 }
 
 /** The part of the Web Locks API (`navigator.locks`) the runner uses. */
 export interface LockManagerLike {
-  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>;
+  request<T>(
+    name: string,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** A lock on the Web Locks API: released by the browser when the holding tab closes or crashes. */
 export function webLock(locks: LockManagerLike, name: string): CrossTabLock {
-  return { withLock: (fn, signal) => locks.request(name, { signal }, fn) };
+  return {
+    async withLock(fn, signal, onWaiting) {
+      if (onWaiting === undefined) return locks.request(name, { signal }, () => fn());
+      // First ask without queueing, to tell the caller whether it has to wait.
+      const taken = { done: false, value: undefined as unknown };
+      await locks.request(name, { ifAvailable: true }, async (lock) => {
+        if (lock === null) return;
+        taken.done = true;
+        taken.value = await fn();
+      });
+      if (taken.done) return taken.value as Awaited<ReturnType<typeof fn>>;
+      onWaiting();
+      return locks.request(name, { signal }, () => fn());
+    },
+  };
 }
 
 /** Options of {@link idbLock}. */
@@ -68,11 +86,12 @@ export function idbLock(options: IdbLockOptions): CrossTabLock {
     });
 
   return {
-    async withLock(fn, signal) {
-      for (;;) {
+    async withLock(fn, signal, onWaiting) {
+      for (let attempt = 0; ; attempt += 1) {
         signal.throwIfAborted();
         const waitMs = await tryAcquire();
         if (waitMs === 0) break;
+        if (attempt === 0) onWaiting?.();
         await waitForRelease(waitMs, signal, options.onReleased);
       }
       const renew = setInterval(
