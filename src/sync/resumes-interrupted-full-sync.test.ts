@@ -1,3 +1,4 @@
+import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncProgress } from './run-context.js';
 import {
@@ -73,6 +74,26 @@ describe('resumable full sync', () => {
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
     const after = await app.client.sync();
     expect(after.plans[0]).toMatchObject({ mode: 'incremental', reasons: ['checkpoint'] });
+  });
+
+  it('lets the app read and write while a full sync waits for its next page', async () => {
+    const { fx, token, dbName } = await setup();
+    const app = fx.app(token, { dbName, client: { collections: { parts: {}, work_orders: {} } } });
+    await app.client.sync();
+    await fx.server.admin.putRecord('parts', 'p000', { name: 'renamed', n: 0 });
+    const held = app.transport.holdPullsAfter(1);
+    const firstPage = firstValueFrom(app.client.progress$);
+    const running = app.client.sync({ full: ['parts'] });
+    await held;
+    await firstPage;
+    // Mid-sync: one page written, the next one awaited with no transaction open.
+    expect(await app.db.count('parts')).toBe(100);
+    expect(await app.db.get('parts', 'p000')).toMatchObject({ name: 'renamed' });
+    await app.client.write('work_orders', { id: 'mid-sync', title: 'written during the full sync' });
+    app.transport.releasePulls();
+    expect((await running).outcome).toBe('ok');
+    expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+    expect(await app.client.pendingWrites()).toBe(1);
   });
 
   it('remembers a requested full sync across a reload when it could not start offline', async () => {

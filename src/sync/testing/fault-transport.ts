@@ -54,11 +54,11 @@ export class FaultTransport implements SyncTransport {
   }
 
   /**
-   * Holds every pull after the first `count` until {@link releasePulls} (a held pull still rejects
+   * Holds every pull after the next `count` until {@link releasePulls} (a held pull still rejects
    * when its signal aborts, as a real request would). Resolves once a pull is being held.
    */
   holdPullsAfter(count: number): Promise<void> {
-    this.#holdAfter = count;
+    this.#holdAfter = this.pulls.length + count;
     this.#release = new Promise((resolve) => {
       this.#releaseNow = resolve;
     });
