@@ -22,13 +22,14 @@ export type ResolutionOutcome =
       /** True when the result differs from the server's value and was queued to be pushed. */
       readonly requeued: boolean;
     }
-  /** A newer local write of the record arrived while the strategy ran: it is pushed (and conflicts) instead. */
+  /** A newer local write of the record arrived while the strategy ran: the conflict is resolved again. */
   | { readonly kind: 'superseded' };
 
 /**
  * Writes a conflict's resolution in one transaction: the record takes the result (based on the
- * server's current revision), the conflicting entry leaves the outbox, a new entry pushes the result
- * when it differs from the server's value, and the conflict goes to the durable log.
+ * server's current revision), the conflicting write and those queued behind it leave the outbox, a
+ * new entry pushes the result when it differs from the server's value, and the conflict goes to the
+ * durable log (once for the chain, with the newest local value).
  */
 export function applyConflictResolution(
   connect: ConnectionProvider,
@@ -44,18 +45,14 @@ export function applyConflictResolution(
     const outbox = scope.store(OUTBOX_STORE);
     const data = scope.store(entry.store);
     scope.on(outbox.index(OUTBOX_BY_RECORD).getAll([entry.store, entry.id]), (entries: OutboxEntry[]) => {
-      const later = entries
-        .filter((e) => e.mutationId > entry.mutationId)
-        .sort((a, b) => a.mutationId - b.mutationId);
-      const stillPending = entries.some((e) => e.mutationId === entry.mutationId);
-      if (!stillPending) return;
-      outbox.delete(entry.mutationId);
-      const next = later[0];
-      if (next !== undefined) {
-        const { dependsOn: _d, ...rest } = next;
-        outbox.put({ ...rest, baseRev: entry.baseRev, base: entry.base });
-        return;
-      }
+      // The resolution holds only if the record's writes are still those it was computed from: a
+      // write made meanwhile (a new entry, or one coalesced into the chain) makes the next push
+      // round resolve the conflict again with the newer value.
+      const ids = entries.map((e) => e.mutationId).sort((a, b) => a - b);
+      const latest = entries.find((e) => e.mutationId === ids.at(-1));
+      const latestValue = latest?.op === 'put' ? (latest.value ?? null) : null;
+      if (ids.join() !== conflict.chain.join() || !deepEqual(latestValue, conflict.local)) return;
+      for (const id of ids) outbox.delete(id);
       const remote = current?.op === 'put' ? current.value : null;
       const remoteRev = current?.rev ?? null;
       const result =
@@ -82,7 +79,7 @@ export function applyConflictResolution(
         store: entry.store,
         id: entry.id,
         mutationId: entry.mutationId,
-        local: entry.op === 'put' ? (entry.value ?? null) : null,
+        local: conflict.local,
         remote,
         base: entry.base,
         result,

@@ -172,9 +172,76 @@ describe('writing a pulled page', () => {
     });
     const before = (await readCheckpoints(connect)).get('parts')!;
     await expect(applyPullPage(connect, target('parts'), before, bad)).rejects.toMatchObject({
-      name: 'ConstraintError',
+      code: 'CONSTRAINT_VIOLATION',
+      cause: { name: 'ConstraintError' },
     });
     expect(await ids('parts')).toEqual(['a']);
     expect((await readCheckpoints(connect)).get('parts')).toMatchObject({ token: 'good', cursor: 'a' });
+  });
+
+  it('refuses a stale page that cannot follow the saved checkpoint, and writes nothing', async () => {
+    const connect = open();
+    const first = await applyPullPage(
+      connect,
+      target('parts'),
+      start('parts', 'full'),
+      page({ changes: [put('a', '1')], range: { after: null, until: 'a' }, checkpoint: 's1' }),
+    );
+    // A snapshot page that does not start at the saved cursor (a replay of the first page).
+    const replayedFirst = page({
+      changes: [put('a', '0')],
+      range: { after: null, until: 'a' },
+      checkpoint: 's1',
+    });
+    await expect(
+      applyPullPage(connect, target('parts'), first.checkpoint, replayedFirst),
+    ).rejects.toMatchObject({ code: 'INVALID_RESPONSE', problem: 'mismatch' });
+    const done = await applyPullPage(
+      connect,
+      target('parts'),
+      first.checkpoint,
+      page({
+        changes: [put('b', '1')],
+        range: { after: 'a', until: null },
+        moreAvailable: false,
+        checkpoint: 'c1',
+      }),
+    );
+    const next = await applyPullPage(
+      connect,
+      target('parts'),
+      done.checkpoint,
+      page({
+        mode: 'changes',
+        changes: [put('b', '2', { v: 'new' })],
+        moreAvailable: false,
+        checkpoint: 'c2',
+      }),
+    );
+    expect(next.checkpoint.recentTokens).toEqual(['s1', 'c1']);
+    // After the snapshot: a snapshot page, or a change page handing back a token already passed.
+    for (const stale of [
+      page({
+        changes: [put('b', '1')],
+        range: { after: 'a', until: null },
+        moreAvailable: false,
+        checkpoint: 'c1',
+      }),
+      page({ mode: 'changes', changes: [put('b', '1')], moreAvailable: false, checkpoint: 'c1' }),
+    ]) {
+      await expect(applyPullPage(connect, target('parts'), next.checkpoint, stale)).rejects.toMatchObject({
+        code: 'INVALID_RESPONSE',
+      });
+    }
+    expect(await db.get('parts', 'b')).toMatchObject({ v: 'new', _rev: '2' });
+    expect((await readCheckpoints(connect)).get('parts')).toMatchObject({ token: 'c2' });
+    // Nothing new: the server answers with the same checkpoint, which is fine.
+    const same = await applyPullPage(
+      connect,
+      target('parts'),
+      next.checkpoint,
+      page({ mode: 'changes', changes: [], moreAvailable: false, checkpoint: 'c2' }),
+    );
+    expect(same.checkpoint.recentTokens).toEqual(['s1', 'c1']);
   });
 });

@@ -1,4 +1,5 @@
 import type { Change, PullResponse, RecordValue } from '../protocol/messages.js';
+import { checkPageOrder, rememberToken } from './check-page-order.js';
 import { type ConnectionProvider, type TxScope, transact } from './idb-tx.js';
 import {
   CHECKPOINT_STORE,
@@ -46,8 +47,10 @@ export interface PageTarget {
  * Snapshot pages replace their key range `(after, until]`: local records in it that are missing
  * from the page are deleted; records beyond `until` stay readable until their own page arrives. The
  * first page of a red sync instead clears the whole store (except records with pending writes).
+ * A page that cannot follow `previous` (a stale replay) is refused with `InvalidResponseError` and
+ * nothing is written.
  */
-export function applyPullPage(
+export async function applyPullPage(
   connect: ConnectionProvider,
   target: PageTarget,
   previous: CheckpointRecord,
@@ -55,6 +58,7 @@ export function applyPullPage(
   options: { readonly durability?: IDBTransactionDurability } = {},
 ): Promise<AppliedPage> {
   const { store } = target;
+  checkPageOrder(previous, page);
   return transact(
     connect,
     [store, OUTBOX_STORE, CHECKPOINT_STORE],
@@ -80,7 +84,12 @@ export function applyPullPage(
 
 /** The checkpoint after `page`: the snapshot cursor moves to the page's end; its last page ends the snapshot. */
 export function nextCheckpoint(previous: CheckpointRecord, page: PullResponse): CheckpointRecord {
-  const base = { ...previous, token: page.checkpoint, updatedAt: Date.now() };
+  const base = {
+    ...previous,
+    token: page.checkpoint,
+    recentTokens: rememberToken(previous, page.checkpoint),
+    updatedAt: Date.now(),
+  };
   if (page.mode === 'changes') return { ...withoutSnapshot(base), phase: 'changes' };
   const until = page.range?.until ?? (page.moreAvailable ? (page.changes.at(-1)?.id ?? null) : null);
   const done = previous.done + page.changes.length;

@@ -4,11 +4,16 @@ import { OUTBOX_BY_RECORD, OUTBOX_STORE, type OutboxEntry } from './internal-sto
 import { withRev } from './outbox-model.js';
 import type { SyncChange } from './sync-change.js';
 
-/** A conflict left for the collection's strategy (no later local write of the record is pending). */
+/** A conflict left for the collection's strategy. */
 export interface PendingConflict {
+  /** The write the server answered with `conflict`. */
   readonly entry: OutboxEntry;
   /** The server's record (`op: 'delete'` for a tombstone, `null` when it has no trace of it). */
   readonly current: Change | null;
+  /** The newest local value of the record (`null`: deleted), from a later write queued behind `entry` if any. */
+  readonly local: RecordValue | null;
+  /** Mutation ids of `entry` and of the later writes of the record it covers, oldest first. */
+  readonly chain: readonly number[];
 }
 
 /** A local write the server refused; it was rolled back (or superseded by a later local write). */
@@ -23,8 +28,6 @@ export interface PushAck {
   readonly applied: number;
   readonly rejected: Rejection[];
   readonly conflicts: PendingConflict[];
-  /** Conflicts handed to a later local write of the same record, which is pushed again with the old base. */
-  readonly superseded: number;
   /** Collections with an `expired` result: the effect is unknown, so they need a full pull. */
   readonly expired: Set<string>;
   /** Records changed by rollbacks. */
@@ -34,8 +37,8 @@ export interface PushAck {
 /**
  * Applies a push response in one transaction: applied writes leave the outbox and their records take
  * the new revision; rejected writes are rolled back to their base (or handed to a later write of the
- * same record); conflicts go to the strategy unless a later write of the record is pending, which
- * then inherits the old base so that it conflicts, and is resolved, with the newest local value.
+ * same record); conflicts go to the strategy with the record's newest local value (a later write
+ * queued behind the conflicting one included), to be resolved once for the whole chain.
  */
 export function applyPushResults(
   connect: ConnectionProvider,
@@ -50,7 +53,6 @@ export function applyPushResults(
       applied: 0,
       rejected: [] as Rejection[],
       conflicts: [] as PendingConflict[],
-      superseded: 0,
       expired: new Set<string>(),
       changes: [] as SyncChange[],
     };
@@ -78,7 +80,6 @@ function ackOne(
     applied: number;
     rejected: Rejection[];
     conflicts: PendingConflict[];
-    superseded: number;
     expired: Set<string>;
     changes: SyncChange[];
   },
@@ -109,19 +110,29 @@ function ackOne(
     return;
   }
 
-  if (next !== undefined) {
-    // A later local write of the record carries the newest intent: it takes over this write's base.
-    outbox.put(rebase(next, entry.baseRev, entry.base));
-    if (result.status === 'conflict') ack.superseded += 1;
-    else ack.rejected.push(rejection(entry, result));
+  if (result.status === 'conflict') {
+    // Resolved outside the transaction (a strategy may be async) against the newest local value: the
+    // entries stay in the outbox until the resolution is written, so a crash just pushes them again.
+    outbox.put(entry);
+    const latest = later.at(-1) ?? entry;
+    ack.conflicts.push({
+      entry,
+      current: result.current,
+      local: latest.op === 'put' ? (latest.value ?? null) : null,
+      chain: [entry.mutationId, ...later.map((e) => e.mutationId)],
+    });
     return;
   }
 
-  if (result.status === 'conflict') {
-    // Resolved outside the transaction (a strategy may be async); the entry goes back in untouched so
-    // a crash before the resolution is written just pushes it again.
-    outbox.put(entry);
-    ack.conflicts.push({ entry, current: result.current });
+  if (next !== undefined) {
+    // Never applied: the later local write of the record takes over this write's base.
+    ack.rejected.push(rejection(entry, result));
+    if (entry.baseRev === null && next.op === 'delete') {
+      // A create the server refused, then deleted locally: nothing is left to push or to keep.
+      outbox.delete(next.mutationId);
+    } else {
+      outbox.put(rebase(next, entry.baseRev, entry.base));
+    }
     return;
   }
 

@@ -3,7 +3,7 @@ import { isConflictResolverError } from '../errors/conflict-resolver-error.js';
 import { isMutationRejectedError } from '../errors/mutation-rejected-error.js';
 import type { Conflict, ConflictStrategy } from './conflict-strategy.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
+import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
 import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture;
@@ -152,6 +152,45 @@ describe('push conflicts, resolved by each strategy and logged', () => {
     expect(await r.client.clearConflictLog()).toBe(1);
     expect(await r.client.conflictLog()).toEqual([]);
   });
+});
+
+describe('conflicts of a chain of writes', () => {
+  for (const [strategy, expected] of [
+    ['server-wins', { id: 'x', title: 'created on the server' }],
+    ['client-wins', undefined],
+  ] as const) {
+    it(`logs a conflicting create deleted locally before its answer came back once, with the newest local value (${strategy})`, async () => {
+      const owner = `chain-${strategy}`;
+      const token = await fx.user(owner);
+      const app = fx.app(token, { client: { collections: { work_orders: { conflicts: strategy } } } });
+      await app.client.sync();
+      // Another device creates x on the server; this one creates x too, offline.
+      await fx.server.admin.putRecord('work_orders', 'x', { title: 'created on the server' }, owner);
+      await app.client.write('work_orders', { id: 'x', title: 'created here' });
+      app.transport.losePushResponses = 1;
+      expect((await app.client.sync()).outcome).toBe('waiting');
+      // The create was answered `conflict`, but the answer was lost; the user deletes x meanwhile.
+      await app.client.delete('work_orders', 'x');
+      expect(await app.client.pendingWrites()).toBe(2);
+
+      const summary = await app.client.sync();
+
+      expect(summary.outcome).toBe('ok');
+      const log = await app.client.conflictLog();
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({
+        id: 'x',
+        local: null,
+        remote: { id: 'x', title: 'created on the server' },
+        rule: strategy,
+      });
+      expect(await app.client.pendingWrites()).toBe(0);
+      expect((await serverState(fx.server, 'work_orders', owner))['x']).toEqual(expected);
+      expect(await localState(app.db, 'work_orders')).toEqual(
+        await serverState(fx.server, 'work_orders', owner),
+      );
+    });
+  }
 });
 
 describe('rejected writes', () => {

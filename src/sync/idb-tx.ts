@@ -1,3 +1,5 @@
+import { isDomExceptionLike, wrapDomException } from '../errors/wrap-dom-exception.js';
+
 /** Returns an open connection; called again to get a fresh one when the last was closed under us. */
 export type ConnectionProvider = () => Promise<IDBDatabase>;
 
@@ -98,7 +100,8 @@ export interface TransactOptions {
  * Runs one transaction: `body` issues its requests (and follow-ups from their callbacks) and returns a
  * function that computes the result; the promise settles after the transaction completes, so a
  * resolved promise means the writes are committed. A connection closed under us (another tab's
- * upgrade, a browser eviction) is replaced once.
+ * upgrade, a browser eviction) is replaced once. IndexedDB errors reject as the SDK's typed errors
+ * (`StorageQuotaError`, `ConstraintViolationError`, …) with the DOMException as `cause`.
  */
 export async function transact<T>(
   connect: ConnectionProvider,
@@ -120,7 +123,13 @@ export async function transact<T>(
     };
     tx.onabort = () => {
       const { failed, error } = scope.failure;
-      reject(failed ? error : (tx.error ?? new DOMException('Transaction aborted', 'AbortError')));
+      const cause = failed ? error : (tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
+      // IndexedDB failures become the SDK's typed errors (a full disk is a StorageQuotaError…).
+      reject(
+        isDomExceptionLike(cause)
+          ? wrapDomException(cause, { database: tx.db.name, stores, operation: 'sync' })
+          : cause,
+      );
     };
     // Request errors bubble to the transaction and abort it; onabort reports them.
     tx.onerror = () => undefined;

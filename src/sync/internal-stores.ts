@@ -58,6 +58,8 @@ export interface CheckpointRecord {
   readonly total?: number;
   /** Database version the data was (or is being) fully synced under. */
   readonly schemaVersion: number;
+  /** Tokens this collection moved past (newest last), to refuse a replayed stale page. */
+  readonly recentTokens?: readonly string[];
   /** A red or full sync asked for and not started yet (kept across reloads while it waits). */
   readonly forced?: 'red' | 'full';
   /** Epoch ms of the last write of this record. */

@@ -43,7 +43,6 @@ export async function pushOutbox(
       applyPushResults(ctx.connect, batch, response.results, ctx.revField),
     );
     summary.applied += ack.applied;
-    summary.conflicts += ack.superseded;
     summary.rejected += ack.rejected.length;
     for (const store of ack.expired) expired.add(store);
     ctx.emitChanges(ack.changes);
@@ -60,7 +59,7 @@ export async function pushOutbox(
         resolution = await resolveConflict<RecordValue>(strategy, {
           store: entry.store,
           id: entry.id,
-          local: entry.op === 'put' ? (entry.value ?? null) : null,
+          local: conflict.local,
           remote: current?.op === 'put' ? current.value : null,
           base: entry.base,
           baseRev: entry.baseRev,
@@ -101,5 +100,5 @@ function toMutation(entry: OutboxEntry): Mutation {
 function withStampedId(conflict: PendingConflict, keyPath: string): PendingConflict {
   const { current, entry } = conflict;
   if (current?.op !== 'put' || current.value[keyPath] === entry.id) return conflict;
-  return { entry, current: { ...current, value: { ...current.value, [keyPath]: entry.id } } };
+  return { ...conflict, current: { ...current, value: { ...current.value, [keyPath]: entry.id } } };
 }
