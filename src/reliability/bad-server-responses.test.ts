@@ -144,13 +144,8 @@ describe('bad server responses', () => {
 });
 
 describe('a page whose checkpoint goes backwards', () => {
-  // BUG (src/sync, owner E): the client does not compare a page with the checkpoint it already saved.
-  // A stale page replayed by a cache or a misrouted proxy (an older checkpoint, older values) is
-  // applied: records regress to old values and the saved checkpoint moves back. The client should
-  // refuse it (INVALID_RESPONSE) or at least never write a revision older than the one it holds.
-  // Checkpoints are opaque, so detection needs the server's `rev`s (numeric change-log positions
-  // here) or a monotonic position in the page. Unskip once fixed.
-  it.skip('never regresses records or the checkpoint when a stale page is replayed', async () => {
+  // Regression: the client used to apply a replayed stale page, moving records and the checkpoint back.
+  it('never regresses records or the checkpoint when a stale page is replayed', async () => {
     const { owner, db, client } = await clientWithChangesWaiting();
     let stale: string | undefined;
     proxy.mangle = (response, path) => {

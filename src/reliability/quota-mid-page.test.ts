@@ -83,11 +83,8 @@ describe('storage quota exhausted in the middle of a page', () => {
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
   });
 
-  // BUG (src/sync, owner E): transactions of the sync runner (src/sync/idb-tx.ts `transact`) reject
-  // with the raw DOMException; they are not mapped with wrapDomException, so a full disk surfaces as
-  // `QuotaExceededError` (code 'QuotaExceededError') instead of StorageQuotaError /
-  // STORAGE_QUOTA_EXCEEDED. Unskip once fixed.
-  it.skip('reports a full disk as StorageQuotaError (STORAGE_QUOTA_EXCEEDED) on errors$ and in the summary', async () => {
+  // Regression: sync transactions used to reject with the raw DOMException instead of StorageQuotaError.
+  it('reports a full disk as StorageQuotaError (STORAGE_QUOTA_EXCEEDED) on errors$ and in the summary', async () => {
     const { failed, errors } = await syncIntoFullDisk('quota-typed', 't');
     expect(errors.some(isStorageQuotaError), `errors: ${errors.map((e) => (e as Error).name)}`).toBe(true);
     expect(failed.error?.code).toBe('STORAGE_QUOTA_EXCEEDED');
