@@ -183,10 +183,8 @@ async function runSequence(ops: readonly Op[]): Promise<void> {
       `SELECT r.result->'current'->>'id' AS id ${mine} AND r.result->>'status' = 'conflict'`,
       [user],
     );
-    // BUG (src/sync, owner E): a create whose push conflicted, followed locally by a delete of the
-    // same record, leaves no conflict log entry (seed -1517058402 at run 663 of the CI property found
-    // it). The check runs with FUZZ_CHECK_CONFLICT_LOG=1 until fixed; then make it unconditional.
-    if (process.env['FUZZ_CHECK_CONFLICT_LOG'] !== '1') return;
+    // Regression (seed -1517058402, run 663): a conflicting create followed by a local delete of the
+    // same record used to leave no conflict log entry.
     expect(logged.length, 'conflicts logged').toBeLessThanOrEqual(conflicted.length);
     if (conflicted.length > 0) expect(logged.length, 'conflicts logged').toBeGreaterThan(0);
     const loggedIds = new Set(logged.map((e) => e.id));
