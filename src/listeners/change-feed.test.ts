@@ -23,6 +23,10 @@ class Recorder<T> {
   next(predicate: (value: T) => boolean): Promise<T> {
     return firstValueFrom(this.#replay.pipe(skip(this.values.length), filter(predicate)));
   }
+  /** Resolves with the first value, already recorded or still to come, that matches. */
+  seen(predicate: (value: T) => boolean): Promise<T> {
+    return firstValueFrom(this.#replay.pipe(filter(predicate)));
+  }
   stop(): void {
     this.#subscription.unsubscribe();
   }
@@ -160,7 +164,8 @@ describe('the sync client wired to the listeners in one line', () => {
     const kinds$ = new Recorder(manager.transport$);
     try {
       await client.start();
-      await kinds$.next((k) => k === kind);
+      // start() resolves once this tab leads, by when the manager may already have connected.
+      await kinds$.seen((k) => k === kind);
       await client.whenIdle();
       const id = `wo-remote-${kind}`;
       const heard = changes.next((c) => c.id === id);
