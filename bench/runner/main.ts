@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,8 +136,31 @@ export async function main(argv: string[]): Promise<number> {
   let server: BenchServer | undefined;
   let origin: BenchOrigin | undefined;
   let machine: MachineInfo | undefined;
-  const exitHook = () => killAllGroups();
+  // Whatever ends the run (a failure, Ctrl-C, a CI timeout), browsers and temporary files go too.
+  const exitHook = () => {
+    killAllGroups();
+    rmSync(bundleDir, { recursive: true, force: true });
+  };
   process.once('exit', exitHook);
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`bench: ${signal}: stopping`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Figures so far, rewritten after every workload: a run stopped half way still leaves them.
+  const partialDir = join(benchDir, '.out', 'partial');
+  const writePartial = () => {
+    mkdirSync(partialDir, { recursive: true });
+    writeReport(partialDir, {
+      options,
+      engines,
+      machine,
+      results,
+      totalMs: performance.now() - started,
+      complete: false,
+    });
+  };
   try {
     console.log(`bench: ${options.records} records, ${options.runs} run(s), pages of ${options.windowSize}`);
     const [started, bundled] = await Promise.allSettled([
@@ -248,6 +271,7 @@ export async function main(argv: string[]): Promise<number> {
             console.error(`=== ${engineId} / ${workload.id}: FAILED\n${message}`);
           } finally {
             for (const session of sessions) await session.close().catch(() => {});
+            writePartial();
           }
         }
       } finally {
@@ -259,6 +283,8 @@ export async function main(argv: string[]): Promise<number> {
     await server?.close();
     await rm(bundleDir, { recursive: true, force: true });
     process.off('exit', exitHook);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 
   machine?.loadSamples.push(currentLoad());

@@ -43,6 +43,7 @@ function format(value: number, unit: string): string {
 }
 
 function outcomeCell(o: TargetOutcome, failures: ResultSet['failures']): string {
+  if (o.notApplicable !== undefined) return `n/a (${o.notApplicable})`;
   if (o.value === undefined) {
     const operands = [o.target.numerator, ...(o.target.denominator ? [o.target.denominator] : [])];
     const failed = operands.filter((op) =>

@@ -5,7 +5,9 @@
 import { createHttpTransport } from '../../../src/index.js';
 import type { PullResponse } from '../../../src/protocol/messages.js';
 import { deleteAllDatabases, done, openDatabase } from '../lib/idb.js';
-import { CHECKPOINTS, createLookupStore, LOOKUP } from '../lib/lookup-schema.js';
+import { benchSyncClient, syncOrThrow } from '../lib/idb-sync-client.js';
+import { benchDatabase } from '../lib/idb-sync-db.js';
+import { CHECKPOINTS, createLookupStore, LOOKUP, LOOKUP_INDEXES } from '../lib/lookup-schema.js';
 import { countLookup, openRawLookup, pullPipelined, txOptions } from '../lib/raw-sync.js';
 import { pullPage, SCHEMA_VERSION, type ServerAccess } from '../lib/server-pages.js';
 
@@ -14,7 +16,14 @@ export const ANATOMY_VARIANTS = [
   'idb-sync-transport',
   'raw-pipelined',
   'raw-pipelined-idb-sync-tx-shape',
+  'raw-pipelined-pages-of-5000',
+  'raw-pipelined-indexes-after',
+  'idb-sync',
+  'idb-sync-pages-of-5000',
 ] as const;
+
+/** The larger page of the page-size variants (the bench server's limit). */
+const LARGE_PAGE = 5_000;
 export type AnatomyVariant = (typeof ANATOMY_VARIANTS)[number];
 
 /** An outbox store with a `[store, id]` index, as idb-sync keeps one (empty here, as during a first sync). */
@@ -75,6 +84,111 @@ function writeShaped(db: IDBDatabase, page: PullResponse): Promise<void> {
   return done(tx);
 }
 
+/** The lookup database without its indexes (they are added after the load). */
+function openWithoutIndexes(name: string): Promise<IDBDatabase> {
+  return openDatabase(name, 1, (created) => {
+    created.createObjectStore(LOOKUP, { keyPath: 'id' });
+    created.createObjectStore(CHECKPOINTS, { keyPath: 'collection' });
+  });
+}
+
+/** Adds the lookup indexes to a loaded store in a versionchange transaction; resolves with its count. */
+async function addIndexesAfter(db: IDBDatabase): Promise<number> {
+  const { name, version } = db;
+  db.close();
+  const upgraded = await openDatabase(name, version + 1, (_db, tx) => {
+    const store = tx.objectStore(LOOKUP);
+    for (const [index, spec] of Object.entries(LOOKUP_INDEXES)) {
+      store.createIndex(index, spec.keyPath, { unique: spec.unique, multiEntry: spec.multiEntry });
+    }
+  });
+  try {
+    return await countLookup(upgraded);
+  } finally {
+    upgraded.close();
+  }
+}
+
+interface Prepared {
+  run(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens what `variant` needs (not timed) and returns its timed part. */
+async function prepare(variant: AnatomyVariant, access: ServerAccess, windowSize: number): Promise<Prepared> {
+  const raw = (size: number) => (token: string | null) => pullPage(access, LOOKUP, token, size);
+  const nothing = async () => {};
+  switch (variant) {
+    case 'fetch-json':
+      return { run: () => pipelined(raw(windowSize), nothing), close: nothing };
+    case 'idb-sync-transport': {
+      const transport = createHttpTransport({
+        baseUrl: location.origin,
+        schemaVersion: SCHEMA_VERSION,
+        getToken: () => access.token,
+      });
+      const fetchPage = (token: string | null) =>
+        transport.pull({ collection: LOOKUP, checkpoint: token, windowSize });
+      return { run: () => pipelined(fetchPage, nothing), close: nothing };
+    }
+    case 'raw-pipelined':
+    case 'raw-pipelined-pages-of-5000': {
+      const db = await openRawLookup('bench-anatomy');
+      const size = variant === 'raw-pipelined' ? windowSize : LARGE_PAGE;
+      return {
+        run: async () => {
+          await pullPipelined(db, access, size, 'relaxed');
+          return countLookup(db);
+        },
+        close: async () => db.close(),
+      };
+    }
+    case 'raw-pipelined-indexes-after': {
+      const db = await openWithoutIndexes('bench-anatomy-late-indexes');
+      return {
+        run: async () => {
+          await pullPipelined(db, access, windowSize, 'relaxed');
+          return addIndexesAfter(db);
+        },
+        close: async () => db.close(),
+      };
+    }
+    case 'raw-pipelined-idb-sync-tx-shape': {
+      const db = await openDatabase('bench-anatomy-shaped', 1, (created) => {
+        createLookupStore(created);
+        created.createObjectStore(CHECKPOINTS, { keyPath: 'collection' });
+        created
+          .createObjectStore(OUTBOX, { keyPath: 'mutationId', autoIncrement: true })
+          .createIndex('by-record', ['store', 'id']);
+      });
+      return {
+        run: async () => {
+          await pipelined(raw(windowSize), (page) => writeShaped(db, page));
+          return countLookup(db);
+        },
+        close: async () => db.close(),
+      };
+    }
+    case 'idb-sync':
+    case 'idb-sync-pages-of-5000': {
+      const handle = benchDatabase('bench-anatomy-idb-sync');
+      await handle.db();
+      const size = variant === 'idb-sync' ? windowSize : LARGE_PAGE;
+      const client = benchSyncClient(handle, access, LOOKUP, size);
+      return {
+        run: async () => {
+          await syncOrThrow(client);
+          return handle.count(LOOKUP);
+        },
+        close: async () => {
+          await client.close();
+          await handle.close();
+        },
+      };
+    }
+  }
+}
+
 /** One timed pass of `variant` over every page; resolves with milliseconds and records seen. */
 export async function anatomy(
   variant: AnatomyVariant,
@@ -82,46 +196,12 @@ export async function anatomy(
   windowSize: number,
 ): Promise<{ ms: number; records: number }> {
   await deleteAllDatabases();
-  let run: () => Promise<number>;
-  let close = () => {};
-  const raw = (token: string | null) => pullPage(access, LOOKUP, token, windowSize);
-  if (variant === 'fetch-json') {
-    run = () => pipelined(raw, async () => {});
-  } else if (variant === 'idb-sync-transport') {
-    const transport = createHttpTransport({
-      baseUrl: location.origin,
-      schemaVersion: SCHEMA_VERSION,
-      getToken: () => access.token,
-    });
-    const fetchPage = (token: string | null) =>
-      transport.pull({ collection: LOOKUP, checkpoint: token, windowSize });
-    run = () => pipelined(fetchPage, async () => {});
-  } else if (variant === 'raw-pipelined') {
-    const db = await openRawLookup('bench-anatomy');
-    close = () => db.close();
-    run = async () => {
-      await pullPipelined(db, access, windowSize, 'relaxed');
-      return countLookup(db);
-    };
-  } else {
-    const db = await openDatabase('bench-anatomy-shaped', 1, (created) => {
-      createLookupStore(created);
-      created.createObjectStore(CHECKPOINTS, { keyPath: 'collection' });
-      created
-        .createObjectStore(OUTBOX, { keyPath: 'mutationId', autoIncrement: true })
-        .createIndex('by-record', ['store', 'id']);
-    });
-    close = () => db.close();
-    run = async () => {
-      await pipelined(raw, (page) => writeShaped(db, page));
-      return countLookup(db);
-    };
-  }
+  const prepared = await prepare(variant, access, windowSize);
   try {
     const started = performance.now();
-    const records = await run();
+    const records = await prepared.run();
     return { ms: performance.now() - started, records };
   } finally {
-    close();
+    await prepared.close();
   }
 }
