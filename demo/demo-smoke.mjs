@@ -77,7 +77,12 @@ try {
   await until(
     page,
     (s, n) =>
-      s.serviceTypeCount === n && s.picker.total === n && s.status === 'idle' && s.lastRun?.outcome === 'ok',
+      // The store counts come from the page's last refresh, which can trail the run's status: wait for both.
+      s.serviceTypeCount === n &&
+      s.picker.total === n &&
+      s.workOrders.length === 30 &&
+      s.status === 'idle' &&
+      s.lastRun?.outcome === 'ok',
     rows,
   );
   await page.waitForSelector('[data-testid="picker-row"]');
