@@ -3,40 +3,16 @@
 // e2e/harness call `window.__idbSyncE2E.run(fn, args)` and get a JSON envelope back), and loads the
 // workload page module named in `?workload=`. Timings are taken inside the page, so the driver's
 // round trips are never part of a figure.
-import type { PageEnvelope, SerializedError } from '../../e2e/harness/driver.js';
-
-type PageModule = Record<string, unknown>;
+import { callPageFunction, type PageModule, serializeError } from '../../e2e/page/call-page-function.js';
 
 const modules = import.meta.glob<PageModule>('./workloads/*.page.ts');
 
-function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
-    return {
-      name: error.name,
-      message: error.message + cause,
-      ...(typeof code === 'string' ? { code } : {}),
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
-    };
-  }
-  return { name: 'NonError', message: String(error) };
-}
-
 async function call(module: PageModule, fnName: string, args: readonly unknown[]): Promise<string> {
-  let envelope: PageEnvelope;
-  try {
-    const fn = module[fnName];
-    if (typeof fn !== 'function') throw new TypeError(`the page module exports no function "${fnName}"`);
-    const value: unknown = await fn(...args);
-    envelope = value === undefined ? { ok: true } : { ok: true, value };
-  } catch (error) {
-    envelope = { ok: false, error: serializeError(error) };
-  }
+  const { envelope, json } = await callPageFunction(module, fnName, args);
   const item = document.createElement('li');
   item.textContent = `${fnName}() → ${envelope.ok ? 'ok' : `${envelope.error.name}: ${envelope.error.message}`}`;
   document.getElementById('log')?.append(item);
-  return JSON.stringify(envelope);
+  return json;
 }
 
 /** Smallest step of `performance.now()` (browsers coarsen it unless the page is cross-origin isolated). */

@@ -1,15 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { normalize, sep } from 'node:path';
+import { serveFile } from '../../e2e/harness/serve-file.js';
 import type { ControlHub } from './control-hub.js';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
 
 /** The origin the benchmark pages are loaded from. */
 export interface BenchOrigin {
@@ -52,26 +45,12 @@ export async function serveBenchOrigin(dir: string, target: string, hub?: Contro
       req.pipe(forward);
       return;
     }
-    const path = decodeURIComponent(url.pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root) || req.method !== 'GET') {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        res.writeHead(200, {
-          'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-          'cache-control': 'no-store',
-          // Cross-origin isolation: browsers then give performance.now() its fine resolution
-          // (otherwise coarsened to 0.1 ms in Chromium, 1 ms in WebKit), which per-write timings need.
-          'cross-origin-opener-policy': 'same-origin',
-          'cross-origin-embedder-policy': 'require-corp',
-        });
-        res.end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
+    // Cross-origin isolation: browsers then give performance.now() its fine resolution (otherwise
+    // coarsened to 0.1 ms in Chromium, 1 ms in WebKit), which per-write timings need.
+    serveFile(root, url.pathname, req, res, {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {

@@ -1,15 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-};
+import { normalize, sep } from 'node:path';
+import { serveFile } from './serve-file.js';
 
 /** A running static file server; `origin` is `http://127.0.0.1:<port>`. */
 export interface StaticServer {
@@ -67,22 +59,7 @@ export async function serveDirectory(dir: string): Promise<StaticServer> {
       proxy(request, response, rawPath.slice(proxyPrefix.length));
       return;
     }
-    const path = decodeURIComponent(new URL(rawPath, 'http://localhost').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root) || request.method !== 'GET') {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        response.writeHead(200, {
-          'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-          'cache-control': 'no-store',
-        });
-        response.end(body);
-      },
-      () => response.writeHead(404).end(),
-    );
+    serveFile(root, new URL(rawPath, 'http://localhost').pathname, request, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,25 +2,10 @@
 // The in-page runtime: loads the scenario page module named in `?scenario=`, and exposes
 // `window.__idbSyncE2E.run(fn, args)`, which drivers call. Every answer is a JSON string so that
 // Playwright (structured clone) and WebDriver (JSON) hand back exactly the same thing.
-import type { PageEnvelope, SerializedError } from '../harness/driver.js';
-
-type PageModule = Record<string, unknown>;
+import type { PageEnvelope } from '../harness/driver.js';
+import { callPageFunction, type PageModule, serializeError } from './call-page-function.js';
 
 const modules = import.meta.glob<PageModule>('../scenarios/*.page.ts');
-
-function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
-    return {
-      name: error.name,
-      message: error.message + cause,
-      ...(typeof code === 'string' ? { code } : {}),
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
-    };
-  }
-  return { name: 'NonError', message: String(error) };
-}
 
 function log(fnName: string, envelope: PageEnvelope, json: string): void {
   const item = document.createElement('li');
@@ -31,22 +16,7 @@ function log(fnName: string, envelope: PageEnvelope, json: string): void {
 }
 
 async function call(module: PageModule, fnName: string, args: readonly unknown[]): Promise<string> {
-  let envelope: PageEnvelope;
-  try {
-    const fn = module[fnName];
-    if (typeof fn !== 'function') throw new TypeError(`the page module exports no function "${fnName}"`);
-    const value: unknown = await fn(...args);
-    envelope = value === undefined ? { ok: true } : { ok: true, value };
-  } catch (error) {
-    envelope = { ok: false, error: serializeError(error) };
-  }
-  let json: string;
-  try {
-    json = JSON.stringify(envelope);
-  } catch (error) {
-    envelope = { ok: false, error: serializeError(error) };
-    json = JSON.stringify(envelope);
-  }
+  const { envelope, json } = await callPageFunction(module, fnName, args);
   log(fnName, envelope, json);
   return json;
 }
