@@ -1,5 +1,6 @@
 import type { Database, Queryable } from './db/database.js';
 import { toInt } from './db/database.js';
+import { SERVICE_CATEGORIES } from './seed-categories.js';
 import { lockSequence } from './sync/records.js';
 
 /** Outcome of one seeding step, for the report. */
@@ -15,20 +16,7 @@ export interface SeedResult {
 // Word lists for plausible text; rows pick from them with different strides so neighbours differ.
 const sql = String.raw;
 const arr = (words: string[]) => `ARRAY[${words.map((w) => `'${w.replaceAll("'", "''")}'`).join(',')}]`;
-const CATEGORIES = arr([
-  'Plumbing',
-  'Electrical',
-  'HVAC',
-  'Carpentry',
-  'Painting',
-  'Roofing',
-  'Landscaping',
-  'Cleaning',
-  'Appliance repair',
-  'Locksmith',
-  'Pest control',
-  'Flooring',
-]);
+const CATEGORIES = arr([...SERVICE_CATEGORIES]);
 const ADJECTIVES = arr([
   'Emergency',
   'Scheduled',
@@ -145,7 +133,7 @@ export async function seedServiceTypes(
       'id', 'st-' || lpad((g + $4)::text, 6, '0'),
       'code', 'ST-' || lpad((g + $4)::text, 6, '0'),
       'name', (${ADJECTIVES})[1 + g % 16] || ' ' || (${NOUNS})[1 + (g / 16) % 20] || ' ' || (${ACTIONS})[1 + (g / 320) % 10],
-      'category', (${CATEGORIES})[1 + (g * 7) % 12],
+      'category', (${CATEGORIES})[1 + (g * 7) % ${SERVICE_CATEGORIES.length}],
       'subcategory', (${NOUNS})[1 + (g * 3) % 20],
       'tags', jsonb_build_array((${TAGS})[1 + g % 16], (${TAGS})[1 + (g * 5 + 3) % 16], (${TAGS})[1 + (g * 11 + 7) % 16]),
       'tokens', jsonb_build_array(

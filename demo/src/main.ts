@@ -1,23 +1,9 @@
 // The demo page: wires the DOM to DemoApp and exposes `window.__demo` (see demo/README.md).
 import { auditTime, fromEvent, map } from 'rxjs';
+import { SERVICE_CATEGORIES } from '../../server/seed-categories.js';
 import { DemoApp, type DemoConfig, type DemoState } from './demo-app.js';
 import { byTestId, render } from './render.js';
 import { chooseSchemaVersion, type WorkOrder } from './schema.js';
-
-const CATEGORIES = [
-  'Plumbing',
-  'Electrical',
-  'HVAC',
-  'Carpentry',
-  'Painting',
-  'Roofing',
-  'Landscaping',
-  'Cleaning',
-  'Appliance repair',
-  'Locksmith',
-  'Pest control',
-  'Flooring',
-];
 
 async function main() {
   const config = (await fetch('/demo-config.json').then((r) => r.json())) as DemoConfig;
@@ -29,7 +15,7 @@ async function main() {
   app.changed$.pipe(auditTime(30)).subscribe(paint);
 
   const category = byTestId<HTMLSelectElement>('picker-category');
-  for (const name of CATEGORIES) category.append(new Option(name, name));
+  for (const name of SERVICE_CATEGORIES) category.append(new Option(name, name));
   const report = (work: Promise<unknown>) =>
     work.catch((error: unknown) => {
       app.state.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
