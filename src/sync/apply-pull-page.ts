@@ -111,11 +111,15 @@ interface PageWrite {
   readonly counts: PageCounts;
 }
 
-/** Ids of the store's records with pending outbox entries (few: a key cursor over one index range). */
+/**
+ * Ids of the store's records with pending outbox entries (few: a key cursor over one index range).
+ * The cursor runs `next`, not `nextunique`: WebKit's on-disk store (Safari, WebKitGTK) fails to open a
+ * `nextunique` cursor on an empty index with `UnknownError: Unable to open cursor`; the set dedupes.
+ */
 function readPending(scope: TxScope, store: string, then: (pending: Set<string>) => void): void {
   const pending = new Set<string>();
   const range = IDBKeyRange.bound([store], [store, []]);
-  const cursor = scope.store(OUTBOX_STORE).index(OUTBOX_BY_RECORD).openKeyCursor(range, 'nextunique');
+  const cursor = scope.store(OUTBOX_STORE).index(OUTBOX_BY_RECORD).openKeyCursor(range, 'next');
   scope.walk(
     cursor,
     (c) => pending.add((c.key as [string, string])[1]),

@@ -35,13 +35,23 @@ export function benchSyncClient(
 
 /** Runs one sync and fails unless it ended `ok`; resolves with its summary. */
 export async function syncOrThrow(client: SyncClient): Promise<RunSummary> {
-  const summary = await client.sync();
-  if (summary.outcome !== 'ok') {
-    throw new Error(
-      `idb-sync run ended ${summary.outcome}: ${summary.error?.code} ${summary.error?.message}`,
-    );
+  let cause = '';
+  const errors = client.errors$.subscribe((error) => {
+    const inner = (error as { cause?: unknown }).cause;
+    if (inner instanceof Error || inner instanceof DOMException) cause = `${inner.name}: ${inner.message}`;
+  });
+  try {
+    const summary = await client.sync();
+    if (summary.outcome !== 'ok') {
+      throw new Error(
+        `idb-sync run ended ${summary.outcome}: ${summary.error?.code} ${summary.error?.message}` +
+          (cause === '' ? '' : ` (cause: ${cause})`),
+      );
+    }
+    return summary;
+  } finally {
+    errors.unsubscribe();
   }
-  return summary;
 }
 
 /** Where a run's time went (idb-sync's own accounting), for the report. */
