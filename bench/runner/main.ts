@@ -66,7 +66,8 @@ function engineFor(id: EngineId, hub: ControlHub): BenchEngine {
 const usage = `node bench/run.mjs [--smoke] [--runs N] [--records N] [--window N] [--changes N]
   [--engines chromium,webkit,chromium-disk,webkit-disk] [--workloads id,...] [--out DIR]
 
-  --smoke      one run at 2,000 records, Chromium and WebKit in memory; fails if any workload fails (CI)
+  --smoke      one run at 2,000 records, Chromium and WebKit in memory and WebKit on disk (Safari's
+               SQLite store, where IndexedDB behaves differently); fails if any workload fails (CI)
   --engines    default: all four (each runs its default workloads, see defaultWorkloads in bench/runner/main.ts)
   --workloads  run only these workloads (on every selected engine that runs them by default)
   --out        where RESULTS.md and results.json go (default: bench/ for a complete default run,
@@ -111,12 +112,12 @@ export async function main(argv: string[]): Promise<number> {
     windowSize: int(values.window, smoke ? 500 : 1_000),
     changes: int(values.changes, smoke ? 400 : 1_000),
   };
-  const engines = (values.engines?.split(',') ?? (smoke ? ['chromium', 'webkit'] : [...engineIds])).map(
-    (id) => {
-      if (!engineIds.includes(id as EngineId)) throw new Error(`unknown engine ${id}\n${usage}`);
-      return id as EngineId;
-    },
-  );
+  const engines = (
+    values.engines?.split(',') ?? (smoke ? ['chromium', 'webkit', 'webkit-disk'] : [...engineIds])
+  ).map((id) => {
+    if (!engineIds.includes(id as EngineId)) throw new Error(`unknown engine ${id}\n${usage}`);
+    return id as EngineId;
+  });
   const selected = values.workloads?.split(',') ?? workloads.map((w) => w.id);
   for (const id of selected) {
     if (!workloads.some((w) => w.id === id)) throw new Error(`unknown workload ${id}\n${usage}`);
