@@ -14,6 +14,7 @@ import { chromiumBenchEngine } from './chromium-bench-engine.js';
 import { ControlHub } from './control-hub.js';
 import type { BenchEngine, BenchSession } from './engines.js';
 import { currentLoad, describeMachine, type MachineInfo, type PageEnvironment } from './machine.js';
+import { mergeResults } from './merge-results.js';
 import { renderAgain, writeReport } from './report.js';
 import { ResultSet } from './results.js';
 import { webkitBenchEngine } from './webkit-bench-engine.js';
@@ -72,7 +73,9 @@ const usage = `node bench/run.mjs [--smoke] [--runs N] [--records N] [--window N
   --workloads  run only these workloads (on every selected engine that runs them by default)
   --out        where RESULTS.md and results.json go (default: bench/ for a complete default run,
                bench/.out/ otherwise)
-  --render F   rewrite RESULTS.md next to results.json F from its figures (no measuring)`;
+  --render F   rewrite RESULTS.md next to results.json F from its figures (no measuring)
+  --merge F1,F2,...  one report from several results.json files (per engine and storage, the last file
+               that measured it wins), written to --out (default bench/); no measuring`;
 
 /** Runs the benchmark; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -88,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       workloads: { type: 'string' },
       out: { type: 'string' },
       render: { type: 'string' },
+      merge: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -97,6 +101,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.render !== undefined) {
     console.log(`bench: ${renderAgain(values.render).join(', ')} rendered again`);
+    return 0;
+  }
+  if (values.merge !== undefined) {
+    const written = mergeResults(values.merge.split(','), values.out ?? benchDir, engineIds);
+    console.log(`bench: ${written.join(', ')} written from ${values.merge}`);
     return 0;
   }
   const smoke = values.smoke ?? false;
@@ -150,7 +159,8 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // Figures so far, rewritten after every workload: a run stopped half way still leaves them.
-  const partialDir = join(benchDir, '.out', 'partial');
+  // Figures so far, after every workload: beside this run's output, so runs side by side keep their own.
+  const partialDir = join(outDir === benchDir ? join(benchDir, '.out') : outDir, 'partial');
   const writePartial = () => {
     mkdirSync(partialDir, { recursive: true });
     writeReport(partialDir, {

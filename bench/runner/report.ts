@@ -204,35 +204,47 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   return [mdPath, jsonPath];
 }
 
+/** A results.json as {@link writeReport} writes it. */
+export interface ResultsFile {
+  generatedAt: string;
+  command: string;
+  complete: boolean;
+  totalSeconds: number;
+  options: BenchOptions;
+  engines?: string[];
+  machine: MachineInfo | undefined;
+  measurements: SummarizedMeasurement[];
+  notes: ResultSet['notes'];
+  failures: ResultSet['failures'];
+}
+
+export function readResultsFile(jsonPath: string): ResultsFile {
+  return JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultsFile;
+}
+
+/** Rebuilds the sample set of results files (already merged or single). */
+export function resultSetOf(file: Pick<ResultsFile, 'measurements' | 'notes' | 'failures'>): ResultSet {
+  const results = new ResultSet();
+  for (const m of file.measurements) {
+    const { samples, summary: _summary, ...key } = m;
+    for (const sample of samples) results.add(key, sample);
+  }
+  results.notes.push(...file.notes);
+  results.failures.push(...file.failures);
+  return results;
+}
+
 /**
  * Renders RESULTS.md again from a results.json (after editing bench/findings.md or the report
  * code), without measuring anything; the JSON is rewritten with the same figures.
  */
 export function renderAgain(jsonPath: string): string[] {
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
-    generatedAt: string;
-    command: string;
-    complete: boolean;
-    totalSeconds: number;
-    options: BenchOptions;
-    engines?: string[];
-    machine: MachineInfo | undefined;
-    measurements: SummarizedMeasurement[];
-    notes: ResultSet['notes'];
-    failures: ResultSet['failures'];
-  };
-  const results = new ResultSet();
-  for (const m of json.measurements) {
-    const { samples, summary: _summary, ...key } = m;
-    for (const sample of samples) results.add(key, sample);
-  }
-  results.notes.push(...json.notes);
-  results.failures.push(...json.failures);
+  const json = readResultsFile(jsonPath);
   return writeReport(dirname(jsonPath), {
     options: json.options,
     engines: json.engines ?? [],
     machine: json.machine,
-    results,
+    results: resultSetOf(json),
     totalMs: json.totalSeconds * 1000,
     complete: json.complete,
     command: json.command,

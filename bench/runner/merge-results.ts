@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { type ResultsFile, readResultsFile, resultSetOf, writeReport } from './report.js';
+
+/** A measured engine and storage, as the results name them. */
+const comboOf = (x: { engine: string; storage: string }) => `${x.engine}|${x.storage}`;
+
+/**
+ * Merges results files of separate invocations (for example all engines, then one engine measured
+ * again after a fix) into one report in `outDir`. For each engine and storage, the LAST file that
+ * measured it wins: its figures, notes and failures replace those of earlier files. The report is
+ * complete when every input ran the full dataset with at least 5 runs and together they cover
+ * every engine in `allEngines`.
+ */
+export function mergeResults(
+  paths: readonly string[],
+  outDir: string,
+  allEngines: readonly string[],
+): string[] {
+  if (paths.length < 2) throw new Error('--merge wants at least two results.json files, comma-separated');
+  const files = paths.map((path) => ({ path, file: readResultsFile(path) }));
+  const owner = new Map<string, number>();
+  files.forEach(({ file }, i) => {
+    for (const m of file.measurements) owner.set(comboOf(m), i);
+    for (const f of file.failures) if (!owner.has(comboOf(f))) owner.set(comboOf(f), i);
+  });
+  const ownedBy = (i: number) => (x: { engine: string; storage: string }) => owner.get(comboOf(x)) === i;
+  const storageOf = new Map<string, string>();
+  for (const { file } of files) for (const m of file.measurements) storageOf.set(m.engine, m.storage);
+  const merged: Pick<ResultsFile, 'measurements' | 'notes' | 'failures'> = {
+    measurements: files.flatMap(({ file }, i) => file.measurements.filter(ownedBy(i))),
+    failures: files.flatMap(({ file }, i) => file.failures.filter(ownedBy(i))),
+    // Notes name the engine only: keep a note where its file owns some storage of that engine.
+    notes: files.flatMap(({ file }, i) =>
+      file.notes.filter((n) => [...owner].some(([combo, j]) => j === i && combo.startsWith(`${n.engine}|`))),
+    ),
+  };
+  const engines = [...new Set(files.flatMap(({ file }) => file.engines ?? []))];
+  const first = files[0]!.file;
+  const machine = first.machine && {
+    ...first.machine,
+    loadSamples: files.flatMap(({ file }) => file.machine?.loadSamples ?? []),
+  };
+  const complete =
+    files.every(
+      ({ file }) => file.options.records === 100_000 && file.options.runs >= 5 && !file.options.smoke,
+    ) && allEngines.every((e) => engines.includes(e));
+  mkdirSync(outDir, { recursive: true });
+  return writeReport(outDir, {
+    options: first.options,
+    engines,
+    machine,
+    results: resultSetOf(merged),
+    totalMs: files.reduce((sum, { file }) => sum + file.totalSeconds * 1000, 0),
+    complete,
+    command: files.map(({ file }) => file.command).join(' + '),
+    generatedAt: files
+      .map(({ file }) => file.generatedAt)
+      .sort()
+      .at(-1)!,
+  });
+}
