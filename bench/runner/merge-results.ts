@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { type ResultsFile, readResultsFile, resultSetOf, writeReport } from './report.js';
 
-/** A measured engine and storage, as the results name them. */
-const comboOf = (x: { engine: string; storage: string }) => `${x.engine}|${x.storage}`;
+/** A workload measured on an engine and storage (a failure may name `workload / impl`). */
+const comboOf = (x: { engine: string; storage: string; workload: string }) =>
+  `${x.engine}|${x.storage}|${x.workload.split(' / ')[0]}`;
 
 /**
  * Merges results files of separate invocations (for example all engines, then one engine measured
- * again after a fix) into one report in `outDir`. For each engine and storage, the LAST file that
- * measured it wins: its figures, notes and failures replace those of earlier files. The report is
- * complete when every input ran the full dataset with at least 5 runs and together they cover
- * every engine in `allEngines`.
+ * again after a fix, or engines run side by side) into one report in `outDir`. For each workload on
+ * each engine and storage, the LAST file that measured it wins: its figures and failures replace
+ * those of earlier files. The report is complete when every input ran the full dataset with at least
+ * 5 runs and together they cover every engine in `allEngines`.
  */
 export function mergeResults(
   paths: readonly string[],
@@ -21,17 +22,20 @@ export function mergeResults(
   const owner = new Map<string, number>();
   files.forEach(({ file }, i) => {
     for (const m of file.measurements) owner.set(comboOf(m), i);
-    for (const f of file.failures) if (!owner.has(comboOf(f))) owner.set(comboOf(f), i);
+    for (const f of file.failures) owner.set(comboOf(f), i);
   });
-  const ownedBy = (i: number) => (x: { engine: string; storage: string }) => owner.get(comboOf(x)) === i;
-  const storageOf = new Map<string, string>();
-  for (const { file } of files) for (const m of file.measurements) storageOf.set(m.engine, m.storage);
+  const ownedBy = (i: number) => (x: { engine: string; storage: string; workload: string }) =>
+    owner.get(comboOf(x)) === i;
   const merged: Pick<ResultsFile, 'measurements' | 'notes' | 'failures'> = {
     measurements: files.flatMap(({ file }, i) => file.measurements.filter(ownedBy(i))),
     failures: files.flatMap(({ file }, i) => file.failures.filter(ownedBy(i))),
-    // Notes name the engine only: keep a note where its file owns some storage of that engine.
+    // Notes name the engine and workload only: keep a note where its file owns that workload there.
     notes: files.flatMap(({ file }, i) =>
-      file.notes.filter((n) => [...owner].some(([combo, j]) => j === i && combo.startsWith(`${n.engine}|`))),
+      file.notes.filter((n) =>
+        [...owner].some(
+          ([combo, j]) => j === i && combo.startsWith(`${n.engine}|`) && combo.endsWith(`|${n.workload}`),
+        ),
+      ),
     ),
   };
   const engines = [...new Set(files.flatMap(({ file }) => file.engines ?? []))];
