@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { assertReady, type Driver, type Engine, unwrapEnvelope } from './driver.js';
 import { atExit } from './processes.js';
 import { withTimeout } from './with-timeout.js';
@@ -21,6 +21,9 @@ const args = [
 
 /** One Playwright page as a {@link Driver}. */
 class PlaywrightTab implements Driver {
+  /** Kept open once used: Chromium drops a quota override when its DevTools session detaches. */
+  private devtools: CDPSession | undefined;
+
   constructor(
     private readonly page: Page,
     private readonly context: BrowserContext,
@@ -60,6 +63,15 @@ class PlaywrightTab implements Driver {
 
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path });
+  }
+
+  async setStorageQuota(bytes: number | undefined): Promise<void> {
+    this.devtools ??= await this.context.newCDPSession(this.page);
+    const origin = new URL(this.page.url()).origin;
+    await this.devtools.send(
+      'Storage.overrideQuotaForOrigin',
+      bytes === undefined ? { origin } : { origin, quotaSize: bytes },
+    );
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,11 @@ export interface Driver {
   screenshot(path: string): Promise<void>;
   /** Closes this tab; the session's first tab closes the whole session (and its storage). */
   close(): Promise<void>;
+  /**
+   * Gives the tab's origin a storage quota of `bytes` (`undefined`: the browser's own quota again).
+   * Only where the engine can (Chromium, through the DevTools protocol); absent elsewhere.
+   */
+  setStorageQuota?(bytes: number | undefined): Promise<void>;
 }
 
 /** A browser engine: started once per runner, one fresh session (storage) per scenario. */

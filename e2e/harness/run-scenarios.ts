@@ -16,7 +16,10 @@ const outRoot = fileURLToPath(new URL('../.out/', import.meta.url));
 
 /** Default bound on one scenario (its `timeoutMs` overrides it). */
 const defaultScenarioTimeoutMs = 30_000;
-/** Bound on the whole run, bundling and browser start included; `E2E_TIMEOUT_MS` overrides it. */
+/**
+ * Bound on the whole run, bundling and browser start included, plus the `runBudgetMs` of the selected
+ * scenarios; `E2E_TIMEOUT_MS` overrides it.
+ */
 const defaultRunTimeoutMs = 300_000;
 
 interface LoadedScenario {
@@ -86,19 +89,21 @@ async function runOne(
 /**
  * The runner behind e2e/run-chromium.mjs and e2e/run-webkit.mjs: bundles the pages, serves them on
  * 127.0.0.1, runs every selected scenario in a fresh session of `engine`, prints one line per
- * scenario and `N passed, M failed` last, writes `{ passed, failed }` to `$IDB_SYNC_COUNTS` when set,
- * and returns the exit code. Options: `--grep <regexp>` selects scenarios by id or title.
+ * scenario and `N passed, M failed, K skipped` last, writes `{ passed, failed, skipped }` to
+ * `$IDB_SYNC_COUNTS` when set, and returns the exit code. A scenario whose `skip` names this engine is
+ * not run: its line says skipped and why. Options: `--grep <regexp>` selects scenarios by id or title.
  */
 export async function runScenarios(engine: Engine, argv: string[]): Promise<number> {
   installExitHook();
   const { values } = parseArgs({ args: argv, options: { grep: { type: 'string' } } });
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const finish = () => {
     const countsFile = process.env.IDB_SYNC_COUNTS;
-    if (countsFile) writeFileSync(countsFile, JSON.stringify({ passed, failed }));
-    console.log(`${passed} passed, ${failed} failed`);
-    return failed > 0 || passed === 0 ? 1 : 0;
+    if (countsFile) writeFileSync(countsFile, JSON.stringify({ passed, failed, skipped }));
+    console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+    return failed > 0 || passed + skipped === 0 ? 1 : 0;
   };
 
   const missing = engine.missing();
@@ -118,11 +123,14 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
   // A private bundle directory: two runners (or two engineers) must not overwrite each other's pages.
   const bundleDir = await mkdtemp(join(tmpdir(), `idb-sync-e2e-${engine.name}-`));
   const forgetBundleDir = atExit(() => rmSync(bundleDir, { recursive: true, force: true }));
-  const runTimeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? defaultRunTimeoutMs);
+  const runTimeoutMs = Number(
+    process.env.E2E_TIMEOUT_MS ??
+      scenarios.reduce((sum, { scenario }) => sum + (scenario.runBudgetMs ?? 0), defaultRunTimeoutMs),
+  );
   const watchdog = setTimeout(() => {
     console.error(`${engine.name}: the run exceeded ${runTimeoutMs} ms; killing the browsers`);
     killAllGroups();
-    failed += scenarios.length - passed - failed;
+    failed += scenarios.length - passed - failed - skipped;
     process.exit(finish());
   }, runTimeoutMs);
   watchdog.unref();
@@ -142,6 +150,12 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
     );
 
     for (const loaded of scenarios) {
+      const skipReason = loaded.scenario.skip?.[engine.name];
+      if (skipReason !== undefined) {
+        skipped += 1;
+        console.log(`- ${loaded.id}: ${loaded.scenario.title} (SKIPPED in ${engine.name}: ${skipReason})`);
+        continue;
+      }
       const notes: string[] = [];
       const t0 = performance.now();
       const failure = await runOne(engine, served.origin, loaded, notes);
@@ -156,7 +170,7 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
   } catch (error) {
     console.error(`${engine.name}: the run failed outside any scenario:`);
     console.error(error);
-    failed = Math.max(1, scenarios.length - passed);
+    failed = Math.max(1, scenarios.length - passed - skipped);
   } finally {
     await engine.stop();
     await server.close();

@@ -57,6 +57,16 @@ export class Tab<M> {
     return new Tab<M>(driver, this.pageUrl);
   }
 
+  /**
+   * Gives the page's origin a storage quota of `bytes` (`undefined` restores the browser's own), so
+   * writes beyond it fail with QuotaExceededError. Chromium only: a scenario using it declares
+   * `skip: { webkit: why }`.
+   */
+  setStorageQuota(bytes: number | undefined): Promise<void> {
+    if (!this.driver.setStorageQuota) throw new Error('this engine cannot set a storage quota');
+    return this.driver.setStorageQuota(bytes);
+  }
+
   /** Closes this tab (the session's first tab closes the session: leave that to the harness). */
   close(): Promise<void> {
     return this.driver.close();
@@ -85,11 +95,21 @@ export interface Scenario<M> {
   /** Bound on the whole scenario, session start excluded. Default 30000 ms. */
   readonly timeoutMs?: number;
   /**
+   * Time added to the run's bound (5 min, or `E2E_TIMEOUT_MS` which then overrides everything) when
+   * this scenario is selected: only for a scenario that alone takes minutes. Default 0.
+   */
+  readonly runBudgetMs?: number;
+  /**
    * Storage must survive a real reload on disk: Chromium then runs the scenario in a persistent
    * context (LevelDB in a temporary profile). Default false (in-memory storage). WebKit keeps
    * IndexedDB for its whole automation session in either case.
    */
   readonly persistent?: boolean;
+  /**
+   * Engines the scenario cannot run in, each with the reason; the runner prints the scenario as
+   * skipped there (never as passed) with that reason.
+   */
+  readonly skip?: Partial<Record<ScenarioContext<M>['engine'], string>>;
   /** The steps; throw (for example with `node:assert`) to fail. */
   run(context: ScenarioContext<M>): Promise<void>;
 }

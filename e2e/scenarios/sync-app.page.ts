@@ -1,7 +1,9 @@
 // In-page side shared by the sync scenarios (their `page: 'sync-app'`): one app per tab, built by
 // `openApp`, and small functions that drive it and answer with JSON.
+import type { IDBPDatabase } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
 import type { RecordValue } from '../../src/index.js';
+import type { CheckpointRecord } from '../../src/sync/internal-stores.js';
 import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
 import { openRaw } from './support/describe-database.js';
 import { searchServiceTypes } from './support/picker.js';
@@ -147,6 +149,34 @@ export function trackProgress() {
 }
 export function progressEvents() {
   return progressSeen;
+}
+
+/** Errors emitted on this tab's client's `errors$` (from the moment it is called), as JSON. */
+const errorsSeen: ReturnType<typeof describeError>[] = [];
+export function trackErrors() {
+  current().client.errors$.subscribe((error) => errorsSeen.push(describeError(error)));
+}
+export function seenErrors() {
+  return errorsSeen;
+}
+
+/**
+ * What is stored for `collection` (its store named alike), read in one transaction: the saved
+ * checkpoint, the record count and the first and last keys, to compare the data with the checkpoint.
+ */
+export async function storedState(collection: string) {
+  const idb = (await current().database.db()) as unknown as IDBPDatabase;
+  const tx = idb.transaction([collection, '_checkpoints'], 'readonly');
+  const store = tx.objectStore(collection);
+  const reads = Promise.all([
+    tx.objectStore('_checkpoints').get(collection) as Promise<CheckpointRecord | undefined>,
+    store.count(),
+    store.openKeyCursor(null, 'next').then((c) => c?.key ?? null),
+    store.openKeyCursor(null, 'prev').then((c) => c?.key ?? null),
+  ]);
+  const [checkpoint, count, first, last] = await reads;
+  await tx.done;
+  return { checkpoint: checkpoint ?? null, count, first, last };
 }
 
 let raw: IDBDatabase | undefined;
