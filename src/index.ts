@@ -23,6 +23,8 @@ export { isMutationRejectedError, MutationRejectedError } from './errors/mutatio
 export type { NetworkErrorReason } from './errors/network-error.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
 export { isOpenTimeoutError, OpenTimeoutError } from './errors/open-timeout-error.js';
+export type { RecordTransform } from './errors/record-transform-error.js';
+export { isRecordTransformError, RecordTransformError } from './errors/record-transform-error.js';
 export { isRequestRejectedError, RequestRejectedError } from './errors/request-rejected-error.js';
 export { isResetRequiredError, ResetRequiredError } from './errors/reset-required-error.js';
 export { isSchemaDefinitionError, SchemaDefinitionError } from './errors/schema-definition-error.js';
@@ -186,7 +188,7 @@ export { createSyncClient } from './sync/sync-client.js';
 export type { SyncDatabase } from './sync/sync-database.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
-export type { CollectionOptions, SyncClientOptions } from './sync/sync-options.js';
+export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sync/sync-options.js';
 
 // (end of sync: a detached comment, so the formatter sorts each section on its own)
 

@@ -43,7 +43,7 @@ export interface Session<S = unknown> {
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
   /** Creates a sync client on the user's database; `signOut()` pushes through it and closes it. */
-  createSyncClient(options: Omit<SyncClientOptions, 'database'>): SyncClient;
+  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
    * closes the sync clients and deletes the user's database, outbox and conflict log included.
@@ -73,7 +73,7 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
     database,
     createSyncClient(clientOptions) {
       if (signedOut) throw new DOMException('The session was signed out', 'InvalidStateError');
-      const client = createSyncClient({ ...clientOptions, database });
+      const client = createSyncClient<S>({ ...clientOptions, database });
       clients.push(client);
       return client;
     },

@@ -8,6 +8,7 @@ import {
   OUTBOX_STORE,
 } from './internal-stores.js';
 import { revOf } from './outbox-model.js';
+import { runTransform, type TransformFn } from './record-transform.js';
 import type { SyncChange } from './sync-change.js';
 
 /** Per-page counts for the run summary. */
@@ -36,6 +37,8 @@ export interface PageTarget {
   readonly keyPath: string;
   /** The field holding each record's server revision. */
   readonly revField: string;
+  /** The collection's `fromServer` transform, applied to each record written. */
+  readonly fromServer?: TransformFn;
 }
 
 /**
@@ -48,7 +51,8 @@ export interface PageTarget {
  * from the page are deleted; records beyond `until` stay readable until their own page arrives. The
  * first page of a red sync instead clears the whole store (except records with pending writes).
  * A page that cannot follow `previous` (a stale replay) is refused with `InvalidResponseError` and
- * nothing is written.
+ * nothing is written. Each record written goes through the collection's `fromServer` transform inside
+ * the transaction; a transform that throws aborts it (`RecordTransformError`): nothing is written.
  */
 export async function applyPullPage(
   connect: ConnectionProvider,
@@ -134,9 +138,15 @@ function putRecord(w: PageWrite, change: Extract<Change, { op: 'put' }>, local: 
     return;
   }
   // The parsed page is ours: stamp id and revision in place rather than copying every record.
-  const value: RecordValue = change.value;
+  let value: RecordValue = change.value;
   value[keyPath] = change.id;
-  value[revField] = change.rev;
+  const { fromServer } = w.target;
+  if (fromServer === undefined) value[revField] = change.rev;
+  else {
+    // A copy: the transform's result may be frozen or shared. Its id and revision are the server's.
+    const transformed = runTransform('fromServer', fromServer, store, change.id, value);
+    value = { ...transformed, [keyPath]: change.id, [revField]: change.rev };
+  }
   w.scope.store(store).put(value);
   w.counts.change += 1;
   w.changes.push({ store, type: 'put', id: change.id, value, origin: 'remote' });

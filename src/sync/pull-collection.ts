@@ -15,7 +15,12 @@ export async function pullCollection(
   checkpoint: CheckpointRecord,
   summary: CollectionSummary,
 ): Promise<CheckpointRecord> {
-  const target = { store: collection.name, keyPath: collection.keyPath, revField: ctx.revField };
+  const target = {
+    store: collection.name,
+    keyPath: collection.keyPath,
+    revField: ctx.revField,
+    ...(collection.fromServer === undefined ? {} : { fromServer: collection.fromServer }),
+  };
   // Lookup pages can always be pulled again: let the browser skip the flush to disk per page. The
   // page and its checkpoint still commit together, so a lost page is re-pulled, never half-applied.
   const options = collection.kind === 'lookup' ? { durability: 'relaxed' as const } : {};

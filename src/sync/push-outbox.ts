@@ -5,8 +5,9 @@ import { applyPushResults, type PendingConflict } from './apply-push-results.js'
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { OutboxEntry } from './internal-stores.js';
 import { readPushBatch } from './read-push-batch.js';
+import { runTransform } from './record-transform.js';
 import { resolveConflict } from './resolve-conflict.js';
-import type { RunContext } from './run-context.js';
+import type { ResolvedCollection, RunContext } from './run-context.js';
 import type { PushSummary } from './run-summary.js';
 
 /** Most push rounds in one run: an app writing without pause cannot keep a run going forever. */
@@ -35,7 +36,7 @@ export async function pushOutbox(
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const batch = await ctx.clock.time('indexedDb', readPushBatch(ctx.connect, maxBatch, skip));
     if (batch.length === 0) break;
-    const request = { clientId: ctx.clientId, mutations: batch.map(toMutation) };
+    const request = { clientId: ctx.clientId, mutations: batch.map((e) => toMutation(ctx, e)) };
     const response = await ctx.clock.time('network', ctx.transport.push(request, ctx.signal));
     summary.sent += batch.length;
     const ack = await ctx.clock.time(
@@ -51,10 +52,12 @@ export async function pushOutbox(
     }
     for (const raw of ack.conflicts) {
       const collection = ctx.collections.get(raw.entry.store);
-      const conflict = withStampedId(raw, collection?.keyPath ?? 'id');
-      const { entry, current } = conflict;
+      let conflict: PendingConflict;
       let resolution: Awaited<ReturnType<typeof resolveConflict<RecordValue>>>;
       try {
+        // The strategy compares local records with the server's in the local shape.
+        conflict = inLocalShape(withStampedId(raw, collection?.keyPath ?? 'id'), collection);
+        const { entry, current } = conflict;
         const strategy = (collection?.conflicts ?? 'server-wins') as ConflictStrategy<RecordValue>;
         resolution = await resolveConflict<RecordValue>(strategy, {
           store: entry.store,
@@ -66,7 +69,7 @@ export async function pushOutbox(
           remoteRev: current?.rev ?? null,
         });
       } catch (error) {
-        skip.add(entry.mutationId);
+        skip.add(raw.entry.mutationId);
         ctx.emitError(error);
         continue;
       }
@@ -84,7 +87,7 @@ export async function pushOutbox(
   return { expired };
 }
 
-function toMutation(entry: OutboxEntry): Mutation {
+function toMutation(ctx: RunContext, entry: OutboxEntry): Mutation {
   const mutation: Mutation = {
     mutationId: entry.mutationId,
     collection: entry.store,
@@ -92,8 +95,26 @@ function toMutation(entry: OutboxEntry): Mutation {
     op: entry.op,
     baseRev: entry.baseRev,
   };
-  if (entry.op === 'put') mutation.value = entry.value ?? {};
+  if (entry.op === 'put') {
+    const value = entry.value ?? {};
+    const toServer = ctx.collections.get(entry.store)?.toServer;
+    mutation.value =
+      toServer === undefined ? value : runTransform('toServer', toServer, entry.store, entry.id, value);
+  }
   return mutation;
+}
+
+/** The server's value of a conflict through the collection's `fromServer` transform, when it has one. */
+function inLocalShape(
+  conflict: PendingConflict,
+  collection: ResolvedCollection | undefined,
+): PendingConflict {
+  const { current, entry } = conflict;
+  const fromServer = collection?.fromServer;
+  if (current?.op !== 'put' || fromServer === undefined) return conflict;
+  const transformed = runTransform('fromServer', fromServer, entry.store, entry.id, { ...current.value });
+  const value = { ...transformed, [collection?.keyPath ?? 'id']: entry.id };
+  return { ...conflict, current: { ...current, value } };
 }
 
 /** The server's value carries the record id at the key path, as stored records and local values do. */

@@ -8,6 +8,8 @@ import {
   createSyncClient,
   defineDatabase,
   isMutationRejectedError,
+  lookupTokens,
+  searchLookup,
 } from '../index.js';
 import { type SyncFixture, startSyncFixture } from './testing/sync-fixture.js';
 import { uniqueDbName } from './testing/test-database.js';
@@ -184,4 +186,52 @@ it('runs the README conflict strategy examples', async () => {
     'merge:tie-client',
     'custom:anonymous',
   ]);
+});
+
+interface CatalogSchema extends DBSchema {
+  service_types: {
+    key: string;
+    value: { id: string; code: string; name: string; tokens?: string[] };
+    indexes: { byToken: string };
+  };
+}
+
+it('runs the README derived-fields example', async () => {
+  const catalogDb = defineDatabase<CatalogSchema>({
+    name: uniqueDbName('catalog'),
+    versions: [
+      {
+        version: 1,
+        stores: {
+          service_types: {
+            keyPath: 'id',
+            kind: 'lookup',
+            indexes: { byToken: { keyPath: 'tokens', multiEntry: true } },
+          },
+        },
+      },
+    ],
+  });
+  await fx.server.admin.putRecord('service_types', 'st-pump', { code: 'P-1', name: 'Pump repair' });
+  const transport = createHttpTransport({ baseUrl, schemaVersion: 1, getToken: () => token });
+  // --- README: derived fields
+  const client = createSyncClient({
+    database: catalogDb,
+    transport,
+    collections: {
+      service_types: {
+        // Pure and synchronous: it runs inside the page's IndexedDB transaction.
+        fromServer: (st) => ({ ...st, tokens: lookupTokens([st.code, st.name]) }),
+        // The server never sees the derived field.
+        toServer: ({ tokens: _derived, ...rest }) => rest,
+      },
+    },
+  });
+  await client.sync();
+  const page = await searchLookup(catalogDb, 'service_types', { index: 'byToken', text: 'pump rep' });
+  // --- end
+  expect(page.items.map((st) => st.id)).toEqual(['st-pump']);
+  expect(page.items[0]?.tokens).toContain('rep');
+  await client.close();
+  await catalogDb.close();
 });

@@ -1,6 +1,7 @@
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
+import type { TransformFn } from './record-transform.js';
 import type { ResolvedCollection } from './run-context.js';
-import type { SyncClientOptions } from './sync-options.js';
+import type { CollectionOptions, SyncClientOptions } from './sync-options.js';
 
 /**
  * The synced collections with their options resolved against the database's declaration: every
@@ -25,7 +26,12 @@ export function resolveCollections(options: SyncClientOptions): Map<string, Reso
     if (typeof spec.keyPath !== 'string') {
       throw new InvalidRecordError(name, 'a synced store needs a single-field key path');
     }
-    const own = options.collections?.[name] ?? {};
+    const own: CollectionOptions = options.collections?.[name] ?? {};
+    for (const hook of ['fromServer', 'toServer'] as const) {
+      if (own[hook] !== undefined && typeof own[hook] !== 'function') {
+        throw new InvalidRecordError(name, `its ${hook} option must be a function`);
+      }
+    }
     resolved.set(name, {
       name,
       kind: spec.kind,
@@ -33,6 +39,8 @@ export function resolveCollections(options: SyncClientOptions): Map<string, Reso
       conflicts: own.conflicts ?? 'server-wins',
       windowSize: own.windowSize ?? options.windowSize ?? 500,
       ...(own.filter === undefined ? {} : { filter: own.filter }),
+      ...(own.fromServer === undefined ? {} : { fromServer: own.fromServer as TransformFn }),
+      ...(own.toServer === undefined ? {} : { toServer: own.toServer as TransformFn }),
     });
   }
   return resolved;

@@ -3,6 +3,7 @@ import type { SyncTransport } from '../transport/sync-transport.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
+import type { TransformFn } from './record-transform.js';
 import type { CollectionKind } from './run-plan.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
@@ -15,6 +16,10 @@ export interface ResolvedCollection {
   readonly conflicts: ConflictStrategy;
   readonly windowSize: number;
   readonly filter?: PullFilter;
+  /** Server record → stored record (see `CollectionOptions.fromServer`). */
+  readonly fromServer?: TransformFn;
+  /** Local record → pushed value (see `CollectionOptions.toServer`). */
+  readonly toServer?: TransformFn;
 }
 
 /** Progress of a full or red sync of one collection. */

@@ -1,4 +1,5 @@
 import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
+import type { DatabaseHandle } from '../db/define-database.js';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isSyncError } from '../errors/sync-error.js';
@@ -18,7 +19,7 @@ import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
 import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
-import { connectionProvider, toPlanReports } from './sync-database.js';
+import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
@@ -39,8 +40,10 @@ export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
  * });
  * await client.sync();
  */
-export function createSyncClient(options: SyncClientOptions): SyncClient {
-  return new Client(options);
+export function createSyncClient<S = unknown>(
+  options: SyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
+): SyncClient {
+  return new Client(options as SyncClientOptions);
 }
 
 class Client implements SyncClient {
