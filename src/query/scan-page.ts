@@ -13,6 +13,8 @@ export interface ScanPlan {
   readonly filter: { readonly index: string; readonly equals: IDBValidKey } | undefined;
   readonly after: LookupPosition | undefined;
   readonly pageSize: number;
+  /** The app's in-memory condition, checked after the words and the filter. */
+  readonly where?: (value: unknown) => boolean;
 }
 
 /** One page: up to `pageSize` matches in primary-key order, and whether more follow. */
@@ -40,7 +42,19 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
     const store = tx.objectStore(plan.store);
     const tokenIndex = plan.tokenIndex === undefined ? undefined : store.index(plan.tokenIndex);
     const filterIndex = plan.filter === undefined ? undefined : store.index(plan.filter.index);
-    const matches = recordMatcher(plan, tokenIndex, filterIndex);
+    const matcher = recordMatcher(plan, tokenIndex, filterIndex);
+    // What the app's `where` throws rejects the page and stops the walk.
+    let failed = false;
+    const matches = (value: unknown): boolean => {
+      if (failed) return false;
+      try {
+        return matcher(value);
+      } catch (error) {
+        failed = true;
+        reject(error);
+        return false;
+      }
+    };
     const candidates: { source: IDBIndex; key: IDBValidKey }[] = [];
     if (tokenIndex !== undefined) {
       for (const word of new Set(plan.indexedWords)) candidates.push({ source: tokenIndex, key: word });
@@ -84,6 +98,7 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
       request.onerror = fail(request);
       request.onsuccess = () => {
         const cursor = request.result;
+        if (failed) return;
         if (cursor !== null && page.offer(cursor.primaryKey, cursor.value, matches)) cursor.continue();
         else resolve(page.result(cursor !== null));
       };
@@ -125,6 +140,7 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
                   return;
                 }
               }
+              if (failed) return;
               batch();
             };
           });
@@ -181,10 +197,14 @@ function recordMatcher(
         multiEntry && Array.isArray(field) ? field.some((v) => sameKey(v, equals)) : sameKey(field, equals);
       if (!hit) return false;
     }
-    if (plan.words.length === 0 || tokensOf === undefined) return true;
-    const field = tokensOf(value);
-    const tokens = Array.isArray(field) ? field : [field];
-    return plan.words.every((word) => tokens.some((t) => typeof t === 'string' && t.startsWith(word)));
+    if (plan.words.length > 0 && tokensOf !== undefined) {
+      const field = tokensOf(value);
+      const tokens = Array.isArray(field) ? field : [field];
+      if (!plan.words.every((word) => tokens.some((t) => typeof t === 'string' && t.startsWith(word)))) {
+        return false;
+      }
+    }
+    return plan.where === undefined || plan.where(value) === true;
   };
 }
 

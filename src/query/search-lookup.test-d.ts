@@ -15,6 +15,12 @@ describe('searchLookup types', () => {
 
   it('takes only the store, indexes and index key types of the schema', () => {
     searchLookup(db, 'service_types', { index: 'byToken', filter: { index: 'byCategory', equals: 'hvac' } });
+    searchLookup(db, 'service_types', {
+      where: (record) => {
+        expectTypeOf(record).toEqualTypeOf<ServiceType>();
+        return record.category !== 'rare';
+      },
+    });
     // @ts-expect-error not a store of the schema
     searchLookup(db, 'unknown', {});
     // @ts-expect-error not an index of service_types

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { isInvalidDataError } from '../errors/invalid-data-error.js';
+import { isTransactionCallbackError } from '../errors/transaction-callback-error.js';
 import { lookupTokens } from './lookup-tokens.js';
 import { type LookupQuery, searchLookup } from './search-lookup.js';
 import {
@@ -131,6 +132,42 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(page.items.map((r) => r.id)).toEqual(['zz-custom']);
     } finally {
       await db.delete('service_types', 'zz-custom');
+    }
+  });
+
+  it('narrows every candidate by `where`, with text, filter and paging, as a brute force does', async () => {
+    const odd = (r: ServiceType) => Number(r.id.replace(/\D/g, '')) % 2 === 1;
+    for (const [text, category] of [
+      ['pum', undefined],
+      ['repair', 'hvac'],
+      ['', 'plumbing'],
+      ['', undefined],
+    ] as const) {
+      const expected = bruteForce(records, text, category).filter(odd);
+      const { ids } = await allPages({
+        index: 'byToken',
+        text,
+        ...(category === undefined ? {} : { filter: { index: 'byCategory', equals: category } }),
+        where: odd,
+        pageSize: 23,
+      });
+      expect(ids).toEqual(expected.map((r) => r.id));
+    }
+  });
+
+  it('rejects with a TransactionCallbackError caused by what `where` throws', async () => {
+    const boom = new Error('boom');
+    for (const text of ['pump', '']) {
+      const search = searchLookup(db, 'service_types', {
+        index: 'byToken',
+        text,
+        where: () => {
+          throw boom;
+        },
+      });
+      const error = await search.catch((e: unknown) => e);
+      expect(isTransactionCallbackError(error)).toBe(true);
+      expect((error as Error).cause).toBe(boom);
     }
   });
 

@@ -26,6 +26,14 @@ export interface LookupQuery<S, N extends StoreNames<S>> {
   readonly text?: string;
   /** Only records whose indexed field equals a value. Default: none. */
   readonly filter?: LookupFilter<S, N>;
+  /**
+   * Only records for which this returns true: a condition no index answers (a boolean field, a
+   * second filter), checked in memory on each candidate record after the text and `filter`. Runs
+   * inside the read transaction, so it must be synchronous; what it throws rejects the search (as a
+   * `TransactionCallbackError` with it as `cause`).
+   * Default: none.
+   */
+  readonly where?: (record: StoreValue<S, N>) => boolean;
   /** Records per page. Default `50`. */
   readonly pageSize?: number;
   /** The `nextCursor` of the previous page. Default: the first page. */
@@ -55,7 +63,8 @@ export interface LookupPage<V, K> {
  * the index key it was read under) stays valid when records are inserted or deleted between pages:
  * no record is skipped or repeated that was there during both pages. Words shorter than the
  * tokenizer's `minPrefixLength` are only checked in memory; a text with no indexable word (and no
- * filter) walks the whole store.
+ * filter) walks the whole store. `where` narrows the candidates in memory: a page with a selective
+ * `where` reads more records than it returns.
  *
  * @example
  * const { items, nextCursor } = await searchLookup(appDb, 'service_types', {
@@ -91,6 +100,7 @@ export async function searchLookup<S, N extends StoreNames<S>>(
       filter,
       after,
       pageSize,
+      ...(query.where === undefined ? {} : { where: query.where as (value: unknown) => boolean }),
     }),
   );
   const items = page.items as StoreValue<S, N>[];
