@@ -147,6 +147,28 @@ try {
   const budget = await v2.evaluate(() => window.__demo.searchServiceTypes({ priceBand: 'budget' }));
   assert.ok(budget.total > 0 && budget.rows.every((r) => r.priceBand === 'budget'));
   step(`v2 tab: upgraded, full sync of service_types, ${budget.total} budget service types`);
+  // A service type the server adds after the upgrade arrives through v2's fromServer: with its price
+  // band and with the client's search tokens (the server only sends whole words: "quan" finds it).
+  await demo.server.admin.putRecord('service_types', 'st-smoke-1', {
+    id: 'st-smoke-1',
+    code: 'ST-SMOKE-1',
+    name: 'Quantum boiler repair',
+    category: 'HVAC',
+    subcategory: 'Boiler',
+    tags: [],
+    tokens: ['quantum', 'boiler', 'repair'],
+    price: 42,
+    unit: 'hour',
+    durationMinutes: 60,
+    active: true,
+  });
+  await v2.evaluate(() => window.__demo.syncNow());
+  const pulled = await v2.evaluate(() => window.__demo.searchServiceTypes({ query: 'quan boil' }));
+  assert.deepEqual(
+    pulled.rows.map((r) => [r.id, r.priceBand]),
+    [['st-smoke-1', 'budget']],
+  );
+  step('v2 tab: a service type added on the server afterwards is pulled with priceBand and search tokens');
   await shoot(v2, 'demo-schema-v2');
   await shoot(page, 'demo-newer-version');
   // The old tab reloads into v2 without hanging.

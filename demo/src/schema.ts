@@ -1,7 +1,16 @@
 import type { DBSchema } from 'idb';
-import { type DatabaseHandle, defineDatabase, type VersionSpec } from './sdk.js';
+import {
+  type DatabaseHandle,
+  defineDatabase,
+  lookupTokens,
+  type SyncCollections,
+  type VersionSpec,
+} from './sdk.js';
 
-/** A service type as the server sends it (see server/seed.ts), plus `priceBand` from v2 on. */
+/**
+ * A service type as stored: the server's fields (see server/seed.ts) with `tokens` made by the
+ * client (see {@link serviceTypeFromServer}), plus `priceBand` from v2 on.
+ */
 export interface ServiceType {
   id: string;
   code: string;
@@ -9,6 +18,7 @@ export interface ServiceType {
   category: string;
   subcategory: string;
   tags: string[];
+  /** Search tokens of code and name (`lookupTokens`), the key of the multiEntry `byToken` index. */
   tokens: string[];
   price: number;
   unit: string;
@@ -57,7 +67,7 @@ export type DemoDatabase = DatabaseHandle<DemoSchema>;
 
 export const DATABASE_NAME = 'idb-sync-demo';
 
-/** Price band of a price: the derived field v2 adds (also computed for records pulled later). */
+/** Price band of a price: the derived field v2 adds (its migration and its `fromServer` both use it). */
 export function priceBandOf(price: number): PriceBand {
   return price < 100 ? 'budget' : price < 300 ? 'standard' : 'premium';
 }
@@ -95,13 +105,34 @@ const v2: VersionSpec = {
     },
   },
   migrations: {
-    // Runs over every stored service type inside the upgrade transaction, before the new index fills.
-    service_types: (record) => {
-      const st = record as ServiceType;
-      return { ...st, priceBand: priceBandOf(st.price) };
-    },
+    // Runs over every stored service type inside the upgrade transaction, before the new index fills:
+    // the same derivation as v2's `fromServer`, so migrated and newly pulled records agree.
+    service_types: (record) => serviceTypeFromServer(2)(record as ServiceType),
   },
 };
+
+/**
+ * What a version derives from each service type the server sends (the sync client's `fromServer`):
+ * search tokens of its code and name for `searchLookup` (the server's own `tokens` are whole words
+ * only), and from v2 on its price band. Pure and synchronous: it runs inside each pulled page's
+ * IndexedDB transaction.
+ */
+export function serviceTypeFromServer(version: 1 | 2): (record: ServiceType) => ServiceType {
+  return (record) => {
+    const st: ServiceType = { ...record, tokens: lookupTokens([record.code, record.name]) };
+    if (version === 2) st.priceBand = priceBandOf(record.price);
+    return st;
+  };
+}
+
+/** The demo's synced collections, per app version. */
+export function demoCollections(version: 1 | 2): SyncCollections<DemoSchema> {
+  return {
+    service_types: { windowSize: 1000, fromServer: serviceTypeFromServer(version) },
+    work_orders: { conflicts: { kind: 'merge', tie: 'server' } },
+    customers: {},
+  };
+}
 
 /**
  * The database of one app version. `1` declares v1 only; `2` declares both (a v1 database is

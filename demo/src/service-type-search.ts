@@ -1,12 +1,13 @@
-import type { DemoDatabase } from './schema.js';
+import type { DemoDatabase, DemoSchema } from './schema.js';
 import { type PriceBand, priceBandOf, type ServiceType } from './schema.js';
+import { type LookupPage, searchLookup } from './sdk.js';
 
 /** What the picker asks for. */
 export interface SearchQuery {
-  /** Keywords; each must prefix one of a record's tokens (case-insensitive). Default: none. */
+  /** Keywords; each must start a word of the code or the name (case and accents ignored). Default: none. */
   readonly query?: string;
   readonly category?: string;
-  /** Needs the v2 index `byPriceBand`. */
+  /** Uses the v2 index `byPriceBand` when there is one. */
   readonly priceBand?: PriceBand;
   readonly activeOnly?: boolean;
   /** 0-based page. */
@@ -16,16 +17,21 @@ export interface SearchQuery {
 
 export interface SearchResult {
   readonly rows: ServiceType[];
-  /** The number of matches, when known (one index range answers the query, or the walk ended); else `null`. */
+  /** The number of matches, when known (one index range answers the query, or this is the last page); else `null`. */
   readonly total: number | null;
   readonly hasMore: boolean;
 }
 
+type ServiceTypeQuery = Parameters<typeof searchLookup<DemoSchema, 'service_types'>>[2];
+
 /**
- * Searches the local `service_types` with one index range, chosen by the most selective part of the
- * query: the first keyword's prefix on the multiEntry `byToken` index, else the category, else the
- * price band (v2), else the whole store. Other conditions are checked on each record while the cursor
- * walks. Everything runs in one readonly transaction that only awaits its own cursor requests.
+ * The picker's search, on the SDK's `searchLookup`: keywords on the multiEntry `byToken` index (the
+ * tokens the sync client's `fromServer` made), the category (or, without one, the v2 price band) as
+ * its indexed filter, and the other conditions checked in memory (`where`).
+ *
+ * `searchLookup` pages with a cursor (the last record's position: stable when records change
+ * between pages); the picker shows page numbers, so the cursor that opens each page is remembered
+ * per query, and a page never visited is reached by walking the pages before it.
  */
 export async function searchServiceTypes(
   database: DemoDatabase,
@@ -34,67 +40,98 @@ export async function searchServiceTypes(
 ): Promise<SearchResult> {
   const pageSize = search.pageSize ?? 20;
   const page = Math.max(0, search.page ?? 0);
-  const words = (search.query ?? '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}-]+/u)
-    .filter(Boolean);
-  const [first, ...rest] = words;
-  const wanted = (st: ServiceType) =>
-    (search.category === undefined || st.category === search.category) &&
-    (search.priceBand === undefined || (st.priceBand ?? priceBandOf(st.price)) === search.priceBand) &&
-    (search.activeOnly !== true || st.active) &&
-    rest.every((w) => st.tokens.some((t) => t.startsWith(w)));
+  const query = lookupQuery(search, pageSize, options.hasPriceBand);
+  const cursors = pageCursors(
+    database,
+    JSON.stringify([
+      search.query ?? '',
+      search.category,
+      search.priceBand,
+      search.activeOnly === true,
+      pageSize,
+    ]),
+  );
 
-  return database.read(['service_types'], async (tx) => {
-    const store = tx.objectStore('service_types');
-    let source: ReturnType<typeof store.index> | typeof store;
-    let range: IDBKeyRange | null = null;
-    // Whether the range alone decides membership (then its count is the total).
-    let exact = search.activeOnly !== true;
-    if (first !== undefined) {
-      source = store.index('byToken');
-      range = IDBKeyRange.bound(first, `${first}\uffff`);
-    } else if (search.category !== undefined) {
-      source = store.index('byCategory');
-      range = IDBKeyRange.only(search.category);
-      exact &&= search.priceBand === undefined;
-    } else if (search.priceBand !== undefined && options.hasPriceBand) {
-      source = store.index('byPriceBand');
-      range = IDBKeyRange.only(search.priceBand);
-    } else {
-      source = store;
-      exact &&= search.priceBand === undefined;
+  // Walk from the nearest page whose cursor is known (page 0 starts with none).
+  let from = Math.min(page, cursors.length - 1);
+  while (from > 0 && cursors[from] === undefined) from -= 1;
+  let result: LookupPage<ServiceType, string> | undefined;
+  for (let p = from; p <= page; p += 1) {
+    const after = cursors[p];
+    result = await searchLookup(database, 'service_types', after === undefined ? query : { ...query, after });
+    if (result.nextCursor === undefined) {
+      cursors.length = p + 1;
+      if (p < page) return { rows: [], total: p * pageSize + result.items.length, hasMore: false };
+      break;
     }
-    const skip = page * pageSize;
-    const rows: ServiceType[] = [];
-    if (exact && first === undefined) {
-      // The range alone is the answer: count it and jump straight to the page.
-      const countRequest = source.count(range);
-      let cursor = await source.openCursor(range);
-      if (cursor !== null && skip > 0) cursor = await cursor.advance(skip);
-      while (cursor !== null && rows.length < pageSize) {
-        rows.push(cursor.value as ServiceType);
-        cursor = await cursor.continue();
-      }
-      const total = await countRequest;
-      return { rows, total, hasMore: skip + pageSize < total };
-    }
-    // A prefix can match two tokens of one record: count each record once.
-    const seen = new Set<string>();
-    let matched = 0;
-    let cursor = await source.openCursor(range);
-    while (cursor !== null) {
-      const st = cursor.value as ServiceType;
-      if (!seen.has(st.id) && wanted(st)) {
-        seen.add(st.id);
-        if (matched >= skip && rows.length < pageSize) rows.push(st);
-        matched += 1;
-        if (matched > skip + pageSize) break;
-      }
-      cursor = await cursor.continue();
-    }
-    // The walk reached the end of the range: then the count is known.
-    const total = cursor === null ? matched : null;
-    return { rows, total, hasMore: cursor !== null };
-  });
+    cursors[p + 1] = result.nextCursor;
+  }
+  const rows = result?.items ?? [];
+  const hasMore = result?.nextCursor !== undefined;
+  const total = hasMore
+    ? await countIfIndexed(database, search, options.hasPriceBand)
+    : page * pageSize + rows.length;
+  return { rows, total, hasMore };
+}
+
+function lookupQuery(search: SearchQuery, pageSize: number, hasPriceBand: boolean): ServiceTypeQuery {
+  const { category, priceBand, activeOnly } = search;
+  // The category is the indexed filter; without one, the v2 price band is.
+  const bandIndexed = category === undefined && priceBand !== undefined && hasPriceBand;
+  const filter =
+    category !== undefined
+      ? { index: 'byCategory' as const, equals: category }
+      : bandIndexed
+        ? { index: 'byPriceBand' as const, equals: priceBand }
+        : undefined;
+  const checkBand = priceBand !== undefined && !bandIndexed;
+  const where =
+    checkBand || activeOnly === true
+      ? (st: ServiceType) =>
+          (!checkBand || (st.priceBand ?? priceBandOf(st.price)) === priceBand) &&
+          (activeOnly !== true || st.active)
+      : undefined;
+  return {
+    index: 'byToken',
+    text: search.query ?? '',
+    pageSize,
+    ...(filter === undefined ? {} : { filter }),
+    ...(where === undefined ? {} : { where }),
+  };
+}
+
+/** The count of matches when one index range alone answers the query (no keywords, no in-memory condition). */
+async function countIfIndexed(database: DemoDatabase, search: SearchQuery, hasPriceBand: boolean) {
+  const words = (search.query ?? '').trim();
+  if (words !== '' || search.activeOnly === true) return null;
+  const { category, priceBand } = search;
+  if (category !== undefined && priceBand === undefined) {
+    return database.read(['service_types'], (tx) => tx.store.index('byCategory').count(category));
+  }
+  if (category === undefined && priceBand !== undefined && hasPriceBand) {
+    return database.read(['service_types'], (tx) => tx.store.index('byPriceBand').count(priceBand));
+  }
+  if (category === undefined && priceBand === undefined) return database.count('service_types');
+  return null;
+}
+
+/** Remembered page cursors, per database and query (the newest queries only). */
+const cursorsByDatabase = new WeakMap<DemoDatabase, Map<string, (string | undefined)[]>>();
+const REMEMBERED_QUERIES = 50;
+
+function pageCursors(database: DemoDatabase, key: string): (string | undefined)[] {
+  let byQuery = cursorsByDatabase.get(database);
+  if (byQuery === undefined) {
+    byQuery = new Map();
+    cursorsByDatabase.set(database, byQuery);
+  }
+  let cursors = byQuery.get(key);
+  if (cursors === undefined) {
+    cursors = [undefined];
+    if (byQuery.size >= REMEMBERED_QUERIES) byQuery.delete(byQuery.keys().next().value as string);
+  } else {
+    byQuery.delete(key);
+  }
+  byQuery.set(key, cursors);
+  return cursors;
 }
