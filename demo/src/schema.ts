@@ -106,8 +106,8 @@ const v2: VersionSpec = {
   },
   migrations: {
     // Runs over every stored service type inside the upgrade transaction, before the new index fills:
-    // the same derivation as v2's `fromServer`, so migrated and newly pulled records agree.
-    service_types: (record) => serviceTypeFromServer(2)(record as ServiceType),
+    // the derivation v2's `fromServer` applies to records pulled later (their tokens are v1's already).
+    service_types: (record) => withPriceBand(record as ServiceType),
   },
 };
 
@@ -120,9 +120,13 @@ const v2: VersionSpec = {
 export function serviceTypeFromServer(version: 1 | 2): (record: ServiceType) => ServiceType {
   return (record) => {
     const st: ServiceType = { ...record, tokens: lookupTokens([record.code, record.name]) };
-    if (version === 2) st.priceBand = priceBandOf(record.price);
-    return st;
+    return version === 2 ? withPriceBand(st) : st;
   };
+}
+
+/** What v2 adds to a service type, in its migration and in its `fromServer`. */
+export function withPriceBand(st: ServiceType): ServiceType {
+  return { ...st, priceBand: priceBandOf(st.price) };
 }
 
 /** The demo's synced collections, per app version. */
