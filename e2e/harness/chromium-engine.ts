@@ -52,6 +52,11 @@ class PlaywrightTab implements Driver {
     return unwrapEnvelope(fnName, json);
   }
 
+  async awaitNavigation(urlPart: string): Promise<void> {
+    await this.page.waitForURL((url) => url.href.includes(urlPart));
+    await this.waitReady(this.page.url());
+  }
+
   async reload(): Promise<void> {
     await this.page.reload();
     await this.waitReady(this.page.url());

@@ -13,6 +13,12 @@ export interface Driver {
    * {@link PageError} carrying the in-page error's name, message and code.
    */
   run(fnName: string, args: readonly unknown[]): Promise<unknown>;
+  /**
+   * Waits until a navigation the page started itself reached a URL containing `urlPart` and the page
+   * runtime loaded there (as {@link Driver.openPage} does after its own navigation). Both e2e
+   * engines have it; drivers of other runners (the benchmarks') may not.
+   */
+  awaitNavigation?(urlPart: string): Promise<void>;
   /** Reloads the page (storage survives) and waits until the runtime is ready again. */
   reload(): Promise<void>;
   /** Opens a second tab in the same browser session (same origin storage); it starts blank. */

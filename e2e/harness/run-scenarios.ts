@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundlePages } from './bundle.js';
+import { bundleDemo, demoSubdirectory } from './bundle-demo.js';
 import type { Driver, Engine } from './driver.js';
 import { atExit, installExitHook, killAllGroups } from './processes.js';
 import { type Scenario, Tab } from './scenario.js';
@@ -56,29 +57,48 @@ async function runOne(
   notes: string[],
 ): Promise<unknown> {
   const timeoutMs = scenario.timeoutMs ?? defaultScenarioTimeoutMs;
+  const session = { persistent: scenario.persistent ?? false, scriptTimeoutMs: timeoutMs };
   let driver: Driver | undefined;
+  /** Sessions opened by `newDevice()`, in order (the second device is `devices[0]`). */
+  const devices: Driver[] = [];
   let failure: unknown;
   try {
-    driver = await engine.newSession({
-      persistent: scenario.persistent ?? false,
-      scriptTimeoutMs: timeoutMs,
-    });
+    driver = await engine.newSession(session);
     const page = encodeURIComponent(scenario.page ?? id);
-    const tab = new Tab<unknown>(driver, `${origin}/index.html?scenario=${page}`);
+    const path = scenario.demo ? `/${demoSubdirectory}/index.html` : '/index.html';
+    const tab = new Tab<unknown>(driver, `${origin}${path}?scenario=${page}`);
+    const newDevice = async () => {
+      const device = await engine.newSession(session);
+      devices.push(device);
+      await device.openPage(tab.pageUrl);
+      return new Tab<unknown>(device, tab.pageUrl);
+    };
     const steps = async () => {
-      await tab.driver.openPage(tab.pageUrl);
-      await scenario.run({ engine: engine.name, tab, note: (text) => notes.push(text) });
+      // A demo scenario opens its first tab itself, with the demo's server in the URL.
+      if (!scenario.demo) await tab.driver.openPage(tab.pageUrl);
+      const screenshot = (shown: Tab<unknown>, name: string) =>
+        shown.driver.screenshot(`${outRoot}${engine.name}/${id}.${name}.png`);
+      await scenario.run({
+        engine: engine.name,
+        tab,
+        note: (text) => notes.push(text),
+        newDevice,
+        screenshot,
+      });
     };
     await withTimeout(steps(), timeoutMs, `scenario ${id}`);
   } catch (error) {
     failure = error;
   }
-  if (driver) {
-    const path = `${outRoot}${engine.name}/${id}.png`;
-    await withTimeout(driver.screenshot(path), 10_000, 'screenshot').catch((error: unknown) => {
+  const sessions = driver ? [driver, ...devices] : [];
+  for (const [index, open] of sessions.entries()) {
+    const path = `${outRoot}${engine.name}/${id}${index === 0 ? '' : `.device-${index + 1}`}.png`;
+    await withTimeout(open.screenshot(path), 10_000, 'screenshot').catch((error: unknown) => {
       notes.push(`no screenshot: ${(error as Error).message}`);
     });
-    await withTimeout(driver.close(), 15_000, 'closing the session').catch((error: unknown) => {
+  }
+  for (const open of sessions.reverse()) {
+    await withTimeout(open.close(), 15_000, 'closing the session').catch((error: unknown) => {
       failure ??= error;
     });
   }
@@ -140,6 +160,9 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
   try {
     const bundleStart = performance.now();
     await withTimeout(bundlePages(bundleDir), 120_000, 'bundling the pages');
+    if (scenarios.some(({ scenario }) => scenario.demo)) {
+      await withTimeout(bundleDemo(join(bundleDir, demoSubdirectory)), 120_000, 'bundling the demo');
+    }
     const served = await serveDirectory(bundleDir);
     server.close = served.close;
     const engineStart = performance.now();

@@ -27,9 +27,34 @@ export class Tab<M> {
   constructor(
     /** The engine driver behind this tab (for anything the typed helpers do not cover). */
     readonly driver: Driver,
-    /** The scenario page's URL: where {@link Tab.newTab} navigates the new tab. */
-    readonly pageUrl: string,
+    /**
+     * The scenario page's URL: where {@link Tab.newTab} navigates the new tab (and the runner a new
+     * device). {@link Tab.open} sets it.
+     */
+    public pageUrl: string,
   ) {}
+
+  /**
+   * Navigates this tab to its scenario page with `query` added to the URL (a demo scenario passes
+   * the demo's `config` this way), waits for the page runtime, and keeps that URL as
+   * {@link Tab.pageUrl}, so tabs and devices opened later load the same page.
+   */
+  async open(query: Readonly<Record<string, string>> = {}): Promise<void> {
+    const url = new URL(this.pageUrl);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    await this.driver.openPage(url.href);
+    this.pageUrl = url.href;
+  }
+
+  /**
+   * Waits for a navigation the page started itself (a button that loads another URL) to reach a URL
+   * containing `urlPart`, and for the page runtime there. Start the navigation with a page function
+   * that returns before it happens.
+   */
+  awaitNavigation(urlPart: string): Promise<void> {
+    if (!this.driver.awaitNavigation) throw new Error('this driver cannot wait for a navigation');
+    return this.driver.awaitNavigation(urlPart);
+  }
 
   /** Runs page function `fn` and waits for its result. */
   async run<K extends PageFunctionName<M>>(fn: K, ...args: Args<M, K>): Promise<Result<M, K>> {
@@ -50,11 +75,14 @@ export class Tab<M> {
     return this.driver.reload();
   }
 
-  /** Opens a second tab in the same session, on the same scenario page. */
-  async newTab(): Promise<Tab<M>> {
+  /**
+   * Opens a second tab in the same session (same origin storage), on the same scenario page, or on
+   * `pageUrl` (another page of the origin that loads the page runtime).
+   */
+  async newTab(pageUrl = this.pageUrl): Promise<Tab<M>> {
     const driver = await this.driver.newTab();
-    await driver.openPage(this.pageUrl);
-    return new Tab<M>(driver, this.pageUrl);
+    await driver.openPage(pageUrl);
+    return new Tab<M>(driver, pageUrl);
   }
 
   /**
@@ -81,6 +109,18 @@ export interface ScenarioContext<M> {
   readonly tab: Tab<M>;
   /** Records a measured figure; the runner prints it after the scenario's line. */
   note(text: string): void;
+  /**
+   * Opens the scenario page (the first tab's current {@link Tab.pageUrl}) in a second, separate
+   * browser session with its own storage: another device of the same user. Chromium: a new browser
+   * context; WebKit: a new WebDriver session (its own MiniBrowser). The runner screenshots and
+   * closes it after the scenario.
+   */
+  newDevice(): Promise<Tab<M>>;
+  /**
+   * Saves what `tab` shows now as `e2e/.out/<engine>/<scenario>.<name>.png`, beside the screenshot
+   * the runner takes at the end: for a state the scenario moves on from.
+   */
+  screenshot(tab: Tab<M>, name: string): Promise<void>;
 }
 
 /**
@@ -92,6 +132,13 @@ export interface Scenario<M> {
   readonly title: string;
   /** Id of the page module to load (`e2e/scenarios/<page>.page.ts`). Default: the scenario's own id. */
   readonly page?: string;
+  /**
+   * Runs in the demo app (demo/index.html built with Vite, the e2e page runtime added) instead of the
+   * bare test page; `page` names the page module loaded into it. The first tab then starts blank:
+   * the demo needs its server at load, so the scenario opens it with `tab.open({ config })`.
+   * Default false.
+   */
+  readonly demo?: boolean;
   /** Bound on the whole scenario, session start excluded. Default 30000 ms. */
   readonly timeoutMs?: number;
   /**

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { normalize, sep } from 'node:path';
 import { serveFile } from './serve-file.js';
 
@@ -21,21 +22,29 @@ export function proxiedPath(serverUrl: string): string {
   return `${proxyPrefix}${new URL(serverUrl).port}`;
 }
 
+/** The upstream port of a path under {@link proxyPrefix}, and the path to ask it for. */
+function proxyTarget(rest: string): { port: number; path: string } | undefined {
+  const slash = rest.indexOf('/');
+  const port = Number(slash < 0 ? rest : rest.slice(0, slash));
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return undefined;
+  return { port, path: slash < 0 ? '/' : rest.slice(slash) };
+}
+
 /**
  * Forwards a request under {@link proxyPrefix} to 127.0.0.1:<port>, streaming both ways (SSE works).
  * When nothing listens there (a scenario stopped its server) the page's connection is destroyed, so
  * the page sees a network failure, as it would with the server down, not an HTTP error.
  */
 function proxy(request: IncomingMessage, response: ServerResponse, rest: string): void {
-  const slash = rest.indexOf('/');
-  const port = Number(slash < 0 ? rest : rest.slice(0, slash));
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+  const target = proxyTarget(rest);
+  if (target === undefined) {
     response.writeHead(400).end();
     return;
   }
+  const { port, path } = target;
   const headers = { ...request.headers, host: `127.0.0.1:${port}` };
   const upstream = httpRequest(
-    { host: '127.0.0.1', port, method: request.method, path: slash < 0 ? '/' : rest.slice(slash), headers },
+    { host: '127.0.0.1', port, method: request.method, path, headers },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
@@ -47,9 +56,37 @@ function proxy(request: IncomingMessage, response: ServerResponse, rest: string)
 }
 
 /**
+ * Forwards a WebSocket handshake under {@link proxyPrefix} (the demo's transport) to 127.0.0.1:<port>:
+ * the request head is replayed with the upstream path, then bytes flow both ways untouched.
+ */
+function proxyUpgrade(request: IncomingMessage, socket: Socket, head: Buffer, rest: string): void {
+  const target = proxyTarget(rest);
+  if (target === undefined) {
+    socket.destroy();
+    return;
+  }
+  const upstream = connect(target.port, '127.0.0.1', () => {
+    const lines = [`${request.method ?? 'GET'} ${target.path} HTTP/1.1`];
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      const name = request.rawHeaders[i] ?? '';
+      const value = name.toLowerCase() === 'host' ? `127.0.0.1:${target.port}` : request.rawHeaders[i + 1];
+      lines.push(`${name}: ${value}`);
+    }
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  upstream.on('error', () => socket.destroy());
+  socket.on('error', () => upstream.destroy());
+  socket.on('close', () => upstream.destroy());
+  upstream.on('close', () => socket.destroy());
+}
+
+/**
  * Serves the built bundle from `dir` on 127.0.0.1 and a free port: IndexedDB needs a real origin
  * (file:// has none). Nothing is cached, so a rebuilt bundle is always the one loaded. Requests under
- * `/proxy/<port>/` go to a local server on that port (see {@link proxiedPath}).
+ * `/proxy/<port>/` go to a local server on that port (see {@link proxiedPath}), WebSockets included.
  */
 export async function serveDirectory(dir: string): Promise<StaticServer> {
   const root = normalize(dir + sep);
@@ -61,6 +98,16 @@ export async function serveDirectory(dir: string): Promise<StaticServer> {
     }
     serveFile(root, new URL(rawPath, 'http://localhost').pathname, request, response);
   });
+  // Upgraded sockets leave the HTTP server's bookkeeping: closed by hand on close().
+  const upgraded = new Set<Socket>();
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    const rawPath = request.url ?? '/';
+    if (rawPath.startsWith(proxyPrefix))
+      proxyUpgrade(request, socket, head, rawPath.slice(proxyPrefix.length));
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -71,6 +118,7 @@ export async function serveDirectory(dir: string): Promise<StaticServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());
       }),
   };

@@ -83,6 +83,20 @@ class WebDriverTab implements Driver {
     return unwrapEnvelope(fnName, json);
   }
 
+  awaitNavigation(urlPart: string): Promise<void> {
+    return this.session.exclusive(this.handle, async (browser) => {
+      // WebDriver has no navigation event: poll until the new document has its ready promise (the
+      // inline script that creates it runs before anything else on the page).
+      await browser.waitUntil(
+        async () =>
+          (await browser.getUrl()).includes(urlPart) &&
+          (await browser.execute(() => window.__idbSyncE2EReady !== undefined).catch(() => false)),
+        { timeout: 30_000, interval: 100, timeoutMsg: `no navigation to a URL containing ${urlPart}` },
+      );
+      await this.waitReady(browser, await browser.getUrl());
+    });
+  }
+
   reload(): Promise<void> {
     return this.session.exclusive(this.handle, async (browser) => {
       await browser.refresh();
@@ -167,20 +181,33 @@ export function webkitEngine(): Engine {
   let driver: GroupProcess | undefined;
   let port = 0;
   const sessions = new Set<Browser>();
+  /** Drivers of second devices (see `newDeviceSession`), each stopped when its session closes. */
+  const extraDrivers = new Set<GroupProcess>();
 
-  async function startDriver(): Promise<void> {
-    port = await freePort();
-    driver = spawnGroup('WebKitWebDriver', [`--port=${port}`], {
+  /** A WebKitWebDriver on a free port, ready for its session. */
+  async function spawnDriver(): Promise<{ process: GroupProcess; port: number }> {
+    const driverPort = await freePort();
+    const spawned = spawnGroup('WebKitWebDriver', [`--port=${driverPort}`], {
       env: { ...process.env, DISPLAY: `:${display}` },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await driverReady(`http://127.0.0.1:${port}`, 10_000);
+    try {
+      await driverReady(`http://127.0.0.1:${driverPort}`, 10_000);
+    } catch (error) {
+      await spawned.stop();
+      throw error;
+    }
+    return { process: spawned, port: driverPort };
   }
 
-  async function createSession(scriptTimeoutMs: number): Promise<Browser> {
+  async function startDriver(): Promise<void> {
+    ({ process: driver, port } = await spawnDriver());
+  }
+
+  async function createSession(scriptTimeoutMs: number, driverPort = port): Promise<Browser> {
     const browser = await remote({
       hostname: '127.0.0.1',
-      port,
+      port: driverPort,
       path: '/',
       logLevel: 'silent',
       connectionRetryCount: 0,
@@ -192,6 +219,40 @@ export function webkitEngine(): Engine {
     sessions.add(browser);
     await browser.setTimeout({ script: scriptTimeoutMs, pageLoad: 15_000 });
     return browser;
+  }
+
+  async function stopExtraDrivers(): Promise<void> {
+    const stopping = [...extraDrivers].map((extra) => extra.stop());
+    extraDrivers.clear();
+    await Promise.all(stopping);
+  }
+
+  /** A session beside the open one, on its own driver, which stops with the session. */
+  async function newDeviceSession(scriptTimeoutMs: number): Promise<Driver> {
+    const extra = await spawnDriver();
+    extraDrivers.add(extra.process);
+    let browser: Browser;
+    try {
+      browser = await withTimeout(
+        createSession(scriptTimeoutMs, extra.port),
+        45_000,
+        'creating a second WebKit session',
+      );
+    } catch (error) {
+      extraDrivers.delete(extra.process);
+      await extra.process.stop();
+      throw error;
+    }
+    const handle = await browser.getWindowHandle();
+    return new WebDriverTab(new Session(browser), handle, async () => {
+      sessions.delete(browser);
+      try {
+        await withTimeout(browser.deleteSession(), 10_000, 'closing the second WebKit session');
+      } finally {
+        extraDrivers.delete(extra.process);
+        await extra.process.stop();
+      }
+    });
   }
 
   return {
@@ -220,6 +281,8 @@ export function webkitEngine(): Engine {
       await startDriver();
     },
     async newSession({ scriptTimeoutMs }) {
+      // WebKitWebDriver serves one session at a time: a second device gets a driver of its own.
+      if (sessions.size > 0) return newDeviceSession(scriptTimeoutMs);
       let browser: Browser;
       try {
         browser = await withTimeout(createSession(scriptTimeoutMs), 45_000, 'creating a WebKit session');
@@ -242,6 +305,7 @@ export function webkitEngine(): Engine {
     },
     async recover() {
       sessions.clear();
+      await stopExtraDrivers();
       await driver?.stop();
       await startDriver();
     },
@@ -249,6 +313,7 @@ export function webkitEngine(): Engine {
       const closing = [...sessions].map((browser) => browser.deleteSession().catch(() => {}));
       sessions.clear();
       await withTimeout(Promise.all(closing), 10_000, 'closing WebKit sessions').catch(() => {});
+      await stopExtraDrivers();
       await driver?.stop();
       await xvfb?.stop();
       driver = undefined;
