@@ -1,6 +1,13 @@
 import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
-import { type DemoDatabase, demoDatabase, priceBandOf, type ServiceType, type WorkOrder } from './schema.js';
+import {
+  type DemoDatabase,
+  demoCollections,
+  demoDatabase,
+  priceBandOf,
+  type ServiceType,
+  type WorkOrder,
+} from './schema.js';
 import {
   type ConflictLogEntry,
   type ConnectionKind,
@@ -18,12 +25,17 @@ import {
 } from './sdk.js';
 import { type SearchQuery, searchServiceTypes } from './service-type-search.js';
 
-/** What `npm run demo` hands the page at `/demo-config.json`. */
+/** What `npm run demo` hands the page at `/demo-config.json` (or a test in `?config=`). */
 export interface DemoConfig {
   readonly serverUrl: string;
   readonly token: string;
   readonly adminToken: string;
   readonly userId: string;
+  /**
+   * Path on the page's origin under which the server's `/v1` and `/admin` are reached. Default `''`
+   * (Vite proxies them at the origin's root); the e2e harness proxies at `/proxy/<port>`.
+   */
+  readonly apiBase?: string;
 }
 
 export interface PickerState {
@@ -51,6 +63,8 @@ export interface DemoState {
   transport: ConnectionKind;
   status: SyncStatus;
   dbState: DatabaseState;
+  /** Set while this version's database upgrade waits for another tab to close the old version. */
+  upgradeBlocked: { code: 'UPGRADE_BLOCKED'; message: string } | null;
   progress: SyncProgress | null;
   lastRun: RunSummary | null;
   /** The last 10 runs, newest last: id, outcome and each collection's mode. */
@@ -88,7 +102,7 @@ export class DemoApp {
     this.#config = config;
     this.database = demoDatabase(schemaVersion);
     // Same origin: Vite proxies /v1 (and its SSE and WebSocket) to the reference server.
-    const baseUrl = globalThis.location.origin;
+    const baseUrl = `${globalThis.location.origin}${config.apiBase ?? ''}`;
     const common = { baseUrl, schemaVersion, getToken: () => config.token };
     const http = this.offline.wrap(createHttpTransport(common));
     const ws = this.offline.wrap(createWebSocketTransport(common));
@@ -102,11 +116,8 @@ export class DemoApp {
       database: this.database,
       transport: this.connection.syncTransport,
       triggers: this.connection.signals$,
-      collections: {
-        service_types: { windowSize: 1000 },
-        work_orders: { conflicts: { kind: 'merge', tie: 'server' } },
-        customers: {},
-      },
+      // service_types derive search tokens (and, in v2, the price band) from what the server sends.
+      collections: demoCollections(schemaVersion),
       retryDelayMs: { initial: 1000, max: 15_000 },
     });
     this.state = {
@@ -115,6 +126,7 @@ export class DemoApp {
       transport: 'offline',
       status: 'idle',
       dbState: 'closed',
+      upgradeBlocked: null,
       progress: null,
       lastRun: null,
       recentRuns: [],
@@ -158,6 +170,8 @@ export class DemoApp {
       }),
       this.database.state$.subscribe((state) => {
         s.dbState = state;
+        // The blocked upgrade went through once the other tab let go: say so and sync what waited.
+        if (state === 'open' && s.upgradeBlocked !== null) this.#upgradeUnblocked();
         emit();
       }),
       this.client.progress$.subscribe((progress) => {
@@ -172,6 +186,7 @@ export class DemoApp {
         s.recentRuns = [...s.recentRuns, { runId: run.runId, outcome: run.outcome, modes }].slice(-10);
         s.progress = null;
         s.lastError = run.error === undefined ? null : `${run.error.code}: ${run.error.message}`;
+        if (run.error?.code === 'UPGRADE_BLOCKED') this.#upgradeBlocked(run.error.message);
         emit();
       }),
       this.client.errors$.subscribe((error) => {
@@ -186,8 +201,29 @@ export class DemoApp {
         .pipe(auditTime(150))
         .subscribe(() => void this.refresh()),
     );
-    await this.refresh();
-    await this.client.start();
+    // Side by side, so that a blocked upgrade fails the first read and the first run after one
+    // `blockedTimeoutMs`, not one after the other.
+    await Promise.all([this.refresh(), this.client.start()]);
+  }
+
+  /** The typed blocked state (`UPGRADE_BLOCKED`), unless the database opened meanwhile. */
+  #upgradeBlocked(message: string): void {
+    if (this.state.dbState !== 'open') this.state.upgradeBlocked = { code: 'UPGRADE_BLOCKED', message };
+  }
+
+  #upgradeUnblocked(): void {
+    if (this.#closed) return;
+    this.state.upgradeBlocked = null;
+    this.state.lastError = null;
+    void this.refresh();
+    this.#enqueueSync();
+  }
+
+  #enqueueSync(): void {
+    this.client.sync().catch((error: unknown) => {
+      this.state.lastError = describeError(error);
+      this.changed$.next();
+    });
   }
 
   /** Another tab runs a newer app version: stop syncing and offer a reload. */
@@ -336,7 +372,8 @@ export class DemoApp {
     const current = await this.database.get('work_orders', id);
     if (current === undefined) throw new Error(`No work order ${id}`);
     const { _rev, ...rest } = current;
-    const response = await fetch(`/admin/records/work_orders/${encodeURIComponent(id)}`, {
+    const apiBase = this.#config.apiBase ?? '';
+    const response = await fetch(`${apiBase}/admin/records/work_orders/${encodeURIComponent(id)}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${this.#config.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ value: { ...rest, ...patch, id }, owner: this.#config.userId }),
@@ -364,6 +401,10 @@ export class DemoApp {
       // This code is older than the database (a newer tab upgraded it): offer the reload.
       this.#newerVersion();
       return;
+    }
+    // The SDK's stable code (UpgradeBlockedError): another tab keeps the old version open.
+    if ((error as { code?: unknown } | null)?.code === 'UPGRADE_BLOCKED') {
+      this.#upgradeBlocked((error as Error).message);
     }
     this.state.lastError = describeError(error);
   }

@@ -1,16 +1,30 @@
 // The demo page: wires the DOM to DemoApp and exposes `window.__demo` (see demo/README.md).
-import { auditTime, fromEvent, map } from 'rxjs';
+import { auditTime, fromEvent, map, Subject } from 'rxjs';
 import { SERVICE_CATEGORIES } from '../../server/seed-categories.js';
 import { DemoApp, type DemoConfig, type DemoState } from './demo-app.js';
 import { byTestId, render } from './render.js';
 import { chooseSchemaVersion, type WorkOrder } from './schema.js';
 
+/**
+ * The page's configuration: `?config=<JSON>` when a test gives one (its server sits elsewhere),
+ * else what `npm run demo` serves at `/demo-config.json`.
+ */
+async function loadConfig(): Promise<DemoConfig> {
+  const inline = new URLSearchParams(location.search).get('config');
+  if (inline !== null) return JSON.parse(inline) as DemoConfig;
+  return (await fetch('/demo-config.json').then((r) => r.json())) as DemoConfig;
+}
+
 async function main() {
-  const config = (await fetch('/demo-config.json').then((r) => r.json())) as DemoConfig;
+  const config = await loadConfig();
   const schemaVersion = chooseSchemaVersion(location, globalThis.localStorage);
   const app = new DemoApp(config, schemaVersion);
   let editingId: string | null = null;
-  const paint = () => render(app.state, editingId);
+  const rendered$ = new Subject<void>();
+  const paint = () => {
+    render(app.state, editingId);
+    rendered$.next();
+  };
   // Rendering is cheap but progress events come per page: paint at most once a frame or so.
   app.changed$.pipe(auditTime(30)).subscribe(paint);
 
@@ -131,6 +145,8 @@ async function main() {
     },
     refresh: () => app.refresh(),
     state: (): DemoState => JSON.parse(JSON.stringify(app.state)) as DemoState,
+    /** Emits after each paint: the DOM then shows `state()`. */
+    rendered$: rendered$.asObservable(),
   };
   (globalThis as { __demo?: typeof handle }).__demo = handle;
   paint();
@@ -138,6 +154,9 @@ async function main() {
   paint();
   return handle;
 }
+
+/** `window.__demo`: the automation handle (see demo/README.md). */
+export type DemoHandle = Awaited<ReturnType<typeof main>>;
 
 (globalThis as { __demoReady?: Promise<unknown> }).__demoReady = main().catch((error: unknown) => {
   console.error(error);

@@ -44,9 +44,12 @@ function fieldsText(value: Record<string, unknown> | null, fields: readonly stri
 export function render(state: DemoState, editingId: string | null): void {
   setText('schema-version', String(state.schemaVersion));
   byTestId('newer-version').hidden = state.newerVersion === null;
+  byTestId('upgrade-blocked').hidden = state.upgradeBlocked === null;
+  setText('upgrade-blocked-message', state.upgradeBlocked?.message ?? '');
   setBadge('connection-online', state.online ? 'online' : 'offline');
   setBadge('transport', state.transport);
   setBadge('sync-status', state.status);
+  setBadge('db-state', state.dbState);
   setText('pending-count', String(state.pending));
   setText('service-type-count', state.serviceTypeCount.toLocaleString('en'));
   byTestId<HTMLButtonElement>('go-offline').disabled = !state.online;
