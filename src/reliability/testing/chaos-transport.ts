@@ -1,6 +1,7 @@
 import { NetworkError } from '../../errors/network-error.js';
 import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../protocol/messages.js';
 import type { SyncTransport } from '../../transport/sync-transport.js';
+import { type Abandonment, never } from './abandonment.js';
 
 /** A fault armed on a {@link ChaosTransport} for the next sync run. */
 export type Fault =
@@ -14,10 +15,10 @@ export type Fault =
   /** Every push is delivered twice; the client sees the second answer. */
   | { readonly kind: 'duplicate' }
   /**
-   * The client dies at the `at`-th request: `before` it is sent, or `after` the server answered
-   * (the answer is never seen). Every later request of this instance fails too.
+   * The client instance dies like a closed tab at the `at`-th step of the run: any IndexedDB event
+   * it awaits, or a request before it is sent or after its answer arrived (see {@link Abandonment}).
    */
-  | { readonly kind: 'abandon'; readonly at: number; readonly when: 'before' | 'after' };
+  | { readonly kind: 'abandon'; readonly at: number };
 
 /**
  * Fault injection over a real transport, one armed {@link Fault} at a time. Duplicated pushes are
@@ -27,19 +28,27 @@ export type Fault =
 export class ChaosTransport implements SyncTransport {
   #fault: Fault = { kind: 'none' };
   #calls = 0;
-  /** True once an `abandon` fault fired: this instance is dead. */
-  abandoned = false;
   /** Mutation ids of every push sent (delivered or not). */
   readonly sentMutationIds = new Set<number>();
   /** Pushes whose duplicate delivery answered differently from the first. */
   readonly duplicateMismatches: { first: PushResponse; second: PushResponse }[] = [];
 
-  constructor(readonly inner: SyncTransport) {}
+  /** Each call is two steps of `abandonment` (before it is sent, after its answer arrived). */
+  constructor(
+    readonly inner: SyncTransport,
+    readonly abandonment: Abandonment,
+  ) {}
 
-  /** Arms `fault` for the requests from now on (request numbers count from 0 again). */
+  /** True once an `abandon` fault fired: this instance is dead. */
+  get abandoned(): boolean {
+    return this.abandonment.dead;
+  }
+
+  /** Arms `fault` for the requests from now on (request and step numbers count from 0 again). */
   arm(fault: Fault): void {
     this.#fault = fault;
     this.#calls = 0;
+    this.abandonment.arm(fault.kind === 'abandon' ? fault.at : Number.POSITIVE_INFINITY);
   }
 
   capabilities(signal?: AbortSignal) {
@@ -62,22 +71,16 @@ export class ChaosTransport implements SyncTransport {
   }
 
   async #call<T>(endpoint: string, send: () => Promise<T>): Promise<T> {
-    if (this.abandoned) throw new NetworkError(endpoint, 'connection-lost');
+    if (!this.abandonment.step()) return never();
     const at = this.#calls;
     this.#calls += 1;
     const fault = this.#fault;
     if (fault.kind === 'offline') throw new NetworkError(endpoint, 'unreachable');
     if (fault.kind === 'drop' && fault.at === at) throw new NetworkError(endpoint, 'connection-lost');
-    if (fault.kind === 'abandon' && fault.at === at && fault.when === 'before') {
-      this.abandoned = true;
-      throw new NetworkError(endpoint, 'connection-lost');
-    }
     const result = await send();
+    // A dead page never sees the answer, even though the server may have applied the request.
+    if (!this.abandonment.step()) return never();
     if (fault.kind === 'lose' && fault.at === at) throw new NetworkError(endpoint, 'connection-lost');
-    if (fault.kind === 'abandon' && fault.at === at) {
-      this.abandoned = true;
-      throw new NetworkError(endpoint, 'connection-lost');
-    }
     return result;
   }
 }

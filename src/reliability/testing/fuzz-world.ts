@@ -1,18 +1,21 @@
 import type { Database } from '../../../server/db/database.js';
 import { openDatabase } from '../../../server/db/open-database.js';
 import { type RunningServer, startServer } from '../../../server/start-server.js';
+import { defineDatabase } from '../../db/define-database.js';
 import type { PullRequest } from '../../protocol/messages.js';
 import { createSyncClient, type SyncClient } from '../../sync/sync-client.js';
+import type { SyncRequestOptions } from '../../sync/sync-client-api.js';
 import {
   deleteTestDatabase,
-  openTestDatabase,
   type TestDatabase,
   type TestStores,
   testVersion,
 } from '../../sync/testing/test-database.js';
 import { createHttpTransport } from '../../transport/http-transport.js';
 import type { VersionSpec } from '../../upversion/schema-types.js';
+import { Abandonment } from './abandonment.js';
 import { ChaosTransport } from './chaos-transport.js';
+import { OriginLocks } from './tab-locks.js';
 
 /** The fuzzed collections: one the clients write (transactional), one only the server edits (lookup). */
 export const FUZZ_STORES: TestStores = {
@@ -92,6 +95,8 @@ export class FuzzApp {
   /** Mutation ids sent by every instance so far. */
   readonly sent = new Set<number>();
   readonly mismatches: unknown[] = [];
+  /** Web Locks of the app's origin, shared by its instances (a dead instance's locks are released). */
+  readonly locks = new OriginLocks();
 
   constructor(
     readonly server: FuzzServer,
@@ -113,16 +118,32 @@ export class FuzzApp {
     await deleteTestDatabase(this.dbName);
   }
 
+  /**
+   * Runs one sync; resolves when it ended or when an `abandon` fault killed this instance (its run
+   * then never ends). Returns whether the instance is dead.
+   */
+  async syncOrDie(options?: SyncRequestOptions): Promise<boolean> {
+    await Promise.race([this.client.sync(options), this.transport.abandonment.killed]);
+    return this.transport.abandoned;
+  }
+
   async #closeInstance(): Promise<void> {
     for (const id of this.transport.sentMutationIds) this.sent.add(id);
     this.mismatches.push(...this.transport.duplicateMismatches);
+    // A dead instance's run never ends, so closing it is not awaited: it only stops its timers (a
+    // closed tab runs none).
+    if (this.transport.abandoned) {
+      void this.client.close().catch(() => {});
+      return;
+    }
     await this.client.close();
     await this.db.close();
   }
 
   #open(): void {
     const versions = FUZZ_VERSIONS[this.schema]!;
-    this.db = openTestDatabase(this.dbName, FUZZ_STORES, versions);
+    const abandonment = new Abandonment();
+    this.db = openAbandonableDatabase(this.dbName, versions, abandonment.factory);
     this.transport = new ChaosTransport(
       createHttpTransport({
         baseUrl: this.server.url,
@@ -130,11 +151,12 @@ export class FuzzApp {
         getToken: () => this.token,
         retry: { limit: 0 },
       }),
+      abandonment,
     );
     this.client = createSyncClient({
       database: this.db,
       transport: this.transport,
-      locks: null,
+      locks: this.locks.forTab(abandonment),
       autoPush: false,
       windowSize: 3,
       maxPushBatch: 3,
@@ -149,6 +171,24 @@ export class FuzzApp {
   allMismatches(): unknown[] {
     return [...this.mismatches, ...this.transport.duplicateMismatches];
   }
+}
+
+/** A test database on `factory` (an {@link Abandonment}'s), like `openTestDatabase`. */
+export function openAbandonableDatabase(
+  name: string,
+  versions: readonly VersionSpec[],
+  factory: IDBFactory,
+): TestDatabase {
+  const handle = defineDatabase({
+    name,
+    versions: versions as unknown as readonly [VersionSpec],
+    blockedTimeoutMs: 5_000,
+    evictionHintStorage: null,
+    indexedDB: factory,
+  });
+  return Object.assign(handle, {
+    all: (store: string) => handle.getAll(store) as Promise<Record<string, unknown>[]>,
+  });
 }
 
 /**
