@@ -207,6 +207,33 @@ describe('toServer and conflicts: derived fields stay local', () => {
     expect(await app.client.pendingWrites()).toBe(0);
   });
 
+  it('leaves a conflicting write in the outbox, unresolved and unlogged, when fromServer throws on the server value', async () => {
+    const { owner, token } = await newUser();
+    await fx.server.admin.putRecord('work_orders', 'w1', { title: 'base' }, owner);
+    let broken = false;
+    const fromServer = (r: unknown) => {
+      if (broken) throw new Error('bad record');
+      return workOrders.fromServer!(r);
+    };
+    const app = fx.app(token, { client: { collections: { work_orders: { ...workOrders, fromServer } } } });
+    await app.client.sync();
+    await app.client.write('work_orders', { id: 'w1', title: 'mine', titleUpper: 'MINE' });
+    await fx.server.admin.putRecord('work_orders', 'w1', { title: 'theirs' }, owner);
+    const errors = collectErrors(app.client);
+    broken = true;
+
+    await app.client.sync();
+    expect(errors.find(isRecordTransformError)).toMatchObject({ transform: 'fromServer', id: 'w1' });
+    expect(await app.client.conflictLog()).toEqual([]);
+    expect(await app.client.pendingWrites()).toBe(1);
+    expect(await app.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
+
+    broken = false;
+    await app.client.sync();
+    expect(await app.client.conflictLog()).toHaveLength(1);
+    expect(await app.db.get('work_orders', 'w1')).toMatchObject({ title: 'theirs', titleUpper: 'THEIRS' });
+  });
+
   it('fails the push before anything is sent when toServer throws, and keeps the write', async () => {
     const { owner, token } = await newUser();
     const app = fx.app(token, {
