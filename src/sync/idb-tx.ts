@@ -1,7 +1,10 @@
 import { isDomExceptionLike, wrapDomException } from '../errors/wrap-dom-exception.js';
 
-/** Returns an open connection; called again to get a fresh one when the last was closed under us. */
-export type ConnectionProvider = () => Promise<IDBDatabase>;
+/**
+ * Returns an open connection. Given `stale` (a connection found closed: starting a transaction on it
+ * threw InvalidStateError), it returns a fresh one instead of that one.
+ */
+export type ConnectionProvider = (stale?: IDBDatabase) => Promise<IDBDatabase>;
 
 /**
  * The requests of one transaction. Every read hands its result to a callback that runs while the
@@ -154,7 +157,14 @@ async function openTransaction(
     return db.transaction([...stores], mode, txOptions);
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'InvalidStateError') throw error;
-    const fresh = await connect();
-    return fresh.transaction([...stores], mode, txOptions);
+    // Closed under us, maybe without the handle hearing of it (no `close` event): ask for a new one.
+    const fresh = await connect(db);
+    try {
+      return fresh.transaction([...stores], mode, txOptions);
+    } catch (again) {
+      throw isDomExceptionLike(again)
+        ? wrapDomException(again, { database: fresh.name, stores, operation: 'sync' })
+        : again;
+    }
   }
 }

@@ -27,15 +27,24 @@ export interface SyncDatabase {
   readonly evicted?: boolean;
   /** Called after a run that refetched everything following an eviction. */
   acknowledgeEviction?(): void;
+  /** Drops the connection; the next `db()` opens a new one. */
+  close?(): Promise<void>;
 }
 
 /** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */
 export function connectionProvider(database: SyncDatabase): ConnectionProvider {
-  return async () => {
+  const current = async () => {
     const db = await database.db();
     // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
     const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db);
     return raw ?? (db as IDBDatabase);
+  };
+  return async (stale) => {
+    const raw = await current();
+    if (stale === undefined || raw !== stale || database.close === undefined) return raw;
+    // The handle still hands out the connection found closed (it got no `close` event): drop it.
+    await database.close();
+    return current();
   };
 }
 
