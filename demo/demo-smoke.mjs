@@ -1,7 +1,8 @@
 // Smoke test of the demo in a real headless Chromium: starts the demo (temp PGlite, small seed),
 // opens the page, and checks that the first sync fills the store, the picker renders and searches,
 // a work order created offline is pushed once back online, a server edit of the same field shows up
-// in the conflict log, and "load schema v2" upgrades while a second v1 tab is told to reload.
+// in the conflict log, "load schema v2" upgrades while a second v1 tab is told to reload, and a service
+// type the server adds afterwards arrives through v2's fromServer (price band, client-made tokens).
 //   node demo/demo-smoke.mjs [--rows 3000] [--screenshots docs/screenshots]
 // Exits 0 when every check passed. Everything it starts (demo, browser, temp dir) is stopped on exit.
 import assert from 'node:assert/strict';
@@ -144,8 +145,16 @@ try {
   await until(v2, (s) => s.recentRuns.some((r) => r.outcome === 'ok' && r.modes.service_types === 'full'));
   const reports = await v2.evaluate(() => window.__demo.database.upgradeReports());
   assert.ok(reports.some((r) => r.toVersion === 2));
-  const budget = await v2.evaluate(() => window.__demo.searchServiceTypes({ priceBand: 'budget' }));
-  assert.ok(budget.total > 0 && budget.rows.every((r) => r.priceBand === 'budget'));
+  await v2.evaluate(() => window.__demo.searchServiceTypes({ priceBand: 'budget' }));
+  // A refresh after a run may finish after the search call: wait until the picker shows the filter.
+  await until(
+    v2,
+    (s) =>
+      s.picker.priceBand === 'budget' &&
+      s.picker.total > 0 &&
+      s.picker.rows.every((r) => r.priceBand === 'budget'),
+  );
+  const budget = (await v2.evaluate(() => window.__demo.state())).picker;
   step(`v2 tab: upgraded, full sync of service_types, ${budget.total} budget service types`);
   // A service type the server adds after the upgrade arrives through v2's fromServer: with its price
   // band and with the client's search tokens (the server only sends whole words: "quan" finds it).
@@ -163,7 +172,9 @@ try {
     active: true,
   });
   await v2.evaluate(() => window.__demo.syncNow());
-  const pulled = await v2.evaluate(() => window.__demo.searchServiceTypes({ query: 'quan boil' }));
+  await v2.evaluate(() => window.__demo.searchServiceTypes({ query: 'quan boil' }));
+  await until(v2, (s) => s.picker.query === 'quan boil' && s.picker.rows.length > 0);
+  const pulled = (await v2.evaluate(() => window.__demo.state())).picker;
   assert.deepEqual(
     pulled.rows.map((r) => [r.id, r.priceBand]),
     [['st-smoke-1', 'budget']],

@@ -97,6 +97,8 @@ export class DemoApp {
   readonly #subscriptions: Subscription[] = [];
   #closed = false;
   #searchSeq = 0;
+  /** What the latest search asked for: a search started meanwhile (a refresh) keeps it, not the shown state. */
+  #asked: Pick<PickerState, 'query' | 'category' | 'priceBand' | 'activeOnly' | 'page'> | undefined;
 
   constructor(config: DemoConfig, schemaVersion: 1 | 2) {
     this.#config = config;
@@ -273,7 +275,7 @@ export class DemoApp {
   /** Runs the picker's search with `changes` applied to its current query. */
   async search(changes: SearchChanges): Promise<PickerState> {
     // The state changes only with the results, so what it shows always belongs together.
-    const p = { ...this.state.picker };
+    const p = { ...this.state.picker, ...this.#asked };
     const seq = ++this.#searchSeq;
     if ('query' in changes) p.query = changes.query ?? '';
     if ('category' in changes) p.category = changes.category ?? null;
@@ -281,6 +283,8 @@ export class DemoApp {
     if ('activeOnly' in changes) p.activeOnly = changes.activeOnly ?? false;
     // A new filter starts on the first page; an explicit page wins.
     p.page = changes.page ?? (Object.keys(changes).length > 0 ? 0 : p.page);
+    const { query: text, category, priceBand, activeOnly, page } = p;
+    this.#asked = { query: text, category, priceBand, activeOnly, page };
     const query: SearchQuery = {
       query: p.query,
       page: p.page,
