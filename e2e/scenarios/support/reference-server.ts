@@ -36,8 +36,8 @@ export interface ScenarioServer {
   readonly requests: { path: string; status: number }[];
 }
 
-/** Starts a server on 127.0.0.1 and a free port. */
-export async function startScenarioServer(): Promise<ScenarioServer> {
+/** Starts a server on 127.0.0.1 and a free port; `maxWindowSize` caps its pages (default 1000). */
+export async function startScenarioServer(options: { maxWindowSize?: number } = {}): Promise<ScenarioServer> {
   const db = await openPgliteDatabase({});
   const requests: { path: string; status: number }[] = [];
   const start = (port: number) =>
@@ -46,6 +46,7 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       port,
       collections,
       compactionIntervalMs: 0,
+      ...(options.maxWindowSize === undefined ? {} : { maxWindowSize: options.maxWindowSize }),
       logger: (entry) => {
         const e = entry as { path?: unknown; status?: unknown };
         if (typeof e.path === 'string' && typeof e.status === 'number') {

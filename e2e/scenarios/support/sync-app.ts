@@ -39,6 +39,8 @@ export interface AppConfig {
   readonly windowSize?: number;
   /** Default 5000. */
   readonly blockedTimeoutMs?: number;
+  /** Bound on one request to the server. Default 15000 ms. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** One app instance in a tab: its database handle and sync client. */
@@ -60,7 +62,7 @@ export function createApp(config: AppConfig): App {
     schemaVersion: database.version,
     getToken: () => config.token,
     retry: { limit: 0 },
-    timeoutMs: 15_000,
+    timeoutMs: config.requestTimeoutMs ?? 15_000,
   });
   const conflicts: ConflictStrategy | undefined =
     config.workOrderConflicts === 'merge' ? { kind: 'merge' } : config.workOrderConflicts;
