@@ -21,7 +21,7 @@ const defaultScenarioTimeoutMs = 30_000;
  * Bound on the whole run, bundling and browser start included, plus the `runBudgetMs` of the selected
  * scenarios; `E2E_TIMEOUT_MS` overrides it.
  */
-const defaultRunTimeoutMs = 300_000;
+const defaultRunTimeoutMs = 480_000;
 
 interface LoadedScenario {
   readonly id: string;

@@ -142,7 +142,7 @@ export interface Scenario<M> {
   /** Bound on the whole scenario, session start excluded. Default 30000 ms. */
   readonly timeoutMs?: number;
   /**
-   * Time added to the run's bound (5 min, or `E2E_TIMEOUT_MS` which then overrides everything) when
+   * Time added to the run's bound (8 min, or `E2E_TIMEOUT_MS` which then overrides everything) when
    * this scenario is selected: only for a scenario that alone takes minutes. Default 0.
    */
   readonly runBudgetMs?: number;
