@@ -110,7 +110,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.merge !== undefined) {
-    const written = mergeResults(values.merge.split(','), values.out ?? benchDir, defaultEngines);
+    const written = mergeResults(
+      values.merge.split(','),
+      values.out ?? benchDir,
+      Object.fromEntries(defaultEngines.map((id) => [id, defaultWorkloads[id]])),
+    );
     console.log(`bench: ${written.join(', ')} written from ${values.merge}`);
     return 0;
   }

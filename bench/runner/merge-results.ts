@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { type ResultsFile, readResultsFile, resultSetOf, writeReport } from './report.js';
 
+/** The command-line engine id of a measurement (`webkit-disk` for WebKit on disk). */
+const engineIdOf = (m: { engine: string; storage: string }) =>
+  m.storage === 'disk' ? `${m.engine}-disk` : m.engine;
+
 /** A workload measured on an engine and storage (a failure may name `workload / impl`). */
 const comboOf = (x: { engine: string; storage: string; workload: string }) =>
   `${x.engine}|${x.storage}|${x.workload.split(' / ')[0]}`;
@@ -10,12 +14,12 @@ const comboOf = (x: { engine: string; storage: string; workload: string }) =>
  * again after a fix, or engines run side by side) into one report in `outDir`. For each workload on
  * each engine and storage, the LAST file that measured it wins: its figures and failures replace
  * those of earlier files. The report is complete when every input ran the full dataset with at least
- * 5 runs and together they cover every engine in `allEngines`.
+ * 5 runs and together they measured every workload `expected` lists for each engine.
  */
 export function mergeResults(
   paths: readonly string[],
   outDir: string,
-  allEngines: readonly string[],
+  expected: Readonly<Record<string, readonly string[]>>,
 ): string[] {
   if (paths.length < 2) throw new Error('--merge wants at least two results.json files, comma-separated');
   const files = paths.map((path) => ({ path, file: readResultsFile(path) }));
@@ -47,7 +51,12 @@ export function mergeResults(
   const complete =
     files.every(
       ({ file }) => file.options.records === 100_000 && file.options.runs >= 5 && !file.options.smoke,
-    ) && allEngines.every((e) => engines.includes(e));
+    ) &&
+    Object.entries(expected).every(([engine, workloads]) =>
+      workloads.every((workload) =>
+        merged.measurements.some((m) => engineIdOf(m) === engine && m.workload === workload),
+      ),
+    );
   mkdirSync(outDir, { recursive: true });
   return writeReport(outDir, {
     options: first.options,
