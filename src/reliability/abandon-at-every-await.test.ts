@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { within } from '../db/test-support.js';
-import { installAbandonHooks } from './testing/abandonment.js';
 import { checkInvariants, driftedWorld, driftedWorldRun } from './testing/drifted-world.js';
-import { FuzzServer } from './testing/fuzz-world.js';
+import type { FuzzServer } from './testing/fuzz-world.js';
+import { useFuzzServer } from './testing/use-fuzz-server.js';
 
 /**
  * A tab closed at any await of a sync run loses nothing. The run: an outbox of four writes (one of
@@ -17,15 +17,9 @@ const backend = globalThis.__IDB_BACKEND__;
 const stride = backend === 'indexeddbshim' ? 8 : 1;
 const bound = 10_000;
 
-let server: FuzzServer;
-let removeHooks: () => void = () => {};
-beforeAll(async () => {
-  removeHooks = installAbandonHooks();
-  server = await FuzzServer.start();
-});
-afterAll(async () => {
-  await server?.close();
-  removeHooks();
+let server!: FuzzServer;
+useFuzzServer((started) => {
+  server = started;
 });
 
 describe('abandonment at every await of a sync run', () => {

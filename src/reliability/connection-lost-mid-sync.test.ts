@@ -1,9 +1,10 @@
 import { firstValueFrom, skip } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulateConnectionLoss, within } from '../db/test-support.js';
-import { type Abandonment, installAbandonHooks } from './testing/abandonment.js';
+import type { Abandonment } from './testing/abandonment.js';
 import { checkInvariants, driftedWorld, driftedWorldRun } from './testing/drifted-world.js';
-import { FuzzServer } from './testing/fuzz-world.js';
+import type { FuzzServer } from './testing/fuzz-world.js';
+import { useFuzzServer } from './testing/use-fuzz-server.js';
 
 /**
  * The browser closes the IndexedDB connection under a running sync (Safari's "connection to
@@ -18,15 +19,9 @@ const backend = globalThis.__IDB_BACKEND__;
 const stride = backend === 'indexeddbshim' ? 16 : 4;
 const bound = 10_000;
 
-let server: FuzzServer;
-let removeHooks: () => void = () => {};
-beforeAll(async () => {
-  removeHooks = installAbandonHooks();
-  server = await FuzzServer.start();
-});
-afterAll(async () => {
-  await server?.close();
-  removeHooks();
+let server!: FuzzServer;
+useFuzzServer((started) => {
+  server = started;
 });
 
 /** The instance's current connection (the last one it opened). */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueDbName } from '../sync/testing/test-database.js';
-import { installAbandonHooks } from './testing/abandonment.js';
 import type { Fault } from './testing/chaos-transport.js';
-import { dataBehindCheckpoint, FuzzApp, FuzzServer, serverRecords } from './testing/fuzz-world.js';
+import { dataBehindCheckpoint, FuzzApp, type FuzzServer, serverRecords } from './testing/fuzz-world.js';
+import { useFuzzServer } from './testing/use-fuzz-server.js';
 
 /**
  * Fuzzed convergence: random short sequences of local writes, server edits and purges, syncs under
@@ -57,15 +57,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ t: 'restart' as const }) },
 );
 
-let server: FuzzServer;
-let removeHooks: () => void = () => {};
-beforeAll(async () => {
-  removeHooks = installAbandonHooks();
-  server = await FuzzServer.start();
-});
-afterAll(async () => {
-  await server?.close();
-  removeHooks();
+let server!: FuzzServer;
+useFuzzServer((started) => {
+  server = started;
 });
 
 let sequence = 0;
