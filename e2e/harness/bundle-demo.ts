@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'vite';
+import type { Plugin } from 'vite';
+import { buildForBrowsers } from './bundle.js';
 
 const demoRoot = fileURLToPath(new URL('../../demo/', import.meta.url));
 const runtimeEntry = fileURLToPath(new URL('../page/main.ts', import.meta.url));
@@ -37,21 +38,5 @@ function withPageRuntime(): Plugin {
  * source maps. The page reads its server from `?config=` (see demo/README.md).
  */
 export async function bundleDemo(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: demoRoot,
-    base: './',
-    publicDir: false,
-    logLevel: 'warn',
-    clearScreen: false,
-    plugins: [withPageRuntime()],
-    build: {
-      outDir,
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: false,
-      sourcemap: true,
-      reportCompressedSize: false,
-    },
-  });
+  await buildForBrowsers({ root: demoRoot, outDir, plugins: [withPageRuntime()] });
 }

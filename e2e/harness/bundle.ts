@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, type PluginOption } from 'vite';
 
 const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
 
@@ -9,22 +9,40 @@ const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
  * vite.config.ts (the library build) is deliberately not used.
  */
 export async function bundlePages(outDir: string): Promise<void> {
+  await buildForBrowsers({
+    root: pageRoot,
+    outDir,
+    input: fileURLToPath(new URL('../page/index.html', import.meta.url)),
+  });
+}
+
+/**
+ * The one Vite build the e2e bundles share: `root`'s index.html (or `input`) into `outDir`, relative
+ * base, no public dir, ES2022 (WebKitGTK 2.50 and Chromium 156 both run it natively), not minified,
+ * with source maps.
+ */
+export async function buildForBrowsers(options: {
+  root: string;
+  outDir: string;
+  input?: string;
+  plugins?: PluginOption[];
+}): Promise<void> {
   await build({
     configFile: false,
-    root: pageRoot,
+    root: options.root,
     base: './',
     publicDir: false,
     logLevel: 'warn',
     clearScreen: false,
+    plugins: options.plugins ?? [],
     build: {
-      outDir,
+      outDir: options.outDir,
       emptyOutDir: true,
-      // WebKitGTK 2.50 and Chromium 156 both run ES2022 natively.
       target: 'es2022',
       minify: false,
       sourcemap: true,
       reportCompressedSize: false,
-      rolldownOptions: { input: fileURLToPath(new URL('../page/index.html', import.meta.url)) },
+      ...(options.input === undefined ? {} : { rolldownOptions: { input: options.input } }),
     },
   });
 }
