@@ -2,13 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 // The client suite runs twice: once on fake-indexeddb, once on indexeddbshim (SQLite), because
 // the shim, like Safari, lets a transaction go inactive across an await. The server suite runs
-// against PGlite by default, or PostgreSQL when DATABASE_URL is set.
+// against PGlite by default, or PostgreSQL when DATABASE_URL is set. The in-memory PGlite
+// templates (an empty cluster, the server schema) are made once per run, not once per test file.
 const clientTests = ['src/**/*.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/make-pglite-templates.ts'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     projects: [
       {
@@ -16,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'fake-indexeddb',
           include: clientTests,
-          setupFiles: ['test/setup-fake-indexeddb.ts'],
+          setupFiles: ['test/setup-fake-indexeddb.ts', 'test/setup-pglite-templates.ts'],
           environment: 'node',
         },
       },
@@ -25,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'indexeddbshim',
           include: clientTests,
-          setupFiles: ['test/setup-indexeddbshim.ts'],
+          setupFiles: ['test/setup-indexeddbshim.ts', 'test/setup-pglite-templates.ts'],
           environment: 'node',
           typecheck: { enabled: false },
         },
@@ -35,6 +37,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          setupFiles: ['test/setup-pglite-templates.ts'],
           environment: 'node',
           typecheck: { enabled: false },
         },
