@@ -1,4 +1,5 @@
 import type { ServerOptions } from '../../../server/config.js';
+import { serverSchemaTemplate } from '../../../server/start-server.js';
 import { startTestServer, type TestServer } from '../../../server/testing/test-server.js';
 import type { HintStorage } from '../../db/eviction-hint.js';
 import { createHttpTransport } from '../../transport/http-transport.js';
@@ -168,11 +169,12 @@ async function withoutWindowGlobal<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Starts and stops one server so that the reference server's database template (built once per
- * process, several seconds) is ready before tests that each start their own server: call it in
- * `beforeAll`, whose time limit is longer than a test's.
+ * Makes sure the reference server's database template (made once per process, several seconds, or
+ * loaded from the one the test run made) is ready before tests that each start their own server:
+ * call it in `beforeAll`, whose time limit is longer than a test's. On PostgreSQL (`DATABASE_URL`)
+ * the servers use no template.
  */
 export async function warmServerTemplate(): Promise<void> {
-  const fx = await startSyncFixture();
-  await fx.close();
+  if (process.env.DATABASE_URL) return;
+  await withoutWindowGlobal(() => serverSchemaTemplate());
 }
