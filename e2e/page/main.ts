@@ -4,6 +4,7 @@
 // Playwright (structured clone) and WebDriver (JSON) hand back exactly the same thing.
 import type { PageEnvelope } from '../harness/driver.js';
 import { callPageFunction, type PageModule, serializeError } from './call-page-function.js';
+import { followControlChannel } from './control-loop.js';
 
 const modules = import.meta.glob<PageModule>('../scenarios/*.page.ts');
 
@@ -55,7 +56,13 @@ async function boot(): Promise<void> {
   };
 }
 
-boot().then(
-  () => window.__idbSyncE2EBoot?.('ready'),
-  (error: unknown) => window.__idbSyncE2EBoot?.(`failed: ${serializeError(error).message}`),
-);
+boot()
+  .then(
+    () => 'ready',
+    (error: unknown) => `failed: ${serializeError(error).message}`,
+  )
+  .then((status) => {
+    window.__idbSyncE2EBoot?.(status);
+    // Without an automation interface (WebKit on disk) the page fetches its commands itself.
+    void followControlChannel(status, () => window.__idbSyncE2E);
+  });
