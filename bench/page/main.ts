@@ -3,8 +3,8 @@
 // e2e/harness call `window.__idbSyncE2E.run(fn, args)` and get a JSON envelope back), and loads the
 // workload page module named in `?workload=`. Timings are taken inside the page, so the driver's
 // round trips are never part of a figure.
-import { callPageFunction, type PageModule, serializeError } from '../../e2e/page/call-page-function.js';
-import { followControlChannel } from '../../e2e/page/control-loop.js';
+import { callPageFunction, type PageModule } from '../../e2e/page/call-page-function.js';
+import { reportBoot } from '../../e2e/page/control-loop.js';
 
 const modules = import.meta.glob<PageModule>('./workloads/*.page.ts');
 
@@ -86,13 +86,4 @@ async function boot(): Promise<void> {
   };
 }
 
-boot()
-  .then(
-    () => 'ready',
-    (error: unknown) => `failed: ${serializeError(error).message}`,
-  )
-  .then((status) => {
-    window.__idbSyncE2EBoot?.(status);
-    // Without an automation interface (WebKit on disk) the page fetches its commands itself.
-    void followControlChannel(status, () => window.__idbSyncE2E);
-  });
+reportBoot(boot());

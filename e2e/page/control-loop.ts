@@ -1,4 +1,5 @@
 import type { PageRuntime } from '../harness/driver.js';
+import { serializeError } from './call-page-function.js';
 
 /**
  * The page side of the control channel (e2e/harness/control-hub.ts), for browsers driven without an
@@ -41,4 +42,20 @@ export async function followControlChannel(
           }),
     );
   }
+}
+
+/**
+ * Reports how the page runtime's `booting` ended to whoever drives the page: `ready`, or `failed: why`,
+ * to the automation (`window.__idbSyncE2EReady`) and, when the URL asks for it, over the control channel.
+ */
+export function reportBoot(booting: Promise<void>): void {
+  void booting
+    .then(
+      () => 'ready',
+      (error: unknown) => `failed: ${serializeError(error).message}`,
+    )
+    .then((status) => {
+      window.__idbSyncE2EBoot?.(status);
+      return followControlChannel(status, () => window.__idbSyncE2E);
+    });
 }

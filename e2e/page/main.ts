@@ -3,8 +3,8 @@
 // `window.__idbSyncE2E.run(fn, args)`, which drivers call. Every answer is a JSON string so that
 // Playwright (structured clone) and WebDriver (JSON) hand back exactly the same thing.
 import type { PageEnvelope } from '../harness/driver.js';
-import { callPageFunction, type PageModule, serializeError } from './call-page-function.js';
-import { followControlChannel } from './control-loop.js';
+import { callPageFunction, type PageModule } from './call-page-function.js';
+import { reportBoot } from './control-loop.js';
 
 const modules = import.meta.glob<PageModule>('../scenarios/*.page.ts');
 
@@ -56,13 +56,4 @@ async function boot(): Promise<void> {
   };
 }
 
-boot()
-  .then(
-    () => 'ready',
-    (error: unknown) => `failed: ${serializeError(error).message}`,
-  )
-  .then((status) => {
-    window.__idbSyncE2EBoot?.(status);
-    // Without an automation interface (WebKit on disk) the page fetches its commands itself.
-    void followControlChannel(status, () => window.__idbSyncE2E);
-  });
+reportBoot(boot());
