@@ -3,7 +3,8 @@
 // e2e/harness call `window.__idbSyncE2E.run(fn, args)` and get a JSON envelope back), and loads the
 // workload page module named in `?workload=`. Timings are taken inside the page, so the driver's
 // round trips are never part of a figure.
-import { callPageFunction, type PageModule, serializeError } from '../../e2e/page/call-page-function.js';
+import { callPageFunction, type PageModule } from '../../e2e/page/call-page-function.js';
+import { reportBoot } from '../../e2e/page/control-loop.js';
 
 const modules = import.meta.glob<PageModule>('./workloads/*.page.ts');
 
@@ -85,48 +86,4 @@ async function boot(): Promise<void> {
   };
 }
 
-/**
- * Without an automation interface (WebKit on disk), the driver puts `?control=<tab>` in the URL and
- * the page fetches its commands itself: a long poll for the next command, its answer posted back.
- * Nothing else runs while a command runs, so polling never competes with a measurement.
- */
-async function controlLoop(tab: string, status: string): Promise<void> {
-  const load = crypto.randomUUID();
-  const query = (extra: string) => `tab=${encodeURIComponent(tab)}&${extra}`;
-  for (;;) {
-    const poll = await fetch(
-      `/bench-control/poll?${query(`load=${load}&status=${encodeURIComponent(status)}`)}`,
-      { cache: 'no-store' },
-    );
-    if (poll.status !== 200) continue;
-    const command = (await poll.json()) as { id: number; fn: string; args: unknown[] };
-    const answer = (json: string) =>
-      fetch(`/bench-control/result?${query(`id=${command.id}`)}`, { method: 'POST', body: json });
-    if (command.fn === '$reload' || command.fn === '$navigate') {
-      await answer(JSON.stringify({ ok: true }));
-      if (command.fn === '$reload') location.reload();
-      else location.href = String(command.args[0]);
-      return;
-    }
-    const runtime = window.__idbSyncE2E;
-    await answer(
-      runtime
-        ? await runtime.run(command.fn, command.args)
-        : JSON.stringify({
-            ok: false,
-            error: { name: 'Error', message: `the page did not load: ${status}` },
-          }),
-    );
-  }
-}
-
-boot()
-  .then(
-    () => 'ready',
-    (error: unknown) => `failed: ${serializeError(error).message}`,
-  )
-  .then((status) => {
-    window.__idbSyncE2EBoot?.(status);
-    const tab = new URLSearchParams(location.search).get('control');
-    if (tab !== null) void controlLoop(tab, status);
-  });
+reportBoot(boot());

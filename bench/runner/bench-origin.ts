@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { normalize, sep } from 'node:path';
+import type { ControlHub } from '../../e2e/harness/control-hub.js';
 import { serveFile } from '../../e2e/harness/serve-file.js';
-import type { ControlHub } from './control-hub.js';
 
 /** The origin the benchmark pages are loaded from. */
 export interface BenchOrigin {

@@ -130,8 +130,8 @@ export function chromiumEngine(): Engine {
     async start() {
       await launched();
     },
-    async newSession({ persistent }) {
-      if (persistent) {
+    async newSession({ persistent, storage }) {
+      if (persistent || storage === 'disk') {
         const profile = mkdtempSync(join(tmpdir(), 'idb-sync-e2e-chromium-'));
         let context: BrowserContext;
         try {

@@ -1,3 +1,5 @@
+import type { ControlHub } from './control-hub.js';
+
 /**
  * The thin driver interface both engines implement (Playwright for Chromium, WebDriver for WebKit),
  * so that one scenario definition runs unchanged in both.
@@ -34,19 +36,33 @@ export interface Driver {
   setStorageQuota?(bytes: number | undefined): Promise<void>;
 }
 
+/** What a scenario asks of its session (see the scenario options of the same names). */
+export interface SessionOptions {
+  readonly persistent: boolean;
+  /** `'disk'`: IndexedDB on disk, as in the shipped browser, even where automation keeps it in memory. */
+  readonly storage?: 'disk' | undefined;
+  readonly scriptTimeoutMs: number;
+}
+
 /** A browser engine: started once per runner, one fresh session (storage) per scenario. */
 export interface Engine {
   readonly name: 'chromium' | 'webkit';
+  /**
+   * The control channel of pages this engine drives without automation (WebKit on disk): the runner
+   * serves it on the pages' origin. Absent when every page is automated.
+   */
+  readonly control?: ControlHub;
   /** Human-readable list of what is missing to run this engine, or `undefined` when all is there. */
   missing(): string | undefined;
   /** Starts the long-lived parts (browser, Xvfb, WebDriver server). */
   start(): Promise<void>;
   /**
    * A new session with empty storage and one blank tab. `persistent: true` asks for storage that
-   * survives a real reload on disk (Chromium persistent context); WebKit's automation session
+   * survives a real reload on disk (Chromium persistent context); `storage: 'disk'` asks for the
+   * browser's on-disk store even where automation keeps it in memory; WebKit's automation session
    * keeps IndexedDB for the whole session, across reloads, in any case.
    */
-  newSession(options: { persistent: boolean; scriptTimeoutMs: number }): Promise<Driver>;
+  newSession(options: SessionOptions): Promise<Driver>;
   /** Called after a scenario timed out: kill whatever may be wedged so the next scenario starts clean. */
   recover(): Promise<void>;
   /** Stops everything this engine started. Idempotent. */

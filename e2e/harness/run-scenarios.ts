@@ -57,7 +57,11 @@ async function runOne(
   notes: string[],
 ): Promise<unknown> {
   const timeoutMs = scenario.timeoutMs ?? defaultScenarioTimeoutMs;
-  const session = { persistent: scenario.persistent ?? false, scriptTimeoutMs: timeoutMs };
+  const session = {
+    persistent: scenario.persistent ?? false,
+    storage: scenario.storage,
+    scriptTimeoutMs: timeoutMs,
+  };
   let driver: Driver | undefined;
   /** Sessions opened by `newDevice()`, in order (the second device is `devices[0]`). */
   const devices: Driver[] = [];
@@ -163,7 +167,7 @@ export async function runScenarios(engine: Engine, argv: string[]): Promise<numb
     if (scenarios.some(({ scenario }) => scenario.demo)) {
       await withTimeout(bundleDemo(join(bundleDir, demoSubdirectory)), 120_000, 'bundling the demo');
     }
-    const served = await serveDirectory(bundleDir);
+    const served = await serveDirectory(bundleDir, engine.control);
     server.close = served.close;
     const engineStart = performance.now();
     await withTimeout(engine.start(), 60_000, `starting ${engine.name}`);

@@ -153,6 +153,15 @@ export interface Scenario<M> {
    */
   readonly persistent?: boolean;
   /**
+   * `'disk'`: IndexedDB on disk in every engine, as in the shipped browser, for scenarios whose figures
+   * or behaviour depend on the real store (large syncs). Chromium: a persistent context, as with
+   * `persistent`. WebKit: a MiniBrowser outside automation (WebDriver sessions keep IndexedDB in
+   * memory, where large stores are slow and behave unlike Safari's SQLite store), driven through the
+   * page control channel: one tab, no `newTab`, no `newDevice`, screenshots of the whole display.
+   * Default: the engine's automation storage.
+   */
+  readonly storage?: 'disk';
+  /**
    * Engines the scenario cannot run in, each with the reason; the runner prints the scenario as
    * skipped there (never as passed) with that reason.
    */

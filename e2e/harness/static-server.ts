@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { normalize, sep } from 'node:path';
+import type { ControlHub } from './control-hub.js';
 import { serveFile } from './serve-file.js';
 
 /** A running static file server; `origin` is `http://127.0.0.1:<port>`. */
@@ -86,12 +87,14 @@ function proxyUpgrade(request: IncomingMessage, socket: Socket, head: Buffer, re
 /**
  * Serves the built bundle from `dir` on 127.0.0.1 and a free port: IndexedDB needs a real origin
  * (file:// has none). Nothing is cached, so a rebuilt bundle is always the one loaded. Requests under
- * `/proxy/<port>/` go to a local server on that port (see {@link proxiedPath}), WebSockets included.
+ * `/proxy/<port>/` go to a local server on that port (see {@link proxiedPath}), WebSockets included;
+ * with `control`, requests under `/page-control/` are its channel to pages driven without automation.
  */
-export async function serveDirectory(dir: string): Promise<StaticServer> {
+export async function serveDirectory(dir: string, control?: ControlHub): Promise<StaticServer> {
   const root = normalize(dir + sep);
   const server = createServer((request, response) => {
     const rawPath = request.url ?? '/';
+    if (control?.handle(request, response, new URL(rawPath, 'http://localhost'))) return;
     if (rawPath.startsWith(proxyPrefix)) {
       proxy(request, response, rawPath.slice(proxyPrefix.length));
       return;
@@ -117,6 +120,7 @@ export async function serveDirectory(dir: string): Promise<StaticServer> {
     origin: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        control?.close();
         server.closeAllConnections();
         for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { remote } from 'webdriverio';
+import { ControlHub } from './control-hub.js';
 import { assertReady, type Driver, type Engine, unwrapEnvelope } from './driver.js';
 import { freePort, type GroupProcess, spawnGroup } from './processes.js';
+import { miniBrowser, WebKitDiskTab } from './webkit-disk-tab.js';
 import { withTimeout } from './with-timeout.js';
-
-const miniBrowser = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+import { startXvfb, type Xvfb } from './xvfb.js';
 
 /** The capabilities that work with WebKitWebDriver 2.50 and webdriverio 9 (see docs in BROWSERS.md). */
 const capabilities = {
@@ -140,18 +140,6 @@ function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Reads the display number Xvfb writes to `-displayfd` once it is ready for clients. */
-function displayNumber(stream: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stream.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('\n')) resolve(text.trim());
-    });
-    stream.once('end', () => reject(new Error('Xvfb exited before it reported a display')));
-  });
-}
-
 /** Waits until the WebDriver server answers `/status` with `ready`, within `timeoutMs`. */
 async function driverReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -176,8 +164,11 @@ async function driverReady(url: string, timeoutMs: number): Promise<void> {
  * groups (with every MiniBrowser and WebKit helper process in them) when it stops or exits.
  */
 export function webkitEngine(): Engine {
-  let xvfb: GroupProcess | undefined;
+  let xvfb: Xvfb | undefined;
   let display = '';
+  const control = new ControlHub();
+  /** Open sessions of scenarios that asked for `storage: 'disk'`. */
+  const diskTabs = new Set<WebKitDiskTab>();
   let driver: GroupProcess | undefined;
   let port = 0;
   const sessions = new Set<Browser>();
@@ -255,8 +246,26 @@ export function webkitEngine(): Engine {
     });
   }
 
+  /** A MiniBrowser on disk driven through the control channel (see {@link WebKitDiskTab}). */
+  function newDiskSession(scriptTimeoutMs: number): Driver {
+    if (!xvfb) throw new Error('the WebKit engine is not started');
+    const tab: WebKitDiskTab = new WebKitDiskTab(control, xvfb, {
+      loadTimeoutMs: Math.max(60_000, scriptTimeoutMs),
+      onClose: () => diskTabs.delete(tab),
+    });
+    diskTabs.add(tab);
+    return tab;
+  }
+
+  async function closeDiskTabs(): Promise<void> {
+    const closing = [...diskTabs].map((tab) => tab.close().catch(() => {}));
+    diskTabs.clear();
+    await Promise.all(closing);
+  }
+
   return {
     name: 'webkit',
+    control,
     missing() {
       const absent = [
         onPath('Xvfb') ? undefined : 'Xvfb (apt-get install -y xvfb)',
@@ -268,19 +277,13 @@ export function webkitEngine(): Engine {
         : `missing: ${absent.join(', ')}; or set SKIP_BROWSERS=1 to skip the browser tests.`;
     },
     async start() {
-      // -noreset: by default Xvfb resets when its last client leaves, and the next MiniBrowser
-      // then fails with "cannot open display".
-      xvfb = spawnGroup(
-        'Xvfb',
-        ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'],
-        {
-          stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
-        },
-      );
-      display = await withTimeout(displayNumber(xvfb.child.stdio[3] as Readable), 10_000, 'starting Xvfb');
+      // The framebuffer file gives sessions on disk their screenshots (nothing automates them).
+      xvfb = await startXvfb({ framebuffer: true });
+      display = xvfb.display;
       await startDriver();
     },
-    async newSession({ scriptTimeoutMs }) {
+    async newSession({ scriptTimeoutMs, storage }) {
+      if (storage === 'disk') return newDiskSession(scriptTimeoutMs);
       // WebKitWebDriver serves one session at a time: a second device gets a driver of its own.
       if (sessions.size > 0) return newDeviceSession(scriptTimeoutMs);
       let browser: Browser;
@@ -304,6 +307,7 @@ export function webkitEngine(): Engine {
       });
     },
     async recover() {
+      await closeDiskTabs();
       sessions.clear();
       await stopExtraDrivers();
       await driver?.stop();
@@ -314,6 +318,7 @@ export function webkitEngine(): Engine {
       sessions.clear();
       await withTimeout(Promise.all(closing), 10_000, 'closing WebKit sessions').catch(() => {});
       await stopExtraDrivers();
+      await closeDiskTabs();
       await driver?.stop();
       await xvfb?.stop();
       driver = undefined;

@@ -3,7 +3,8 @@
 // `window.__idbSyncE2E.run(fn, args)`, which drivers call. Every answer is a JSON string so that
 // Playwright (structured clone) and WebDriver (JSON) hand back exactly the same thing.
 import type { PageEnvelope } from '../harness/driver.js';
-import { callPageFunction, type PageModule, serializeError } from './call-page-function.js';
+import { callPageFunction, type PageModule } from './call-page-function.js';
+import { reportBoot } from './control-loop.js';
 
 const modules = import.meta.glob<PageModule>('../scenarios/*.page.ts');
 
@@ -55,7 +56,4 @@ async function boot(): Promise<void> {
   };
 }
 
-boot().then(
-  () => window.__idbSyncE2EBoot?.('ready'),
-  (error: unknown) => window.__idbSyncE2EBoot?.(`failed: ${serializeError(error).message}`),
-);
+reportBoot(boot());

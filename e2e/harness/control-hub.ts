@@ -24,8 +24,9 @@ const pollHoldMs = 15_000;
 
 /**
  * Drives pages of a browser that has no automation interface (WebKitGTK outside automation mode,
- * where IndexedDB lives on disk): the page long-polls `GET /bench-control/poll` for commands and
- * posts each answer to `POST /bench-control/result`. Served by the bench origin.
+ * where IndexedDB lives on disk): the page long-polls `GET /page-control/poll` for commands and
+ * posts each answer to `POST /page-control/result` (the page side: e2e/page/control-loop.ts). Served
+ * by the origin of the pages: the e2e static server and the bench origin.
  */
 export class ControlHub {
   readonly #tabs = new Map<string, TabState>();
@@ -50,10 +51,10 @@ export class ControlHub {
 
   /** Handles a control request; returns false when the request is not one. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    if (!url.pathname.startsWith('/bench-control/')) return false;
+    if (!url.pathname.startsWith('/page-control/')) return false;
     const tab = url.searchParams.get('tab') ?? '';
     const state = this.#tab(tab);
-    if (url.pathname === '/bench-control/poll') {
+    if (url.pathname === '/page-control/poll') {
       const load = url.searchParams.get('load') ?? '';
       if (state.load !== load) {
         state.load = load;
@@ -67,7 +68,7 @@ export class ControlHub {
       this.#dispatch(state);
       return true;
     }
-    if (url.pathname === '/bench-control/result' && req.method === 'POST') {
+    if (url.pathname === '/page-control/result' && req.method === 'POST') {
       const id = Number(url.searchParams.get('id'));
       let body = '';
       req.setEncoding('utf8');
