@@ -1,15 +1,26 @@
 // Workload 5: keyword search and paging over the lookup store, on the multiEntry token index
-// (`byToken`, one entry per search token of each record). A page is `pageSize` records in index
-// order; the next page resumes right after the last (token, id) with `continuePrimaryKey`, so every
-// page costs the same however deep it is.
+// (`byToken`, one entry per search token of each record). raw-index: a page is `pageSize` records
+// in index order; the next page resumes right after the last (token, id) with `continuePrimaryKey`,
+// so every page costs the same however deep it is. idb-sync: `searchLookup` over the same store
+// synced by the SDK, its tokens made by `lookupTokens` (words and their prefixes) in the
+// collection's `fromServer` transform, as an app would; pages resume from `nextCursor`.
 
+import {
+  createHttpTransport,
+  createSyncClient,
+  type DatabaseHandle,
+  lookupTokens,
+  searchLookup,
+} from '../../../src/index.js';
 import { fillRaw } from '../lib/fill.js';
 import { deleteAllDatabases, done, request } from '../lib/idb.js';
+import { syncOrThrow } from '../lib/idb-sync-client.js';
+import { benchDatabase } from '../lib/idb-sync-db.js';
 import { LOOKUP, type ServiceType } from '../lib/lookup-schema.js';
 import { openRawLookup } from '../lib/raw-sync.js';
 import { pullAll, type ServerAccess } from '../lib/server-pages.js';
 
-export const SEARCH_IMPLS = ['raw-index'] as const;
+export const SEARCH_IMPLS = ['raw-index', 'idb-sync'] as const;
 export type SearchImpl = (typeof SEARCH_IMPLS)[number];
 
 /** The queries measured: one token, a token prefix, and two tokens that must both match. */
@@ -21,16 +32,73 @@ export const QUERIES = {
 export type QueryKind = keyof typeof QUERIES;
 
 let db: IDBDatabase | undefined;
+let synced: DatabaseHandle | undefined;
 
-/** Fills the raw database (not timed); returns its record count. */
-export async function setup(access: ServerAccess, windowSize: number): Promise<number> {
+/** The text idb-sync's picker is given for each query. */
+const TEXTS: Record<QueryKind, string> = {
+  token: 'boiler',
+  prefix: 'insp',
+  'two-tokens': 'emergency boiler',
+};
+
+/**
+ * Fills the raw database, and idb-sync's through a full sync whose `fromServer` replaces each
+ * record's tokens by `lookupTokens` of them (not timed); returns both record counts.
+ */
+export async function setup(
+  access: ServerAccess,
+  windowSize: number,
+): Promise<{ raw: number; idbSync: number }> {
   await deleteAllDatabases();
   db = await openRawLookup('bench-search-raw');
   await fillRaw(db, (await pullAll(access, LOOKUP, null, windowSize)).pages);
   const tx = db.transaction(LOOKUP, 'readonly');
-  const count = request(tx.objectStore(LOOKUP).count());
+  const raw = request(tx.objectStore(LOOKUP).count());
   await done(tx);
-  return count;
+  synced = benchDatabase('bench-search-idb-sync');
+  const client = createSyncClient({
+    database: synced,
+    transport: createHttpTransport({
+      baseUrl: location.origin,
+      schemaVersion: synced.version,
+      getToken: () => access.token,
+    }),
+    collections: {
+      [LOOKUP]: {
+        windowSize,
+        fromServer: (record) => {
+          const row = record as ServiceType;
+          return { ...row, tokens: lookupTokens(row.tokens) };
+        },
+      },
+    },
+    windowSize,
+    autoPush: false,
+  });
+  try {
+    await syncOrThrow(client);
+  } finally {
+    await client.close();
+  }
+  const idbSync = await synced.read([LOOKUP], (t) => t.objectStore(LOOKUP).count());
+  return { raw: await raw, idbSync };
+}
+
+/** One idb-sync page: `searchLookup`, resumed from the previous page's cursor. */
+async function readSyncedPage(
+  database: DatabaseHandle,
+  kind: QueryKind,
+  after: string | undefined,
+  pageSize: number,
+): Promise<{ size: number; next: string | undefined }> {
+  // The bench's handle is declared without a TypeScript schema: its index names are plain strings.
+  const page = await searchLookup(database, LOOKUP, {
+    index: 'byToken' as never,
+    text: TEXTS[kind],
+    pageSize,
+    ...(after === undefined ? {} : { after }),
+  });
+  return { size: page.items.length, next: page.nextCursor };
 }
 
 /** Where a page ended: the index key and primary key of its last record. */
@@ -107,9 +175,21 @@ export async function search(
   pageSize: number,
   pages: number,
 ): Promise<{ ms: number[]; sizes: number[] }> {
-  if (impl !== 'raw-index' || !db) throw new Error('setup() first');
+  if (!db || !synced) throw new Error('setup() first');
   const ms: number[] = [];
   const sizes: number[] = [];
+  if (impl === 'idb-sync') {
+    let after: string | undefined;
+    for (let i = 0; i < pages; i += 1) {
+      const started = performance.now();
+      const page = await readSyncedPage(synced, kind, after, pageSize);
+      ms.push(performance.now() - started);
+      sizes.push(page.size);
+      after = page.next;
+      if (after === undefined) break;
+    }
+    return { ms, sizes };
+  }
   const seen = new Set<string>();
   let position: Position = null;
   for (let i = 0; i < pages; i += 1) {
