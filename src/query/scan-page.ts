@@ -34,7 +34,8 @@ type Driver = { readonly source: IDBIndex; readonly key: IDBValidKey } | undefin
  * The records come from the narrowest candidate range: one index key per indexed search word and
  * the filter's key, each counted first (the rarest wins), or the whole store when there is no
  * candidate. Records are always taken in primary-key order, so a page resumes right after the last
- * primary key, whichever range the previous page used.
+ * primary key, whichever range the previous page used: an index key's entries are walked with a
+ * cursor that seeks past it (the key list is read instead under indexeddbshim).
  * The other words and the filter are checked in memory on each record.
  */
 export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPage> {
@@ -63,6 +64,7 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
       candidates.push({ source: filterIndex, key: plan.filter.equals });
     }
     const fail = (request: IDBRequest) => () => reject(request.error);
+    const keyListOnly = isIndexedDbShim(tx);
 
     if (candidates.length <= 1) {
       walk(candidates[0]);
@@ -85,7 +87,43 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
 
     function walk(driver: Driver): void {
       if (driver === undefined) walkStore();
+      else if (keyListOnly) walkIndexKeys(driver.source, driver.key);
       else walkIndex(driver.source, driver.key);
+    }
+
+    /**
+     * One index key, with a cursor: its entries come in primary-key order (as the specification
+     * says), so the page seeks straight past the previous page's last record (`continuePrimaryKey`)
+     * and reads only what it returns, plus the non-matching records in between.
+     */
+    function walkIndex(source: IDBIndex, key: IDBValidKey): void {
+      const page = new PageBuilder(plan.pageSize, key);
+      const after = plan.after;
+      let sought = false;
+      const request = source.openCursor(IDBKeyRange.only(key));
+      request.onerror = fail(request);
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (failed) return;
+        if (cursor === null) {
+          resolve(page.result(false));
+          return;
+        }
+        if (after !== undefined) {
+          const order = compareKeys(cursor.primaryKey, after.primaryKey);
+          if (order < 0 && !sought) {
+            sought = true;
+            cursor.continuePrimaryKey(key, after.primaryKey);
+            return;
+          }
+          if (order <= 0) {
+            cursor.continue();
+            return;
+          }
+        }
+        if (page.offer(cursor.primaryKey, cursor.value, matches)) cursor.continue();
+        else resolve(page.result(true));
+      };
     }
 
     /** No candidate range: the store in key order, from right after the cursor. */
@@ -105,11 +143,12 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
     }
 
     /**
-     * One index key: its primary keys (`getAllKeys`, sorted here because indexeddbshim does not
-     * return a multiEntry index's entries in primary-key order, and its key-range queries on such an
-     * index are unreliable: only plain keys are used), then the records in batches of `get`s.
+     * One index key, where cursors cannot be trusted (indexeddbshim): its primary keys
+     * (`getAllKeys`, sorted here because the polyfill does not return a multiEntry index's entries in
+     * primary-key order, and its key-range queries on such an index are unreliable: only plain keys
+     * are used), then the records in batches of `get`s. Costs the whole key list on every page.
      */
-    function walkIndex(source: IDBIndex, key: IDBValidKey): void {
+    function walkIndexKeys(source: IDBIndex, key: IDBValidKey): void {
       const page = new PageBuilder(plan.pageSize, key);
       const request = source.getAllKeys(key);
       request.onerror = fail(request);
@@ -149,6 +188,15 @@ export function scanPage(tx: IDBTransaction, plan: ScanPlan): Promise<ScannedPag
       };
     }
   });
+}
+
+/**
+ * Whether `tx` belongs to indexeddbshim, the SQLite polyfill (used by the tests on Node and by old
+ * WebViews), whose cursors over a multiEntry index do not follow primary-key order. Its objects
+ * carry the polyfill's own fields; its transactions have `__storeHandles`.
+ */
+function isIndexedDbShim(tx: IDBTransaction): boolean {
+  return Object.hasOwn(tx, '__storeHandles');
 }
 
 /** Collects up to `pageSize` matches, and notices the first match beyond them. */
