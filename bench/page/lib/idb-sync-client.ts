@@ -16,7 +16,11 @@ export function benchSyncClient(
   access: ServerAccess,
   collection: string,
   windowSize: number,
-  options: { maxPushBatch?: number } = {},
+  options: {
+    maxPushBatch?: number;
+    /** The collection's `fromServer` transform (search derives its tokens this way). */
+    fromServer?: (record: unknown) => unknown;
+  } = {},
 ): SyncClient {
   const transport = createHttpTransport({
     baseUrl: location.origin,
@@ -26,7 +30,10 @@ export function benchSyncClient(
   return createSyncClient({
     database,
     transport,
-    collections: { [collection]: { windowSize } },
+    collections: {
+      [collection]:
+        options.fromServer === undefined ? { windowSize } : { windowSize, fromServer: options.fromServer },
+    },
     windowSize,
     autoPush: false,
     ...(options.maxPushBatch === undefined ? {} : { maxPushBatch: options.maxPushBatch }),

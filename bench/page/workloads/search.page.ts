@@ -5,16 +5,10 @@
 // synced by the SDK, its tokens made by `lookupTokens` (words and their prefixes) in the
 // collection's `fromServer` transform, as an app would; pages resume from `nextCursor`.
 
-import {
-  createHttpTransport,
-  createSyncClient,
-  type DatabaseHandle,
-  lookupTokens,
-  searchLookup,
-} from '../../../src/index.js';
+import { type DatabaseHandle, lookupTokens, searchLookup } from '../../../src/index.js';
 import { fillRaw } from '../lib/fill.js';
 import { deleteAllDatabases, done, request } from '../lib/idb.js';
-import { syncOrThrow } from '../lib/idb-sync-client.js';
+import { benchSyncClient, syncOrThrow } from '../lib/idb-sync-client.js';
 import { benchDatabase } from '../lib/idb-sync-db.js';
 import { LOOKUP, type ServiceType } from '../lib/lookup-schema.js';
 import { openRawLookup } from '../lib/raw-sync.js';
@@ -56,24 +50,12 @@ export async function setup(
   const raw = request(tx.objectStore(LOOKUP).count());
   await done(tx);
   synced = benchDatabase('bench-search-idb-sync');
-  const client = createSyncClient({
-    database: synced,
-    transport: createHttpTransport({
-      baseUrl: location.origin,
-      schemaVersion: synced.version,
-      getToken: () => access.token,
-    }),
-    collections: {
-      [LOOKUP]: {
-        windowSize,
-        fromServer: (record) => {
-          const row = record as ServiceType;
-          return { ...row, tokens: lookupTokens(row.tokens) };
-        },
-      },
+  // The app's way to search: tokens with prefixes, derived from the server's words as records arrive.
+  const client = benchSyncClient(synced, access, LOOKUP, windowSize, {
+    fromServer: (record) => {
+      const row = record as ServiceType;
+      return { ...row, tokens: lookupTokens(row.tokens) };
     },
-    windowSize,
-    autoPush: false,
   });
   try {
     await syncOrThrow(client);
