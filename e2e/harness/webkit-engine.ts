@@ -165,7 +165,6 @@ async function driverReady(url: string, timeoutMs: number): Promise<void> {
  */
 export function webkitEngine(): Engine {
   let xvfb: Xvfb | undefined;
-  let display = '';
   const control = new ControlHub();
   /** Open sessions of scenarios that asked for `storage: 'disk'`. */
   const diskTabs = new Set<WebKitDiskTab>();
@@ -179,7 +178,7 @@ export function webkitEngine(): Engine {
   async function spawnDriver(): Promise<{ process: GroupProcess; port: number }> {
     const driverPort = await freePort();
     const spawned = spawnGroup('WebKitWebDriver', [`--port=${driverPort}`], {
-      env: { ...process.env, DISPLAY: `:${display}` },
+      env: { ...process.env, DISPLAY: `:${xvfb?.display}` },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {
@@ -279,7 +278,6 @@ export function webkitEngine(): Engine {
     async start() {
       // The framebuffer file gives sessions on disk their screenshots (nothing automates them).
       xvfb = await startXvfb({ framebuffer: true });
-      display = xvfb.display;
       await startDriver();
     },
     async newSession({ scriptTimeoutMs, storage }) {
