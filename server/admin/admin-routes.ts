@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
 import { bearerToken } from '../auth/tokens.js';
@@ -33,6 +34,22 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
     c.set('userId', 'admin');
     await next();
   });
+  // After the token check: a stranger's large body gets 403, not 413.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: runtime.options.maxBodyBytes,
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('Connection', 'close');
+        throw new ProtocolError(
+          'PAYLOAD_TOO_LARGE',
+          `The body is larger than ${runtime.options.maxBodyBytes} bytes`,
+          { maxBodyBytes: runtime.options.maxBodyBytes },
+        );
+      },
+    }),
+  );
   app.post('/users', async (c) => {
     const body = parseBody(userBody, await c.req.text());
     return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));
