@@ -162,6 +162,7 @@ export { createWebSocketTransport } from './transport/web-socket-transport.js';
 
 // --- sync (a detached header: the formatter sorts this section on its own)
 
+export type { CollectionKind, CollectionPlan, PlanReason, SyncMode } from './sync/collection-plan.js';
 export type {
   Conflict,
   ConflictResolution,
@@ -174,7 +175,6 @@ export type {
 } from './sync/conflict-strategy.js';
 export type { ConflictLogEntry } from './sync/internal-stores.js';
 export type { SyncProgress } from './sync/run-context.js';
-export type { CollectionKind, CollectionPlan, PlanReason, SyncMode } from './sync/run-plan.js';
 export type {
   CollectionSummary,
   PushSummary,
@@ -192,6 +192,7 @@ export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sy
 
 // (end of sync: a detached comment, so the formatter sorts each section on its own)
 
+export { isUnpushedWritesError, UnpushedWritesError } from './errors/unpushed-writes-error.js';
 // --- listeners
 export type { BackoffOptions } from './listeners/backoff.js';
 export type {
@@ -242,4 +243,3 @@ export type {
   SignOutReport,
 } from './session/open-session.js';
 export { openSession } from './session/open-session.js';
-export { isUnpushedWritesError, UnpushedWritesError } from './session/unpushed-writes-error.js';

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultTransport } from '../../test/sync/fault-transport.js';
 import { type SyncFixture, serverState, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
 import { testVersion } from '../../test/sync/test-database.js';
+import { isUnpushedWritesError } from '../errors/unpushed-writes-error.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import { userDatabaseName } from './database-name.js';
 import { openSession, type Session } from './open-session.js';
-import { isUnpushedWritesError } from './unpushed-writes-error.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

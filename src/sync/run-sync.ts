@@ -3,13 +3,13 @@ import { isResetRequiredError } from '../errors/reset-required-error.js';
 import { isSyncError } from '../errors/sync-error.js';
 import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
 import { readCheckpoints, startedSnapshot, updateCheckpoints } from './checkpoints.js';
+import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
 import { pullCollection } from './pull-collection.js';
 import { pushOutbox } from './push-outbox.js';
 import { countOutbox } from './read-push-batch.js';
 import type { RunContext } from './run-context.js';
-import type { CollectionPlan, PlanUpgradeReport } from './run-plan.js';
 import type { CollectionSummary, RunSummary } from './run-summary.js';
 
 /** A run's summary, and the error that failed it (if any) for the client's status and retry decisions. */

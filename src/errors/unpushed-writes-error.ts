@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from '../errors/sync-error.js';
+import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * `signOut()` was asked to delete a user's data while local writes were still unacknowledged by the
