@@ -47,7 +47,7 @@ export type {
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';
-export type { TransactionOptions } from './db/run-transaction.js';
+export type { TransactionOptions } from './idb/open-transaction.js';
 
 // --- upversion
 
