@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 const adminToken = 'admin-token-for-tests-0123456789';
 let server: TestServer;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullResponse } from '../../src/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
+import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 import { seedServiceTypes } from '../seed.js';
-import { applyPages, SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 // Pages were bounded by count only: 600 records of about 1 MB with a window of 100 made a 104 MB
 // response, and a window of 1,000 answered 500 "Invalid string length" for good.
@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
 
 /** Pulls from `checkpoint` until done, keeping each response's size in bytes. */
 async function pullSized(
-  client: SyncClient,
+  client: RawProtocolClient,
   collection: string,
   windowSize: number,
   checkpoint: string | null,
@@ -37,12 +37,12 @@ async function pullSized(
 
 describe('pages bounded by bytes as well as by count', () => {
   let server: TestServer;
-  let client: SyncClient;
+  let client: RawProtocolClient;
   const records = 12;
 
   beforeAll(async () => {
     server = await startTestServer({ maxValueBytes: 2 * MB, maxPageBytes: 4 * MB });
-    client = new SyncClient(server.url, (await server.admin.createUser('u')).token);
+    client = new RawProtocolClient(server.url, (await server.admin.createUser('u')).token);
     // About 1 MB each, not compressible to nothing (the budget counts JSON bytes, not stored bytes).
     for (let i = 0; i < records; i++) {
       const blob = Buffer.alloc(MB * 0.75, i)
@@ -85,7 +85,7 @@ describe('the byte budget of rows written by bulk SQL', () => {
   it('counts the size of values that were stored without one', async () => {
     const server = await startTestServer({ maxPageBytes: 4096 });
     try {
-      const client = new SyncClient(server.url, (await server.admin.createUser('u')).token);
+      const client = new RawProtocolClient(server.url, (await server.admin.createUser('u')).token);
       await seedServiceTypes(server.db, 30); // about 1,065 bytes of JSON each
       const { pages, sizes } = await pullSized(client, 'service_types', 1000, null);
       expect(pages.flatMap((p) => p.changes)).toHaveLength(30);
@@ -99,7 +99,7 @@ describe('the byte budget of rows written by bulk SQL', () => {
   it('always serves at least one change, even one larger than the budget', async () => {
     const server = await startTestServer({ maxPageBytes: 1024 });
     try {
-      const client = new SyncClient(server.url, (await server.admin.createUser('u')).token);
+      const client = new RawProtocolClient(server.url, (await server.admin.createUser('u')).token);
       await server.admin.putRecord('work_orders', 'big', { blob: 'x'.repeat(5000) }, 'u');
       await server.admin.putRecord('work_orders', 'small', { n: 1 }, 'u');
       const { pages } = await pullSized(client, 'work_orders', 10, null);

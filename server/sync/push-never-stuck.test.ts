@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation, MutationResult, PushResponse } from '../../src/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 // Values the database cannot store, or that break the documented limits, must be refused per
 // mutation before anything is written: before, they made the push answer 500 after earlier batches
@@ -17,7 +17,7 @@ afterAll(() => server?.close());
 
 async function user(name: string) {
   const { token } = await server.admin.createUser(name);
-  return new SyncClient(server.url, token);
+  return new RawProtocolClient(server.url, token);
 }
 
 const put = (mutationId: number, id: string, value: Record<string, unknown>): Mutation => ({
