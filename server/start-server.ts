@@ -31,8 +31,15 @@ export interface RunningServer {
   readonly schema: SchemaStatus;
   /** Open SSE streams and WebSocket sessions (tests check that clients clean up). */
   connections(): { sse: number; ws: number };
-  /** Ends streams and sockets, stops listening and closes the database. Idempotent. */
+  /** Ends streams and sockets, stops listening and closes the database at once. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM in the CLI): readiness off (`/ready` answers 503); after
+   * `shutdownDelayMs` it stops accepting connections; in-flight requests get up to
+   * `shutdownTimeoutMs` to finish; then SSE streams and WebSocket sessions are closed (1001), the
+   * remaining connections cut and the database closed. Resolves with whether every request finished.
+   */
+  shutdown(): Promise<{ drained: boolean }>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -42,7 +49,15 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
-    autoMigrate: options.autoMigrate ?? true,
+    // Only the embedded database migrates itself by default (see ServerOptions.autoMigrate).
+    autoMigrate:
+      options.autoMigrate ??
+      (options.database === undefined
+        ? options.databaseUrl === undefined || options.databaseUrl === ''
+        : options.database.kind === 'pglite'),
+    readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
     collections: options.collections ?? defaultCollections,
     maxWindowSize: options.maxWindowSize ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
@@ -63,6 +78,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     adminToken: options.adminToken,
     authenticate: options.authenticate,
     canWrite: options.canWrite,
+    pool: options.pool,
+    cors: options.cors,
+    rateLimit: options.rateLimit,
   };
   const int = (name: string, value: number, min: number, max: number) => {
     if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -77,6 +95,13 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   int('maxValueBytes', resolved.maxValueBytes, 64, 256 * 1024 * 1024);
   int('maxValueDepth', resolved.maxValueDepth, 1, 1000);
   int('maxPageBytes', resolved.maxPageBytes, 1024, 1024 * 1024 * 1024);
+  int('readyTimeoutMs', resolved.readyTimeoutMs, 1, 600_000);
+  int('shutdownDelayMs', resolved.shutdownDelayMs, 0, 600_000);
+  int('shutdownTimeoutMs', resolved.shutdownTimeoutMs, 0, 3_600_000);
+  const rate = resolved.rateLimit;
+  if (rate !== undefined && !(rate.requestsPerSecond > 0 && (rate.burst === undefined || rate.burst >= 1))) {
+    throw new Error('Option rateLimit needs requestsPerSecond > 0 and burst ≥ 1');
+  }
   const { min, minWritable, max } = resolved.schemaVersions;
   if (![min, minWritable, max].every(Number.isSafeInteger) || !(min <= minWritable && minWritable <= max)) {
     throw new Error('Option schemaVersions needs integers with min ≤ minWritable ≤ max');
@@ -125,6 +150,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     httpServer = server;
     const ws = attachWebSocket(server, runtime);
+    // Idle keep-alive connections must not keep a draining server open.
+    server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(resolved.port, resolved.host, () => {
@@ -146,6 +173,43 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       compaction.unref();
     }
     let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        clearInterval(compaction);
+        ws.closeAll();
+        await sse.closeAll();
+        await closeHttpServer(server, 1000);
+        await closeDb();
+      })();
+      return closing;
+    };
+    let shuttingDown: Promise<{ drained: boolean }> | undefined;
+    const log = (msg: string, more: Record<string, unknown> = {}) =>
+      runtime.log({ level: 'info', msg, event: 'shutdown', ...more });
+    const shutdown = () => {
+      shuttingDown ??= (async () => {
+        runtime.lifecycle.startDraining();
+        log(`shutting down: readiness off, ${runtime.lifecycle.inFlight} request(s) in flight`, {
+          inFlight: runtime.lifecycle.inFlight,
+        });
+        if (resolved.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, resolved.shutdownDelayMs));
+        // Stop accepting: no new connections or WebSocket upgrades; idle keep-alive connections go.
+        server.close();
+        ws.stopAccepting();
+        server.closeIdleConnections();
+        const drained = await runtime.lifecycle.whenIdle(resolved.shutdownTimeoutMs);
+        log(
+          drained
+            ? 'shutting down: every in-flight request finished'
+            : `shutting down: ${runtime.lifecycle.inFlight} request(s) still in flight after ${resolved.shutdownTimeoutMs} ms, cut`,
+          { drained },
+        );
+        await close();
+        log('shut down');
+        return { drained };
+      })();
+      return shuttingDown;
+    };
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
     return {
       url: `http://${host}:${port}`,
@@ -155,25 +219,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options: resolved,
       schema,
       connections: () => ({ sse: sse.size, ws: ws.size }),
-      close() {
-        closing ??= (async () => {
-          clearInterval(compaction);
-          sse.closeAll();
-          ws.closeAll();
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          });
-          await closeDb();
-        })();
-        return closing;
-      },
+      close,
+      shutdown,
     };
   } catch (error) {
     clearInterval(compaction);
     httpServer?.close();
     await closeDb();
     throw error;
+  }
+}
+
+/**
+ * Stops `server` and waits for its connections to end: idle ones are closed as they become idle
+ * (an ended SSE stream still has its last bytes to flush), the rest are cut after `graceMs`.
+ */
+async function closeHttpServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 20);
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
   }
 }
 
@@ -195,7 +265,16 @@ export function serverSchemaTemplate(): Promise<Blob | File> {
 
 async function openServerDatabase(o: ResolvedOptions): Promise<Database> {
   const inMemory = (o.databaseUrl === undefined || o.databaseUrl === '') && o.dataDir === undefined;
-  if (!inMemory || !o.autoMigrate) return openDatabase(o);
+  if (!inMemory || !o.autoMigrate) {
+    return openDatabase({
+      ...o,
+      pool: {
+        ...o.pool,
+        onError: (error) =>
+          o.logger({ level: 'warn', msg: `database pool: ${error.message}`, event: 'pool-error' }),
+      },
+    });
+  }
   const db = await openPgliteDatabase({ loadDataDir: await serverSchemaTemplate() });
   // Each clone is its own database: its own epoch and checkpoint secret.
   await db.query(`UPDATE meta SET value = $1 WHERE key = 'epoch'`, [randomBytes(16).toString('hex')]);

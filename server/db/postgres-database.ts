@@ -5,12 +5,9 @@ import type { Database, Queryable, QueryResult } from './database.js';
  * Opens a `pg` pool on `connectionString`. With `schema`, every connection uses that PostgreSQL
  * schema (`search_path`), created if missing: tests run one schema per file in one cluster.
  */
-export async function openPostgresDatabase(options: {
-  connectionString: string;
-  schema?: string | undefined;
-  /** Pool size; default 10. */
-  maxConnections?: number | undefined;
-}): Promise<PostgresDatabase> {
+export async function openPostgresDatabase(
+  options: { connectionString: string; schema?: string | undefined } & PoolOptions,
+): Promise<PostgresDatabase> {
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error('Invalid PostgreSQL schema name');
@@ -24,14 +21,54 @@ export async function openPostgresDatabase(options: {
       await admin.end();
     }
   }
+  const o = { ...POOL_DEFAULTS, ...definedOnly(options) };
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
+    max: o.maxConnections,
+    // pg-pool applies this to waiting for a free connection as well as to connecting.
+    connectionTimeoutMillis: o.acquireTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: o.statementTimeoutMs,
+    lock_timeout: o.lockTimeoutMs,
+    idle_in_transaction_session_timeout: o.idleInTransactionTimeoutMs,
+    // Names the server's connections in pg_stat_activity (per schema, so tests can tell theirs apart).
+    application_name: schema === undefined ? 'idb-sync' : `idb-sync/${schema}`,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', () => {});
+  // An idle client losing its connection (server restart) must not crash the process, nor go unseen.
+  pool.on('error', (error) => {
+    o.onError?.(error);
+  });
   return new PostgresDatabase(pool);
+}
+
+/** Pool size and timeouts of a PostgreSQL database; each `0` turns that timeout off. */
+export interface PoolOptions {
+  /** Connections in the pool. Default 10. */
+  maxConnections?: number | undefined;
+  /** Longest wait for a free connection (or a new one), in ms; then the request fails with 503. Default 5,000. */
+  acquireTimeoutMs?: number | undefined;
+  /** Longest statement (`statement_timeout`), in ms. Default 30,000. Migrations run without it. */
+  statementTimeoutMs?: number | undefined;
+  /** Longest wait for a row or table lock (`lock_timeout`), in ms. Default 10,000. */
+  lockTimeoutMs?: number | undefined;
+  /** Longest a transaction may sit idle (`idle_in_transaction_session_timeout`), in ms. Default 60,000. */
+  idleInTransactionTimeoutMs?: number | undefined;
+  /** Called with errors of idle pooled connections (a restarted database), which have no request to fail. */
+  onError?: ((error: Error) => void) | undefined;
+}
+
+/** Defaults of {@link PoolOptions}. */
+export const POOL_DEFAULTS = {
+  maxConnections: 10,
+  acquireTimeoutMs: 5_000,
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionTimeoutMs: 60_000,
+} as const;
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** {@link Database} on a `pg` pool. */

@@ -20,6 +20,7 @@ export function visibleTo(runtime: Runtime, user: AuthUser, event: ChangeEvent):
  */
 export class SseHub {
   readonly #open = new Set<() => void>();
+  readonly #allEnded = new Set<() => void>();
 
   constructor(private readonly runtime: Runtime) {}
 
@@ -59,6 +60,7 @@ export class SseHub {
         clearInterval(heartbeat);
         unsubscribe();
         this.#open.delete(end);
+        if (this.#open.size === 0) for (const resolve of [...this.#allEnded]) resolve();
         const stats = newStats();
         const entry = summaryEntry({
           method: 'GET',
@@ -73,8 +75,21 @@ export class SseHub {
     });
   }
 
-  /** Ends every open stream (server shutdown). */
-  closeAll(): void {
+  /**
+   * Ends every open stream (server shutdown); resolves once they have ended (their last bytes
+   * written), or after `waitMs`, so that cutting the connections next does not truncate them.
+   */
+  closeAll(waitMs = 1000): Promise<void> {
     for (const end of [...this.#open]) end();
+    if (this.#open.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#allEnded.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.#allEnded.add(done);
+    });
   }
 }

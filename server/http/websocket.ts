@@ -11,6 +11,7 @@ import { pull } from '../sync/pull.js';
 import { push } from '../sync/push.js';
 import type { Runtime } from '../sync/runtime.js';
 import { newStats, timedDatabase } from '../sync/stats.js';
+import { knownError } from './known-error.js';
 import { summaryEntry } from './request-log.js';
 import { visibleTo } from './sse.js';
 import { authenticate, limitMutations, parseBody } from './sync-gate.js';
@@ -24,7 +25,7 @@ import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 export function attachWebSocket(
   server: Server,
   runtime: Runtime,
-): { closeAll(): void; readonly size: number } {
+): { stopAccepting(): void; closeAll(): void; readonly size: number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: runtime.options.maxBodyBytes });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -42,6 +43,9 @@ export function attachWebSocket(
   };
   server.on('upgrade', onUpgrade);
   return {
+    stopAccepting() {
+      server.off('upgrade', onUpgrade);
+    },
     closeAll() {
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(WS_CLOSE_CODES.goingAway, 'server closing');
@@ -55,6 +59,8 @@ export function attachWebSocket(
 
 function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefined): void {
   let user: AuthUser | undefined;
+  /** The session's token, kept to rate-limit its requests. */
+  let token: string | undefined;
   /** The schema version announced in hello; every later request is checked against it. */
   let schemaVersion = 0;
   let unsubscribe: (() => void) | undefined;
@@ -103,7 +109,8 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
         return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('INVALID_REQUEST', 'hello sent twice'));
       try {
         await runtime.requireServableSchema();
-        const authed = await authenticate(runtime, message.token ?? upgradeToken);
+        token = message.token ?? upgradeToken;
+        const authed = await authenticate(runtime, token);
         checkClientSchema(runtime.options.schemaVersions, message.schemaVersion, 'read');
         user = authed;
       } catch (error) {
@@ -129,10 +136,12 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
       return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('UNAUTHORIZED', 'Send hello first'));
     }
     const started = performance.now();
+    const leave = runtime.lifecycle.enter();
     const stats = newStats();
     let status = 200;
     let code: string | undefined;
     try {
+      runtime.rateLimiter?.take(token);
       const meta = await runtime.requireServableSchema();
       checkClientSchema(
         runtime.options.schemaVersions,
@@ -146,18 +155,15 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
           : await push(runtime, db, user, message.body, stats);
       send({ type: 'result', requestId: message.requestId, body });
     } catch (error) {
-      const protocolError =
-        error instanceof ProtocolError ? error : new ProtocolError('INTERNAL_ERROR', 'Internal server error');
-      if (!(error instanceof ProtocolError)) {
-        runtime.log({
-          level: 'error',
-          msg: `ws ${message.type} failed: ${(error as Error).message}`,
-          event: 'error',
-        });
-      }
+      const protocolError = knownError(runtime, error, {
+        requestId: message.requestId,
+        what: `WS ${PROTOCOL_PATHS.ws}#${message.type}`,
+      });
       status = protocolError.status;
       code = protocolError.code;
       send({ type: 'error', requestId: message.requestId, body: protocolError.toBody() });
+    } finally {
+      leave();
     }
     runtime.log(
       summaryEntry({

@@ -9,12 +9,13 @@ import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import type { AuthUser, CollectionConfig } from '../config.js';
 import type { Database, Queryable } from '../db/database.js';
 import { toInt } from '../db/database.js';
+import { isContentError, isRetryableConflict } from '../db/db-errors.js';
 import type { ChangeEvent } from '../notify/change-bus.js';
 import { ProtocolError } from './protocol-error.js';
 import { canonicalJson, lockSequence, readRecord, toChange, writeRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { RequestStats } from './stats.js';
-import { checkId, checkValue, isContentError, isRetryableConflict } from './storable.js';
+import { checkId, checkValue } from './storable.js';
 
 /** Mutations applied per database transaction: bounds how long one push holds its locks. */
 const CHUNK = 100;

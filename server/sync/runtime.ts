@@ -1,5 +1,7 @@
 import type { CollectionConfig, ServerOptions } from '../config.js';
 import type { Database } from '../db/database.js';
+import { Lifecycle } from '../http/lifecycle.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import type { LogEntry } from '../http/request-log.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
@@ -13,7 +15,10 @@ type OptionalKeys =
   | 'pgSchema'
   | 'adminToken'
   | 'authenticate'
-  | 'canWrite';
+  | 'canWrite'
+  | 'pool'
+  | 'cors'
+  | 'rateLimit';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> & {
   [K in OptionalKeys]: ServerOptions[K] | undefined;
 };
@@ -27,6 +32,10 @@ export interface DatabaseMeta {
 /** Everything request handlers share. */
 export class Runtime {
   readonly collections: ReadonlyMap<string, CollectionConfig>;
+  /** In-flight requests and the draining state (readiness, graceful shutdown). */
+  readonly lifecycle = new Lifecycle();
+  /** Per-token rate limit, when configured. */
+  readonly rateLimiter: RateLimiter | undefined;
   #meta: DatabaseMeta | undefined;
   #status: SchemaStatus | undefined;
   #statusCheckedAt = 0;
@@ -38,6 +47,7 @@ export class Runtime {
     readonly log: (entry: LogEntry) => void,
   ) {
     this.collections = new Map(options.collections.map((c) => [c.name, c]));
+    this.rateLimiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   }
 
   /** The collection's config, or `UNKNOWN_COLLECTION`. */
