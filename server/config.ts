@@ -79,6 +79,18 @@ export interface ServerOptions {
   cors?: CorsOptions;
   /** Per-token rate limit on pull, push, events and WebSocket requests (429 with `Retry-After`). Default: none. */
   rateLimit?: RateLimitOptions;
+  /**
+   * How often an open SSE stream or WebSocket session re-checks its token with `authenticate`, in
+   * ms; a token no longer valid ends it (WebSocket close 4401). Revocations through the admin API
+   * are checked at once. Default 60,000.
+   */
+  authRecheckMs?: number;
+  /** Longest life of an SSE stream or WebSocket session, in ms; then it ends (4408) and the client reconnects. Default 24 hours. */
+  maxSessionMs?: number;
+  /** Longest a WebSocket may stay open without a valid `hello`, in ms (then close 4400). Default 10,000. */
+  helloTimeoutMs?: number;
+  /** Most live connections (SSE + WebSocket) per user and instance; more get `429 TOO_MANY_CONNECTIONS` (4429). Default 50. */
+  maxConnectionsPerUser?: number;
   /** Collections served. Default {@link defaultCollections}. */
   collections?: readonly CollectionConfig[];
   /** Largest window served; larger requests are clamped. Default 1000, at most 100,000. */

@@ -58,6 +58,10 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
     shutdownDelayMs: options.shutdownDelayMs ?? 0,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+    authRecheckMs: options.authRecheckMs ?? 60_000,
+    maxSessionMs: options.maxSessionMs ?? 24 * 60 * 60 * 1000,
+    helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+    maxConnectionsPerUser: options.maxConnectionsPerUser ?? 50,
     collections: options.collections ?? defaultCollections,
     maxWindowSize: options.maxWindowSize ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
@@ -98,6 +102,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   int('readyTimeoutMs', resolved.readyTimeoutMs, 1, 600_000);
   int('shutdownDelayMs', resolved.shutdownDelayMs, 0, 600_000);
   int('shutdownTimeoutMs', resolved.shutdownTimeoutMs, 0, 3_600_000);
+  // Timers hold at most 2^31 - 1 ms.
+  int('authRecheckMs', resolved.authRecheckMs, 10, 2 ** 31 - 1);
+  int('maxSessionMs', resolved.maxSessionMs, 10, 2 ** 31 - 1);
+  int('helloTimeoutMs', resolved.helloTimeoutMs, 10, 600_000);
+  int('maxConnectionsPerUser', resolved.maxConnectionsPerUser, 1, 1_000_000);
   const rate = resolved.rateLimit;
   if (rate !== undefined && !(rate.requestsPerSecond > 0 && (rate.burst === undefined || rate.burst >= 1))) {
     throw new Error('Option rateLimit needs requestsPerSecond > 0 and burst ≥ 1');

@@ -22,8 +22,13 @@ export interface AdminApi {
   ): Promise<{ userId: string; token: string }>;
   /** Issues one more token for an existing user. */
   createToken(userId: string): Promise<string>;
-  /** Revokes every token of the user. */
-  revokeTokens(userId: string): Promise<void>;
+  /**
+   * Revokes every token of the user; returns how many. Open SSE streams and WebSocket sessions of
+   * the user re-check their token at once, on every instance, and end when it is gone.
+   */
+  revokeTokens(userId: string): Promise<number>;
+  /** Revokes one token (of the default token table); returns whether it existed. Its sessions end as above. */
+  revokeToken(token: string): Promise<boolean>;
   /**
    * Writes a record as the server (`owner`: the user id for user-scoped collections, omitted for
    * shared ones); returns its new rev.
@@ -100,7 +105,17 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
       return token;
     },
     async revokeTokens(userId) {
-      await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
+      const { rowCount } = await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
+      bus.publishRevocation(userId);
+      return rowCount;
+    },
+    async revokeToken(token) {
+      const { rows } = await db.query<{ user_id: string }>(
+        `DELETE FROM tokens WHERE token_hash = $1 RETURNING user_id`,
+        [hashToken(token)],
+      );
+      for (const row of rows) bus.publishRevocation(row.user_id);
+      return rows.length > 0;
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
     deleteRecord: (collection, id, owner) => write(collection, id, null, owner),

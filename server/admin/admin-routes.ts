@@ -13,11 +13,16 @@ import type { AdminApi } from './admin-api.js';
 
 const userBody = z.object({ userId: z.string().min(1).max(128), name: z.string().max(256).optional() });
 const recordBody = z.object({ value: recordValueSchema, owner: z.string().min(1).optional() });
+const revokeBody = z.union([
+  z.object({ userId: z.string().min(1).max(128) }),
+  z.object({ token: z.string().min(1).max(4096) }),
+]);
 const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optional() });
 
 /**
  * `/admin` over HTTP, for e2e tests and the demo (`Authorization: Bearer <adminToken>`):
  * - `POST /admin/users` `{ userId, name? }` → `{ userId, token }`
+ * - `POST /admin/revoke` `{ userId }` (every token of the user) or `{ token }` → `{ revoked }`
  * - `PUT /admin/records/:collection/:id` `{ value, owner? }` → `{ rev }`
  * - `DELETE /admin/records/:collection/:id?owner=` → `{ rev }`
  * - `POST /admin/compact` `{ olderThanMs? }` → `{ removed }`
@@ -53,6 +58,14 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
   app.post('/users', async (c) => {
     const body = parseBody(userBody, await c.req.text());
     return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));
+  });
+  app.post('/revoke', async (c) => {
+    const body = parseBody(revokeBody, await c.req.text());
+    return c.json(
+      'userId' in body
+        ? { revoked: await admin.revokeTokens(body.userId) }
+        : { revoked: (await admin.revokeToken(body.token)) ? 1 : 0 },
+    );
   });
   app.put('/records/:collection/:id', async (c) => {
     const collection = runtime.collection(c.req.param('collection')).name;

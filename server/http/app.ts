@@ -246,8 +246,9 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub): Hono<
       c.req.header(PROTOCOL_HEADERS.schemaVersion) ?? c.req.query(PROTOCOL_QUERY.schemaVersion),
       'read',
     );
+    const stream = sse.open(c, user, token!);
     c.set('deferLog', true);
-    return sse.open(c, user);
+    return stream;
   });
 
   for (const path of [

@@ -29,9 +29,11 @@ export class SseHub {
     return this.#open.size;
   }
 
-  open(c: Context, user: AuthUser): Response {
+  /** Opens a stream for `user` (throws `TOO_MANY_CONNECTIONS` before answering when the user has too many). */
+  open(c: Context, user: AuthUser, token: string): Response {
     const runtime = this.runtime;
     const started = performance.now();
+    const live = runtime.sessions.open(user, token);
     return streamSSE(c, async (stream) => {
       let pokes = 0;
       let end!: () => void;
@@ -40,6 +42,9 @@ export class SseHub {
       });
       this.#open.add(end);
       stream.onAbort(end);
+      // A revoked token or the end of the session's lifetime ends the stream; the client
+      // reconnects, and a revoked token then gets 401.
+      live.onEnd(end);
       const send = (event: string, data: unknown) => {
         if (stream.aborted || stream.closed) return;
         stream.writeSSE({ event, data: JSON.stringify(data) }).catch(end);
@@ -57,6 +62,7 @@ export class SseHub {
       try {
         await ended;
       } finally {
+        live.release();
         clearInterval(heartbeat);
         unsubscribe();
         this.#open.delete(end);

@@ -13,6 +13,7 @@ import type { Runtime } from '../sync/runtime.js';
 import { newStats, timedDatabase } from '../sync/stats.js';
 import { knownError } from './known-error.js';
 import { summaryEntry } from './request-log.js';
+import type { SessionHandle } from './sessions.js';
 import { visibleTo } from './sse.js';
 import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
@@ -75,9 +76,21 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
   const heartbeat = setInterval(() => {
     if (user !== undefined) send({ type: 'heartbeat', at: Date.now() });
   }, runtime.options.heartbeatMs);
+  // An unauthenticated socket holds resources: it gets `helloTimeoutMs` to say hello.
+  const helloDeadline = setTimeout(() => {
+    if (user === undefined) {
+      fail(
+        WS_CLOSE_CODES.badMessage,
+        new ProtocolError('UNAUTHORIZED', `No hello within ${runtime.options.helloTimeoutMs} ms`),
+      );
+    }
+  }, runtime.options.helloTimeoutMs);
+  let live: SessionHandle | undefined;
   ws.on('close', () => {
     clearInterval(heartbeat);
+    clearTimeout(helloDeadline);
     unsubscribe?.();
+    live?.release();
   });
   ws.on('error', () => ws.terminate());
 
@@ -112,6 +125,7 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
         token = message.token ?? upgradeToken;
         const authed = await authenticate(runtime, token);
         checkClientSchema(runtime.options.schemaVersions, message.schemaVersion, 'read');
+        live = runtime.sessions.open(authed, token!);
         user = authed;
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
@@ -120,9 +134,20 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
             ? WS_CLOSE_CODES.unauthorized
             : error.code === 'SERVER_SCHEMA_OUTDATED'
               ? WS_CLOSE_CODES.serverUnavailable
-              : WS_CLOSE_CODES.upgradeRequired;
+              : error.code === 'TOO_MANY_CONNECTIONS'
+                ? WS_CLOSE_CODES.tooManyConnections
+                : WS_CLOSE_CODES.upgradeRequired;
         return fail(code, error);
       }
+      clearTimeout(helloDeadline);
+      live.onEnd((why) =>
+        why === 'revoked'
+          ? fail(
+              WS_CLOSE_CODES.unauthorized,
+              new ProtocolError('UNAUTHORIZED', 'The token is no longer valid'),
+            )
+          : ws.close(WS_CLOSE_CODES.sessionExpired, 'SESSION_EXPIRED'),
+      );
       const me = user;
       unsubscribe = runtime.bus.subscribe((event) => {
         if (visibleTo(runtime, me, event))

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { Lifecycle } from '../http/lifecycle.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import type { LogEntry } from '../http/request-log.js';
+import { Sessions } from '../http/sessions.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
 import { ProtocolError } from './protocol-error.js';
@@ -36,6 +37,8 @@ export class Runtime {
   readonly lifecycle = new Lifecycle();
   /** Per-token rate limit, when configured. */
   readonly rateLimiter: RateLimiter | undefined;
+  /** Live SSE and WebSocket sessions: token re-checks, lifetime, per-user caps. */
+  readonly sessions: Sessions;
   #meta: DatabaseMeta | undefined;
   #status: SchemaStatus | undefined;
   #statusCheckedAt = 0;
@@ -48,6 +51,7 @@ export class Runtime {
   ) {
     this.collections = new Map(options.collections.map((c) => [c.name, c]));
     this.rateLimiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
+    this.sessions = new Sessions(this);
   }
 
   /** The collection's config, or `UNKNOWN_COLLECTION`. */

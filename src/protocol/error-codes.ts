@@ -40,6 +40,8 @@ export const ERROR_CODES = {
    * one. `details.retryAfterMs` says the same in milliseconds.
    */
   RATE_LIMITED: { status: 429, retryable: true },
+  /** The user holds as many live connections (SSE streams, WebSocket sessions) as the server allows; retry later. */
+  TOO_MANY_CONNECTIONS: { status: 429, retryable: true },
   /**
    * The client's schema version is too old: `details.access` says whether it may still pull
    * (`read-only`: pushes refused) or nothing at all (`none`). The app must update.
