@@ -116,7 +116,10 @@ export interface ServerOptions {
   schemaVersions?: SchemaVersionPolicy;
   /** How long tombstones are kept before compaction, in ms. Default 30 days. */
   tombstoneRetentionMs?: number;
-  /** How often tombstones are compacted, in ms; `0` turns it off (call `admin.compactTombstones()`). Default 1 hour. */
+  /**
+   * How often housekeeping (tombstone compaction) runs, in ms, once across all instances on one
+   * database (advisory-lock election); `0` turns it off (call `admin.compactTombstones()`). Default 1 hour.
+   */
   compactionIntervalMs?: number;
   /** How many stored push results to keep per client, for answering retries. Default 10,000. */
   mutationResultRetention?: number;

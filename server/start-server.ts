@@ -9,12 +9,15 @@ import { defaultCollections, type ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { openPgliteDatabase, pgliteTemplate } from './db/pglite-database.js';
+import type { PostgresDatabase } from './db/postgres-database.js';
 import { createApp } from './http/app.js';
 import { consoleLogger } from './http/request-log.js';
 import { SseHub } from './http/sse.js';
 import { attachWebSocket } from './http/websocket.js';
 import { ChangeBus } from './notify/change-bus.js';
+import { startPgNotifier } from './notify/notifier.js';
 import { installSchema, type SchemaStatus, schemaStatus, updateSchema } from './schema/schema-manager.js';
+import { type HousekeepingRun, runHousekeeping } from './sync/housekeeping.js';
 import { type ResolvedOptions, Runtime } from './sync/runtime.js';
 
 /** A running server. */
@@ -40,6 +43,8 @@ export interface RunningServer {
    * remaining connections cut and the database closed. Resolves with whether every request finished.
    */
   shutdown(): Promise<{ drained: boolean }>;
+  /** Runs one housekeeping tick now (what the `compactionIntervalMs` timer runs). */
+  housekeeping(): Promise<HousekeepingRun>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -169,16 +174,37 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
     const { port } = server.address() as AddressInfo;
+    if (db.kind === 'postgres' && 'listen' in db) {
+      runtime.notifier = await startPgNotifier(db as PostgresDatabase, bus, {
+        log: runtime.log,
+        liveUsers: () => runtime.sessions.users(),
+      });
+    }
+    const housekeeping = () => runHousekeeping(runtime, db);
     if (resolved.compactionIntervalMs > 0) {
+      // Every instance ticks; one of them does the work, once per interval (see runHousekeeping).
+      const tick = Math.max(1000, Math.min(60_000, Math.floor(resolved.compactionIntervalMs / 4)));
       compaction = setInterval(() => {
-        admin.compactTombstones().catch((error: Error) => {
-          resolved.logger({
-            level: 'warn',
-            msg: `tombstone compaction failed: ${error.message}`,
-            event: 'compaction',
-          });
-        });
-      }, resolved.compactionIntervalMs);
+        housekeeping().then(
+          (run) => {
+            if (run.ran) {
+              resolved.logger({
+                level: 'info',
+                msg: `housekeeping: ${run.removed} tombstone(s) compacted`,
+                event: 'housekeeping',
+                removed: run.removed,
+              });
+            }
+          },
+          (error: Error) => {
+            resolved.logger({
+              level: 'warn',
+              msg: `housekeeping failed: ${error.message}`,
+              event: 'housekeeping',
+            });
+          },
+        );
+      }, tick);
       compaction.unref();
     }
     let closing: Promise<void> | undefined;
@@ -188,6 +214,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ws.closeAll();
         await sse.closeAll();
         await closeHttpServer(server, 1000);
+        await runtime.notifier.close();
         await closeDb();
       })();
       return closing;
@@ -230,6 +257,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       connections: () => ({ sse: sse.size, ws: ws.size }),
       close,
       shutdown,
+      housekeeping,
     };
   } catch (error) {
     clearInterval(compaction);

@@ -3,6 +3,7 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { toInt } from '../db/database.js';
 import type { ChangeBus } from '../notify/change-bus.js';
+import { compactTombstones } from '../sync/housekeeping.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
@@ -82,7 +83,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     }
     const seq = await db.transaction(async (tx) => {
       await lockSequence(tx, collection, key);
-      return writeRecord(tx, {
+      const written = await writeRecord(tx, {
         collection,
         owner: key,
         id,
@@ -90,6 +91,8 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
         writtenBy: null,
       });
+      await runtime.notifier.changed(tx, [{ collection, owner: key, seq: written }]);
+      return written;
     });
     bus.publish({ collection, owner: key, seq });
     return String(seq);
@@ -107,6 +110,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     async revokeTokens(userId) {
       const { rowCount } = await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
       bus.publishRevocation(userId);
+      await runtime.notifier.revoked(userId);
       return rowCount;
     },
     async revokeToken(token) {
@@ -114,7 +118,10 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         `DELETE FROM tokens WHERE token_hash = $1 RETURNING user_id`,
         [hashToken(token)],
       );
-      for (const row of rows) bus.publishRevocation(row.user_id);
+      for (const row of rows) {
+        bus.publishRevocation(row.user_id);
+        await runtime.notifier.revoked(row.user_id);
+      }
       return rows.length > 0;
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
@@ -131,28 +138,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     },
     async compactTombstones(options = {}) {
       await runtime.requireServableSchema();
-      const olderThanMs = options.olderThanMs ?? runtime.options.tombstoneRetentionMs;
-      return db.transaction(async (tx) => {
-        // The horizon moves in the same transaction as the deletion: a pull reads the horizon after
-        // its page, so it either sees both or neither.
-        const { rows } = await tx.query<{ collection: string; owner: string; horizon: unknown; n: unknown }>(
-          `WITH gone AS (
-             DELETE FROM records WHERE deleted AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-             RETURNING collection, owner, rev
-           )
-           SELECT collection, owner, max(rev) AS horizon, count(*) AS n FROM gone GROUP BY collection, owner`,
-          [olderThanMs],
-        );
-        let removed = 0;
-        for (const row of rows) {
-          removed += toInt(row.n);
-          await tx.query(
-            `UPDATE collection_seq SET horizon = GREATEST(horizon, $3) WHERE collection = $1 AND owner = $2`,
-            [row.collection, row.owner, toInt(row.horizon)],
-          );
-        }
-        return removed;
-      });
+      return compactTombstones(db, options.olderThanMs ?? runtime.options.tombstoneRetentionMs);
     },
   };
 }

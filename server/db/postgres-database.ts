@@ -39,7 +39,12 @@ export async function openPostgresDatabase(
   pool.on('error', (error) => {
     o.onError?.(error);
   });
-  return new PostgresDatabase(pool);
+  return new PostgresDatabase(pool, {
+    connectionString: options.connectionString,
+    keepAlive: true,
+    application_name: schema === undefined ? 'idb-sync/listen' : `idb-sync/${schema}/listen`,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
 }
 
 /** Pool size and timeouts of a PostgreSQL database; each `0` turns that timeout off. */
@@ -76,7 +81,69 @@ export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   #closed = false;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    /** How to open a connection of its own, outside the pool (LISTEN). */
+    private readonly clientConfig: pg.ClientConfig = {},
+  ) {}
+
+  /**
+   * Listens on `channel` on a dedicated connection (not from the pool: a LISTEN must stay on one
+   * session), reconnecting with backoff (0.1 s doubling to 5 s) when it is lost. Resolves once the
+   * first LISTEN is in place; `onReconnect` runs after each later one (notifications sent while it
+   * was down are lost: catch up then).
+   */
+  async listen(
+    channel: string,
+    handlers: {
+      onNotify: (payload: string) => void;
+      onReconnect: () => void;
+      onError: (error: Error) => void;
+    },
+  ): Promise<{ close(): Promise<void> }> {
+    let closed = false;
+    let current: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      const client = new pg.Client(this.clientConfig);
+      client.on('error', (error) => handlers.onError(error));
+      client.on('notification', (message) => {
+        if (message.channel === channel) handlers.onNotify(message.payload ?? '');
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw error;
+      }
+      client.on('end', () => {
+        if (closed) return;
+        current = undefined;
+        handlers.onError(new Error('the LISTEN connection ended; reconnecting'));
+        reconnect(100);
+      });
+      current = client;
+    };
+    const reconnect = (delay: number) => {
+      retry = setTimeout(() => {
+        if (closed) return;
+        connect().then(handlers.onReconnect, (error: Error) => {
+          handlers.onError(error);
+          reconnect(Math.min(delay * 2, 5000));
+        });
+      }, delay);
+      retry.unref();
+    };
+    await connect();
+    return {
+      async close() {
+        closed = true;
+        clearTimeout(retry);
+        await current?.end().catch(() => {});
+      },
+    };
+  }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     const r = await this.pool.query(sql, params as unknown[]);

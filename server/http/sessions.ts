@@ -28,6 +28,11 @@ export class Sessions {
     });
   }
 
+  /** Users with a live session on this instance. */
+  users(): string[] {
+    return [...this.#byUser.keys()];
+  }
+
   /** Open sessions of `userId` on this instance. */
   count(userId: string): number {
     return this.#byUser.get(userId)?.size ?? 0;

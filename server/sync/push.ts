@@ -206,8 +206,8 @@ async function applyChunk(
               : { result: p.refusal, wrote: false };
           if (wrote) written.add(p.mutation.mutationId);
           await tx.query(
-            `INSERT INTO mutation_results (client_id, mutation_id, result) VALUES ($1, $2, $3::jsonb)`,
-            [clientId, p.mutation.mutationId, JSON.stringify(result)],
+            `INSERT INTO mutation_results (client_id, mutation_id, result, user_id) VALUES ($1, $2, $3::jsonb, $4)`,
+            [clientId, p.mutation.mutationId, JSON.stringify(result), user.userId],
           );
           last = p.mutation.mutationId;
           out.push(result);

@@ -5,6 +5,7 @@ import { RateLimiter } from '../http/rate-limit.js';
 import type { LogEntry } from '../http/request-log.js';
 import { Sessions } from '../http/sessions.js';
 import type { ChangeBus } from '../notify/change-bus.js';
+import { localNotifier, type Notifier } from '../notify/notifier.js';
 import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
 import { ProtocolError } from './protocol-error.js';
 
@@ -39,6 +40,8 @@ export class Runtime {
   readonly rateLimiter: RateLimiter | undefined;
   /** Live SSE and WebSocket sessions: token re-checks, lifetime, per-user caps. */
   readonly sessions: Sessions;
+  /** Relays changes and revocations to the other instances (PostgreSQL); a no-op on PGlite. */
+  notifier: Notifier = localNotifier;
   #meta: DatabaseMeta | undefined;
   #status: SchemaStatus | undefined;
   #statusCheckedAt = 0;
