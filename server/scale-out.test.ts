@@ -15,6 +15,15 @@ import { dropSchema, startTestServer } from '../test/server/test-server.js';
 const databaseUrl = process.env.DATABASE_URL;
 const adminToken = 'admin-token-for-tests-0123456789';
 
+/** `promise`, or a failure naming the step that did not happen within 15 s. */
+function step<T>(label: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${label} within 15 s`)), 15_000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 interface Instance {
   url: string;
   child: ChildProcess;
@@ -99,10 +108,13 @@ describe.runIf(databaseUrl)('three server processes on one PostgreSQL', () => {
         if (/event: poke\ndata: \{"collection":"work_orders","seq":1\}/.test(sseText)) return sseText;
       }
     })();
-    await new Promise<void>((resolve) => {
-      const check = () => (sseText.includes('event: hello') ? resolve() : setTimeout(check, 10));
-      check();
-    });
+    await step(
+      'SSE hello',
+      new Promise<void>((resolve) => {
+        const check = () => (sseText.includes('event: hello') ? resolve() : setTimeout(check, 10));
+        check();
+      }),
+    );
 
     // WebSocket on instance 2.
     const ws = new WebSocket(`${instances[2]!.url.replace('http', 'ws')}${PROTOCOL_PATHS.ws}`);
@@ -115,11 +127,14 @@ describe.runIf(databaseUrl)('three server processes on one PostgreSQL', () => {
         if (message.type === 'poke' && message.collection === 'work_orders' && message.seq === 1) resolve();
       });
     });
-    await new Promise<void>((resolve) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', token, schemaVersion: 1 })));
-      const wait = () => (wsMessages.some((m) => m.type === 'hello') ? resolve() : setTimeout(wait, 10));
-      wait();
-    });
+    await step(
+      'WebSocket hello',
+      new Promise<void>((resolve) => {
+        ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', token, schemaVersion: 1 })));
+        const wait = () => (wsMessages.some((m) => m.type === 'hello') ? resolve() : setTimeout(wait, 10));
+        wait();
+      }),
+    );
 
     // The write goes through instance 0.
     const writer = new RawProtocolClient(instances[0]!.url, token);
@@ -131,17 +146,17 @@ describe.runIf(databaseUrl)('three server processes on one PostgreSQL', () => {
     });
     expect(pushed.body.results).toEqual([{ mutationId: 1, status: 'applied', rev: '1' }]);
 
-    await wsPoke;
-    expect(await ssePoke).toContain('event: poke');
+    await step('WebSocket poke on instance 2', wsPoke);
+    expect(await step('SSE poke on instance 1', ssePoke)).toContain('event: poke');
     const reader2 = new RawProtocolClient(instances[2]!.url, token);
     const pulled = await reader2.pull({ collection: 'work_orders', checkpoint: null, windowSize: 10 });
     expect(pulled.body.changes).toEqual([{ id: 'w1', rev: '1', op: 'put', value: { t: 1 } }]);
 
     // Revoked through instance 0: the WebSocket session on instance 2 ends at once.
     expect(await (await adminCall(0, '/revoke', { userId: 'alice' })).json()).toEqual({ revoked: 1 });
-    expect(await wsClosed).toBe(4401);
-    await reader.cancel();
-  });
+    expect(await step('WebSocket close on instance 2', wsClosed)).toBe(4401);
+    await step('SSE cancel', reader.cancel());
+  }, 60_000);
 
   it('compacts tombstones under concurrent pushes through the three instances without a deadlock or a 500', async () => {
     const users = await Promise.all(
@@ -231,7 +246,7 @@ describe.runIf(databaseUrl)('three server processes on one PostgreSQL', () => {
   }, 120_000);
 });
 
-describe.runIf(databaseUrl)('housekeeping across instances', () => {
+describe.runIf(databaseUrl)('instances in one process on one PostgreSQL', () => {
   it('runs once per interval whichever instances tick at the same time (advisory-lock election)', async () => {
     const hour = 3_600_000;
     const first = await startTestServer({ compactionIntervalMs: hour });
@@ -250,6 +265,43 @@ describe.runIf(databaseUrl)('housekeeping across instances', () => {
     } finally {
       await Promise.all(others.map((s) => s.close()));
       await first.close();
+    }
+  });
+
+  it('listens again after losing its LISTEN connection, catches up with a poke, and hears later changes', async () => {
+    const a = await startTestServer();
+    const b = await startTestServer({ pgSchema: a.options.pgSchema! });
+    try {
+      const { token } = await a.admin.createUser('lena');
+      await a.admin.putRecord('work_orders', 'w1', { n: 1 }, 'lena');
+      const ws = new WebSocket(`${b.url.replace('http', 'ws')}${PROTOCOL_PATHS.ws}`);
+      const pokes: number[] = [];
+      await new Promise<void>((resolve) => {
+        ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', token, schemaVersion: 1 })));
+        ws.on('message', (raw) => {
+          const m = JSON.parse(String(raw)) as { type: string; seq?: number };
+          if (m.type === 'hello') resolve();
+          if (m.type === 'poke') pokes.push(m.seq!);
+        });
+      });
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
+        [`idb-sync/${b.options.pgSchema}/listen`],
+      );
+      await admin.end();
+      // B notices, listens again and pokes its sessions with where their collections are (seq 1).
+      await expect
+        .poll(() => b.logs.some((e) => e.msg === 'change notifications: listening again'))
+        .toBe(true);
+      await expect.poll(() => pokes.includes(1)).toBe(true);
+      await a.admin.putRecord('work_orders', 'w2', { n: 2 }, 'lena');
+      await expect.poll(() => pokes.includes(2)).toBe(true);
+      ws.close();
+    } finally {
+      await b.close();
+      await a.close();
     }
   });
 });

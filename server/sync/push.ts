@@ -216,6 +216,8 @@ async function applyChunk(
           `UPDATE clients SET last_mutation_id = $2, last_push_at = now() WHERE client_id = $1`,
           [clientId, last],
         );
+        // Delivered to the other instances on COMMIT, with the commit (PostgreSQL).
+        if (changed.size > 0) await runtime.notifier.changed(tx, [...changed.values()]);
         return out;
       });
       return { results, changed, written };
