@@ -1,0 +1,31 @@
+import type { Check } from '../check.js';
+import { authChecks } from './auth.js';
+import { badInputChecks } from './bad-input.js';
+import { capabilitiesChecks } from './capabilities.js';
+import { checkpointChecks } from './checkpoints.js';
+import { concurrencyChecks } from './concurrency.js';
+import { conflictChecks } from './conflicts.js';
+import { conventionChecks } from './conventions.js';
+import { exactlyOnceChecks } from './exactly-once.js';
+import { pagingChecks } from './paging.js';
+import { schemaVersionChecks } from './schema-versions.js';
+import { sseChecks } from './sse.js';
+import { tombstoneChecks } from './tombstones.js';
+import { websocketChecks } from './websocket.js';
+
+/** Every check, in run order (the conventions scan the whole run, so they come last). */
+export const ALL_CHECKS: readonly Check[] = [
+  ...capabilitiesChecks,
+  ...pagingChecks,
+  ...checkpointChecks,
+  ...exactlyOnceChecks,
+  ...conflictChecks,
+  ...tombstoneChecks,
+  ...schemaVersionChecks,
+  ...authChecks,
+  ...badInputChecks,
+  ...sseChecks,
+  ...websocketChecks,
+  ...concurrencyChecks,
+  ...conventionChecks,
+];
