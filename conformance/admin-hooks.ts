@@ -13,7 +13,7 @@ export function adminHooks(
   const base = admin.url ?? wire.baseUrl;
   let users = 0;
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const answer = await wire.send(method, new URL(path, base).toString(), {
+    const answer = await wire.send(method, `${base.replace(/\/+$/, '')}${path}`, {
       headers: { authorization: `Bearer ${admin.token}` },
       ...(body === undefined ? {} : { body }),
     });

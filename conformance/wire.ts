@@ -36,8 +36,13 @@ export class Wire {
     readonly timeoutMs: number,
   ) {}
 
+  /**
+   * `path` under the base URL, which may itself have a path (a server mounted at `/sync` serves
+   * `/sync/v1/pull`); an absolute URL is kept as is.
+   */
   url(path: string): string {
-    return new URL(path, this.baseUrl).toString();
+    if (/^https?:\/\//.test(path)) return path;
+    return `${this.baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
   }
 
   async send(method: string, path: string, options: SendOptions = {}): Promise<Answer> {

@@ -11,7 +11,7 @@ export const conventionChecks = [
       let seen = 0;
       for (const exchange of ctx.wire.log) {
         if (exchange.status === undefined || exchange.method === 'WS') continue;
-        if (!new URL(exchange.url).pathname.startsWith('/v1/')) continue;
+        if (!new URL(exchange.url).pathname.includes('/v1/')) continue;
         seen += 1;
         const header = exchange.responseHeaders?.['x-sync-protocol'];
         if (header !== '1')
@@ -53,7 +53,7 @@ export const conventionChecks = [
     async run(ctx) {
       for (const exchange of ctx.wire.log) {
         // /admin answers hand out tokens by design; only protocol answers are scanned.
-        if (exchange.method === 'WS' || !new URL(exchange.url).pathname.startsWith('/v1/')) continue;
+        if (exchange.method === 'WS' || !new URL(exchange.url).pathname.includes('/v1/')) continue;
         const body = exchange.responseBody ?? '';
         for (const [secret, label] of ctx.setup.secrets) {
           if (secret.length >= 8 && body.includes(secret))

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../conformance/index.js';
-import { startTestServer, type TestServer } from '../../server/testing/test-server.js';
+import { startTestServer, type TestServer } from '../server/test-server.js';
 import { explain, failedIds, skips } from './kit-report.js';
 
 // The reference server (PGlite here, PostgreSQL in the server-postgres stage) against the whole
