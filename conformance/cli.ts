@@ -43,6 +43,39 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+const STRING_OPTIONS = new Set([
+  '--url',
+  '--token',
+  '--admin-token',
+  '--admin-url',
+  '--schema-version',
+  '--collection',
+  '--scale',
+  '--only',
+  '--skip',
+  '--max-wait-ms',
+  '--timeout-ms',
+]);
+
+/**
+ * `--token -abc` → `--token=-abc`: tokens (base64url) may start with "-", which parseArgs would
+ * otherwise take for an option.
+ */
+function joinValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = argv[i + 1];
+    if (STRING_OPTIONS.has(arg) && value !== undefined) {
+      out.push(`${arg}=${value}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
   const parse = (a: string[]) =>
@@ -67,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   try {
-    args = parse(argv);
+    args = parse(joinValues(argv));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
     return 2;

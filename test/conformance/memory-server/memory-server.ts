@@ -31,8 +31,8 @@ export interface MemoryServerOptions {
 export interface MemoryServer {
   url: string;
   store: MemoryStore;
-  /** Creates a user and returns its token. */
-  createUser(userId: string): { userId: string; token: string };
+  /** Creates a user and returns its token (`token`, else a random one). */
+  createUser(userId: string, token?: string): { userId: string; token: string };
   revokeTokens(userId: string): void;
   close(): Promise<void>;
 }
@@ -237,8 +237,7 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
   const server: MemoryServer = {
     url: `http://127.0.0.1:${port}`,
     store,
-    createUser(userId) {
-      const token = randomBytes(24).toString('base64url');
+    createUser(userId, token = randomBytes(24).toString('base64url')) {
       ctx.tokens.set(token, userId);
       return { userId, token };
     },
