@@ -27,6 +27,8 @@ export interface RunUser {
 export interface RunSetup {
   wire: Wire;
   caps: Capabilities;
+  /** The capabilities as sent, with fields this version of the kit's schema does not name. */
+  announced: Record<string, unknown>;
   users: RunUser[];
   /** The users were made by `createUser` for this run (they start with no records). */
   freshUsers: boolean;
@@ -60,6 +62,12 @@ export class CheckContext {
   get caps(): Capabilities {
     return this.setup.caps;
   }
+  /** A positive integer the capabilities announce under `name`, if any (optional fields of newer servers). */
+  limit(name: string): number | undefined {
+    const value = this.setup.announced[name];
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+  }
+
   get wire(): Wire {
     return this.setup.wire;
   }

@@ -69,6 +69,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
   // Without readable capabilities nothing else can be set up.
   let caps: Capabilities;
+  let announced: Record<string, unknown>;
   try {
     const answer = await wire.send('GET', PROTOCOL_PATHS.capabilities);
     const parsed = capabilitiesSchema.safeParse(answer.json);
@@ -81,6 +82,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       );
     }
     caps = parsed.data;
+    announced = answer.json as Record<string, unknown>;
   } catch (error) {
     const failure =
       error instanceof CheckFailure
@@ -127,6 +129,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const setup: RunSetup = {
     wire,
     caps,
+    announced,
     users,
     freshUsers,
     schemaVersion,

@@ -5,9 +5,10 @@ import { capabilitiesChecks } from './capabilities.js';
 import { checkpointChecks } from './checkpoints.js';
 import { concurrencyChecks } from './concurrency.js';
 import { conflictChecks } from './conflicts.js';
+import { contentChecks } from './content.js';
 import { conventionChecks } from './conventions.js';
 import { exactlyOnceChecks } from './exactly-once.js';
-import { pagingChecks } from './paging.js';
+import { byteBudgetCheck, pagingChecks } from './paging.js';
 import { schemaVersionChecks } from './schema-versions.js';
 import { sseChecks } from './sse.js';
 import { tombstoneChecks } from './tombstones.js';
@@ -17,9 +18,11 @@ import { websocketChecks } from './websocket.js';
 export const ALL_CHECKS: readonly Check[] = [
   ...capabilitiesChecks,
   ...pagingChecks,
+  byteBudgetCheck,
   ...checkpointChecks,
   ...exactlyOnceChecks,
   ...conflictChecks,
+  ...contentChecks,
   ...tombstoneChecks,
   ...schemaVersionChecks,
   ...authChecks,

@@ -23,6 +23,9 @@ export interface MemoryServerOptions {
   maxWindowSize?: number;
   maxMutationsPerPush?: number;
   maxBodyBytes?: number;
+  maxValueBytes?: number;
+  maxValueDepth?: number;
+  maxPageBytes?: number;
   heartbeatMs?: number;
   /** Enables `/admin` (users, records, compaction) like the reference server's. */
   adminToken?: string;
@@ -50,7 +53,13 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
     { name: 'catalog', scope: 'shared', readOnly: true },
   ];
   const maxWindowSize = options.maxWindowSize ?? 100;
-  const store = new MemoryStore(collections, new Set(options.faults ?? []), maxWindowSize, (e: Committed) =>
+  const limits = {
+    maxWindowSize,
+    maxValueBytes: options.maxValueBytes ?? 64 * 1024,
+    maxValueDepth: options.maxValueDepth ?? 32,
+    maxPageBytes: options.maxPageBytes ?? 64 * 1024,
+  };
+  const store = new MemoryStore(collections, new Set(options.faults ?? []), limits, (e: Committed) =>
     bus.emit('commit', e),
   );
   const ctx: ServerContext = {
@@ -123,6 +132,9 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
           collections,
           tombstoneRetentionMs: 86_400_000,
           heartbeatMs: ctx.heartbeatMs,
+          maxValueBytes: limits.maxValueBytes,
+          maxValueDepth: limits.maxValueDepth,
+          maxPageBytes: limits.maxPageBytes,
           ...client,
         });
       },

@@ -60,6 +60,9 @@ export interface Committed {
 const binary = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 const matches = (value: RecordValue | null, filter: PullFilter | undefined) =>
   value !== null && (filter === undefined || Object.entries(filter).every(([k, v]) => value[k] === v));
+/** Nesting depth of objects and arrays (a value itself is level 1, a scalar level 0). */
+const depth = (value: unknown): number =>
+  value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depth)) : 0;
 /** Simulated storage latency (a write's round trip, up to `maxMs`): the gap in which concurrent requests interleave. */
 const io = (maxMs: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, Math.floor(Math.random() * (maxMs + 1))));
@@ -77,7 +80,12 @@ export class MemoryStore {
   constructor(
     readonly collections: readonly CollectionInfo[],
     readonly faults: ReadonlySet<Fault>,
-    readonly maxWindowSize: number,
+    readonly limits: {
+      maxWindowSize: number;
+      maxValueBytes: number;
+      maxValueDepth: number;
+      maxPageBytes: number;
+    },
     readonly onCommit: (event: Committed) => void,
   ) {}
 
@@ -107,7 +115,7 @@ export class MemoryStore {
     const filter =
       request.filter !== undefined && Object.keys(request.filter).length > 0 ? request.filter : undefined;
     const binding: Binding = { epoch: this.epoch, userId, collection: collection.name, filter };
-    const windowSize = Math.min(request.windowSize, this.maxWindowSize);
+    const windowSize = Math.min(request.windowSize, this.limits.maxWindowSize);
     let at: Position;
     if (request.checkpoint === null) {
       const total = [...log.records.values()].filter((r) => !r.deleted && matches(r.value, filter)).length;
@@ -134,14 +142,14 @@ export class MemoryStore {
       const alive = [...log.records.values()]
         .filter((r) => !r.deleted && matches(r.value, filter) && (after === null || binary(r.id, after) > 0))
         .sort((a, b) => binary(a.id, b.id));
-      const page = alive.slice(0, windowSize);
+      const page = this.#cut(alive, windowSize);
       const changes: Change[] = page.map((r) => ({
         id: r.id,
         rev: String(r.rev),
         op: 'put',
         value: r.value!,
       }));
-      if (alive.length > windowSize) {
+      if (alive.length > page.length) {
         const until = page[page.length - 1]!.id;
         return {
           ...base,
@@ -165,7 +173,7 @@ export class MemoryStore {
     }
     const from = at.seq;
     const later = [...log.records.values()].filter((r) => r.rev > from).sort((a, b) => a.rev - b.rev);
-    const page = later.slice(0, windowSize);
+    const page = this.#cut(later, windowSize);
     const changes: Change[] = page.map((r) =>
       r.deleted || !matches(r.value, filter)
         ? { id: r.id, rev: String(r.rev), op: 'delete' }
@@ -180,8 +188,20 @@ export class MemoryStore {
         mode: 'changes',
         seq: last === undefined ? from : last.rev,
       }),
-      moreAvailable: later.length > windowSize,
+      moreAvailable: later.length > page.length,
     };
+  }
+
+  /** The first records of `records` that fit the window and the byte budget (at least one). */
+  #cut(records: Rec[], windowSize: number): Rec[] {
+    const page: Rec[] = [];
+    let bytes = 0;
+    for (const r of records) {
+      if (page.length >= windowSize || (page.length > 0 && bytes >= this.limits.maxPageBytes)) break;
+      page.push(r);
+      bytes += r.value === null ? 0 : Buffer.byteLength(JSON.stringify(r.value));
+    }
+    return page;
   }
 
   /** Applies a push (already validated) mutation by mutation, exactly once per mutation id unless faulty. */
@@ -234,6 +254,12 @@ export class MemoryStore {
     if (config.readOnly) return reject('read-only', `Collection ${config.name} is read-only`);
     if (m.op === 'put' && m.value === undefined) return reject('invalid', 'A put needs a value');
     if (m.op === 'delete' && m.baseRev === null) return reject('invalid', 'A delete needs a baseRev');
+    if (m.op === 'put' && Buffer.byteLength(JSON.stringify(m.value)) > this.limits.maxValueBytes) {
+      return Object.assign(reject('invalid', 'The value is too large'), { code: 'VALUE_TOO_LARGE' });
+    }
+    if (m.op === 'put' && depth(m.value) > this.limits.maxValueDepth) {
+      return Object.assign(reject('invalid', 'The value is nested too deep'), { code: 'VALUE_TOO_DEEP' });
+    }
     const owner = this.owner(config, userId);
     const log = this.#log(config.name, owner);
     const decide = (): MutationResult | 'write' => {
