@@ -19,6 +19,8 @@ export type Need =
   | 'purge'
   /** The `revokeToken` hook. */
   | 'revoke'
+  /** Another instance of the same deployment (`peers`). */
+  | 'peer'
   /** `sse` in the capabilities' transports. */
   | 'sse'
   /** `websocket` in the capabilities' transports (and a WebSocket client: Node 22+ or the `ws` package). */
@@ -38,6 +40,7 @@ export const GROUPS = [
   'sse',
   'websocket',
   'concurrency',
+  'scale-out',
   'conventions',
 ] as const;
 export type Group = (typeof GROUPS)[number];

@@ -15,6 +15,8 @@ Exit code 0 when no check failed, 1 when one did, 2 on bad arguments.
   --admin-token TOKEN    the reference server's /admin token (or IDB_SYNC_CONFORMANCE_ADMIN_TOKEN):
                          creates fresh users, server-side edits, tombstone purges
   --admin-url URL        where /admin lives, if not at --url
+  --peer URL             another instance of the same deployment (repeatable): checkpoints,
+                         retries and pokes must work across instances
   --schema-version N     client schema version to sync as (default: the server's minWritable)
   --collection NAME      writable collection to use (default: the first per-user writable one)
   --scale N              size of the load checks (default 1: a few seconds); raise for a heavier run
@@ -48,6 +50,7 @@ const STRING_OPTIONS = new Set([
   '--token',
   '--admin-token',
   '--admin-url',
+  '--peer',
   '--schema-version',
   '--collection',
   '--scale',
@@ -86,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
         token: { type: 'string', multiple: true },
         'admin-token': { type: 'string' },
         'admin-url': { type: 'string' },
+        peer: { type: 'string', multiple: true },
         'schema-version': { type: 'string' },
         collection: { type: 'string' },
         scale: { type: 'string' },
@@ -139,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
   const report = await runConformance({
     url: v.url,
     users: tokens,
+    ...(v.peer === undefined ? {} : { peers: v.peer }),
     ...(adminToken === undefined
       ? {}
       : { admin: { token: adminToken, ...(v['admin-url'] === undefined ? {} : { url: v['admin-url'] }) } }),

@@ -11,7 +11,7 @@ import type {
 import { fail, skip } from './check.js';
 import type { Exchange } from './exchange.js';
 import type { ConformanceHooks } from './options.js';
-import type { ProtocolClient } from './protocol-client.js';
+import { ProtocolClient } from './protocol-client.js';
 import type { Answer, Wire } from './wire.js';
 
 /** A user of the run, with a client speaking as them. */
@@ -39,6 +39,8 @@ export interface RunSetup {
   maxWaitMs: number;
   /** Random per run: record ids, client ids and values carry it. */
   runId: string;
+  /** Wires to the other instances (`peers`), in order. */
+  peers: Wire[];
   /** Secret → label (`<token of user 1>`): replaced in everything a report shows. */
   secrets: Map<string, string>;
   /** A WebSocket constructor, when one is available. */
@@ -78,6 +80,13 @@ export class CheckContext {
   /** The first user's client. */
   get alice(): ProtocolClient {
     return this.setup.users[0]!.client;
+  }
+
+  /** User 1's client on another instance (`peers[0]`); checks that use it declare the `peer` need. */
+  get alicePeer(): ProtocolClient {
+    const wire = this.setup.peers[0];
+    if (wire === undefined) skip('needs another instance (peers)');
+    return new ProtocolClient(wire, this.setup.users[0]!.token, this.setup.schemaVersion);
   }
 
   /** The second user's client; checks that use it declare the `secondUser` need. */

@@ -50,6 +50,13 @@ export interface ConformanceOptions {
    * `url` defaults to the server's URL.
    */
   admin?: { token: string; url?: string };
+  /**
+   * Base URLs of other instances of the same deployment (one database, several servers), each
+   * reached directly: the `scale-out` checks then read a checkpoint on one instance and use it on
+   * another, retry a push elsewhere, and expect pokes for a change written through another. Default:
+   * none (those checks are skipped).
+   */
+  peers?: readonly string[];
   /** The client schema version to sync with. Default: the server's `schemaVersions.minWritable`. */
   schemaVersion?: number;
   /**

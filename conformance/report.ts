@@ -33,6 +33,8 @@ export interface ConformanceReport {
   failed: number;
   skipped: number;
   durationMs: number;
+  /** `429` answers the kit waited out (honouring `Retry-After`) and retried: a rate limit met on the way. */
+  rateLimited: number;
   /** What the server announced, when it could be read. */
   capabilities?: Capabilities;
   /** How the run was set up: users, schema version, collections used, hooks present. */
@@ -76,6 +78,8 @@ export function formatReport(report: ConformanceReport): string {
     lines.push(`     seen:     ${f.seen}`);
     for (const exchange of f.exchanges) lines.push(indent(exchange, '       '));
   }
+  if (report.rateLimited > 0)
+    lines.push(`(${report.rateLimited} answers were 429 Too Many Requests; waited out and retried)`);
   lines.push(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
   );

@@ -46,6 +46,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       failed: count('fail'),
       skipped: count('skip'),
       durationMs: performance.now() - started,
+      rateLimited: wire.rateLimited,
       ...(caps === undefined ? {} : { capabilities: caps }),
       setup: {
         users: setup?.users.length ?? 0,
@@ -139,6 +140,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     maxWaitMs: options.maxWaitMs ?? 5_000,
     runId,
     secrets,
+    peers: (options.peers ?? []).map((url) => wire.to(url)),
     ...(await webSocketImpl().then((impl) => (impl === undefined ? {} : { WebSocket: impl }))),
   };
 
@@ -309,6 +311,9 @@ function skipReason(
         break;
       case 'revoke':
         if (hooks.revokeToken === undefined) return 'needs the revokeToken hook';
+        break;
+      case 'peer':
+        if (setup.peers.length === 0) return 'needs another instance of the same deployment (peers / --peer)';
         break;
       case 'sse':
         if (!caps.transports.includes('sse')) return 'the server does not announce the sse transport';

@@ -26,15 +26,27 @@ export interface SendOptions {
  * few times), every exchange recorded so failures can show it and the header check can scan them.
  */
 export class Wire {
-  /** Every exchange of the run, in order. */
-  readonly log: Exchange[] = [];
-  /** How many `429` answers were waited out. */
-  rateLimited = 0;
-
   constructor(
     readonly baseUrl: string,
     readonly timeoutMs: number,
+    /** Shared by the wires of one run: every exchange in order, and the `429`s waited out. */
+    readonly run: { log: Exchange[]; rateLimited: number } = { log: [], rateLimited: 0 },
   ) {}
+
+  /** Every exchange of the run, in order. */
+  get log(): Exchange[] {
+    return this.run.log;
+  }
+
+  /** How many `429` answers were waited out. */
+  get rateLimited(): number {
+    return this.run.rateLimited;
+  }
+
+  /** A wire to another base URL (another instance of the server) recording into the same run. */
+  to(baseUrl: string): Wire {
+    return new Wire(baseUrl, this.timeoutMs, this.run);
+  }
 
   /**
    * `path` under the base URL, which may itself have a path (a server mounted at `/sync` serves
@@ -59,7 +71,7 @@ export class Wire {
     for (let attempt = 0; ; attempt++) {
       const answer = await this.#once(method, path, headers, body);
       if (answer.status !== 429 || attempt >= 5) return answer;
-      this.rateLimited += 1;
+      this.run.rateLimited += 1;
       const retryAfter = Number(answer.headers.get('retry-after'));
       const waitMs = Math.min(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 500, 5000);
       await new Promise((resolve) => setTimeout(resolve, waitMs));

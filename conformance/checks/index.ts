@@ -9,6 +9,7 @@ import { contentChecks } from './content.js';
 import { conventionChecks } from './conventions.js';
 import { exactlyOnceChecks } from './exactly-once.js';
 import { byteBudgetCheck, pagingChecks } from './paging.js';
+import { scaleOutChecks } from './scale-out.js';
 import { schemaVersionChecks } from './schema-versions.js';
 import { sseChecks } from './sse.js';
 import { tombstoneChecks } from './tombstones.js';
@@ -30,5 +31,6 @@ export const ALL_CHECKS: readonly Check[] = [
   ...sseChecks,
   ...websocketChecks,
   ...concurrencyChecks,
+  ...scaleOutChecks,
   ...conventionChecks,
 ];

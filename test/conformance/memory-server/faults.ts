@@ -7,5 +7,11 @@
  * - `apply-retries-twice`: no exactly-once bookkeeping: a retried mutation id is applied again.
  * - `accept-forged-checkpoint`: checkpoints are read without checking their signature or whom they
  *   were issued to (user, collection, filter).
+ * - `local-pokes`: with several instances on one store, an instance pokes only for the changes
+ *   written through itself (an in-process bus where a shared one, e.g. LISTEN/NOTIFY, is needed).
  */
-export type Fault = 'skip-under-concurrency' | 'apply-retries-twice' | 'accept-forged-checkpoint';
+export type Fault =
+  | 'skip-under-concurrency'
+  | 'apply-retries-twice'
+  | 'accept-forged-checkpoint'
+  | 'local-pokes';

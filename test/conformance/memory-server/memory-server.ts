@@ -27,6 +27,12 @@ export interface MemoryServerOptions {
   maxValueDepth?: number;
   maxPageBytes?: number;
   heartbeatMs?: number;
+  /**
+   * Another instance whose store, users and change notifications this one shares: several
+   * instances of one deployment. Its limits and collections apply; `faults` of this instance
+   * only change how it pokes (`local-pokes`).
+   */
+  shareWith?: MemoryServer;
   /** Enables `/admin` (users, records, compaction) like the reference server's. */
   adminToken?: string;
 }
@@ -34,6 +40,8 @@ export interface MemoryServerOptions {
 export interface MemoryServer {
   url: string;
   store: MemoryStore;
+  /** What a second instance shares with this one (`shareWith`). */
+  shared: { store: MemoryStore; tokens: Map<string, string>; bus: EventEmitter };
   /** Creates a user and returns its token (`token`, else a random one). */
   createUser(userId: string, token?: string): { userId: string; token: string };
   revokeTokens(userId: string): void;
@@ -45,8 +53,6 @@ export interface MemoryServer {
  * with switchable faults: the conformance kit must pass it without faults and fail it with each.
  */
 export async function startMemoryServer(options: MemoryServerOptions = {}): Promise<MemoryServer> {
-  const bus = new EventEmitter();
-  bus.setMaxListeners(0);
   const collections = options.collections ?? [
     { name: 'notes', scope: 'user', readOnly: false },
     { name: 'tags', scope: 'user', readOnly: false },
@@ -59,13 +65,20 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
     maxValueDepth: options.maxValueDepth ?? 32,
     maxPageBytes: options.maxPageBytes ?? 64 * 1024,
   };
-  const store = new MemoryStore(collections, new Set(options.faults ?? []), limits, (e: Committed) =>
-    bus.emit('commit', e),
-  );
+  const bus = options.shareWith?.shared.bus ?? new EventEmitter().setMaxListeners(0);
+  const store =
+    options.shareWith?.shared.store ??
+    new MemoryStore(collections, new Set(options.faults ?? []), limits, (e: Committed) =>
+      bus.emit('commit', e),
+    );
+  const origin = randomBytes(4).toString('hex');
+  const localPokes = options.faults?.includes('local-pokes') ?? false;
   const ctx: ServerContext = {
     store,
-    tokens: new Map(),
+    tokens: options.shareWith?.shared.tokens ?? new Map(),
     bus,
+    origin,
+    hears: (e: Committed) => !localPokes || e.origin === origin,
     schemaVersions: options.schemaVersions ?? { min: 1, minWritable: 1, max: 10 },
     heartbeatMs: options.heartbeatMs ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
@@ -164,7 +177,7 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
         const body = parse(pushRequestSchema, text);
         send(res, 200, {
           protocolVersion: 1,
-          results: await store.push(userId, body.clientId, body.mutations),
+          results: await store.push(userId, body.clientId, body.mutations, origin),
         });
       },
     },
@@ -181,6 +194,7 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
           res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
         event('hello', { protocolVersion: 1, heartbeatMs: ctx.heartbeatMs });
         const onCommit = (e: Committed) => {
+          if (!ctx.hears(e)) return;
           const config = store.collections.find((c) => c.name === e.collection);
           if (config !== undefined && e.owner === store.owner(config, userId))
             event('poke', { collection: e.collection, seq: e.seq });
@@ -213,7 +227,9 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
       const owner = config.scope === 'user' ? (body.owner ?? url.searchParams.get('owner') ?? '') : '';
       const value = req.method === 'PUT' ? recordValueSchema.parse(body.value) : null;
       return send(res, 200, {
-        rev: String(await store.serverWrite(config.name, decodeURIComponent(record[2]!), value, owner)),
+        rev: String(
+          await store.serverWrite(config.name, decodeURIComponent(record[2]!), value, owner, origin),
+        ),
       });
     }
     throw new Refusal('NOT_FOUND', 'No such endpoint');
@@ -249,6 +265,7 @@ export async function startMemoryServer(options: MemoryServerOptions = {}): Prom
   const server: MemoryServer = {
     url: `http://127.0.0.1:${port}`,
     store,
+    shared: { store, tokens: ctx.tokens, bus },
     createUser(userId, token = randomBytes(24).toString('base64url')) {
       ctx.tokens.set(token, userId);
       return { userId, token };

@@ -55,6 +55,8 @@ export interface Committed {
   collection: string;
   owner: string;
   seq: number;
+  /** The instance (front end) the change was written through. */
+  origin: string;
 }
 
 const binary = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -205,7 +207,12 @@ export class MemoryStore {
   }
 
   /** Applies a push (already validated) mutation by mutation, exactly once per mutation id unless faulty. */
-  async push(userId: string, clientId: string, mutations: Mutation[]): Promise<MutationResult[]> {
+  async push(
+    userId: string,
+    clientId: string,
+    mutations: Mutation[],
+    origin: string,
+  ): Promise<MutationResult[]> {
     const configs = mutations.map((m) => this.collection(m.collection));
     let client = this.#clients.get(clientId);
     if (client === undefined) {
@@ -229,7 +236,7 @@ export class MemoryStore {
           );
           continue;
         }
-        const result = await this.#apply(userId, clientId, configs[i]!, m);
+        const result = await this.#apply(userId, clientId, configs[i]!, m, origin);
         client.results.set(m.mutationId, result);
         client.last = Math.max(client.last, m.mutationId);
         out.push(result);
@@ -244,6 +251,7 @@ export class MemoryStore {
     clientId: string,
     config: CollectionInfo,
     m: Mutation,
+    origin: string,
   ): Promise<MutationResult> {
     const reject = (reason: 'read-only' | 'invalid', message: string): MutationResult => ({
       mutationId: m.mutationId,
@@ -312,20 +320,26 @@ export class MemoryStore {
         writtenBy: clientId,
       });
       log.committed = Math.max(log.committed, seq);
-      this.onCommit({ collection: config.name, owner, seq });
+      this.onCommit({ collection: config.name, owner, seq, origin });
       return { mutationId: m.mutationId, status: 'applied', rev: String(seq) };
     };
     return this.faults.has('skip-under-concurrency') ? write() : log.lock.run(write);
   }
 
   /** A server-side write (admin edit or delete); returns the new rev. */
-  serverWrite(collection: string, id: string, value: RecordValue | null, owner: string): Promise<number> {
+  serverWrite(
+    collection: string,
+    id: string,
+    value: RecordValue | null,
+    owner: string,
+    origin: string,
+  ): Promise<number> {
     const log = this.#log(collection, owner);
     return log.lock.run(async () => {
       log.seq += 1;
       log.records.set(id, { id, rev: log.seq, deleted: value === null, value, writtenBy: null });
       log.committed = log.seq;
-      this.onCommit({ collection, owner, seq: log.seq });
+      this.onCommit({ collection, owner, seq: log.seq, origin });
       return log.seq;
     });
   }

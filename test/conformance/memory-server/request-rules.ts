@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { ZodType } from 'zod';
-import { type MemoryStore, Refusal } from './memory-store.js';
+import { type Committed, type MemoryStore, Refusal } from './memory-store.js';
 
 export type SchemaNeed = 'read' | 'write';
 
@@ -9,6 +9,10 @@ export interface ServerContext {
   store: MemoryStore;
   tokens: Map<string, string>;
   bus: EventEmitter;
+  /** This instance's id, the `origin` of the changes written through it. */
+  origin: string;
+  /** Whether this instance pokes for a committed change (the `local-pokes` fault: only its own). */
+  hears(e: Committed): boolean;
   schemaVersions: { min: number; minWritable: number; max: number };
   heartbeatMs: number;
   maxBodyBytes: number;

@@ -20,6 +20,7 @@ export function wsSession(
     socket.close(code, error.code);
   };
   const onCommit = (e: Committed) => {
+    if (!ctx.hears(e)) return;
     const config = ctx.store.collections.find((c) => c.name === e.collection);
     if (userId !== undefined && config !== undefined && e.owner === ctx.store.owner(config, userId)) {
       send({ type: 'poke', collection: e.collection, seq: e.seq });
@@ -69,7 +70,12 @@ export function wsSession(
           ? await ctx.store.pull(userId, message.body)
           : {
               protocolVersion: 1,
-              results: await ctx.store.push(userId, message.body.clientId, message.body.mutations),
+              results: await ctx.store.push(
+                userId,
+                message.body.clientId,
+                message.body.mutations,
+                ctx.origin,
+              ),
             };
       send({ type: 'result', requestId: message.requestId, body });
     } catch (error) {
