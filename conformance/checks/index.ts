@@ -8,7 +8,9 @@ import { conflictChecks } from './conflicts.js';
 import { contentChecks } from './content.js';
 import { conventionChecks } from './conventions.js';
 import { exactlyOnceChecks } from './exactly-once.js';
-import { byteBudgetCheck, pagingChecks } from './paging.js';
+import { pagingChecks } from './paging.js';
+import { byteBudgetCheck } from './paging-bytes.js';
+import { pagingRevisitChecks } from './paging-revisits.js';
 import { scaleOutChecks } from './scale-out.js';
 import { schemaVersionChecks } from './schema-versions.js';
 import { sseChecks } from './sse.js';
@@ -19,6 +21,7 @@ import { websocketChecks } from './websocket.js';
 export const ALL_CHECKS: readonly Check[] = [
   ...capabilitiesChecks,
   ...pagingChecks,
+  ...pagingRevisitChecks,
   byteBudgetCheck,
   ...checkpointChecks,
   ...exactlyOnceChecks,

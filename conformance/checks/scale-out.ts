@@ -3,8 +3,8 @@ import { check, fail } from '../check.js';
 import { apply, describeResult, expectApplied } from '../context.js';
 import { EventStream } from '../event-stream.js';
 import { codeSuffix } from '../protocol-client.js';
+import { expectSameState } from '../same-state.js';
 import { WsSession } from '../ws-session.js';
-import { expectSameState } from './paging.js';
 
 export const scaleOutChecks = [
   check({
@@ -49,7 +49,6 @@ export const scaleOutChecks = [
       for (const change of rest.changes) apply(state, change);
       const truth = await ctx.snapshot('reading a fresh snapshot', ctx.alicePeer, ctx.col, filter);
       expectSameState(
-        ctx,
         'comparing a sync that hopped between instances with a fresh snapshot',
         state,
         truth.state,
