@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { errorBodySchema } from '../src/protocol/error-codes.js';
 import {
   type MutationResult,
@@ -143,7 +143,7 @@ export function checkPushAnswer(answer: Answer, request: PushRequest, what: stri
 }
 
 /** The body of a `200` answer parsed with `schema`, or the check fails saying what came instead. */
-export function okBody<T>(answer: Answer, schema: ZodType<T>, what: string, name: string): T {
+export function okBody<T>(answer: Answer, schema: ZodMiniType<T>, what: string, name: string): T {
   if (answer.status !== 200) {
     fail(what, `200 with ${name}`, `${answer.status}${codeSuffix(answer)}`, answer.exchange);
   }

@@ -2,11 +2,11 @@ import { BehaviorSubject, map, type Observable, Subject, type Subscription } fro
 import type { DatabaseHandle } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import { withoutRev } from './outbox-model.js';
 import { countOutbox } from './read-push-batch.js';
@@ -18,7 +18,7 @@ import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
 import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
-import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
+import { connectionSource, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
@@ -47,7 +47,7 @@ export function createSyncClient<S = unknown>(
 
 class Client implements SyncClient {
   readonly #options: SyncClientOptions;
-  readonly #connect: ConnectionProvider;
+  readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
   readonly #status = new BehaviorSubject<SyncStatus>('idle');
@@ -92,7 +92,7 @@ class Client implements SyncClient {
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
-    this.#connect = connectionProvider(options.database);
+    this.#connect = connectionSource(options.database);
     this.#revField = options.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
