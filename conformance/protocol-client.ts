@@ -1,4 +1,3 @@
-import type { ZodMiniType } from 'zod/mini';
 import { errorBodySchema } from '../src/protocol/error-codes.js';
 import {
   type MutationResult,
@@ -8,6 +7,7 @@ import {
   pullResponseSchema,
   pushResponseSchema,
 } from '../src/protocol/messages.js';
+import type { Validator } from '../src/protocol/schema.js';
 import { PROTOCOL_HEADERS, PROTOCOL_LIMITS, PROTOCOL_PATHS } from '../src/protocol/version.js';
 import { fail } from './check.js';
 import type { Exchange } from './exchange.js';
@@ -143,7 +143,7 @@ export function checkPushAnswer(answer: Answer, request: PushRequest, what: stri
 }
 
 /** The body of a `200` answer parsed with `schema`, or the check fails saying what came instead. */
-export function okBody<T>(answer: Answer, schema: ZodMiniType<T>, what: string, name: string): T {
+export function okBody<T>(answer: Answer, schema: Validator<T>, what: string, name: string): T {
   if (answer.status !== 200) {
     fail(what, `200 with ${name}`, `${answer.status}${codeSuffix(answer)}`, answer.exchange);
   }

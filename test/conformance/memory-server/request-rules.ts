@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { ZodMiniType } from 'zod/mini';
+import type { Validator } from '../../../src/protocol/schema.js';
 import { type Committed, type MemoryStore, Refusal } from './memory-store.js';
 
 export type SchemaNeed = 'read' | 'write';
@@ -49,7 +49,7 @@ export function authenticate(ctx: ServerContext, token: string | null | undefine
 }
 
 /** Parses JSON text against a protocol schema, with the protocol's error codes. */
-export function parse<T>(schema: ZodMiniType<T>, text: string): T {
+export function parse<T>(schema: Validator<T>, text: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
