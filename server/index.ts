@@ -1,0 +1,18 @@
+// The public entry of `idb-sync/server`: every public name is listed here, nothing else is exported.
+// Runs on Node (20+). Its dependencies (hono, @hono/node-server, ws, and pg or @electric-sql/pglite
+// for the storage used) are optional peer dependencies: install them in the server project.
+
+export type { AdminApi } from './admin/admin-api.js';
+export type { AuthUser, CollectionConfig, SchemaVersionPolicy, ServerOptions } from './config.js';
+export type { SyncServer, SyncServerOptions } from './create-sync-server.js';
+export { createSyncServer } from './create-sync-server.js';
+export type { LogEntry } from './http/request-log.js';
+export type { MigrationProgress, SchemaState, SchemaStatus } from './schema/schema-manager.js';
+export type { RunningServer } from './start-server.js';
+export { startServer } from './start-server.js';
+export type { PgliteStorageOptions } from './storage/pglite-storage.js';
+export { pgliteStorage } from './storage/pglite-storage.js';
+export type { PostgresStorageOptions } from './storage/postgres-storage.js';
+export { postgresStorage } from './storage/postgres-storage.js';
+export type { SyncStorage } from './storage/sync-storage.js';
+export type { StoredRecord } from './sync/records.js';
