@@ -2,8 +2,25 @@ import type { CollectionInfo } from '../src/protocol/messages.js';
 import type { Database } from './db/database.js';
 import type { LogEntry } from './http/request-log.js';
 
-/** A collection the server syncs (see `docs/server.md`). */
-export type CollectionConfig = CollectionInfo;
+/**
+ * A collection the server syncs (see `docs/server.md`): its name and scope, plus settings that stay
+ * on the server.
+ */
+export interface CollectionConfig {
+  /** The collection name, as clients and the protocol use it: `^[a-z][a-z0-9_]{0,62}$`. */
+  name: string;
+  /** `'user'`: each user has their own records; `'shared'`: one set every user reads. */
+  scope: CollectionInfo['scope'];
+  /** Pushes are rejected (reason `read-only`); write with `admin` or a bulk import. Default `false`. */
+  readOnly?: boolean;
+  /** Field of imported records that holds their id (bulk import). Default `'id'`. */
+  key?: string;
+  /**
+   * Largest page served for this collection, below the server's `maxWindowSize` (e.g. a small one
+   * for a collection of large records). Default: the server's.
+   */
+  maxWindowSize?: number;
+}
 
 /** The demo's collections: a shared read-only lookup and two per-user transactional ones. */
 export const defaultCollections: readonly CollectionConfig[] = [

@@ -49,6 +49,14 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       throw new Error(`Invalid or duplicate collection name "${c.name}"`);
     }
     names.add(c.name);
+    if (c.scope !== 'user' && c.scope !== 'shared') {
+      throw new Error(`Collection ${c.name}: scope must be 'user' or 'shared'`);
+    }
+    if (c.maxWindowSize !== undefined)
+      int(`${c.name}.maxWindowSize`, c.maxWindowSize, 1, PROTOCOL_LIMITS.maxWindowSize);
+    if (c.key !== undefined && (typeof c.key !== 'string' || c.key === '')) {
+      throw new Error(`Collection ${c.name}: key must be a field name`);
+    }
   }
   if (resolved.adminToken !== undefined && resolved.adminToken.length < 16) {
     throw new Error('Option adminToken must be at least 16 characters');

@@ -43,18 +43,9 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const { port = 0, host = '127.0.0.1', dataDir, databaseUrl, pgSchema, database, ...rest } = options;
-  const storage: SyncStorage =
-    database !== undefined
-      ? databaseStorage(database)
-      : databaseUrl !== undefined && databaseUrl !== ''
-        ? postgresStorage({
-            connectionString: databaseUrl,
-            ...(pgSchema === undefined ? {} : { schema: pgSchema }),
-          })
-        : pgliteStorage(dataDir === undefined ? {} : { dataDir });
   const sync = await createInternalSyncServer({
     ...rest,
-    storage,
+    storage: storageFor({ dataDir, databaseUrl, pgSchema, database }),
     collections: rest.collections ?? defaultCollections,
   });
   const server: Server = createServer(sync.nodeHandler);
@@ -95,6 +86,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return closing;
     },
   };
+}
+
+/** The storage `ServerOptions` point at: an open `database`, PostgreSQL (`databaseUrl`) or PGlite. */
+export function storageFor(
+  options: { [K in 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database']?: ServerOptions[K] | undefined },
+): SyncStorage {
+  const { dataDir, databaseUrl, pgSchema, database } = options;
+  if (database !== undefined) return databaseStorage(database);
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    return postgresStorage({
+      connectionString: databaseUrl,
+      ...(pgSchema === undefined ? {} : { schema: pgSchema }),
+    });
+  }
+  return pgliteStorage(dataDir === undefined ? {} : { dataDir });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RecordValue } from '../../src/protocol/messages.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { toInt } from '../db/database.js';
+import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
@@ -33,6 +34,23 @@ export interface AdminApi {
   getRecord(collection: string, id: string, owner?: string): Promise<StoredRecord | null>;
   /** Alive records of a collection and owner. */
   countRecords(collection: string, owner?: string): Promise<number>;
+  /**
+   * Writes many records at once, as the server (reference data: a catalog, a list of cities): each
+   * record is a put at its own change-log position, so clients pull them incrementally; a record with
+   * an existing id is overwritten. `records` may be any (async) iterable, e.g. `parseRecords(stream)`;
+   * batches of `batchSize` (default 5,000) commit one transaction each and are announced to listeners.
+   * Each record's id is its field `key` (default: the collection's `key`, else `'id'`).
+   */
+  importRecords(
+    collection: string,
+    records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+    options?: {
+      owner?: string;
+      key?: string;
+      batchSize?: number;
+      onProgress?: (progress: ImportProgress) => void;
+    },
+  ): Promise<ImportResult>;
   /**
    * Removes tombstones older than `olderThanMs` (default: the configured retention) and moves each
    * affected collection's horizon up, so checkpoints from before it answer `RESET_REQUIRED`.
@@ -78,6 +96,18 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
     deleteRecord: (collection, id, owner) => write(collection, id, null, owner),
+    async importRecords(collection, records, options = {}) {
+      await runtime.requireServableSchema();
+      const config = runtime.collection(collection);
+      return importRecords(db, records, {
+        collection,
+        owner: ownerOf(collection, options.owner),
+        key: options.key ?? config.key ?? 'id',
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        onCommit: (event) => bus.publish(event),
+      });
+    },
     async getRecord(collection, id, owner) {
       return readRecord(db, collection, ownerOf(collection, owner), id);
     },

@@ -5,6 +5,8 @@ import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.j
 import { bearerToken } from '../auth/tokens.js';
 import type { AppEnv } from '../http/app.js';
 import { parseBody } from '../http/sync-gate.js';
+import { ImportInputError } from '../import/import-records.js';
+import { guessFormat, type ImportFormat, parseRecords } from '../import/parse-records.js';
 import { schemaStatus } from '../schema/schema-manager.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import type { Runtime } from '../sync/runtime.js';
@@ -19,6 +21,8 @@ const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optio
  * - `POST /admin/users` `{ userId, name? }` → `{ userId, token }`
  * - `PUT /admin/records/:collection/:id` `{ value, owner? }` → `{ rev }`
  * - `DELETE /admin/records/:collection/:id?owner=` → `{ rev }`
+ * - `POST /admin/import/:collection?owner=&key=&format=` NDJSON, a JSON array or CSV (by `format`,
+ *   else the content type), streamed → `{ imported, batches, firstRev, lastRev, ms }`
  * - `POST /admin/compact` `{ olderThanMs? }` → `{ removed }`
  * - `GET /admin/schema` → the schema status
  */
@@ -47,6 +51,37 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
     const collection = runtime.collection(c.req.param('collection')).name;
     const id = recordId(c.req.param('id'));
     return c.json({ rev: await admin.deleteRecord(collection, id, c.req.query('owner')) });
+  });
+  app.post('/import/:collection', async (c) => {
+    const collection = runtime.collection(c.req.param('collection')).name;
+    const format = c.req.query('format') ?? guessFormat(c.req.header('content-type') ?? '');
+    if (!['ndjson', 'json', 'csv'].includes(format)) {
+      throw new ProtocolError('INVALID_REQUEST', 'format must be ndjson, json or csv');
+    }
+    const body = c.req.raw.body;
+    if (body === null) throw new ProtocolError('INVALID_REQUEST', 'The import needs a body');
+    const owner = c.req.query('owner');
+    const key = c.req.query('key');
+    let result: Awaited<ReturnType<AdminApi['importRecords']>>;
+    try {
+      result = await admin.importRecords(collection, parseRecords(body, format as ImportFormat), {
+        ...(owner === undefined ? {} : { owner }),
+        ...(key === undefined ? {} : { key }),
+        onProgress: (p) =>
+          runtime.log({
+            level: 'info',
+            msg: `import ${collection}: ${p.imported} records in ${(p.ms / 1000).toFixed(1)} s`,
+            event: 'import-progress',
+            collection,
+            imported: p.imported,
+          }),
+      });
+    } catch (error) {
+      if (!(error instanceof ImportInputError)) throw error;
+      // The batches before the bad record are in: say which record, and how many were imported.
+      throw new ProtocolError('INVALID_REQUEST', error.message, { imported: error.imported });
+    }
+    return c.json(result);
   });
   app.post('/compact', async (c) => {
     const body = parseBody(compactBody, (await c.req.text()) || '{}');

@@ -47,7 +47,7 @@ export function capabilities(runtime: Runtime, rawSchemaVersion: string | undefi
     maxMutationsPerPush: o.maxMutationsPerPush,
     maxBodyBytes: o.maxBodyBytes,
     schemaVersions: { ...o.schemaVersions },
-    collections: o.collections.map((c) => ({ ...c })),
+    collections: o.collections.map((c) => ({ name: c.name, scope: c.scope, readOnly: c.readOnly === true })),
     tombstoneRetentionMs: o.tombstoneRetentionMs,
     heartbeatMs: o.heartbeatMs,
     ...(Number.isSafeInteger(version)

@@ -35,7 +35,11 @@ export async function pull(
 ): Promise<PullResponse> {
   const collection = runtime.collection(request.collection);
   const owner = runtime.owner(collection, user.userId);
-  const windowSize = Math.min(request.windowSize, runtime.options.maxWindowSize);
+  const windowSize = Math.min(
+    request.windowSize,
+    collection.maxWindowSize ?? runtime.options.maxWindowSize,
+    runtime.options.maxWindowSize,
+  );
   const binding: CheckpointBinding = {
     epoch: meta.epoch,
     userId: user.userId,

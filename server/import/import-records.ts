@@ -1,0 +1,164 @@
+import { recordIdSchema } from '../../src/protocol/messages.js';
+import type { Database } from '../db/database.js';
+import { toInt } from '../db/database.js';
+import type { ChangeEvent } from '../notify/change-bus.js';
+import { lockSequence } from '../sync/records.js';
+
+/**
+ * The input of an import is wrong (malformed line, record without a valid id): the batches before
+ * the bad record were committed (`imported`); fix the input and import again (it overwrites).
+ */
+export class ImportInputError extends Error {
+  override readonly name = 'ImportInputError';
+
+  constructor(
+    message: string,
+    /** Records committed before the bad one. */
+    readonly imported: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Progress of a bulk import, reported after each committed batch. */
+export interface ImportProgress {
+  /** Records committed so far. */
+  imported: number;
+  /** Batches committed so far. */
+  batches: number;
+  /** Milliseconds since the import started. */
+  ms: number;
+}
+
+/** Outcome of a bulk import. */
+export interface ImportResult extends ImportProgress {
+  collection: string;
+  owner: string;
+  /** Change-log position of the first and last record written (`null` when nothing was imported). */
+  firstRev: number | null;
+  lastRev: number | null;
+}
+
+/** Options of {@link importRecords}. */
+export interface ImportOptions {
+  collection: string;
+  /** The owner key: the user id for per-user collections, `''` for shared ones. */
+  owner: string;
+  /** Field of each record holding its id (a string, or a number written as a string). Default `'id'`. */
+  key?: string;
+  /** Records per transaction. Default 5,000. */
+  batchSize?: number;
+  /** Called after each committed batch. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Called after each committed batch with the change to announce (pokes). */
+  onCommit?: (event: ChangeEvent) => void;
+}
+
+/**
+ * Writes records in bulk into a collection, as the server: each record is a put at its own
+ * change-log position (one revision per record, so clients pull them incrementally, page by page),
+ * overwriting a record of the same id. Batches of `batchSize` records commit one transaction each,
+ * holding the collection's sequence lock like any writer, so readers never see a hole in the log;
+ * an error stops the import with the batches before it committed (importing again is safe: it
+ * overwrites). Records are sent to the database as one JSON document per batch.
+ */
+export async function importRecords(
+  db: Database,
+  records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const key = options.key ?? 'id';
+  const batchSize = options.batchSize ?? 5000;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new Error('batchSize must be a positive integer');
+  const started = performance.now();
+  const result: ImportResult = {
+    collection: options.collection,
+    owner: options.owner,
+    imported: 0,
+    batches: 0,
+    ms: 0,
+    firstRev: null,
+    lastRev: null,
+  };
+  // Ids of one batch are unique (a statement cannot write one row twice): a later record of the
+  // same id replaces the earlier one, as it would in separate batches.
+  let batch = new Map<string, string>();
+  let position = 0;
+  const flush = async () => {
+    if (batch.size === 0) return;
+    const entries = [...batch.values()];
+    batch = new Map();
+    const last = await writeBatch(
+      db,
+      options.collection,
+      options.owner,
+      `[${entries.join(',')}]`,
+      entries.length,
+    );
+    result.firstRev ??= last - entries.length + 1;
+    result.lastRev = last;
+    result.imported += entries.length;
+    result.batches += 1;
+    result.ms = performance.now() - started;
+    options.onCommit?.({ collection: options.collection, owner: options.owner, seq: last });
+    options.onProgress?.({ imported: result.imported, batches: result.batches, ms: result.ms });
+  };
+  const iterator =
+    Symbol.asyncIterator in records ? records[Symbol.asyncIterator]() : records[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<Record<string, unknown>>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw new ImportInputError((error as Error).message, result.imported, { cause: error });
+    }
+    if (next.done) break;
+    const record = next.value;
+    position += 1;
+    const raw = record[key];
+    const id = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+    if (typeof id !== 'string' || !recordIdSchema.safeParse(id).success) {
+      await iterator.return?.();
+      throw new ImportInputError(
+        `record ${position}: field "${key}" must hold the record id (a non-empty string of at most 256 characters, or a number)`,
+        result.imported,
+      );
+    }
+    batch.delete(id);
+    batch.set(id, JSON.stringify({ i: id, v: record }));
+    if (batch.size >= batchSize) await flush();
+  }
+  await flush();
+  result.ms = performance.now() - started;
+  return result;
+}
+
+/** One batch in one transaction: takes `count` positions at once and writes the rows. Returns the last position. */
+async function writeBatch(
+  db: Database,
+  collection: string,
+  owner: string,
+  json: string,
+  count: number,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    await lockSequence(tx, collection, owner);
+    const { rows } = await tx.query<{ seq: unknown }>(
+      `UPDATE collection_seq SET seq = seq + $3 WHERE collection = $1 AND owner = $2 RETURNING seq`,
+      [collection, owner, count],
+    );
+    const last = toInt(rows[0]!.seq);
+    await tx.query(
+      `INSERT INTO records (collection, owner, id, rev, deleted, value, written_by, updated_at)
+       SELECT $1, $2, e->>'i', $3 + ord, false, e->'v', NULL, now()
+       FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(e, ord)
+       ON CONFLICT (collection, owner, id) DO UPDATE
+         SET rev = EXCLUDED.rev, deleted = false, value = EXCLUDED.value,
+             written_by = NULL, updated_at = EXCLUDED.updated_at`,
+      [collection, owner, last - count, json],
+    );
+    return last;
+  });
+}
