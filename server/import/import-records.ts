@@ -86,24 +86,35 @@ export async function importRecords(
   // same id replaces the earlier one, as it would in separate batches.
   let batch = new Map<string, string>();
   let position = 0;
+  // One batch in the database while the next one is read and encoded: the two overlap.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.size === 0) return;
     const entries = [...batch.values()];
     batch = new Map();
-    const last = await writeBatch(
+    await inFlight;
+    inFlight = writeBatch(
       db,
       options.collection,
       options.owner,
       `[${entries.join(',')}]`,
       entries.length,
-    );
-    result.firstRev ??= last - entries.length + 1;
-    result.lastRev = last;
-    result.imported += entries.length;
-    result.batches += 1;
-    result.ms = performance.now() - started;
-    options.onCommit?.({ collection: options.collection, owner: options.owner, seq: last });
-    options.onProgress?.({ imported: result.imported, batches: result.batches, ms: result.ms });
+    ).then((last) => {
+      result.firstRev ??= last - entries.length + 1;
+      result.lastRev = last;
+      result.imported += entries.length;
+      result.batches += 1;
+      result.ms = performance.now() - started;
+      options.onCommit?.({ collection: options.collection, owner: options.owner, seq: last });
+      options.onProgress?.({ imported: result.imported, batches: result.batches, ms: result.ms });
+    });
+    // Awaited before the next batch or at the end; until then a failure must not go unhandled.
+    inFlight.catch(() => {});
+  };
+  /** Stops at bad input, once the batch in the database has committed (or failed: that error wins). */
+  const inputError = async (message: string, cause?: unknown) => {
+    await inFlight;
+    return new ImportInputError(message, result.imported, cause === undefined ? undefined : { cause });
   };
   const iterator =
     Symbol.asyncIterator in records ? records[Symbol.asyncIterator]() : records[Symbol.iterator]();
@@ -112,7 +123,7 @@ export async function importRecords(
     try {
       next = await iterator.next();
     } catch (error) {
-      throw new ImportInputError((error as Error).message, result.imported, { cause: error });
+      throw await inputError((error as Error).message, error);
     }
     if (next.done) break;
     const record = next.value;
@@ -121,9 +132,8 @@ export async function importRecords(
     const id = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
     if (typeof id !== 'string' || !recordIdSchema.safeParse(id).success) {
       await iterator.return?.();
-      throw new ImportInputError(
+      throw await inputError(
         `record ${position}: field "${key}" must hold the record id (a non-empty string of at most 256 characters, or a number)`,
-        result.imported,
       );
     }
     batch.delete(id);
@@ -131,6 +141,7 @@ export async function importRecords(
     if (batch.size >= batchSize) await flush();
   }
   await flush();
+  await inFlight;
   result.ms = performance.now() - started;
   return result;
 }
