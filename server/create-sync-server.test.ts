@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { PROTOCOL_PATHS } from '../src/protocol/version.js';
+import { RawProtocolClient } from '../test/server/raw-protocol-client.js';
 import { createSyncServer, type SyncServer } from './create-sync-server.js';
 import { pgliteStorage } from './storage/pglite-storage.js';
-import { SyncClient } from './testing/sync-client.js';
 
 // The library form: a fetch handler, a Node listener mounted under a base path beside the app's own
 // routes, and WebSocket attached beside the app's own WebSocket endpoint.
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 const push = (id: string, mutationId: number) =>
-  new SyncClient(base, token).push({
+  new RawProtocolClient(base, token).push({
     clientId: 'c1',
     mutations: [{ mutationId, collection: 'notes', id, op: 'put', baseRev: null, value: { text: id } }],
   });
@@ -62,7 +62,7 @@ describe('createSyncServer', () => {
 
   it('serves pull and push under its base path and leaves other paths to the app', async () => {
     expect((await push('n1', 1)).body.results).toMatchObject([{ status: 'applied' }]);
-    const { pages } = await new SyncClient(base, token).pullAll('notes');
+    const { pages } = await new RawProtocolClient(base, token).pullAll('notes');
     expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(['n1']);
     const app = await fetch(base.replace('/sync', '/elsewhere'));
     expect(await app.text()).toBe('the app');

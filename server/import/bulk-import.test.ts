@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 const ADMIN = 'admin-token-for-import-tests-0123';
 let server: TestServer;
-let client: SyncClient;
+let client: RawProtocolClient;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -14,7 +14,7 @@ beforeAll(async () => {
       { name: 'notes', scope: 'user' },
     ],
   });
-  client = new SyncClient(server.url, (await server.admin.createUser('alice')).token);
+  client = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
 });
 afterAll(() => server?.close());
 

@@ -4,12 +4,8 @@ import 'fake-indexeddb/auto';
 import type { DBSchema } from 'idb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import {
-  createHttpTransport,
-  createSyncClient,
-  createWebSocketTransport,
-  defineDatabase,
-} from '../../src/index.js';
+import { createSyncClient, defineDatabase } from '../../src/index.js';
+import { createHttpTransport, createWebSocketTransport } from '../../src/transport/index.js';
 import { EXAMPLES, exampleToken, type RunningExample, startExample } from '../examples/start-example.js';
 
 interface FieldApp extends DBSchema {
