@@ -71,6 +71,19 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Most mutations in one push (413 above). Default 500, at most 1000. */
   maxMutationsPerPush?: number;
+  /**
+   * Largest record value, in bytes of its compact JSON (UTF-8). A larger pushed value is rejected
+   * (reason `invalid`, code `VALUE_TOO_LARGE`); an admin write gets 413. Default 1 MiB. A pushed value
+   * must also fit in a request body ({@link maxBodyBytes}).
+   */
+  maxValueBytes?: number;
+  /** Deepest nesting of objects and arrays in a value (the value is level 1); deeper is `VALUE_TOO_DEEP`. Default 100. */
+  maxValueDepth?: number;
+  /**
+   * Byte budget of a pull page (about the JSON of its changes): a page stops early, with
+   * `moreAvailable`, once it is reached, but always holds at least one change. Default 4 MiB.
+   */
+  maxPageBytes?: number;
   /** Accepted client schema versions. Default `{ min: 1, minWritable: 1, max: Number.MAX_SAFE_INTEGER }`. */
   schemaVersions?: SchemaVersionPolicy;
   /** How long tombstones are kept before compaction, in ms. Default 30 days. */

@@ -118,7 +118,10 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
     const sse = new SseHub(runtime);
     const app = createApp(runtime, admin, sse, basePath);
     const fetch = async (request: Request) => app.fetch(request);
-    const listener = getRequestListener(fetch, { overrideGlobalObjects: false });
+    // As any Hono app on Node, this installs @hono/node-server's Request/Response (subclasses of the
+    // global ones, compatible) globally: without them, Hono middleware that rebuilds a request from
+    // the listener's lightweight one fails.
+    const listener = getRequestListener(fetch);
     const attached = new Set<ReturnType<typeof attachWebSocket>>();
 
     if (resolved.compactionIntervalMs > 0) {

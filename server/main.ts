@@ -45,6 +45,9 @@ Server options:
   --max-window-size N    largest page served, requests are clamped (default 1000, max 100000)
   --max-body-bytes N     largest request body (default 1048576)
   --max-mutations N      most mutations per push (default 500, max 1000)
+  --max-value-bytes N    largest record value, bytes of JSON (default 1048576)
+  --max-value-depth N    deepest nesting of objects/arrays in a value (default 100)
+  --max-page-bytes N     byte budget of a pull page (default 4194304)
   --schema-min N         oldest client schema version that may pull (default 1)
   --schema-min-writable N  oldest client schema version that may push (default: --schema-min)
   --schema-max N         newest client schema version accepted (default: unlimited)
@@ -80,6 +83,9 @@ const { values, positionals } = parseArgs({
     'max-window-size': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'max-mutations': { type: 'string' },
+    'max-value-bytes': { type: 'string' },
+    'max-value-depth': { type: 'string' },
+    'max-page-bytes': { type: 'string' },
     'schema-min': { type: 'string' },
     'schema-min-writable': { type: 'string' },
     'schema-max': { type: 'string' },
@@ -254,6 +260,9 @@ async function main(): Promise<number> {
     ...optional('maxWindowSize', int('max-window-size', values['max-window-size'])),
     ...optional('maxBodyBytes', int('max-body-bytes', values['max-body-bytes'])),
     ...optional('maxMutationsPerPush', int('max-mutations', values['max-mutations'])),
+    ...optional('maxValueBytes', int('max-value-bytes', values['max-value-bytes'])),
+    ...optional('maxValueDepth', int('max-value-depth', values['max-value-depth'])),
+    ...optional('maxPageBytes', int('max-page-bytes', values['max-page-bytes'])),
     ...optional('tombstoneRetentionMs', mapDays(int('tombstone-days', values['tombstone-days']))),
     ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || config.adminToken)),
   });

@@ -15,6 +15,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxWindowSize: options.maxWindowSize ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxMutationsPerPush: options.maxMutationsPerPush ?? 500,
+    maxValueBytes: options.maxValueBytes ?? 1024 * 1024,
+    maxValueDepth: options.maxValueDepth ?? 100,
+    maxPageBytes: options.maxPageBytes ?? 4 * 1024 * 1024,
     schemaVersions: options.schemaVersions ?? { min: 1, minWritable: 1, max: Number.MAX_SAFE_INTEGER },
     tombstoneRetentionMs: options.tombstoneRetentionMs ?? 30 * DAY,
     compactionIntervalMs: options.compactionIntervalMs ?? 60 * 60 * 1000,
@@ -39,6 +42,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   int('maxMutationsPerPush', resolved.maxMutationsPerPush, 1, PROTOCOL_LIMITS.maxMutationsPerPush);
   int('maxBodyBytes', resolved.maxBodyBytes, 1024, 256 * 1024 * 1024);
   int('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000);
+  int('maxValueBytes', resolved.maxValueBytes, 64, 256 * 1024 * 1024);
+  int('maxValueDepth', resolved.maxValueDepth, 1, 1000);
+  int('maxPageBytes', resolved.maxPageBytes, 1024, 1024 * 1024 * 1024);
   const { min, minWritable, max } = resolved.schemaVersions;
   if (![min, minWritable, max].every(Number.isSafeInteger) || !(min <= minWritable && minWritable <= max)) {
     throw new Error('Option schemaVersions needs integers with min ≤ minWritable ≤ max');

@@ -1,11 +1,13 @@
-import type { RecordValue } from '../../src/protocol/messages.js';
+import { REJECT_CODES, type RecordValue } from '../../src/protocol/messages.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { toInt } from '../db/database.js';
 import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
+import { ProtocolError } from '../sync/protocol-error.js';
 import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
+import { checkId, checkValue } from '../sync/storable.js';
 import { createUser } from './users.js';
 
 /**
@@ -63,7 +65,13 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
   const ownerOf = (collection: string, owner: string | undefined) => {
     const config = runtime.collection(collection);
     if (config.scope === 'shared') return '';
-    if (owner === undefined) throw new Error(`Collection ${collection} is per user: pass the owner`);
+    if (owner === undefined || owner === '') {
+      throw new ProtocolError('INVALID_REQUEST', `Collection ${collection} is per user: pass the owner`, {
+        issues: [{ path: 'owner', message: 'required for a per-user collection' }],
+      });
+    }
+    const problem = checkId(owner, 'The owner');
+    if (problem !== undefined) throw new ProtocolError('INVALID_REQUEST', problem.message);
     return owner;
   };
   const write = async (
@@ -74,9 +82,27 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
   ) => {
     await runtime.requireServableSchema();
     const key = ownerOf(collection, owner);
+    const idProblem = checkId(id);
+    if (idProblem !== undefined) throw new ProtocolError('INVALID_REQUEST', idProblem.message);
+    // The same limits as a push, checked before anything is written.
+    const checked = value === null ? undefined : checkValue(value, runtime.options);
+    if (checked !== undefined && !checked.ok) {
+      throw new ProtocolError(
+        checked.code === REJECT_CODES.valueTooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST',
+        checked.message,
+        { code: checked.code },
+      );
+    }
     const seq = await db.transaction(async (tx) => {
       await lockSequence(tx, collection, key);
-      return writeRecord(tx, { collection, owner: key, id, value, writtenBy: null });
+      return writeRecord(tx, {
+        collection,
+        owner: key,
+        id,
+        value,
+        ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
+        writtenBy: null,
+      });
     });
     bus.publish({ collection, owner: key, seq });
     return String(seq);
@@ -103,6 +129,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         collection,
         owner: ownerOf(collection, options.owner),
         key: options.key ?? config.key ?? 'id',
+        limits: runtime.options,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         onCommit: (event) => bus.publish(event),

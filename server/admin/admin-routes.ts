@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
 import { bearerToken } from '../auth/tokens.js';
@@ -37,21 +38,7 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
     c.set('userId', 'admin');
     await next();
   });
-  app.post('/users', async (c) => {
-    const body = parseBody(userBody, await c.req.text());
-    return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));
-  });
-  app.put('/records/:collection/:id', async (c) => {
-    const collection = runtime.collection(c.req.param('collection')).name;
-    const id = recordId(c.req.param('id'));
-    const body = parseBody(recordBody, await c.req.text());
-    return c.json({ rev: await admin.putRecord(collection, id, body.value, body.owner) });
-  });
-  app.delete('/records/:collection/:id', async (c) => {
-    const collection = runtime.collection(c.req.param('collection')).name;
-    const id = recordId(c.req.param('id'));
-    return c.json({ rev: await admin.deleteRecord(collection, id, c.req.query('owner')) });
-  });
+  // Streamed in batches, an import holds at most a batch in memory: it is not bound by the body limit.
   app.post('/import/:collection', async (c) => {
     const collection = runtime.collection(c.req.param('collection')).name;
     const format = c.req.query('format') ?? guessFormat(c.req.header('content-type') ?? '');
@@ -82,6 +69,37 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
       throw new ProtocolError('INVALID_REQUEST', error.message, { imported: error.imported });
     }
     return c.json(result);
+  });
+  // After the token check: a stranger's large body gets 403, not 413.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: runtime.options.maxBodyBytes,
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('Connection', 'close');
+        throw new ProtocolError(
+          'PAYLOAD_TOO_LARGE',
+          `The body is larger than ${runtime.options.maxBodyBytes} bytes`,
+          { maxBodyBytes: runtime.options.maxBodyBytes },
+        );
+      },
+    }),
+  );
+  app.post('/users', async (c) => {
+    const body = parseBody(userBody, await c.req.text());
+    return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));
+  });
+  app.put('/records/:collection/:id', async (c) => {
+    const collection = runtime.collection(c.req.param('collection')).name;
+    const id = recordId(c.req.param('id'));
+    const body = parseBody(recordBody, await c.req.text());
+    return c.json({ rev: await admin.putRecord(collection, id, body.value, body.owner) });
+  });
+  app.delete('/records/:collection/:id', async (c) => {
+    const collection = runtime.collection(c.req.param('collection')).name;
+    const id = recordId(c.req.param('id'));
+    return c.json({ rev: await admin.deleteRecord(collection, id, c.req.query('owner')) });
   });
   app.post('/compact', async (c) => {
     const body = parseBody(compactBody, (await c.req.text()) || '{}');

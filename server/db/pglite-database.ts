@@ -168,6 +168,11 @@ export class PgliteDatabase implements Database {
     });
   }
 
+  /** PGlite has one connection: `work` runs on it like any query. */
+  connection<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
   async exec(sql: string): Promise<void> {
     await this.pg.exec(sql);
   }

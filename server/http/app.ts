@@ -21,7 +21,7 @@ import type { Runtime } from '../sync/runtime.js';
 import { newStats, type RequestStats, timedDatabase } from '../sync/stats.js';
 import { summaryEntry } from './request-log.js';
 import type { SseHub } from './sse.js';
-import { authenticate, parseBody } from './sync-gate.js';
+import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
 /** Per-request facts collected for the log line. */
 export type AppEnv = {
@@ -50,6 +50,9 @@ export function capabilities(runtime: Runtime, rawSchemaVersion: string | undefi
     collections: o.collections.map((c) => ({ name: c.name, scope: c.scope, readOnly: c.readOnly === true })),
     tombstoneRetentionMs: o.tombstoneRetentionMs,
     heartbeatMs: o.heartbeatMs,
+    maxValueBytes: o.maxValueBytes,
+    maxValueDepth: o.maxValueDepth,
+    maxPageBytes: o.maxPageBytes,
     ...(Number.isSafeInteger(version)
       ? { client: { schemaVersion: version, access: schemaAccess(o.schemaVersions, version) } }
       : {}),
@@ -109,6 +112,8 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
     maxSize: runtime.options.maxBodyBytes,
     onError: (c) => {
       c.set('errorCode', 'PAYLOAD_TOO_LARGE');
+      // The rest of the body is not read: the connection cannot carry another request.
+      c.header('Connection', 'close');
       return c.json(
         errorBody('PAYLOAD_TOO_LARGE', `The body is larger than ${runtime.options.maxBodyBytes} bytes`, {
           maxBodyBytes: runtime.options.maxBodyBytes,
@@ -149,7 +154,11 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
     const user = await authenticate(runtime, bearerToken(c.req.header('authorization')));
     c.set('userId', user.userId);
     checkClientSchema(runtime.options.schemaVersions, c.req.header(PROTOCOL_HEADERS.schemaVersion), 'write');
-    const body = parseBody(pushRequestSchema, await c.req.text());
+    const body = parseBody(
+      pushRequestSchema,
+      await c.req.text(),
+      limitMutations(runtime.options.maxMutationsPerPush),
+    );
     const collections = [...new Set(body.mutations.map((m) => m.collection))];
     if (collections.length > 0) c.set('collection', collections.join(','));
     const stats = c.get('stats');

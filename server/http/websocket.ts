@@ -13,7 +13,7 @@ import type { Runtime } from '../sync/runtime.js';
 import { newStats, timedDatabase } from '../sync/stats.js';
 import { summaryEntry } from './request-log.js';
 import { visibleTo } from './sse.js';
-import { authenticate, parseBody } from './sync-gate.js';
+import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
 /**
  * `/v1/ws` (at `path`): after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
@@ -81,9 +81,24 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
 
   const handle = async (raw: string) => {
     let message: ReturnType<typeof wsClientMessageSchema.parse>;
+    let pushRequestId: string | undefined;
     try {
-      message = parseBody(wsClientMessageSchema, raw);
+      message = parseBody(wsClientMessageSchema, raw, (json) => {
+        const m = json as { type?: unknown; requestId?: unknown; body?: unknown } | null;
+        if (m?.type !== 'push') return;
+        if (typeof m.requestId === 'string') pushRequestId = m.requestId;
+        limitMutations(runtime.options.maxMutationsPerPush)(m.body);
+      });
     } catch (error) {
+      // Too many mutations answers that request; the session goes on.
+      if (
+        error instanceof ProtocolError &&
+        error.code === 'PAYLOAD_TOO_LARGE' &&
+        pushRequestId !== undefined
+      ) {
+        send({ type: 'error', requestId: pushRequestId, body: error.toBody() });
+        return;
+      }
       if (error instanceof ProtocolError) return fail(WS_CLOSE_CODES.badMessage, error);
       throw error;
     }

@@ -106,6 +106,15 @@ describe('bulk import', () => {
     expect(await server.admin.getRecord('cities', '44999')).not.toBeNull();
     expect(await server.admin.getRecord('cities', '50000')).toBeNull();
 
+    const unstorable = await postImport(
+      'cities',
+      JSON.stringify({ cityId: 1, name: 'a\u0000b' }),
+      'x/ndjson',
+    );
+    expect(await unstorable.json()).toMatchObject({
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^record 1 \(id "1"\): .*NUL/) },
+    });
+
     const malformed = await postImport('cities', '{"cityId":1}\n{oops\n', 'application/x-ndjson');
     expect(await malformed.json()).toMatchObject({
       error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^line 2: /) },

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { toInt } from '../db/database.js';
 import type { ChangeEvent } from '../notify/change-bus.js';
 import { lockSequence } from '../sync/records.js';
+import { checkId, checkValue, type ValueLimits } from '../sync/storable.js';
 
 /**
  * The input of an import is wrong (malformed line, record without a valid id): the batches before
@@ -47,6 +48,8 @@ export interface ImportOptions {
   owner: string;
   /** Field of each record holding its id (a string, or a number written as a string). Default `'id'`. */
   key?: string;
+  /** The limits of values, as for pushes (a record over them stops the import). */
+  limits: ValueLimits;
   /** Records per transaction. Default 5,000. */
   batchSize?: number;
   /** Called after each committed batch. */
@@ -136,8 +139,15 @@ export async function importRecords(
         `record ${position}: field "${key}" must hold the record id (a non-empty string of at most 256 characters, or a number)`,
       );
     }
+    const idProblem = checkId(id);
+    const checked =
+      idProblem === undefined ? checkValue(record, options.limits) : { ok: false as const, ...idProblem };
+    if (!checked.ok) {
+      await iterator.return?.();
+      throw await inputError(`record ${position} (id ${JSON.stringify(id)}): ${checked.message}`);
+    }
     batch.delete(id);
-    batch.set(id, JSON.stringify({ i: id, v: record }));
+    batch.set(id, `{"i":${JSON.stringify(id)},"b":${checked.bytes},"v":${checked.json}}`);
     if (batch.size >= batchSize) await flush();
   }
   await flush();
@@ -162,11 +172,11 @@ async function writeBatch(
     );
     const last = toInt(rows[0]!.seq);
     await tx.query(
-      `INSERT INTO records (collection, owner, id, rev, deleted, value, written_by, updated_at)
-       SELECT $1, $2, e->>'i', $3 + ord, false, e->'v', NULL, now()
+      `INSERT INTO records (collection, owner, id, rev, deleted, value, value_bytes, written_by, updated_at)
+       SELECT $1, $2, e->>'i', $3 + ord, false, e->'v', (e->>'b')::integer, NULL, now()
        FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(e, ord)
        ON CONFLICT (collection, owner, id) DO UPDATE
-         SET rev = EXCLUDED.rev, deleted = false, value = EXCLUDED.value,
+         SET rev = EXCLUDED.rev, deleted = false, value = EXCLUDED.value, value_bytes = EXCLUDED.value_bytes,
              written_by = NULL, updated_at = EXCLUDED.updated_at`,
       [collection, owner, last - count, json],
     );

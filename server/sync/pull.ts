@@ -18,6 +18,7 @@ import {
 import { ProtocolError } from './protocol-error.js';
 import type { DatabaseMeta, Runtime } from './runtime.js';
 import type { RequestStats } from './stats.js';
+import { isStorableString } from './storable.js';
 
 /**
  * Serves one page of a pull. `checkpoint: null` starts a snapshot: the records alive now, ordered by
@@ -48,6 +49,17 @@ export async function pull(
   };
   const filter =
     request.filter !== undefined && Object.keys(request.filter).length > 0 ? request.filter : undefined;
+  for (const [key, value] of Object.entries(filter ?? {})) {
+    if (!isStorableString(key) || (typeof value === 'string' && !isStorableString(value))) {
+      throw new ProtocolError(
+        'INVALID_REQUEST',
+        'The filter holds a NUL character or an unpaired surrogate',
+        {
+          issues: [{ path: `filter`, message: 'not storable' }],
+        },
+      );
+    }
+  }
   const position = await readPosition(db, collection.name, owner);
 
   let state: CheckpointState;
@@ -64,10 +76,11 @@ export async function pull(
     if (state.seq > position.seq) throw resetRequired(collection.name, 'is ahead of the server');
   }
 
+  const budget = runtime.options.maxPageBytes;
   const page =
     state.mode === 'snapshot'
-      ? await snapshotPage(db, collection.name, owner, state, windowSize, filter, position.seq)
-      : await changesPage(db, collection.name, owner, state.seq, windowSize, filter);
+      ? await snapshotPage(db, collection.name, owner, state, windowSize, budget, filter, position.seq)
+      : await changesPage(db, collection.name, owner, state.seq, windowSize, budget, filter);
 
   // Read the horizon after the page: a compaction that committed before the page query shows here,
   // so a page that may lack compacted tombstones is never served.
@@ -97,16 +110,50 @@ interface Page {
   range?: { after: string | null; until: string | null };
 }
 
+/**
+ * Bytes a change adds to a page: its value's JSON (stored at write; computed for rows written by
+ * bulk SQL) plus its id and the envelope. An estimate, within a few dozen bytes per change.
+ */
+const CHANGE_BYTES = `CASE WHEN deleted THEN 0 ELSE coalesce(value_bytes, octet_length(value::text), 0) END
+  + octet_length(id) + 48`;
+
+/**
+ * Wraps a page query (`head`: at most `windowSize + 1` rows in page order, with `deleted`, `value`,
+ * `value_bytes`, `id`) so the database returns only the rows within the byte budget: rows while
+ * the running size stays within `$budget`, and always the first one. `head_count` tells whether the
+ * budget cut the page. Values past the budget never leave the database, so the server's memory per
+ * page is bounded by the budget (plus one record), whatever the window.
+ */
+function withinBudget(head: string, order: string, budgetParam: string): string {
+  return `SELECT * FROM (
+      SELECT head.*,
+             row_number() OVER (ORDER BY ${order}) AS n,
+             sum(${CHANGE_BYTES}) OVER (ORDER BY ${order}) AS running,
+             count(*) OVER () AS head_count
+      FROM (${head}) head
+    ) page
+    WHERE n = 1 OR running <= ${budgetParam}
+    ORDER BY ${order}`;
+}
+
+/** Rows of a page, trimmed to the window; `cut` when more rows remain after them. */
+function trim<Row>(rows: (Row & { head_count: unknown })[], windowSize: number) {
+  const page = rows.slice(0, windowSize);
+  const headCount = rows[0] === undefined ? 0 : toInt(rows[0].head_count);
+  return { page, cut: rows.length > windowSize || page.length < headCount };
+}
+
 async function snapshotPage(
   db: Database,
   collection: string,
   owner: string,
   state: Extract<CheckpointState, { mode: 'snapshot' }>,
   windowSize: number,
+  budget: number,
   filter: PullFilter | undefined,
   currentSeq: number,
 ): Promise<Page> {
-  const params: unknown[] = [collection, owner, windowSize + 1];
+  const params: unknown[] = [collection, owner, windowSize + 1, budget];
   let where = 'collection = $1 AND owner = $2 AND NOT deleted';
   if (state.after !== null) {
     params.push(state.after);
@@ -116,15 +163,22 @@ async function snapshotPage(
     params.push(JSON.stringify(filter));
     where += ` AND value @> $${params.length}::jsonb`;
   }
-  const { rows } = await db.query<{ id: string; rev: unknown; value: RecordValue }>(
-    `SELECT id, rev, value FROM records WHERE ${where} ORDER BY id LIMIT $3`,
+  const { rows } = await db.query<{ id: string; rev: unknown; value: RecordValue; head_count: unknown }>(
+    withinBudget(
+      `SELECT id, rev, deleted, value, value_bytes FROM records WHERE ${where} ORDER BY id LIMIT $3`,
+      'id',
+      '$4',
+    ),
     params,
   );
-  const full = rows.length > windowSize;
-  const changes: Change[] = rows
-    .slice(0, windowSize)
-    .map((r) => ({ id: r.id, rev: String(toInt(r.rev)), op: 'put', value: r.value }));
-  if (full) {
+  const { page, cut } = trim(rows, windowSize);
+  const changes: Change[] = page.map((r) => ({
+    id: r.id,
+    rev: String(toInt(r.rev)),
+    op: 'put',
+    value: r.value,
+  }));
+  if (cut) {
     const until = changes[changes.length - 1]!.id;
     return {
       changes,
@@ -147,29 +201,35 @@ async function changesPage(
   owner: string,
   after: number,
   windowSize: number,
+  budget: number,
   filter: PullFilter | undefined,
 ): Promise<Page> {
   // One entry per record (its latest change) in seq order; seq is unique per (collection, owner),
-  // so there are no ties to break.
-  const matches = filter === undefined ? 'true' : 'value @> $5::jsonb';
-  const params: unknown[] = [collection, owner, after, windowSize + 1];
+  // so there are no ties to break. A record that no longer matches the filter is sent as a delete,
+  // without its value: it counts as deleted for the budget.
+  const matches = filter === undefined ? 'true' : 'value @> $6::jsonb';
+  const params: unknown[] = [collection, owner, after, windowSize + 1, budget];
   if (filter !== undefined) params.push(JSON.stringify(filter));
   const { rows } = await db.query<{
     id: string;
     rev: unknown;
     deleted: boolean;
     value: RecordValue | null;
-    matches: boolean;
+    head_count: unknown;
   }>(
-    `SELECT id, rev, deleted, value, (${matches}) AS matches FROM records
-     WHERE collection = $1 AND owner = $2 AND rev > $3 ORDER BY rev LIMIT $4`,
+    withinBudget(
+      `SELECT id, rev, gone AS deleted, CASE WHEN gone THEN NULL ELSE value END AS value, value_bytes
+       FROM (SELECT id, rev, (deleted OR NOT (${matches})) AS gone, value, value_bytes FROM records
+             WHERE collection = $1 AND owner = $2 AND rev > $3 ORDER BY rev LIMIT $4) log`,
+      'rev',
+      '$5',
+    ),
     params,
   );
-  const page = rows.slice(0, windowSize);
+  const { page, cut } = trim(rows, windowSize);
   const changes: Change[] = page.map((r) => {
     const rev = String(toInt(r.rev));
-    // A record that no longer matches the filter leaves the client's view: a delete for it.
-    return r.deleted || r.value === null || !r.matches
+    return r.deleted || r.value === null
       ? { id: r.id, rev, op: 'delete' }
       : { id: r.id, rev, op: 'put', value: r.value };
   });
@@ -177,7 +237,7 @@ async function changesPage(
   return {
     changes,
     next: { mode: 'changes', seq: last === undefined ? after : toInt(last.rev) },
-    moreAvailable: rows.length > windowSize,
+    moreAvailable: cut,
   };
 }
 

@@ -70,6 +70,19 @@ export const capabilitiesSchema = z.object({
   tombstoneRetentionMs: z.int().check(z.nonnegative()),
   /** Interval of SSE/WebSocket heartbeats, in milliseconds. */
   heartbeatMs: z.int().check(z.positive()),
+  /**
+   * Largest record value accepted, in bytes of its compact JSON (UTF-8); a larger `put` is rejected
+   * with reason `invalid`, code `VALUE_TOO_LARGE`. Absent: not announced (older servers).
+   */
+  maxValueBytes: z.optional(z.int().check(z.positive())),
+  /** Deepest nesting of objects and arrays accepted in a value (the value itself is level 1); deeper: `VALUE_TOO_DEEP`. */
+  maxValueDepth: z.optional(z.int().check(z.positive())),
+  /**
+   * Byte budget of a pull page (compact JSON of its changes): a page holds at most `windowSize`
+   * changes and stops early, with `moreAvailable: true`, once this budget is reached. A page always
+   * holds at least one change, so one large record still goes through.
+   */
+  maxPageBytes: z.optional(z.int().check(z.positive())),
   /** Present when the request carried a schema version: what that client may do. */
   client: z.optional(z.object({ schemaVersion: z.int(), access: schemaAccessSchema })),
 });
@@ -177,6 +190,21 @@ export const rejectReasonSchema = z.enum(['read-only', 'forbidden', 'invalid', '
  */
 export type RejectReason = z.infer<typeof rejectReasonSchema>;
 
+/**
+ * Refinements of reason `invalid` for values and ids the server cannot store, sent as `code` beside
+ * the reason (a field added within protocol v1; older clients ignore it and see `invalid`):
+ * `VALUE_TOO_LARGE` (above `maxValueBytes`), `VALUE_TOO_DEEP` (above `maxValueDepth`),
+ * `NOT_STORABLE` (a NUL character or an unpaired UTF-16 surrogate in the id, a key or a string of the
+ * value, or any other content the server's database refuses). A client may meet other codes.
+ */
+export const REJECT_CODES = {
+  valueTooLarge: 'VALUE_TOO_LARGE',
+  valueTooDeep: 'VALUE_TOO_DEEP',
+  notStorable: 'NOT_STORABLE',
+} as const;
+/** A known refinement of a rejection (see {@link REJECT_CODES}). */
+export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
+
 /** Outcome of one mutation, in the order of the request. */
 export const mutationResultSchema = z.discriminatedUnion('status', [
   /** Applied (now or by an earlier try of the same mutation id); `rev` is the record's new rev. */
@@ -191,6 +219,8 @@ export const mutationResultSchema = z.discriminatedUnion('status', [
     mutationId: z.int(),
     status: z.literal('rejected'),
     reason: rejectReasonSchema,
+    /** Machine-readable refinement of `reason`, e.g. `VALUE_TOO_LARGE` ({@link REJECT_CODES}). */
+    code: z.optional(z.string()),
     message: z.optional(z.string()),
   }),
 ]);

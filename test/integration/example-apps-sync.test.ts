@@ -59,14 +59,6 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     expect(await (await fetch(`${example.origin}/api/hello`)).json()).toEqual({
       hello: `from ${name === 'node-http' ? 'node:http' : name}`,
     });
-    // TODO(server-lib): remove once server-prod's fix lands (users of a custom authenticate can push).
-    for (const userId of ['alice', 'bob']) {
-      await fetch(`${example.syncUrl}/admin/users`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${example.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ userId }),
-      });
-    }
 
     // Reference data written as the server, through the admin API of the mounted sync server.
     for (const [id, value] of [
