@@ -1,6 +1,7 @@
 import type { CollectionInfo } from '../src/protocol/messages.js';
 import type { Database } from './db/database.js';
 import type { LogEntry } from './http/request-log.js';
+import type { CollectionStore } from './storage/collection-store.js';
 
 /**
  * A collection the server syncs (see `docs/server.md`): its name and scope, plus settings that stay
@@ -20,6 +21,11 @@ export interface CollectionConfig {
    * for a collection of large records). Default: the server's.
    */
   maxWindowSize?: number;
+  /**
+   * Where the records live. Default: the server's own `records` table. {@link appTable} serves an
+   * application's own table (its columns, written by other code too).
+   */
+  store?: CollectionStore;
 }
 
 /** The demo's collections: a shared read-only lookup and two per-user transactional ones. */

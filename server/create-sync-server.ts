@@ -9,7 +9,13 @@ import { SseHub } from './http/sse.js';
 import { attachWebSocket } from './http/websocket.js';
 import { ChangeBus } from './notify/change-bus.js';
 import { resolveOptions } from './resolve-options.js';
-import { installSchema, type SchemaStatus, schemaStatus, updateSchema } from './schema/schema-manager.js';
+import {
+  canServe,
+  installSchema,
+  type SchemaStatus,
+  schemaStatus,
+  updateSchema,
+} from './schema/schema-manager.js';
 import type { SyncStorage } from './storage/sync-storage.js';
 import { Runtime } from './sync/runtime.js';
 
@@ -110,6 +116,12 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
     let schema = await schemaStatus(db);
     if (resolved.autoMigrate && schema.state === 'none') schema = await installSchema(db);
     else if (resolved.autoMigrate && schema.state.startsWith('update')) schema = await updateSchema(db);
+    // Stores of the app's own tables install their change capture once the server's tables exist.
+    if (canServe(schema.state)) {
+      for (const collection of resolved.collections) {
+        await collection.store?.install?.(db, collection, { migrate: resolved.autoMigrate });
+      }
+    }
 
     const bus = new ChangeBus();
     resolved.authenticate ??= tableAuthenticator(db);

@@ -5,7 +5,7 @@ import { toInt } from '../db/database.js';
 import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { ProtocolError } from '../sync/protocol-error.js';
-import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
+import { lockSequence, type StoredRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
 import { checkId, checkValue } from '../sync/storable.js';
 import { createUser } from './users.js';
@@ -93,16 +93,23 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         { code: checked.code },
       );
     }
+    const store = runtime.store(runtime.collection(collection));
     const seq = await db.transaction(async (tx) => {
-      await lockSequence(tx, collection, key);
-      return writeRecord(tx, {
-        collection,
-        owner: key,
-        id,
-        value,
-        ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
-        writtenBy: null,
-      });
+      if (store.lockOrder === 'sequence-first') await lockSequence(tx, collection, key);
+      const outcome = await store.write(
+        tx,
+        { collection, owner: key },
+        {
+          id,
+          value,
+          ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
+          writtenBy: null,
+        },
+      );
+      if ('refused' in outcome) {
+        throw new ProtocolError('INVALID_REQUEST', outcome.refused.message, { code: outcome.refused.code });
+      }
+      return outcome.rev;
     });
     bus.publish({ collection, owner: key, seq });
     return String(seq);
@@ -125,6 +132,12 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     async importRecords(collection, records, options = {}) {
       await runtime.requireServableSchema();
       const config = runtime.collection(collection);
+      if (config.store !== undefined) {
+        throw new ProtocolError(
+          'INVALID_REQUEST',
+          `Collection ${collection} lives in the application's table: load it with SQL (COPY); its trigger logs every row`,
+        );
+      }
       return importRecords(db, records, {
         collection,
         owner: ownerOf(collection, options.owner),
@@ -136,14 +149,13 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
       });
     },
     async getRecord(collection, id, owner) {
-      return readRecord(db, collection, ownerOf(collection, owner), id);
+      const store = runtime.store(runtime.collection(collection));
+      const scope = { collection, owner: ownerOf(collection, owner) };
+      return db.transaction((tx) => store.read(tx, scope, id));
     },
     async countRecords(collection, owner) {
-      const { rows } = await db.query<{ n: unknown }>(
-        `SELECT count(*) AS n FROM records WHERE collection = $1 AND owner = $2 AND NOT deleted`,
-        [collection, ownerOf(collection, owner)],
-      );
-      return toInt(rows[0]!.n);
+      const store = runtime.store(runtime.collection(collection));
+      return store.count(db, { collection, owner: ownerOf(collection, owner) }, undefined);
     },
     async compactTombstones(options = {}) {
       await runtime.requireServableSchema();
