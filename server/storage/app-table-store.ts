@@ -274,23 +274,26 @@ export function appTable(options: AppTableOptions): CollectionStore {
       [write.id, scope.owner, json],
     );
     if (updated.rowCount === 0) {
-      const all = [keyCol, ...(res.owner === undefined ? [] : [ident(res.owner)]), ...names];
+      // Not this user's row. Ids are unique across the table: another user's row keeps its id.
+      const { rows: taken } = await tx.query<{ mine: boolean }>(
+        `SELECT ${ownerMatch('t', '$2')} AS mine FROM ${table} t WHERE t.${keyCol} = ${keyOf('$1')} FOR UPDATE`,
+        [write.id, scope.owner],
+      );
+      if (taken[0] !== undefined && !taken[0].mine) {
+        return refused('forbidden', 'ID_TAKEN', `The id ${write.id} is taken in ${scope.collection}`);
+      }
+      // A new row: synced fields the value leaves out get the columns' defaults.
+      const value = write.value;
+      const present = res.fields.filter(([field]) => field in value).map(([, column]) => ident(column));
+      const all = [keyCol, ...(res.owner === undefined ? [] : [ident(res.owner)]), ...present];
       const inserted = await tx.query(
         `INSERT INTO ${table} (${all.join(', ')})
-           SELECT ${all.map((n) => `p.${n}`).join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb) p
-           ON CONFLICT (${keyCol}) DO NOTHING`,
+         SELECT ${all.map((n) => `p.${n}`).join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb) p
+         ON CONFLICT (${keyCol}) DO NOTHING`,
         [json],
       );
-      if (inserted.rowCount === 0) {
-        // The key is taken: by another user's row (ids are unique across the table), or by a row
-        // created since `read` (the engine then runs the mutation again and answers a conflict).
-        const { rows } = await tx.query<{ mine: boolean }>(
-          `SELECT ${ownerMatch('t', '$2')} AS mine FROM ${table} t WHERE t.${keyCol} = ${keyOf('$1')}`,
-          [write.id, scope.owner],
-        );
-        if (rows[0] !== undefined && !rows[0].mine) {
-          return refused('forbidden', 'ID_TAKEN', `The id ${write.id} is taken in ${scope.collection}`);
-        }
+      // Created since `read` by another writer: the engine runs the mutation again (a conflict).
+      if (inserted.rowCount === 0 || taken[0] !== undefined) {
         throw Object.assign(new Error('The record was created concurrently'), { code: '40001' });
       }
     }
