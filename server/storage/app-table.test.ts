@@ -266,3 +266,40 @@ describe('a collection in the application’s own table', () => {
     expect(changesOf(resynced.pages)).toEqual([]);
   });
 });
+
+describe.runIf(databaseUrl)('an application table under concurrent writers (PostgreSQL)', () => {
+  it('never lets a reader see a later change while an earlier one of the same owner is in flight', async () => {
+    const start = (await alice.pullAll('work_orders')).checkpoint;
+    const first = new pg.Client({ connectionString: databaseUrl });
+    const second = new pg.Client({ connectionString: databaseUrl });
+    await first.connect();
+    await second.connect();
+    try {
+      const [x, y] = [randomUUID(), randomUUID()];
+      await first.query('BEGIN');
+      await first.query(`INSERT INTO ${table} (id, technician_id, title) VALUES ($1, 'alice', 'first')`, [x]);
+      // Takes its position after `first`: it waits on the change-log lock the first one holds.
+      const later = second.query(
+        `INSERT INTO ${table} (id, technician_id, title) VALUES ($1, 'alice', 'second')`,
+        [y],
+      );
+      await expect
+        .poll(async () => {
+          const { rows } = await outside.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%second%'`,
+          );
+          return rows[0]!.n;
+        })
+        .toBe(1);
+      expect(changesOf((await alice.pullAll('work_orders', { checkpoint: start })).pages)).toEqual([]);
+      await first.query('COMMIT');
+      await later;
+      const after = changesOf((await alice.pullAll('work_orders', { checkpoint: start })).pages);
+      expect(after.map((c) => c.id)).toEqual([x, y]);
+      expect(Number(after[1]!.rev)).toBe(Number(after[0]!.rev) + 1);
+    } finally {
+      await first.end();
+      await second.end();
+    }
+  });
+});
