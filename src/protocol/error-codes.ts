@@ -40,7 +40,10 @@ export const ERROR_CODES = {
    * (`read-only`: pushes refused) or nothing at all (`none`). The app must update.
    */
   UPGRADE_REQUIRED: { status: 426, retryable: false },
-  /** Unexpected server failure; nothing was half-applied (each mutation is one database transaction). */
+  /**
+   * Unexpected server failure; no mutation was half-applied (each one commits whole with its stored
+   * result), though a push may have applied some of its mutations: retrying it is safe (exactly once).
+   */
   INTERNAL_ERROR: { status: 500, retryable: true },
   /** The server's own database schema is missing or too old (`details.status`); sync is refused until it is updated. */
   SERVER_SCHEMA_OUTDATED: { status: 503, retryable: true },

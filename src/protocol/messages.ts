@@ -88,6 +88,19 @@ export const capabilitiesSchema = object({
   tombstoneRetentionMs: int({ min: 0 }),
   /** Interval of SSE/WebSocket heartbeats, in milliseconds. */
   heartbeatMs: int({ min: 1 }),
+  /**
+   * Largest record value accepted, in bytes of its compact JSON (UTF-8); a larger `put` is rejected
+   * with reason `invalid`, code `VALUE_TOO_LARGE`. Absent: not announced (older servers).
+   */
+  maxValueBytes: optional(int({ min: 1 })),
+  /** Deepest nesting of objects and arrays accepted in a value (the value itself is level 1); deeper: `VALUE_TOO_DEEP`. */
+  maxValueDepth: optional(int({ min: 1 })),
+  /**
+   * Byte budget of a pull page (compact JSON of its changes): a page holds at most `windowSize`
+   * changes and stops early, with `moreAvailable: true`, once this budget is reached. A page always
+   * holds at least one change, so one large record still goes through.
+   */
+  maxPageBytes: optional(int({ min: 1 })),
   /** Present when the request carried a schema version: what that client may do. */
   client: optional(object({ schemaVersion: int(), access: schemaAccessSchema })),
 });
@@ -191,6 +204,21 @@ export const rejectReasonSchema = enumOf(['read-only', 'forbidden', 'invalid', '
  */
 export type RejectReason = Infer<typeof rejectReasonSchema>;
 
+/**
+ * Refinements of reason `invalid` for values and ids the server cannot store, sent as `code` beside
+ * the reason (a field added within protocol v1; older clients ignore it and see `invalid`):
+ * `VALUE_TOO_LARGE` (above `maxValueBytes`), `VALUE_TOO_DEEP` (above `maxValueDepth`),
+ * `NOT_STORABLE` (a NUL character or an unpaired UTF-16 surrogate in the id, a key or a string of the
+ * value, or any other content the server's database refuses). A client may meet other codes.
+ */
+export const REJECT_CODES = {
+  valueTooLarge: 'VALUE_TOO_LARGE',
+  valueTooDeep: 'VALUE_TOO_DEEP',
+  notStorable: 'NOT_STORABLE',
+} as const;
+/** A known refinement of a rejection (see {@link REJECT_CODES}). */
+export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
+
 /** Outcome of one mutation, in the order of the request. */
 export const mutationResultSchema = discriminatedUnion('status', [
   /** Applied (now or by an earlier try of the same mutation id); `rev` is the record's new rev. */
@@ -205,6 +233,8 @@ export const mutationResultSchema = discriminatedUnion('status', [
     mutationId: int(),
     status: literal('rejected'),
     reason: rejectReasonSchema,
+    /** Machine-readable refinement of `reason`, e.g. `VALUE_TOO_LARGE` ({@link REJECT_CODES}). */
+    code: optional(string()),
     message: optional(string()),
   }),
 ]);
