@@ -1,5 +1,6 @@
 // The part of ky's API the HTTP client uses (`create(defaults)(input, options)`, `HTTPError`,
-// `TimeoutError`, its retry options and `beforeRetry` hook), with ky's semantics, over `fetch`.
+// `TimeoutError`, the retry options it sets and the `beforeRetry` hook), with ky's semantics, over
+// `fetch`. (A long `Retry-After` is refused by the client's `shouldRetry`, hence no `maxRetryAfter`.)
 // It replaces ky itself: ky cost the sync client 4.5 KB min+gzip and built a `Request` when it was
 // imported (its feature detection), which an SDK that promises to do nothing at import cannot have.
 
@@ -13,14 +14,12 @@ export interface RetryOptions {
   readonly statusCodes?: readonly number[];
   /** Statuses whose `Retry-After` is waited for. Default 413, 429, 503. */
   readonly afterStatusCodes?: readonly number[];
-  /** Longest `Retry-After` waited for, in milliseconds. Default: no limit. */
-  readonly maxRetryAfter?: number;
   /** Cap of the delay between attempts, in milliseconds. Default: none. */
   readonly backoffLimit?: number;
   /** Delay before retry `attemptCount` (1, 2, …), in milliseconds. Default `0.3 * 2 ** (attemptCount - 1) * 1000`. */
   readonly delay?: (attemptCount: number) => number;
-  /** `true`: a random delay between 0 and the computed one (full jitter). Default none. */
-  readonly jitter?: boolean | ((delay: number) => number);
+  /** `true`: a random delay between 0 and the computed one (full jitter). Default `false`. */
+  readonly jitter?: boolean;
   /** Retry after a timeout too. Default `false`. */
   readonly retryOnTimeout?: boolean;
   /** `false`: never retry this error; `true`: retry it; `undefined`: the rules above decide. */
@@ -183,21 +182,15 @@ async function retryDelay(
         let after = Number(retryAfter) * 1000;
         if (Number.isNaN(after)) after = Date.parse(retryAfter) - Date.now();
         else if (after >= Date.parse('2024-01-01')) after -= Date.now();
-        return Math.min(after, retry.maxRetryAfter ?? after);
+        return after;
       }
       if (status === 413) return undefined;
     }
   }
   const computed = (retry.delay ?? ((n) => 0.3 * 2 ** (n - 1) * 1000))(retryCount);
-  const jittered =
-    retry.jitter === true
-      ? Math.random() * computed
-      : typeof retry.jitter === 'function'
-        ? retry.jitter(computed)
-        : computed;
   return Math.min(
     retry.backoffLimit ?? Number.POSITIVE_INFINITY,
-    Number.isFinite(jittered) && jittered >= 0 ? jittered : computed,
+    retry.jitter ? Math.random() * computed : computed,
   );
 }
 
