@@ -1,0 +1,351 @@
+import { compareKeys } from './compare-keys.js';
+import { eachCursor, onResult, onResults, type Steps } from './idb-steps.js';
+import type { IndexCondition, LookupPlan, Tier, TierOrder } from './plan-lookup.js';
+
+/**
+ * Up to this many primary keys are read per condition to find out whether it is narrow; at most
+ * this many candidates are read and sorted in memory. Above it, a page walks an ordered key list.
+ */
+export const MATERIALIZE_LIMIT = 1000;
+
+/** Where a page ended: the rank, the key in the order index (when ordered) and the primary key. */
+export interface TierPosition {
+  readonly tier: number;
+  readonly order?: IDBValidKey;
+  readonly primaryKey: IDBValidKey;
+}
+
+/** A result: a record, its primary key and its key in the order index. */
+export interface Hit {
+  readonly primaryKey: IDBValidKey;
+  readonly value: unknown;
+  readonly order: IDBValidKey | undefined;
+  readonly tier: number;
+}
+
+/** A plan and how to read it. */
+export interface Walk extends Steps {
+  readonly plan: LookupPlan;
+  /** indexeddbshim: cursors over multiEntry indexes are out of order; everything is read by key lists. */
+  readonly keyListsOnly: boolean;
+}
+
+/**
+ * Reads one page of the plan: up to `pageSize` hits after `after`, rank by rank, and whether more
+ * follow. Each rank is read from its narrowest condition:
+ *
+ * - no condition: the store (primary-key order) or the order index, with a cursor;
+ * - one index key and primary-key order: that key's entries with a cursor, which come in primary-key
+ *   order and resume right after the last page with `continuePrimaryKey`;
+ * - otherwise keys first: up to {@link MATERIALIZE_LIMIT} primary keys of every condition; the
+ *   narrow ones are intersected, and when few candidates remain they are read and sorted in memory;
+ *   else every condition's keys are intersected and the page walks the order (the store's keys or
+ *   the order index's), reading only the records whose key is a candidate.
+ *
+ * Every record read is checked against the whole rank in memory (`matches`).
+ */
+export function readPage(
+  walk: Walk,
+  after: TierPosition | undefined,
+  pageSize: number,
+  done: (page: { hits: Hit[]; more: boolean }) => void,
+): void {
+  const hits: Hit[] = [];
+  const first = after?.tier ?? 0;
+  const next = (t: number): void => {
+    if (t >= walk.plan.tiers.length || hits.length > pageSize) {
+      done({ hits: hits.slice(0, pageSize), more: hits.length > pageSize });
+      return;
+    }
+    const tier = walk.plan.tiers[t] as Tier;
+    readTier(walk, tier, t, t === first ? after : undefined, pageSize + 1 - hits.length, (found) => {
+      hits.push(...found);
+      next(t + 1);
+    });
+  };
+  next(first);
+}
+
+/** Up to `need` hits of one rank after `after`, in the rank's order. */
+function readTier(
+  walk: Walk,
+  tier: Tier,
+  t: number,
+  after: TierPosition | undefined,
+  need: number,
+  done: (hits: Hit[]) => void,
+): void {
+  const { plan, keyListsOnly } = walk;
+  const { order, store } = plan;
+  const conditions = tier.conditions;
+  const read = { walk, matches: tier.matches, t, after, need, done };
+  if (conditions.length === 0) {
+    if (order === undefined) {
+      walkValues(
+        read,
+        store,
+        after === undefined ? null : IDBKeyRange.lowerBound(after.primaryKey, true),
+        'next',
+        undefined,
+      );
+      return;
+    }
+    if (!keyListsOnly) {
+      walkValues(read, order.index, null, direction(order), order);
+      return;
+    }
+  }
+  const only = conditions.length === 1 ? conditions[0] : undefined;
+  if (!keyListsOnly && only !== undefined) {
+    if (order === undefined && only.single) {
+      walkValues(read, only.index, only.query, 'next', undefined);
+      return;
+    }
+    if (order !== undefined && only.index.name === order.index.name) {
+      walkValues(read, order.index, only.query, direction(order), order);
+      return;
+    }
+  }
+
+  candidateKeys(walk, conditions, (candidates) => {
+    if (keyListsOnly || candidates.length <= MATERIALIZE_LIMIT) {
+      readValues(walk, store, candidates, (values) => {
+        const hits: Hit[] = [];
+        candidates.forEach((primaryKey, i) => {
+          const value = values[i];
+          if (value === undefined || !tier.matches(value)) return;
+          const hit: Hit = { primaryKey, value, order: order?.keyOf(value), tier: t };
+          if (after === undefined || compareHits(order, hit, after) > 0) hits.push(hit);
+        });
+        hits.sort((a, b) => compareHits(order, a, b));
+        done(hits.slice(0, need));
+      });
+      return;
+    }
+    // Many candidates (every condition's keys were intersected): walk the order's keys.
+    const members = new Set(candidates.map(keyId));
+    // The order index's own range, when a condition is one, bounds the walk.
+    const range = conditions.find((c) => order !== undefined && c.index.name === order.index.name)?.query;
+    walkKeys(read, range ?? null, (pk) => members.has(keyId(pk)));
+  });
+}
+
+/**
+ * The primary keys that may satisfy every condition. First up to {@link MATERIALIZE_LIMIT} + 1 keys of
+ * each: when some condition has no more, the intersection of those narrow ones is a superset of the
+ * answer within the limit (`exact` false: the other conditions are left to `matches`); else all keys of
+ * every condition are intersected (`exact` true). Without conditions: every primary key.
+ */
+export function candidateKeys(
+  walk: Walk,
+  conditions: readonly IndexCondition[],
+  done: (keys: IDBValidKey[], exact: boolean) => void,
+): void {
+  const store = walk.plan.store;
+  if (conditions.length === 0) {
+    onResult(walk, store.getAllKeys(), (keys) => done(keys, true));
+    return;
+  }
+  const cap = walk.keyListsOnly ? undefined : MATERIALIZE_LIMIT + 1;
+  onResults(
+    walk,
+    conditions.map((c) => c.index.getAllKeys(c.query, cap)),
+    (capped) => {
+      const narrow = capped.filter((l) => cap === undefined || l.length < cap);
+      if (narrow.length > 0) {
+        done(intersect(narrow), narrow.length === conditions.length);
+        return;
+      }
+      onResults(
+        walk,
+        conditions.map((c) => c.index.getAllKeys(c.query)),
+        (lists) => done(intersect(lists), true),
+      );
+    },
+  );
+}
+
+function direction(order: TierOrder): IDBCursorDirection {
+  return order.descending ? 'prev' : 'next';
+}
+
+/** The order of hits within a rank: the order index's key (then the primary key), or the primary key. */
+function compareHits(
+  order: TierOrder | undefined,
+  a: { readonly order?: IDBValidKey | undefined; readonly primaryKey: IDBValidKey },
+  b: { readonly order?: IDBValidKey | undefined; readonly primaryKey: IDBValidKey },
+): number {
+  if (order === undefined) return compareKeys(a.primaryKey, b.primaryKey);
+  const c = compareKeys(a.order, b.order) || compareKeys(a.primaryKey, b.primaryKey);
+  return order.descending ? -c : c;
+}
+
+interface TierRead {
+  readonly walk: Walk;
+  readonly matches: (value: unknown) => boolean;
+  readonly t: number;
+  readonly after: TierPosition | undefined;
+  readonly need: number;
+  readonly done: (hits: Hit[]) => void;
+}
+
+/**
+ * Walks records with a value cursor over `source` (the store from a key, one index key, or the order
+ * index and a range of it) in its order, from right after `after`, keeping those that match.
+ */
+function walkValues(
+  read: TierRead,
+  source: IDBObjectStore | IDBIndex,
+  query: IDBValidKey | IDBKeyRange | null,
+  dir: IDBCursorDirection,
+  order: TierOrder | undefined,
+): void {
+  const { walk, matches, t, after, need, done } = read;
+  const hits: Hit[] = [];
+  const isIndex = 'objectStore' in source;
+  const seek = seeker(after, order);
+  eachCursor(
+    walk,
+    source.openCursor(query, dir),
+    (cursor: IDBCursorWithValue) => {
+      if (isIndex && seek(cursor)) return;
+      const value = cursor.value as unknown;
+      if (matches(value)) {
+        hits.push({
+          primaryKey: cursor.primaryKey,
+          value,
+          order: order === undefined ? undefined : cursor.key,
+          tier: t,
+        });
+        if (hits.length >= need) {
+          done(hits);
+          return;
+        }
+      }
+      cursor.continue();
+    },
+    () => done(hits),
+  );
+}
+
+/**
+ * Moves an index cursor past `after`: returns true when it moved it (the caller waits for the next
+ * entry), false when the cursor is on an entry after `after`. The first entry before `after` seeks
+ * there in one step (`continuePrimaryKey`), whatever the direction.
+ */
+function seeker(
+  after: TierPosition | undefined,
+  order: TierOrder | undefined,
+): (cursor: IDBCursor) => boolean {
+  let sought = false;
+  return (cursor) => {
+    if (after === undefined) return false;
+    const target = order === undefined ? cursor.key : (after.order as IDBValidKey);
+    const here = { order: cursor.key, primaryKey: cursor.primaryKey };
+    const c = compareHits(order, here, { order: target, primaryKey: after.primaryKey });
+    if (c > 0) return false;
+    if (c < 0 && !sought) {
+      sought = true;
+      cursor.continuePrimaryKey(target, after.primaryKey);
+    } else {
+      cursor.continue();
+    }
+    return true;
+  };
+}
+
+/**
+ * Walks the order's keys (the order index, or the store's primary keys) from right after `after`,
+ * reads the records whose primary key is a candidate, `need` at a time, and keeps those that match.
+ */
+function walkKeys(
+  read: TierRead,
+  range: IDBValidKey | IDBKeyRange | null,
+  isCandidate: (primaryKey: IDBValidKey) => boolean,
+): void {
+  const { walk, matches, t, after, need, done } = read;
+  const { store, order } = walk.plan;
+  const hits: Hit[] = [];
+  const batch: { primaryKey: IDBValidKey; order: IDBValidKey | undefined }[] = [];
+  const seek = seeker(after, order);
+  const request =
+    order === undefined
+      ? store.openKeyCursor(after === undefined ? null : IDBKeyRange.lowerBound(after.primaryKey, true))
+      : order.index.openKeyCursor(range, direction(order));
+
+  const flush = (cursor: IDBCursor | null) => {
+    const taken = batch.splice(0);
+    readValues(
+      walk,
+      store,
+      taken.map((b) => b.primaryKey),
+      (values) => {
+        taken.forEach((b, i) => {
+          const value = values[i];
+          if (hits.length < need && value !== undefined && matches(value)) {
+            hits.push({ primaryKey: b.primaryKey, value, order: b.order, tier: t });
+          }
+        });
+        if (cursor === null || hits.length >= need) done(hits);
+        else cursor.continue();
+      },
+    );
+  };
+
+  eachCursor(
+    walk,
+    request,
+    (cursor: IDBCursor) => {
+      if (order !== undefined && seek(cursor)) return;
+      if (isCandidate(cursor.primaryKey)) {
+        batch.push({ primaryKey: cursor.primaryKey, order: order === undefined ? undefined : cursor.key });
+        if (batch.length >= need - hits.length) {
+          flush(cursor);
+          return;
+        }
+      }
+      cursor.continue();
+    },
+    () => flush(null),
+  );
+}
+
+/** The primary keys in every list (each list may repeat keys and come in any order). */
+export function intersect(lists: readonly IDBValidKey[][]): IDBValidKey[] {
+  if (lists.length === 0) return [];
+  const sorted = [...lists].sort((a, b) => a.length - b.length);
+  const seen = new Set<unknown>();
+  let keys = (sorted[0] as IDBValidKey[]).filter((k) => {
+    const id = keyId(k);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  for (const list of sorted.slice(1)) {
+    if (keys.length === 0) break;
+    const set = new Set(list.map(keyId));
+    keys = keys.filter((k) => set.has(keyId(k)));
+  }
+  return keys;
+}
+
+/** A value identifying a key in a `Set`: strings and numbers as they are, other keys encoded. */
+function keyId(key: IDBValidKey): unknown {
+  if (typeof key === 'number') return key;
+  if (typeof key === 'string') return key.startsWith('\u0000') ? `\u0000s${key}` : key;
+  return `\u0000o${JSON.stringify(key, (_, v: unknown) => (v instanceof Date ? { d: v.getTime() } : v))}`;
+}
+
+/** The records of `keys`, in the same order (`undefined` for a key deleted meanwhile). */
+export function readValues(
+  steps: Steps,
+  store: IDBObjectStore,
+  keys: readonly IDBValidKey[],
+  done: (values: unknown[]) => void,
+): void {
+  onResults(
+    steps,
+    keys.map((key) => store.get(key)),
+    done,
+  );
+}
