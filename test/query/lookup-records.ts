@@ -1,8 +1,8 @@
 import type { DBSchema } from 'idb';
-import { type DatabaseHandle, defineDatabase } from '../../db/define-database.js';
-import { compareKeys } from '../compare-keys.js';
-import { foldTerms } from '../fold-text.js';
-import { lookupTokens, lookupWords } from '../lookup-tokens.js';
+import { type DatabaseHandle, defineDatabase } from '../../src/db/define-database.js';
+import { compareKeys } from '../../src/query/compare-keys.js';
+import { foldTerms } from '../../src/query/fold-text.js';
+import { lookupTokens, lookupWords } from '../../src/query/lookup-tokens.js';
 
 /** A lookup record as the tests store it. */
 export interface ServiceType {
