@@ -39,8 +39,9 @@ export interface Walk extends Steps {
  *   order and resume right after the last page with `continuePrimaryKey`;
  * - otherwise keys first: up to {@link MATERIALIZE_LIMIT} primary keys of every condition; the
  *   narrow ones are intersected, and when few candidates remain they are read and sorted in memory;
- *   else every condition's keys are intersected and the page walks the order (the store's keys or
- *   the order index's), reading only the records whose key is a candidate.
+ *   else every condition's keys are intersected: in primary-key order the candidates are sorted and
+ *   read from right after the last page; in an index's order the page walks that index's keys,
+ *   reading only the records whose key is a candidate.
  *
  * Every record read is checked against the whole rank in memory (`matches`).
  */
@@ -122,12 +123,61 @@ function readTier(
       });
       return;
     }
-    // Many candidates (every condition's keys were intersected): walk the order's keys.
+    // Many candidates (every condition's keys were intersected). In primary-key order: sort them
+    // and read from right after the last page. In an index's order: walk that index's keys.
+    if (order === undefined) {
+      const sorted = sortKeys(candidates);
+      const from = after === undefined ? 0 : firstAfter(sorted, after.primaryKey);
+      readInTurn(read, sorted.slice(from));
+      return;
+    }
     const members = new Set(candidates.map(keyId));
     // The order index's own range, when a condition is one, bounds the walk.
-    const range = conditions.find((c) => order !== undefined && c.index.name === order.index.name)?.query;
-    walkKeys(read, range ?? null, (pk) => members.has(keyId(pk)));
+    const range = conditions.find((c) => c.index.name === order.index.name)?.query;
+    walkKeys(read, order, range ?? null, (pk) => members.has(keyId(pk)));
   });
+}
+
+/** Reads candidates (in result order) `need` at a time, keeping those that match, until `need` matched. */
+function readInTurn(read: TierRead, keys: readonly IDBValidKey[]): void {
+  const { walk, matches, t, need, done } = read;
+  const hits: Hit[] = [];
+  const next = (from: number): void => {
+    if (from >= keys.length || hits.length >= need) {
+      done(hits);
+      return;
+    }
+    const slice = keys.slice(from, from + need - hits.length);
+    readValues(walk, walk.plan.store, slice, (values) => {
+      slice.forEach((primaryKey, i) => {
+        const value = values[i];
+        if (hits.length < need && value !== undefined && matches(value)) {
+          hits.push({ primaryKey, value, order: undefined, tier: t });
+        }
+      });
+      next(from + slice.length);
+    });
+  };
+  next(0);
+}
+
+/** Primary keys sorted in IndexedDB's order (numbers and strings natively, else by `compareKeys`). */
+function sortKeys(keys: readonly IDBValidKey[]): IDBValidKey[] {
+  if (keys.every((k) => typeof k === 'number')) return [...(keys as number[])].sort((a, b) => a - b);
+  if (keys.every((k) => typeof k === 'string')) return [...(keys as string[])].sort();
+  return [...keys].sort(compareKeys);
+}
+
+/** The index of the first key after `key` in sorted `keys`. */
+function firstAfter(keys: readonly IDBValidKey[], key: IDBValidKey): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(keys[mid], key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -255,23 +305,20 @@ function seeker(
 }
 
 /**
- * Walks the order's keys (the order index, or the store's primary keys) from right after `after`,
- * reads the records whose primary key is a candidate, `need` at a time, and keeps those that match.
+ * Walks the order index's keys from right after `after`, reads the records whose primary key is a
+ * candidate, `need` at a time, and keeps those that match.
  */
 function walkKeys(
   read: TierRead,
+  order: TierOrder,
   range: IDBValidKey | IDBKeyRange | null,
   isCandidate: (primaryKey: IDBValidKey) => boolean,
 ): void {
   const { walk, matches, t, after, need, done } = read;
-  const { store, order } = walk.plan;
+  const store = walk.plan.store;
   const hits: Hit[] = [];
-  const batch: { primaryKey: IDBValidKey; order: IDBValidKey | undefined }[] = [];
+  const batch: { primaryKey: IDBValidKey; order: IDBValidKey }[] = [];
   const seek = seeker(after, order);
-  const request =
-    order === undefined
-      ? store.openKeyCursor(after === undefined ? null : IDBKeyRange.lowerBound(after.primaryKey, true))
-      : order.index.openKeyCursor(range, direction(order));
 
   const flush = (cursor: IDBCursor | null) => {
     const taken = batch.splice(0);
@@ -294,11 +341,11 @@ function walkKeys(
 
   eachCursor(
     walk,
-    request,
+    order.index.openKeyCursor(range, direction(order)),
     (cursor: IDBCursor) => {
-      if (order !== undefined && seek(cursor)) return;
+      if (seek(cursor)) return;
       if (isCandidate(cursor.primaryKey)) {
-        batch.push({ primaryKey: cursor.primaryKey, order: order === undefined ? undefined : cursor.key });
+        batch.push({ primaryKey: cursor.primaryKey, order: cursor.key });
         if (batch.length >= need - hits.length) {
           flush(cursor);
           return;

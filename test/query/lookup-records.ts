@@ -113,6 +113,8 @@ export interface BruteForceOptions<R> {
   readonly text: string;
   /** The record's searchable texts (what its tokens were made of). */
   readonly textsOf: (record: R) => readonly (string | null | undefined)[];
+  /** The record's words, when known already (else `lookupWords` of its texts). */
+  readonly wordsOf?: (record: R) => readonly string[];
   readonly idOf: (record: R) => IDBValidKey;
   /** Other conditions (filters, `where`). */
   readonly keep?: (record: R) => boolean;
@@ -133,7 +135,8 @@ export function bruteForceSearch<R>(records: readonly R[], options: BruteForceOp
     if (options.keep !== undefined && !options.keep(record)) continue;
     const order = options.orderOf?.(record);
     if (options.orderOf !== undefined && order === undefined) continue;
-    const words = options.textsOf(record).flatMap((t) => (t == null ? [] : lookupWords(t)));
+    const words =
+      options.wordsOf?.(record) ?? options.textsOf(record).flatMap((t) => (t == null ? [] : lookupWords(t)));
     const match = terms.every((q) => words.some((w) => (q.cjk ? w.includes(q.text) : w.startsWith(q.text))));
     if (!match) continue;
     const whole = terms.length > 0 && terms.every((q) => words.includes(q.text));
