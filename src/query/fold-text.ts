@@ -118,8 +118,12 @@ const CJK_RUN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3005\u30fc\u3099\u309a]+/gu;
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** `text` folded as described at {@link FOLDING_TABLE}: what is indexed and searched. */
 export function foldText(text: string): string {
+  // Plain ASCII folds by lower case alone (NFKD and the table leave it as it is).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .toUpperCase()
     .toLowerCase()

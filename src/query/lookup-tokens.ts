@@ -50,14 +50,22 @@ export function lookupTokens(
     if (text == null) continue;
     for (const term of foldTerms(text)) {
       tokens.add(WHOLE_WORD + term.text);
-      const chars = Array.from(term.text);
       if (term.cjk) {
+        const chars = Array.from(term.text);
         for (let i = 0; i < chars.length; i++) {
           tokens.add(chars[i] as string);
           if (i + 1 < chars.length) tokens.add(`${chars[i]}${chars[i + 1]}`);
         }
-      } else {
-        for (let n = min; n <= chars.length && n <= max; n++) tokens.add(chars.slice(0, n).join(''));
+        continue;
+      }
+      // Prefixes by code point (a surrogate pair is one character).
+      let prefix = '';
+      let n = 0;
+      for (const char of term.text) {
+        prefix += char;
+        n += 1;
+        if (n > max) break;
+        if (n >= min) tokens.add(prefix);
       }
     }
   }
