@@ -84,3 +84,16 @@ describe('lookupTokens', () => {
     expect(lookupWords("L'Aquila Hawaiʻi")).toEqual(['laquila', 'l', 'aquila', 'hawaii', 'hawai', 'i']);
   });
 });
+
+describe('tokens made before 0.2.0', () => {
+  it('still match by prefix (as prefix matches: they mark no whole word)', () => {
+    const legacy = ['pu', 'pum', 'pump', 're', 'rep', 'repa', 'repai', 'repair'];
+    const [pump] = foldTerms('pump');
+    const [rep] = foldTerms('rep');
+    const [valve] = foldTerms('valve');
+    expect(tokensMatch(legacy, pump!)).toBe(true);
+    expect(tokensMatch(legacy, rep!)).toBe(true);
+    expect(tokensMatch(legacy, valve!)).toBe(false);
+    expect(tokensHoldWhole(legacy, pump!)).toBe(false);
+  });
+});

@@ -118,14 +118,19 @@ export function termKeys(term: LookupTerm, options: LookupTokenOptions): TermKey
   return { term, prefixKeys: [chars.slice(0, max).join('')], wholeKey, needsCheck: true };
 }
 
-/** Whether a record's tokens match a term (as a prefix of a word, or inside a CJK run). */
+/**
+ * Whether a record's tokens match a term (as a prefix of a word, or inside a CJK run). Tokens made
+ * before 0.2.0 (no whole word marked) are read as they were meant: the term starts one of them.
+ */
 export function tokensMatch(tokens: readonly unknown[], term: LookupTerm): boolean {
   const marked = WHOLE_WORD + term.text;
+  let legacy = true;
   for (const token of tokens) {
     if (typeof token !== 'string' || !token.startsWith(WHOLE_WORD)) continue;
+    legacy = false;
     if (term.cjk ? token.includes(term.text, 1) : token.startsWith(marked)) return true;
   }
-  return false;
+  return legacy && tokens.some((t) => typeof t === 'string' && t.startsWith(term.text));
 }
 
 /** Whether a record's tokens hold a term as a whole word (or whole CJK run). */

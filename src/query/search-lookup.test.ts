@@ -135,6 +135,42 @@ describe(`searchLookup on ${COUNT} records`, () => {
     }
   });
 
+  it('still finds records whose tokens were made before 0.2.0 (until they are synced again)', async () => {
+    const legacy: ServiceType = {
+      id: 'zz-legacy',
+      code: 'OLD',
+      name: 'Pump overhaul',
+      category: 'general',
+      // lookupTokens of 0.1: prefixes of 2..12 characters and whole words, no whole word marked.
+      tokens: [
+        'ol',
+        'old',
+        'ov',
+        'ove',
+        'over',
+        'overh',
+        'overha',
+        'overhau',
+        'overhaul',
+        'pu',
+        'pum',
+        'pump',
+      ],
+    };
+    await db.put('service_types', legacy);
+    try {
+      const page = await searchLookup(db, 'service_types', {
+        index: 'byToken',
+        text: 'overh pum',
+        count: true,
+      });
+      expect(page.items.map((r) => r.id)).toEqual(['zz-legacy']);
+      expect(page.total).toBe(1);
+    } finally {
+      await db.delete('service_types', 'zz-legacy');
+    }
+  });
+
   it('narrows every candidate by `where`, with text, filter and paging, as a brute force does', async () => {
     const odd = (r: ServiceType) => Number(r.id.replace(/\D/g, '')) % 2 === 1;
     for (const [text, category] of [
