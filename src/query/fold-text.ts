@@ -118,7 +118,7 @@ const CJK_RUN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3005\u30fc\u3099\u309a]+/gu;
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[ -~\t\n\r]*$/;
 
 /** `text` folded as described at {@link FOLDING_TABLE}: what is indexed and searched. */
 export function foldText(text: string): string {
