@@ -6,6 +6,7 @@ export type {
   DatabaseHandle,
   DatabaseState,
   ListenerEnvironment,
+  LookupFilter,
   LookupPage,
   RunSummary,
   ServerEvent,
