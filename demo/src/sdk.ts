@@ -25,7 +25,7 @@ export {
   createSyncClient,
   createWebSocketTransport,
   defineDatabase,
-  isDatabaseVersionError,
+  isIdbSyncError,
   lookupTokens,
   NetworkError,
   searchLookup,
