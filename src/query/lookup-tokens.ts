@@ -17,6 +17,12 @@ export interface LookupTokenOptions {
 const DEFAULT_MIN_PREFIX_LENGTH = 1;
 const DEFAULT_MAX_PREFIX_LENGTH = 12;
 
+/**
+ * The version of what {@link lookupTokens} makes. The sync client refetches a lookup collection with
+ * a `fromServer` transform whose records were derived under an older version (0.1 made version 1).
+ */
+export const LOOKUP_TOKENS_VERSION = 2;
+
 /** Marks a whole word (or whole CJK run) among the tokens: `=word`. */
 export const WHOLE_WORD = '=';
 
