@@ -1,5 +1,6 @@
 import { eachCursor, onResult, onResults } from './idb-steps.js';
-import { candidateKeys, readValues, type Walk } from './read-lookup.js';
+import { candidateKeys, readValues } from './key-lists.js';
+import type { Walk } from './read-lookup.js';
 
 /**
  * Counts every match of the plan, exactly. When the index conditions alone decide (no `where`, no
@@ -24,7 +25,7 @@ export function countMatches(walk: Walk, done: (count: number) => void): void {
       onResult(walk, only.index.count(only.query), done);
       return;
     }
-    candidateKeys(walk, conditions, (candidates, intersected) => {
+    candidateKeys({ ...walk, store }, conditions, (candidates, intersected) => {
       if (exact && intersected) {
         done(candidates.length);
         return;
