@@ -16,38 +16,58 @@ export interface KeyListRead extends Steps {
 }
 
 /**
- * The primary keys that may satisfy every condition. First up to {@link MATERIALIZE_LIMIT} + 1 keys of
- * each: when some condition has no more, the intersection of those narrow ones is a superset of the
- * answer within the limit (`exact` false: the other conditions are left to `matches`); else all keys of
- * every condition are intersected (`exact` true). Without conditions: every primary key.
+ * Up to {@link MATERIALIZE_LIMIT} + 1 primary keys of each condition (every key on indexeddbshim): a
+ * list shorter than that is all of its condition's keys, and the condition is narrow.
+ */
+export function cappedKeyLists(
+  read: KeyListRead,
+  conditions: readonly IndexCondition[],
+  done: (lists: IDBValidKey[][], narrow: boolean[]) => void,
+): void {
+  const cap = read.keyListsOnly ? undefined : MATERIALIZE_LIMIT + 1;
+  onResults(
+    read,
+    conditions.map((c) => c.index.getAllKeys(c.query, cap)),
+    (lists) =>
+      done(
+        lists,
+        lists.map((l) => cap === undefined || l.length < cap),
+      ),
+  );
+}
+
+/** Every primary key of every condition. */
+export function fullKeyLists(
+  read: KeyListRead,
+  conditions: readonly IndexCondition[],
+  done: (lists: IDBValidKey[][]) => void,
+): void {
+  onResults(
+    read,
+    conditions.map((c) => c.index.getAllKeys(c.query)),
+    done,
+  );
+}
+
+/**
+ * The primary keys that may satisfy every condition: when some conditions are narrow, the
+ * intersection of those (`exact` false unless all are: the others are left to a check in memory);
+ * else every key of every condition, intersected (`exact` true). Without conditions: every primary key.
  */
 export function candidateKeys(
-  walk: KeyListRead,
+  read: KeyListRead,
   conditions: readonly IndexCondition[],
   done: (keys: IDBValidKey[], exact: boolean) => void,
 ): void {
-  const store = walk.store;
   if (conditions.length === 0) {
-    onResult(walk, store.getAllKeys(), (keys) => done(keys, true));
+    onResult(read, read.store.getAllKeys(), (keys) => done(keys, true));
     return;
   }
-  const cap = walk.keyListsOnly ? undefined : MATERIALIZE_LIMIT + 1;
-  onResults(
-    walk,
-    conditions.map((c) => c.index.getAllKeys(c.query, cap)),
-    (capped) => {
-      const narrow = capped.filter((l) => cap === undefined || l.length < cap);
-      if (narrow.length > 0) {
-        done(intersect(narrow), narrow.length === conditions.length);
-        return;
-      }
-      onResults(
-        walk,
-        conditions.map((c) => c.index.getAllKeys(c.query)),
-        (lists) => done(intersect(lists), true),
-      );
-    },
-  );
+  cappedKeyLists(read, conditions, (capped, narrow) => {
+    const lists = capped.filter((_, i) => narrow[i]);
+    if (lists.length > 0) done(intersect(lists), lists.length === conditions.length);
+    else fullKeyLists(read, conditions, (all) => done(intersect(all), true));
+  });
 }
 
 /** Primary keys sorted in IndexedDB's order (numbers and strings natively, else by `compareKeys`). */

@@ -1,7 +1,16 @@
 import { compareKeys } from './compare-keys.js';
-import { eachCursor, type Steps } from './idb-steps.js';
-import { candidateKeys, firstAfter, keyId, MATERIALIZE_LIMIT, readValues, sortKeys } from './key-lists.js';
-import type { LookupPlan, Tier, TierOrder } from './plan-lookup.js';
+import { eachCursor, onResult, onResults, type Steps } from './idb-steps.js';
+import {
+  cappedKeyLists,
+  firstAfter,
+  fullKeyLists,
+  intersect,
+  keyId,
+  MATERIALIZE_LIMIT,
+  readValues,
+  sortKeys,
+} from './key-lists.js';
+import type { IndexCondition, LookupPlan, Tier, TierOrder } from './plan-lookup.js';
 
 /** Where a page ended: the rank, the key in the order index (when ordered) and the primary key. */
 export interface TierPosition {
@@ -103,34 +112,83 @@ function readTier(
     }
   }
 
-  candidateKeys({ ...walk, store }, conditions, (candidates) => {
-    if (keyListsOnly || candidates.length <= MATERIALIZE_LIMIT) {
-      readValues(walk, store, candidates, (values) => {
-        const hits: Hit[] = [];
-        candidates.forEach((primaryKey, i) => {
-          const value = values[i];
-          if (value === undefined || !tier.matches(value)) return;
-          const hit: Hit = { primaryKey, value, order: order?.keyOf(value), tier: t };
-          if (after === undefined || compareHits(order, hit, after) > 0) hits.push(hit);
-        });
-        hits.sort((a, b) => compareHits(order, a, b));
-        done(hits.slice(0, need));
-      });
+  const keyRead = { ...walk, store };
+  if (conditions.length === 0) {
+    onResult(walk, store.getAllKeys(), (keys) => fromCandidates(read, tier, keys));
+    return;
+  }
+  cappedKeyLists(keyRead, conditions, (capped, narrow) => {
+    const lists = capped.filter((_, i) => narrow[i]);
+    if (lists.length > 0) {
+      fromCandidates(read, tier, intersect(lists));
       return;
     }
-    // Many candidates (every condition's keys were intersected). In primary-key order: sort them
-    // and read from right after the last page. In an index's order: walk that index's keys.
-    if (order === undefined) {
-      const sorted = sortKeys(candidates);
-      const from = after === undefined ? 0 : firstAfter(sorted, after.primaryKey);
-      readInTurn(read, sorted.slice(from));
+    // Every condition is broad: many records match each. Walk the order (the narrowest index key's
+    // entries, or the order index) checking everything in memory, for a bounded number of records;
+    // a page not filled by then goes on from the intersection of every condition's keys.
+    const fallBack = (hits: Hit[], last: TierPosition | undefined) => {
+      const rest: TierRead = {
+        ...read,
+        after: last ?? after,
+        need: need - hits.length,
+        done: (more) => done([...hits, ...more]),
+      };
+      fullKeyLists(keyRead, conditions, (all) => fromCandidates(rest, tier, intersect(all)));
+    };
+    const budget = { limit: WALK_BUDGET, exceeded: fallBack };
+    if (order !== undefined) {
+      const range = conditions.find((c) => c.index.name === order.index.name)?.query;
+      walkValues(read, order.index, range ?? null, direction(order), order, budget);
       return;
     }
-    const members = new Set(candidates.map(keyId));
-    // The order index's own range, when a condition is one, bounds the walk.
-    const range = conditions.find((c) => c.index.name === order.index.name)?.query;
-    walkKeys(read, order, range ?? null, (pk) => members.has(keyId(pk)));
+    const singles = conditions.filter((c) => c.single);
+    if (singles.length === 0) {
+      fallBack([], undefined);
+      return;
+    }
+    onResults(
+      walk,
+      singles.map((c) => c.index.count(c.query)),
+      (counts) => {
+        const driver = singles[counts.indexOf(Math.min(...counts))] as IndexCondition;
+        walkValues(read, driver.index, driver.query, 'next', undefined, budget);
+      },
+    );
   });
+}
+
+/**
+ * Up to `need` hits among `candidates` (primary keys that may match): few are read and sorted in
+ * memory; many are sorted by primary key and read from right after `after`, or, in an index's order,
+ * found by walking that index's keys.
+ */
+function fromCandidates(read: TierRead, tier: Tier, candidates: IDBValidKey[]): void {
+  const { walk, t, after, need, done } = read;
+  const { order, store } = walk.plan;
+  if (walk.keyListsOnly || candidates.length <= MATERIALIZE_LIMIT) {
+    readValues(walk, store, candidates, (values) => {
+      const hits: Hit[] = [];
+      candidates.forEach((primaryKey, i) => {
+        const value = values[i];
+        if (value === undefined || !tier.matches(value)) return;
+        const hit: Hit = { primaryKey, value, order: order?.keyOf(value), tier: t };
+        if (after === undefined || compareHits(order, hit, after) > 0) hits.push(hit);
+      });
+      hits.sort((a, b) => compareHits(order, a, b));
+      done(hits.slice(0, need));
+    });
+    return;
+  }
+  if (order === undefined) {
+    const sorted = sortKeys(candidates);
+    const from = after === undefined ? 0 : firstAfter(sorted, after.primaryKey);
+    readInTurn(read, sorted.slice(from));
+    return;
+  }
+  const members = new Set(candidates.map(keyId));
+  // The order index's own range, when a condition is one, bounds the walk.
+  const range = tier.conditions.find((c) => c.index.name === order.index.name)?.query;
+  walkKeys(read, order, range ?? null, (pk) => members.has(keyId(pk)));
 }
 
 /** Reads candidates (in result order) `need` at a time, keeping those that match, until `need` matched. */
@@ -171,6 +229,15 @@ function compareHits(
   return order.descending ? -c : c;
 }
 
+/** How many records a walk over broad conditions reads before it turns to their key lists. */
+const WALK_BUDGET = 1000;
+
+/** A bound on a walk: after `limit` records, `exceeded` takes over with the hits so far. */
+interface WalkBudget {
+  readonly limit: number;
+  readonly exceeded: (hits: Hit[], last: TierPosition | undefined) => void;
+}
+
 interface TierRead {
   readonly walk: Walk;
   readonly matches: (value: unknown) => boolean;
@@ -190,16 +257,30 @@ function walkValues(
   query: IDBValidKey | IDBKeyRange | null,
   dir: IDBCursorDirection,
   order: TierOrder | undefined,
+  budget?: WalkBudget,
 ): void {
   const { walk, matches, t, after, need, done } = read;
   const hits: Hit[] = [];
   const isIndex = 'objectStore' in source;
   const seek = seeker(after, order);
+  let examined = 0;
+  let last: TierPosition | undefined;
   eachCursor(
     walk,
     source.openCursor(query, dir),
     (cursor: IDBCursorWithValue) => {
       if (isIndex && seek(cursor)) return;
+      if (budget !== undefined && examined >= budget.limit) {
+        // The last record examined is the one before this: the page goes on after it.
+        budget.exceeded(hits, last);
+        return;
+      }
+      examined += 1;
+      last = {
+        tier: t,
+        primaryKey: cursor.primaryKey,
+        ...(order === undefined ? {} : { order: cursor.key }),
+      };
       const value = cursor.value as unknown;
       if (matches(value)) {
         hits.push({

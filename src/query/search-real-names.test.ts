@@ -231,6 +231,29 @@ describe(`searchLookup on real place names (${FULL ? 'all 135,233' : 'a sample o
     );
   });
 
+  it('finds the few records two broad conditions share (a walk that runs out of budget)', async () => {
+    // "k" and Italy each hold thousands of places, three of them both.
+    await check({ text: 'k', filter: { index: 'byCountry', equals: 'IT' } }, (c) => c.country === 'IT');
+    await check({ text: 'w', filter: { index: 'byCountry', equals: 'BR' } }, (c) => c.country === 'BR');
+    await check(
+      {
+        text: 'k',
+        filter: { index: 'byCountry', equals: 'IT' },
+        orderBy: { index: 'byPopulation', direction: 'desc' },
+      },
+      (c) => c.country === 'IT',
+    );
+    // Broad, and rare among the most populous places: the order index is walked for candidates.
+    await check(
+      {
+        text: 's',
+        filter: { index: 'byCountry', equals: 'US' },
+        orderBy: { index: 'byPopulation', direction: 'desc' },
+      },
+      (c) => c.country === 'US',
+    );
+  });
+
   it('narrows by `where` with text, order and count', async () => {
     const odd = (c: CityRecord) => c.id % 2 === 1;
     await check({ text: 'san', where: odd, orderBy: { index: 'byPopulation', direction: 'desc' } }, odd);
