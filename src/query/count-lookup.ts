@@ -1,18 +1,21 @@
 import { eachCursor, onResult, onResults } from './idb-steps.js';
-import { candidateKeys, readValues } from './key-lists.js';
+import { fullKeyLists, intersect, MATERIALIZE_LIMIT, readRecords, readValues } from './key-lists.js';
+import type { IndexCondition } from './plan-lookup.js';
 import type { Walk } from './read-lookup.js';
 
 /**
  * Counts every match of the plan, exactly. When the index conditions alone decide (no `where`, no
- * search word checked in memory, and every record has a key in the order index), the count comes
- * from the indexes: one condition's `count()`, or the intersection of the conditions' primary keys.
- * Otherwise the candidates (that intersection, or the whole store without conditions) are read and
- * checked.
+ * search word checked in memory, and every record has a key in the order index), one condition is
+ * its `count()`, and several are the intersection of their primary keys, unless one of them is
+ * narrow: then its records are read and checked (as when something must be checked in memory).
  */
 export function countMatches(walk: Walk, done: (count: number) => void): void {
   const { plan } = walk;
   const { store, all } = plan;
   const conditions = all.conditions;
+  const read = { ...walk, store };
+  const byValues = (values: readonly unknown[]) =>
+    done(values.filter((value) => value !== undefined && all.matches(value)).length);
   orderCoversStore(walk, (covers) => {
     const exact = all.exactByIndex && covers;
     if (conditions.length === 0) {
@@ -20,20 +23,39 @@ export function countMatches(walk: Walk, done: (count: number) => void): void {
       else countByValues(walk, store, all.matches, done);
       return;
     }
-    const only = conditions.length === 1 ? conditions[0] : undefined;
-    if (exact && only !== undefined) {
-      onResult(walk, only.index.count(only.query), done);
+    if (walk.keyListsOnly) {
+      fullKeyLists(read, conditions, (lists) => {
+        const keys = intersect(lists);
+        if (exact) done(keys.length);
+        else readValues(walk, store, keys, byValues);
+      });
       return;
     }
-    candidateKeys({ ...walk, store }, conditions, (candidates, intersected) => {
-      if (exact && intersected) {
-        done(candidates.length);
-        return;
-      }
-      readValues(walk, store, candidates, (values) => {
-        done(values.filter((value) => value !== undefined && all.matches(value)).length);
-      });
-    });
+    onResults(
+      walk,
+      conditions.map((c) => c.index.count(c.query)),
+      (counts) => {
+        const fewest = Math.min(...counts);
+        if (exact && conditions.length === 1) {
+          done(fewest);
+          return;
+        }
+        if (fewest === 0) {
+          done(0);
+          return;
+        }
+        const narrowest = conditions[counts.indexOf(fewest)] as IndexCondition;
+        if (fewest <= MATERIALIZE_LIMIT) {
+          readRecords(read, narrowest, (records) => byValues(records.map((r) => r.value)));
+          return;
+        }
+        fullKeyLists(read, conditions, (lists) => {
+          const keys = intersect(lists);
+          if (exact) done(keys.length);
+          else readValues(walk, store, keys, byValues);
+        });
+      },
+    );
   });
 }
 

@@ -3,37 +3,14 @@ import { onResult, onResults, type Steps } from './idb-steps.js';
 import type { IndexCondition } from './plan-lookup.js';
 
 /**
- * Up to this many primary keys are read per condition to find out whether it is narrow; at most
- * this many candidates are read and sorted in memory. Above it, a page walks an ordered key list.
+ * A condition with at most this many records is narrow: they are read at once and sorted in
+ * memory. Above it, a page walks an order.
  */
 export const MATERIALIZE_LIMIT = 1000;
 
-/** What key lists need of a read: its store, the backend, and where failures go. */
+/** What key lists need of a read: its store and where failures go. */
 export interface KeyListRead extends Steps {
   readonly store: IDBObjectStore;
-  /** indexeddbshim: no capped reads (every key list is read whole). */
-  readonly keyListsOnly: boolean;
-}
-
-/**
- * Up to {@link MATERIALIZE_LIMIT} + 1 primary keys of each condition (every key on indexeddbshim): a
- * list shorter than that is all of its condition's keys, and the condition is narrow.
- */
-export function cappedKeyLists(
-  read: KeyListRead,
-  conditions: readonly IndexCondition[],
-  done: (lists: IDBValidKey[][], narrow: boolean[]) => void,
-): void {
-  const cap = read.keyListsOnly ? undefined : MATERIALIZE_LIMIT + 1;
-  onResults(
-    read,
-    conditions.map((c) => c.index.getAllKeys(c.query, cap)),
-    (lists) =>
-      done(
-        lists,
-        lists.map((l) => cap === undefined || l.length < cap),
-      ),
-  );
 }
 
 /** Every primary key of every condition. */
@@ -49,24 +26,36 @@ export function fullKeyLists(
   );
 }
 
-/**
- * The primary keys that may satisfy every condition: when some conditions are narrow, the
- * intersection of those (`exact` false unless all are: the others are left to a check in memory);
- * else every key of every condition, intersected (`exact` true). Without conditions: every primary key.
- */
-export function candidateKeys(
-  read: KeyListRead,
-  conditions: readonly IndexCondition[],
-  done: (keys: IDBValidKey[], exact: boolean) => void,
+/** Every record under a condition, with its primary key (a record once, even under several keys of a range). */
+export function readRecords(
+  walk: KeyListRead,
+  condition: IndexCondition,
+  done: (records: { primaryKey: IDBValidKey; value: unknown }[]) => void,
 ): void {
-  if (conditions.length === 0) {
-    onResult(read, read.store.getAllKeys(), (keys) => done(keys, true));
+  const keyPath = walk.store.keyPath;
+  if (typeof keyPath === 'string') {
+    // One request for the values; their primary keys are read from the key path.
+    const parts = keyPath.split('.');
+    onResult(walk, condition.index.getAll(condition.query), (values: unknown[]) => {
+      const seen = new Set<unknown>();
+      const records: { primaryKey: IDBValidKey; value: unknown }[] = [];
+      for (const value of values) {
+        let primaryKey: unknown = value;
+        for (const part of parts) primaryKey = (primaryKey as Record<string, unknown>)[part];
+        const id = keyId(primaryKey as IDBValidKey);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        records.push({ primaryKey: primaryKey as IDBValidKey, value });
+      }
+      done(records);
+    });
     return;
   }
-  cappedKeyLists(read, conditions, (capped, narrow) => {
-    const lists = capped.filter((_, i) => narrow[i]);
-    if (lists.length > 0) done(intersect(lists), lists.length === conditions.length);
-    else fullKeyLists(read, conditions, (all) => done(intersect(all), true));
+  onResult(walk, condition.index.getAllKeys(condition.query), (keys) => {
+    const unique = intersect([keys]);
+    readValues(walk, walk.store, unique, (values) =>
+      done(unique.map((primaryKey, i) => ({ primaryKey, value: values[i] }))),
+    );
   });
 }
 

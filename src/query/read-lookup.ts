@@ -1,12 +1,12 @@
 import { compareKeys } from './compare-keys.js';
 import { eachCursor, onResult, onResults, type Steps } from './idb-steps.js';
 import {
-  cappedKeyLists,
   firstAfter,
   fullKeyLists,
   intersect,
   keyId,
   MATERIALIZE_LIMIT,
+  readRecords,
   readValues,
   sortKeys,
 } from './key-lists.js';
@@ -41,11 +41,13 @@ export interface Walk extends Steps {
  * - no condition: the store (primary-key order) or the order index, with a cursor;
  * - one index key and primary-key order: that key's entries with a cursor, which come in primary-key
  *   order and resume right after the last page with `continuePrimaryKey`;
- * - otherwise keys first: up to {@link MATERIALIZE_LIMIT} primary keys of every condition; the
- *   narrow ones are intersected, and when few candidates remain they are read and sorted in memory;
- *   else every condition's keys are intersected: in primary-key order the candidates are sorted and
- *   read from right after the last page; in an index's order the page walks that index's keys,
- *   reading only the records whose key is a candidate.
+ * - otherwise each condition is counted: when the narrowest holds at most {@link MATERIALIZE_LIMIT}
+ *   records, its entries are walked (one index key, primary-key order) or its records read at once
+ *   and the matches sorted in memory; when every condition is broad, the page walks the order (the
+ *   narrowest key's entries, or the order index) checking in memory, and after {@link WALK_BUDGET}
+ *   records goes on from the intersection of every condition's primary keys: sorted and read from
+ *   right after the last page, or, in an index's order, found by walking that index's keys.
+ * - indexeddbshim: every condition's primary keys, intersected, read and sorted in memory.
  *
  * Every record read is checked against the whole rank in memory (`matches`).
  */
@@ -113,48 +115,77 @@ function readTier(
   }
 
   const keyRead = { ...walk, store };
-  if (conditions.length === 0) {
-    onResult(walk, store.getAllKeys(), (keys) => fromCandidates(read, tier, keys));
+  if (keyListsOnly) {
+    // indexeddbshim: every key of every condition (no cursor over a multiEntry index is trusted).
+    if (conditions.length === 0)
+      onResult(walk, store.getAllKeys(), (keys) => fromCandidates(read, tier, keys));
+    else fullKeyLists(keyRead, conditions, (lists) => fromCandidates(read, tier, intersect(lists)));
     return;
   }
-  cappedKeyLists(keyRead, conditions, (capped, narrow) => {
-    const lists = capped.filter((_, i) => narrow[i]);
-    if (lists.length > 0) {
-      fromCandidates(read, tier, intersect(lists));
-      return;
-    }
-    // Every condition is broad: many records match each. Walk the order (the narrowest index key's
-    // entries, or the order index) checking everything in memory, for a bounded number of records;
-    // a page not filled by then goes on from the intersection of every condition's keys.
-    const fallBack = (hits: Hit[], last: TierPosition | undefined) => {
-      const rest: TierRead = {
-        ...read,
-        after: last ?? after,
-        need: need - hits.length,
-        done: (more) => done([...hits, ...more]),
+  // Each condition counted (cheap: no record is read) to find the narrowest.
+  onResults(
+    walk,
+    conditions.map((c) => c.index.count(c.query)),
+    (counts) => {
+      const fewest = Math.min(...counts);
+      if (fewest === 0) {
+        done([]);
+        return;
+      }
+      const narrowest = conditions[counts.indexOf(fewest)] as IndexCondition;
+      if (fewest <= MATERIALIZE_LIMIT) {
+        // One key in primary-key order: walk its entries, stopping with the page. Else read all
+        // of the narrowest condition's records at once and sort the matches in memory.
+        if (order === undefined && narrowest.single)
+          walkValues(read, narrowest.index, narrowest.query, 'next', undefined);
+        else readRecords(keyRead, narrowest, (records) => sortMatches(read, tier, records));
+        return;
+      }
+      // Every condition is broad: many records match each. Walk the order (the narrowest index
+      // key's entries, or the order index) checking everything in memory, for a bounded number of
+      // records; a page not filled by then goes on from the intersection of every condition's keys.
+      const fallBack = (hits: Hit[], last: TierPosition | undefined) => {
+        const rest: TierRead = {
+          ...read,
+          after: last ?? after,
+          need: need - hits.length,
+          done: (more) => done([...hits, ...more]),
+        };
+        fullKeyLists(keyRead, conditions, (all) => fromCandidates(rest, tier, intersect(all)));
       };
-      fullKeyLists(keyRead, conditions, (all) => fromCandidates(rest, tier, intersect(all)));
-    };
-    const budget = { limit: WALK_BUDGET, exceeded: fallBack };
-    if (order !== undefined) {
-      const range = conditions.find((c) => c.index.name === order.index.name)?.query;
-      walkValues(read, order.index, range ?? null, direction(order), order, budget);
-      return;
-    }
-    const singles = conditions.filter((c) => c.single);
-    if (singles.length === 0) {
-      fallBack([], undefined);
-      return;
-    }
-    onResults(
-      walk,
-      singles.map((c) => c.index.count(c.query)),
-      (counts) => {
-        const driver = singles[counts.indexOf(Math.min(...counts))] as IndexCondition;
-        walkValues(read, driver.index, driver.query, 'next', undefined, budget);
-      },
-    );
-  });
+      const budget = { limit: WALK_BUDGET, exceeded: fallBack };
+      if (order !== undefined) {
+        const range = conditions.find((c) => c.index.name === order.index.name)?.query;
+        walkValues(read, order.index, range ?? null, direction(order), order, budget);
+        return;
+      }
+      const singles = conditions.map((c, i) => [c, counts[i] as number] as const).filter(([c]) => c.single);
+      if (singles.length === 0) {
+        fallBack([], undefined);
+        return;
+      }
+      const [driver] = singles.reduce((a, b) => (b[1] < a[1] ? b : a));
+      walkValues(read, driver.index, driver.query, 'next', undefined, budget);
+    },
+  );
+}
+
+/** The records that match, after `after`, sorted in the rank's order: the first `need` of them. */
+function sortMatches(
+  read: TierRead,
+  tier: Tier,
+  records: readonly { primaryKey: IDBValidKey; value: unknown }[],
+): void {
+  const { walk, t, after, need, done } = read;
+  const order = walk.plan.order;
+  const hits: Hit[] = [];
+  for (const { primaryKey, value } of records) {
+    if (value === undefined || !tier.matches(value)) continue;
+    const hit: Hit = { primaryKey, value, order: order?.keyOf(value), tier: t };
+    if (after === undefined || compareHits(order, hit, after) > 0) hits.push(hit);
+  }
+  hits.sort((a, b) => compareHits(order, a, b));
+  done(hits.slice(0, need));
 }
 
 /**
@@ -163,20 +194,16 @@ function readTier(
  * found by walking that index's keys.
  */
 function fromCandidates(read: TierRead, tier: Tier, candidates: IDBValidKey[]): void {
-  const { walk, t, after, need, done } = read;
+  const { walk, after } = read;
   const { order, store } = walk.plan;
   if (walk.keyListsOnly || candidates.length <= MATERIALIZE_LIMIT) {
-    readValues(walk, store, candidates, (values) => {
-      const hits: Hit[] = [];
-      candidates.forEach((primaryKey, i) => {
-        const value = values[i];
-        if (value === undefined || !tier.matches(value)) return;
-        const hit: Hit = { primaryKey, value, order: order?.keyOf(value), tier: t };
-        if (after === undefined || compareHits(order, hit, after) > 0) hits.push(hit);
-      });
-      hits.sort((a, b) => compareHits(order, a, b));
-      done(hits.slice(0, need));
-    });
+    readValues(walk, store, candidates, (values) =>
+      sortMatches(
+        read,
+        tier,
+        candidates.map((primaryKey, i) => ({ primaryKey, value: values[i] })),
+      ),
+    );
     return;
   }
   if (order === undefined) {
