@@ -28,11 +28,12 @@ export type {
  * - **Ranking**: records that hold every search word as a whole word come first, then the records
  *   where some word only starts a word; within each rank, the `orderBy` index's order (else the
  *   primary key's).
- * - **Reading**: each rank is read from its narrowest condition (a search word's index key, a filter's
- *   key or range): up to 1,000 primary keys of each condition show which are narrow; narrow ones
- *   are intersected and their records read and sorted in memory; when every condition is broad, the
- *   page walks the order (the order index, or the primary keys) and reads only candidates. A search
- *   word longer than `maxPrefixLength` is looked up by its stored prefix and checked whole.
+ * - **Reading**: each rank is read from its narrowest condition (a search word's index key, a
+ *   filter's key or range), found by counting each: a narrow one (at most 1,000 records) is read and
+ *   sorted in memory, or walked in primary-key order; when every condition is broad, the page walks
+ *   the order checking in memory for at most 1,000 records, then intersects the conditions' primary
+ *   keys. A search word longer than `maxPrefixLength` is looked up by its stored prefix and checked
+ *   whole. See `docs/lookup-search.md`.
  * - **Paging**: `nextCursor` holds the last record's rank, order key and primary key, so a page
  *   resumes strictly after it even when records were inserted or deleted between pages.
  *
