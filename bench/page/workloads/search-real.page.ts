@@ -358,3 +358,68 @@ function rawWalk(
   };
   return done(tx).then(() => ({ ids, position }));
 }
+
+/**
+ * Diagnostics (not figures): how long the IndexedDB primitives a search is made of take on this
+ * engine, on the idb-sync store. Run with SEARCH_REAL_PROFILE=1.
+ */
+export async function profile(): Promise<Record<string, string>> {
+  const db = await openDatabase('bench-real-idb-sync');
+  const out: Record<string, string> = {};
+  const time = async (label: string, make: (store: IDBObjectStore) => IDBRequest | Promise<unknown>) => {
+    const tx = db.transaction(STORE, 'readonly');
+    const started = performance.now();
+    const made = make(tx.objectStore(STORE));
+    const result = made instanceof IDBRequest ? await request(made) : await made;
+    const ms = performance.now() - started;
+    await done(tx);
+    out[label] = `${ms.toFixed(1)} ms (${Array.isArray(result) ? `${result.length} items` : String(result)})`;
+  };
+  const walkN = (
+    source: IDBIndex,
+    query: IDBValidKey | IDBKeyRange | null,
+    dir: IDBCursorDirection,
+    n: number,
+    keys: boolean,
+  ) =>
+    new Promise<number>((resolve, reject) => {
+      let seen = 0;
+      const req = keys ? source.openKeyCursor(query, dir) : source.openCursor(query, dir);
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (cursor === null || seen >= n) resolve(seen);
+        else {
+          seen += 1;
+          cursor.continue();
+        }
+      };
+    });
+  for (const key of ['s', '=s', 'san', '=san', 'x'])
+    await time(`count token ${key}`, (s) => s.index('byToken').count(key));
+  await time('count country DE', (s) => s.index('byCountry').count('DE'));
+  await time('count population > 100k', (s) =>
+    s.index('byPopulation').count(IDBKeyRange.lowerBound(100_000, true)),
+  );
+  await time('count store', (s) => s.count());
+  await time('getAllKeys token san', (s) => s.index('byToken').getAllKeys('san'));
+  await time('getAllKeys token s', (s) => s.index('byToken').getAllKeys('s'));
+  await time('getAll token =san', (s) => s.index('byToken').getAll('=san'));
+  await time('getAll token x', (s) => s.index('byToken').getAll('x'));
+  await time('walk 1000 values country DE', (s) => walkN(s.index('byCountry'), 'DE', 'next', 1000, false));
+  await time('walk 1000 values token s', (s) => walkN(s.index('byToken'), 's', 'next', 1000, false));
+  await time('walk 1000 values population prev', (s) =>
+    walkN(s.index('byPopulation'), null, 'prev', 1000, false),
+  );
+  await time('walk 1000 keys population prev', (s) =>
+    walkN(s.index('byPopulation'), null, 'prev', 1000, true),
+  );
+  db.close();
+  for (const kind of ['country+letter', 'range+prefix', 'ranked-prefix'] as const) {
+    for (let i = 0; i < 3; i += 1) {
+      const { ms } = await search('idb-sync', kind, 20, 2);
+      out[`search ${kind} #${i + 1}`] = ms.map((m) => m.toFixed(1)).join(' / ');
+    }
+  }
+  return out;
+}

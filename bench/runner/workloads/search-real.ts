@@ -40,6 +40,10 @@ export const searchRealWorkload: Workload = {
       }
       ctx.log(`search-real: ${loaded} places in each store`);
       const totals = new Map<string, number>();
+      if (process.env['SEARCH_REAL_PROFILE'] === '1') {
+        for (const [what, took] of Object.entries(await tab.run('profile')))
+          ctx.log(`profile: ${what}: ${took}`);
+      }
       for (let run = 0; run < runs; run += 1) {
         for (const impl of rotate(IMPLS, run)) {
           await ctx.guard(impl, async () => {
