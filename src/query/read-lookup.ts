@@ -44,8 +44,8 @@ export interface Walk extends Steps {
  * - otherwise each condition is counted: when the narrowest holds at most {@link MATERIALIZE_LIMIT}
  *   records, its entries are walked (one index key, primary-key order) or its records read at once
  *   and the matches sorted in memory; when every condition is broad, the page walks the order (the
- *   narrowest key's entries, or the order index) checking in memory, and after {@link WALK_BUDGET}
- *   records goes on from the intersection of every condition's primary keys: sorted and read from
+ *   narrowest key's entries, or the order index) checking in memory, and after as many records as
+ *   the conditions' key lists hold (at least {@link WALK_BUDGET}) goes on from the intersection of every condition's primary keys: sorted and read from
  *   right after the last page, or, in an index's order, found by walking that index's keys.
  * - indexeddbshim: every condition's primary keys, intersected, read and sorted in memory.
  *
@@ -153,7 +153,10 @@ function readTier(
         };
         fullKeyLists(keyRead, conditions, (all) => fromCandidates(rest, tier, intersect(all)));
       };
-      const budget = { limit: WALK_BUDGET, exceeded: fallBack };
+      // As many records as the key lists hold: walking never costs much more than reading them would.
+      const keysToRead = counts.reduce((a, b) => a + b, 0);
+      const limit = Math.max(WALK_BUDGET.least, WALK_BUDGET.perKey * keysToRead);
+      const budget = { limit, exceeded: fallBack };
       if (order !== undefined) {
         const range = conditions.find((c) => c.index.name === order.index.name)?.query;
         walkValues(read, order.index, range ?? null, direction(order), order, budget);
@@ -256,8 +259,11 @@ function compareHits(
   return order.descending ? -c : c;
 }
 
-/** How many records a walk over broad conditions reads before it turns to their key lists. */
-const WALK_BUDGET = 1000;
+/**
+ * The fewest records a walk over broad conditions reads before it turns to their key lists; it reads
+ * up to as many as those lists hold (reading a key costs about as much as stepping a cursor).
+ */
+export const WALK_BUDGET = { least: 1000, perKey: 1 };
 
 /** A bound on a walk: after `limit` records, `exceeded` takes over with the hits so far. */
 interface WalkBudget {

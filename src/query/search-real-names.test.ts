@@ -4,6 +4,7 @@ import { type City, loadCities, sampleCities } from '../../test/query/geonames-c
 import { bruteForceSearch, deleteTestDatabase, uniqueDbName } from '../../test/query/lookup-records.js';
 import { type DatabaseHandle, defineDatabase } from '../db/define-database.js';
 import { lookupTokens, lookupWords } from './lookup-tokens.js';
+import { WALK_BUDGET } from './read-lookup.js';
 import { type LookupQuery, searchLookup } from './search-lookup.js';
 
 // Real place names (GeoNames cities1000: 135,233 places in many scripts, see
@@ -231,28 +232,49 @@ describe(`searchLookup on real place names (${FULL ? 'all 135,233' : 'a sample o
     );
   });
 
-  it('finds the few records two broad conditions share (a walk that runs out of budget)', async () => {
-    // "k" and Italy each hold thousands of places, three of them both.
-    await check({ text: 'k', filter: { index: 'byCountry', equals: 'IT' } }, (c) => c.country === 'IT');
-    await check({ text: 'w', filter: { index: 'byCountry', equals: 'BR' } }, (c) => c.country === 'BR');
-    await check(
-      {
-        text: 'k',
-        filter: { index: 'byCountry', equals: 'IT' },
-        orderBy: { index: 'byPopulation', direction: 'desc' },
-      },
-      (c) => c.country === 'IT',
-    );
-    // Broad, and rare among the most populous places: the order index is walked for candidates.
-    await check(
-      {
-        text: 's',
-        filter: { index: 'byCountry', equals: 'US' },
-        orderBy: { index: 'byPopulation', direction: 'desc' },
-      },
-      (c) => c.country === 'US',
-    );
-  });
+  it('finds the records broad conditions share, also when a walk gives up on them', async () => {
+    const cases: [Query, (c: CityRecord) => boolean][] = [
+      // "k" and Italy each hold thousands of places, three of them both.
+      [{ text: 'k', filter: { index: 'byCountry', equals: 'IT' } }, (c) => c.country === 'IT'],
+      [
+        {
+          text: 'k',
+          filter: { index: 'byCountry', equals: 'IT' },
+          orderBy: { index: 'byPopulation', direction: 'desc' },
+        },
+        (c) => c.country === 'IT',
+      ],
+      // Thousands in common, in primary-key order and by population.
+      [{ text: 's', filter: { index: 'byCountry', equals: 'DE' } }, (c) => c.country === 'DE'],
+      [
+        {
+          text: 's',
+          filter: { index: 'byCountry', equals: 'US' },
+          orderBy: { index: 'byPopulation', direction: 'desc' },
+        },
+        (c) => c.country === 'US',
+      ],
+      // Two broad ranges and no index key to walk: the key lists at once.
+      [
+        {
+          filter: [
+            { index: 'byPopulation', above: 5_000 },
+            { index: 'byPopulation', below: 900_000 },
+          ],
+        },
+        (c) => c.population > 5_000 && c.population < 900_000,
+      ],
+    ];
+    for (const [query, keep] of cases) await check(query, keep);
+    // The same with walks that give up at once: the rest comes from the intersected key lists.
+    const saved = { ...WALK_BUDGET };
+    Object.assign(WALK_BUDGET, { least: 30, perKey: 0 });
+    try {
+      for (const [query, keep] of cases) await check(query, keep);
+    } finally {
+      Object.assign(WALK_BUDGET, saved);
+    }
+  }, 180_000);
 
   it('narrows by `where` with text, order and count', async () => {
     const odd = (c: CityRecord) => c.id % 2 === 1;
