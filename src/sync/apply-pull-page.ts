@@ -74,7 +74,9 @@ export async function applyPullPage(
       readPending(scope, store, (pending) => {
         const clear =
           previous.phase === 'snapshot' && previous.snapshotMode === 'red' && previous.cursor === null;
-        const write = { scope, target, pending, changes, counts };
+        // Outdated derived fields: records at the pulled revision are written again through fromServer.
+        const rederive = previous.phase === 'snapshot' && previous.rederive === true;
+        const write = { scope, target, pending, changes, counts, rederive };
         if (clear) clearThenPut(write, page.changes);
         else if (page.mode === 'snapshot') replaceRange(write, page);
         else applyChanges(write, page.changes);
@@ -103,7 +105,7 @@ export function nextCheckpoint(previous: CheckpointRecord, page: PullResponse): 
 }
 
 function withoutSnapshot(checkpoint: CheckpointRecord): CheckpointRecord {
-  const { snapshotMode: _mode, ...rest } = checkpoint;
+  const { snapshotMode: _mode, rederive: _rederive, ...rest } = checkpoint;
   return { ...rest, cursor: null };
 }
 
@@ -113,6 +115,8 @@ interface PageWrite {
   readonly pending: ReadonlySet<string>;
   readonly changes: SyncChange[];
   readonly counts: PageCounts;
+  /** Write records already at the pulled revision too (a snapshot re-deriving outdated fields). */
+  readonly rederive: boolean;
 }
 
 /**
@@ -133,7 +137,7 @@ function readPending(scope: TxScope, store: string, then: (pending: Set<string>)
 
 function putRecord(w: PageWrite, change: Extract<Change, { op: 'put' }>, local: unknown): void {
   const { keyPath, revField, store } = w.target;
-  if (revOf(local as Record<string, unknown> | undefined, revField) === change.rev) {
+  if (!w.rederive && revOf(local as Record<string, unknown> | undefined, revField) === change.rev) {
     w.counts.skipped += 1;
     return;
   }
