@@ -140,9 +140,10 @@ export {
 } from './protocol/version.js';
 
 // --- transport
-export type { HttpClientOptions, HttpRetryOptions } from './transport/http-client.js';
+export type { HttpClientOptions } from './transport/http-client.js';
 export type { HttpSyncTransport, HttpTransportOptions } from './transport/http-transport.js';
 export { createHttpTransport } from './transport/http-transport.js';
+export type { RetryOptions } from './transport/retry-policy.js';
 export type {
   GetToken,
   GetTokenOptions,
@@ -193,7 +194,6 @@ export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sy
 // (end of sync: a detached comment, so the formatter sorts each section on its own)
 
 // --- listeners
-export type { BackoffOptions } from './listeners/backoff.js';
 export type {
   ChangeFeed,
   ChangeFeedOptions,
@@ -207,7 +207,7 @@ export type {
   ConnectionManagerOptions,
 } from './listeners/connection-manager.js';
 export { connectionManager } from './listeners/connection-manager.js';
-export type { BrowserGlobals, ListenerEnvironment } from './listeners/environment.js';
+export type { BrowserGlobals, SyncEnvironment } from './listeners/environment.js';
 export { browserEnvironment } from './listeners/environment.js';
 export type { PollingListenerOptions } from './listeners/polling-listener.js';
 export { pollingListener } from './listeners/polling-listener.js';

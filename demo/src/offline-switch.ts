@@ -1,10 +1,10 @@
 import { BehaviorSubject, combineLatest, map, type Observable, throwError } from 'rxjs';
 import {
   browserEnvironment,
-  type ListenerEnvironment,
   NetworkError,
   type ServerEvent,
   type ServerEventSource,
+  type SyncEnvironment,
   type SyncTransport,
 } from './sdk.js';
 
@@ -30,7 +30,7 @@ export class OfflineSwitch {
   }
 
   /** The listeners' environment: online when the browser is and the switch is on. */
-  readonly environment: ListenerEnvironment = {
+  readonly environment: SyncEnvironment = {
     online$: combineLatest([this.#browser.online$, this.#online]).pipe(map(([a, b]) => a && b)),
     visible$: this.#browser.visible$,
   };

@@ -61,7 +61,7 @@ export function createApp(config: AppConfig): App {
     baseUrl: `${location.origin}${config.serverPath}`,
     schemaVersion: database.version,
     getToken: () => config.token,
-    retry: { limit: 0 },
+    retry: { requestRetries: 0 },
     timeoutMs: config.requestTimeoutMs ?? 15_000,
   });
   const conflicts: ConflictStrategy | undefined =
