@@ -1,9 +1,9 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { isUpgradeBlockedError } from '../errors/upgrade-blocked-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { openRaw, uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,

@@ -1,6 +1,7 @@
 import { unwrap } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeRaw, sortBy, uniqueName } from '../../test/db/test-support.js';
 import { isConstraintViolationError } from '../errors/constraint-violation-error.js';
 import { isSchemaDefinitionError } from '../errors/schema-definition-error.js';
 import { isTransactionAbortedError } from '../errors/transaction-aborted-error.js';
@@ -8,7 +9,6 @@ import { isTransactionCallbackError } from '../errors/transaction-callback-error
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { describeRaw, sortBy, uniqueName } from './test-support.js';
 
 const versions = [
   {

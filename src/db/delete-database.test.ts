@@ -1,9 +1,9 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { isDeleteBlockedError } from '../errors/delete-blocked-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { openRaw, uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },

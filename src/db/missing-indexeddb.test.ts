@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { uniqueName, within } from '../../test/db/test-support.js';
 import { isIndexedDBUnavailableError } from '../errors/indexeddb-unavailable-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },

@@ -7,11 +7,11 @@
 // the same database. All three must end up working on the new version, and every wait is bounded.
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { readAllRaw, sortBy, uniqueName, within } from '../../test/db/test-support.js';
 import { isDatabaseVersionError } from '../errors/database-version-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { readAllRaw, sortBy, uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,

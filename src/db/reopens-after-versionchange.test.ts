@@ -1,10 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { uniqueName, within } from '../../test/db/test-support.js';
 import { isDatabaseVersionError } from '../errors/database-version-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,

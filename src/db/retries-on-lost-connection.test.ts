@@ -1,10 +1,15 @@
 import { unwrap } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import {
+  dispatchCloseEvent,
+  simulateConnectionLoss,
+  uniqueName,
+  within,
+} from '../../test/db/test-support.js';
 import { isDatabaseClosedError } from '../errors/database-closed-error.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { dispatchCloseEvent, simulateConnectionLoss, uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },

@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/define-database.js';
-import { isInvalidDataError } from '../errors/invalid-data-error.js';
-import { isTransactionCallbackError } from '../errors/transaction-callback-error.js';
-import { lookupTokens } from './lookup-tokens.js';
-import { type LookupQuery, searchLookup } from './search-lookup.js';
 import {
   bruteForce,
   deleteTestDatabase,
@@ -12,7 +7,12 @@ import {
   lookupDatabase,
   type ServiceType,
   uniqueDbName,
-} from './testing/lookup-records.js';
+} from '../../test/query/lookup-records.js';
+import type { DatabaseHandle } from '../db/define-database.js';
+import { isInvalidDataError } from '../errors/invalid-data-error.js';
+import { isTransactionCallbackError } from '../errors/transaction-callback-error.js';
+import { lookupTokens } from './lookup-tokens.js';
+import { type LookupQuery, searchLookup } from './search-lookup.js';
 
 const COUNT = 2000;
 let name: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultTransport } from '../sync/testing/fault-transport.js';
-import { type SyncFixture, serverState, startSyncFixture, testStores } from '../sync/testing/sync-fixture.js';
-import { testVersion } from '../sync/testing/test-database.js';
+import { FaultTransport } from '../../test/sync/fault-transport.js';
+import { type SyncFixture, serverState, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
+import { testVersion } from '../../test/sync/test-database.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import { userDatabaseName } from './database-name.js';
 import { openSession, type Session } from './open-session.js';

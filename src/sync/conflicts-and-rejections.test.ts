@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isConflictResolverError } from '../errors/conflict-resolver-error.js';
 import { isMutationRejectedError } from '../errors/mutation-rejected-error.js';
 import type { Conflict, ConflictStrategy } from './conflict-strategy.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

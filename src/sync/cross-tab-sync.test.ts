@@ -1,18 +1,18 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transact } from './idb-tx.js';
-import { SYNC_STATE_STORE } from './internal-stores.js';
-import type { RunSummary } from './run-summary.js';
-import type { SyncClient } from './sync-client.js';
-import { connectionProvider } from './sync-database.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   warmServerTemplate,
-} from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { transact } from './idb-tx.js';
+import { SYNC_STATE_STORE } from './internal-stores.js';
+import type { RunSummary } from './run-summary.js';
+import type { SyncClient } from './sync-client.js';
+import { connectionProvider } from './sync-database.js';
 
 let fx: SyncFixture | undefined;
 beforeAll(warmServerTemplate);

@@ -2,6 +2,8 @@
 // the server's URL and a token from the test fixture).
 import type { DBSchema } from 'idb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type SyncFixture, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
 import {
   type Conflict,
   createHttpTransport,
@@ -11,8 +13,6 @@ import {
   lookupTokens,
   searchLookup,
 } from '../index.js';
-import { type SyncFixture, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 interface AppSchema extends DBSchema {
   service_types: { key: string; value: { id: string; name: string } };

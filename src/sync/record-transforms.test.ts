@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isRecordTransformError, type RecordTransformError } from '../errors/record-transform-error.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { lookupTokens } from '../query/lookup-tokens.js';
@@ -7,8 +9,6 @@ import type { CheckpointRecord } from './internal-stores.js';
 import { runTransform } from './record-transform.js';
 import { connectionProvider, type SyncDatabase } from './sync-database.js';
 import type { CollectionOptions } from './sync-options.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

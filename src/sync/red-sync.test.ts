@@ -1,13 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isNetworkError } from '../errors/network-error.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   warmServerTemplate,
-} from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { isNetworkError } from '../errors/network-error.js';
 
 let fx: SyncFixture | undefined;
 beforeAll(warmServerTemplate);

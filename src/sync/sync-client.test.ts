@@ -1,18 +1,18 @@
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryStorage } from '../db/test-support.js';
-import { isInvalidRecordError } from '../errors/invalid-record-error.js';
-import type { SyncProgress } from './run-context.js';
-import { createSyncClient } from './sync-client.js';
-import type { SyncLogEntry, SyncStatus } from './sync-log.js';
+import { MemoryStorage } from '../../test/db/test-support.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   testStores,
-} from './testing/sync-fixture.js';
-import { deleteTestDatabase, openTestDatabase, uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
+import { isInvalidRecordError } from '../errors/invalid-record-error.js';
+import type { SyncProgress } from './run-context.js';
+import { createSyncClient } from './sync-client.js';
+import type { SyncLogEntry, SyncStatus } from './sync-log.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

@@ -1,5 +1,10 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ScriptedHttpServer,
+  sendJson,
+  startScriptedHttpServer,
+} from '../../test/transport/scripted-http-server.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { isInvalidResponseError } from '../errors/invalid-response-error.js';
 import { isNetworkError } from '../errors/network-error.js';
@@ -10,11 +15,6 @@ import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
 import { errorBody } from '../protocol/error-codes.js';
 import type { PullRequest } from '../protocol/messages.js';
 import { createHttpTransport } from './http-transport.js';
-import {
-  type ScriptedHttpServer,
-  sendJson,
-  startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
 
 const pullRequest: PullRequest = { collection: 'work_orders', checkpoint: 'cp-old', windowSize: 50 };
 const page = {

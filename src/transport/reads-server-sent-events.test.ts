@@ -1,16 +1,16 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ScriptedHttpServer,
+  sendJson,
+  startScriptedHttpServer,
+} from '../../test/transport/scripted-http-server.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { isInvalidResponseError } from '../errors/invalid-response-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { errorBody } from '../protocol/error-codes.js';
 import { createHttpTransport } from './http-transport.js';
 import type { GetToken, ServerEvent } from './sync-transport.js';
-import {
-  type ScriptedHttpServer,
-  sendJson,
-  startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
 
 const hello = 'event: hello\ndata: {"protocolVersion":1,"heartbeatMs":15000}\n\n';
 const poke = (collection: string, seq: number) =>

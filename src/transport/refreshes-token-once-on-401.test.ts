@@ -1,15 +1,15 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ScriptedHttpServer,
+  sendJson,
+  startScriptedHttpServer,
+} from '../../test/transport/scripted-http-server.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { errorBody } from '../protocol/error-codes.js';
 import type { PullRequest } from '../protocol/messages.js';
 import { createHttpTransport } from './http-transport.js';
 import type { GetTokenOptions, TransportLogEntry } from './sync-transport.js';
-import {
-  type ScriptedHttpServer,
-  sendJson,
-  startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
 
 const STALE = 'stale-token-9f2c41';
 const FRESH = 'fresh-token-77ab03';

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { startTestServer, type TestServer } from '../../test/transport/reference-server.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { isRequestRejectedError } from '../errors/request-rejected-error.js';
 import { isResetRequiredError } from '../errors/reset-required-error.js';
@@ -14,7 +15,6 @@ import type {
   SyncTransport,
   TransportLogEntry,
 } from './sync-transport.js';
-import { startTestServer, type TestServer } from './testing/reference-server.js';
 import { createWebSocketTransport, type WebSocketSyncTransport } from './web-socket-transport.js';
 
 let server: TestServer;

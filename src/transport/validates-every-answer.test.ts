@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isInvalidResponseError } from '../errors/invalid-response-error.js';
-import type { PullRequest, PullResponse, PushRequest } from '../protocol/messages.js';
-import { createHttpTransport, type HttpSyncTransport } from './http-transport.js';
 import {
   type ScriptedHttpServer,
   sendJson,
   startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
+} from '../../test/transport/scripted-http-server.js';
+import { isInvalidResponseError } from '../errors/invalid-response-error.js';
+import type { PullRequest, PullResponse, PushRequest } from '../protocol/messages.js';
+import { createHttpTransport, type HttpSyncTransport } from './http-transport.js';
 
 const pullRequest: PullRequest = { collection: 'work_orders', checkpoint: null, windowSize: 2 };
 const validPage: PullResponse = {

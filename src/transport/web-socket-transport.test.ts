@@ -1,18 +1,18 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import {
+  helloAnswer,
+  type ScriptedSocket,
+  type ScriptedWsServer,
+  startScriptedWsServer,
+} from '../../test/transport/scripted-ws-server.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { isInvalidResponseError } from '../errors/invalid-response-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isServerError } from '../errors/server-error.js';
 import { errorBody } from '../protocol/error-codes.js';
 import type { PullRequest, PullResponse } from '../protocol/messages.js';
-import {
-  helloAnswer,
-  type ScriptedSocket,
-  type ScriptedWsServer,
-  startScriptedWsServer,
-} from './testing/scripted-ws-server.js';
 import { createWebSocketTransport, type WebSocketTransportOptions } from './web-socket-transport.js';
 
 const pullOf = (collection: string): PullRequest => ({ collection, checkpoint: null, windowSize: 5 });

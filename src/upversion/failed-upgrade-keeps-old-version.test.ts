@@ -1,7 +1,7 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { describeRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { defineDatabase } from '../db/define-database.js';
-import { describeRaw, readAllRaw, uniqueName, within } from '../db/test-support.js';
 import { isConstraintViolationError } from '../errors/constraint-violation-error.js';
 import { isInvalidDataError } from '../errors/invalid-data-error.js';
 import { isUpgradeFailedError, type UpgradeFailedError } from '../errors/upgrade-failed-error.js';

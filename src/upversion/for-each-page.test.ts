@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openRaw, uniqueName } from '../db/test-support.js';
+import { openRaw, uniqueName } from '../../test/db/test-support.js';
 import { forEachPage } from './for-each-page.js';
 import { TxRun } from './tx-run.js';
 

@@ -1,8 +1,8 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { describeRaw, openRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { LazyDatabase } from '../db/database-handle.js';
 import { defineDatabase } from '../db/define-database.js';
-import { describeRaw, openRaw, readAllRaw, uniqueName, within } from '../db/test-support.js';
 import { isSchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { declareSchema } from './declare-schema.js';
 import { createMarker } from './meta-records.js';

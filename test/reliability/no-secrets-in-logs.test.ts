@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncClient } from '../sync/sync-client.js';
-import type { SyncLogEntry } from '../sync/sync-log.js';
-import { type SyncFixture, startSyncFixture, testStores } from '../sync/testing/sync-fixture.js';
-import { openTestDatabase, uniqueDbName } from '../sync/testing/test-database.js';
-import { createHttpTransport } from '../transport/http-transport.js';
+import { createSyncClient } from '../../src/sync/sync-client.js';
+import type { SyncLogEntry } from '../../src/sync/sync-log.js';
+import { createHttpTransport } from '../../src/transport/http-transport.js';
+import { type SyncFixture, startSyncFixture, testStores } from '../sync/sync-fixture.js';
+import { openTestDatabase, uniqueDbName } from '../sync/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

@@ -1,7 +1,6 @@
-// Helpers shared by the foundation's tests (not exported from the package).
-// The backend is read without test/globals.d.ts so that this file also compiles in the library build.
+// Helpers shared by the IndexedDB tests: raw connections (no SDK), unique names, bounded waits.
 import { IDBVersionChangeEvent as FakeVersionChangeEvent, forceCloseDatabase } from 'fake-indexeddb';
-import type { HintStorage } from './eviction-hint.js';
+import type { HintStorage } from '../../src/db/eviction-hint.js';
 
 let counter = 0;
 

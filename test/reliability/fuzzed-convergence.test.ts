@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { uniqueDbName } from '../sync/testing/test-database.js';
-import type { Fault } from './testing/chaos-transport.js';
-import { dataBehindCheckpoint, FuzzApp, type FuzzServer, serverRecords } from './testing/fuzz-world.js';
-import { useFuzzServer } from './testing/use-fuzz-server.js';
+import { uniqueDbName } from '../sync/test-database.js';
+import type { Fault } from './support/chaos-transport.js';
+import { dataBehindCheckpoint, FuzzApp, type FuzzServer, serverRecords } from './support/fuzz-world.js';
+import { useFuzzServer } from './support/use-fuzz-server.js';
 
 /**
  * Fuzzed convergence: random short sequences of local writes, server edits and purges, syncs under

@@ -1,6 +1,6 @@
-import { NetworkError } from '../../errors/network-error.js';
-import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../protocol/messages.js';
-import type { SyncTransport } from '../../transport/sync-transport.js';
+import { NetworkError } from '../../../src/errors/network-error.js';
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../../src/protocol/messages.js';
+import type { SyncTransport } from '../../../src/transport/sync-transport.js';
 import { type Abandonment, never } from './abandonment.js';
 
 /** A fault armed on a {@link ChaosTransport} for the next sync run. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { within } from '../db/test-support.js';
-import { checkInvariants, driftedWorld, driftedWorldRun } from './testing/drifted-world.js';
-import type { FuzzServer } from './testing/fuzz-world.js';
-import { useFuzzServer } from './testing/use-fuzz-server.js';
+import { checkInvariants, driftedWorld, driftedWorldRun } from './support/drifted-world.js';
+import type { FuzzServer } from './support/fuzz-world.js';
+import { useFuzzServer } from './support/use-fuzz-server.js';
 
 /**
  * A tab closed at any await of a sync run loses nothing. The run: an outbox of four writes (one of

@@ -19,7 +19,7 @@ export interface Answer<T> {
  * A bare protocol client for server tests: real HTTP with fetch, no retries, no validation, so
  * tests see exactly what the server answers.
  */
-export class SyncClient {
+export class RawProtocolClient {
   constructor(
     readonly baseUrl: string,
     readonly token: string | undefined,

@@ -1,6 +1,6 @@
 import type { DBSchema } from 'idb';
-import { type DatabaseHandle, defineDatabase } from '../../db/define-database.js';
-import { lookupTokens, lookupWords } from '../lookup-tokens.js';
+import { type DatabaseHandle, defineDatabase } from '../../src/db/define-database.js';
+import { lookupTokens, lookupWords } from '../../src/query/lookup-tokens.js';
 
 /** A lookup record as the tests store it. */
 export interface ServiceType {

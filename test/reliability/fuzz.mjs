@@ -24,7 +24,7 @@ const result = spawnSync(
     values.backend,
     '--testTimeout',
     '0',
-    'src/reliability/fuzzed-convergence.test.ts',
+    'test/reliability/fuzzed-convergence.test.ts',
   ],
   { stdio: 'inherit', env },
 );

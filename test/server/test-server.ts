@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { ServerOptions } from '../config.js';
-import type { LogEntry } from '../http/request-log.js';
-import { type RunningServer, startServer } from '../start-server.js';
+import type { ServerOptions } from '../../server/config.js';
+import type { LogEntry } from '../../server/http/request-log.js';
+import { type RunningServer, startServer } from '../../server/start-server.js';
 
 /** A server for tests, with its log captured. */
 export interface TestServer extends RunningServer {

@@ -1,6 +1,6 @@
-import { NetworkError } from '../../errors/network-error.js';
-import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../protocol/messages.js';
-import type { SyncTransport } from '../../transport/sync-transport.js';
+import { NetworkError } from '../../src/errors/network-error.js';
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../src/protocol/messages.js';
+import type { SyncTransport } from '../../src/transport/sync-transport.js';
 
 /**
  * Fault injection over a real transport: every request goes to the real server unless a fault is

@@ -1,11 +1,11 @@
-import type { ServerOptions } from '../../../server/config.js';
-import { serverSchemaTemplate } from '../../../server/start-server.js';
-import { startTestServer, type TestServer } from '../../../server/testing/test-server.js';
-import type { HintStorage } from '../../db/eviction-hint.js';
-import { createHttpTransport } from '../../transport/http-transport.js';
-import type { VersionSpec } from '../../upversion/schema-types.js';
-import { createSyncClient, type SyncClient } from '../sync-client.js';
-import type { SyncClientOptions } from '../sync-options.js';
+import type { ServerOptions } from '../../server/config.js';
+import { serverSchemaTemplate } from '../../server/start-server.js';
+import type { HintStorage } from '../../src/db/eviction-hint.js';
+import { createSyncClient, type SyncClient } from '../../src/sync/sync-client.js';
+import type { SyncClientOptions } from '../../src/sync/sync-options.js';
+import { createHttpTransport } from '../../src/transport/http-transport.js';
+import type { VersionSpec } from '../../src/upversion/schema-types.js';
+import { startTestServer, type TestServer } from '../server/test-server.js';
 import { FaultTransport } from './fault-transport.js';
 import {
   deleteTestDatabase,

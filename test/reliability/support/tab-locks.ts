@@ -1,4 +1,4 @@
-import type { LockManagerLike } from '../../sync/sync-lock.js';
+import type { LockManagerLike } from '../../../src/sync/sync-lock.js';
 import type { Abandonment } from './abandonment.js';
 
 interface Waiter {

@@ -1,18 +1,18 @@
 import type { Database } from '../../../server/db/database.js';
 import { openDatabase } from '../../../server/db/open-database.js';
 import { type RunningServer, startServer } from '../../../server/start-server.js';
-import { defineDatabase } from '../../db/define-database.js';
-import type { PullRequest } from '../../protocol/messages.js';
-import { createSyncClient, type SyncClient } from '../../sync/sync-client.js';
-import type { SyncRequestOptions } from '../../sync/sync-client-api.js';
+import { defineDatabase } from '../../../src/db/define-database.js';
+import type { PullRequest } from '../../../src/protocol/messages.js';
+import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';
+import type { SyncRequestOptions } from '../../../src/sync/sync-client-api.js';
+import { createHttpTransport } from '../../../src/transport/http-transport.js';
+import type { VersionSpec } from '../../../src/upversion/schema-types.js';
 import {
   deleteTestDatabase,
   type TestDatabase,
   type TestStores,
   testVersion,
-} from '../../sync/testing/test-database.js';
-import { createHttpTransport } from '../../transport/http-transport.js';
-import type { VersionSpec } from '../../upversion/schema-types.js';
+} from '../../sync/test-database.js';
 import { Abandonment } from './abandonment.js';
 import { ChaosTransport } from './chaos-transport.js';
 import { OriginLocks } from './tab-locks.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncClient } from '../sync/sync-client.js';
-import { type SyncFixture, startSyncFixture, testStores } from '../sync/testing/sync-fixture.js';
-import { openTestDatabase, uniqueDbName } from '../sync/testing/test-database.js';
-import { createHttpTransport } from '../transport/http-transport.js';
-import { type Mangler, type ManglingProxy, startManglingProxy } from './testing/mangling-proxy.js';
+import { createSyncClient } from '../../src/sync/sync-client.js';
+import { createHttpTransport } from '../../src/transport/http-transport.js';
+import { type SyncFixture, startSyncFixture, testStores } from '../sync/sync-fixture.js';
+import { openTestDatabase, uniqueDbName } from '../sync/test-database.js';
+import { type Mangler, type ManglingProxy, startManglingProxy } from './support/mangling-proxy.js';
 
 let fx: SyncFixture;
 let proxy: ManglingProxy;

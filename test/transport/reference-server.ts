@@ -1,6 +1,6 @@
-import type { ServerOptions } from '../../../server/config.js';
-import type { LogEntry } from '../../../server/http/request-log.js';
-import { type RunningServer, startServer } from '../../../server/start-server.js';
+import type { ServerOptions } from '../../server/config.js';
+import type { LogEntry } from '../../server/http/request-log.js';
+import { type RunningServer, startServer } from '../../server/start-server.js';
 
 /** The reference server started in-process for a client test, with a user and captured log lines. */
 export interface TestServer {

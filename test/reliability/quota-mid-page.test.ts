@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStorageQuotaError } from '../errors/storage-quota-error.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from '../sync/testing/sync-fixture.js';
+import { isStorageQuotaError } from '../../src/errors/storage-quota-error.js';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../sync/sync-fixture.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { firstValueFrom, skip } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { simulateConnectionLoss, within } from '../db/test-support.js';
-import type { Abandonment } from './testing/abandonment.js';
-import { checkInvariants, driftedWorld, driftedWorldRun } from './testing/drifted-world.js';
-import type { FuzzServer } from './testing/fuzz-world.js';
-import { useFuzzServer } from './testing/use-fuzz-server.js';
+import type { Abandonment } from './support/abandonment.js';
+import { checkInvariants, driftedWorld, driftedWorldRun } from './support/drifted-world.js';
+import type { FuzzServer } from './support/fuzz-world.js';
+import { useFuzzServer } from './support/use-fuzz-server.js';
 
 /**
  * The browser closes the IndexedDB connection under a running sync (Safari's "connection to

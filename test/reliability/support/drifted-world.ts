@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { uniqueDbName } from '../../sync/testing/test-database.js';
+import { uniqueDbName } from '../../sync/test-database.js';
 import { dataBehindCheckpoint, FuzzApp, type FuzzServer, serverRecords } from './fuzz-world.js';
 import { readLedger } from './server-ledger.js';
 

@@ -1,6 +1,6 @@
-import { type DatabaseHandle, defineDatabase } from '../../db/define-database.js';
-import type { HintStorage } from '../../db/eviction-hint.js';
-import type { StoreKind, VersionSpec } from '../../upversion/schema-types.js';
+import { type DatabaseHandle, defineDatabase } from '../../src/db/define-database.js';
+import type { HintStorage } from '../../src/db/eviction-hint.js';
+import type { StoreKind, VersionSpec } from '../../src/upversion/schema-types.js';
 
 /** App stores of a test database: kind and key path (`id` by default). */
 export type TestStores = Record<string, { readonly kind: StoreKind; readonly keyPath?: string }>;
