@@ -163,7 +163,7 @@ describe('the sync client wired to the listeners in one line', () => {
     });
     const feed = changeFeed({ database: db, client });
     const changes = new Recorder(feed.changes$('work_orders'));
-    const kinds$ = new Recorder(manager.transport$);
+    const kinds$ = new Recorder(manager.connection$);
     try {
       await client.start();
       // start() resolves once this tab leads, by when the manager may already have connected.

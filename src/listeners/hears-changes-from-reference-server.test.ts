@@ -187,7 +187,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
         retry: fastBackoff,
       });
       const kinds: ConnectionKind[] = [];
-      const kindSub = manager.transport$.subscribe((kind) => kinds.push(kind));
+      const kindSub = manager.connection$.subscribe((kind) => kinds.push(kind));
       const recorder = record(manager.signals$);
       await recorder.next((s) => s.reason === 'connected' && s.transport === 'websocket');
       await manager.syncTransport.pull({ collection: 'work_orders', checkpoint: null, windowSize: 1 });
@@ -214,7 +214,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
         retry: fastBackoff,
       });
       const fallbackKinds: ConnectionKind[] = [];
-      fallback.transport$.subscribe((kind) => fallbackKinds.push(kind));
+      fallback.connection$.subscribe((kind) => fallbackKinds.push(kind));
       const second = record(fallback.signals$);
       await second.next((s) => s.reason === 'connected' && s.transport === 'sse');
       expect(fallbackKinds).toEqual(['offline', 'websocket', 'sse']);

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, Subject } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/db/test-support.js';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../test/sync/sync-fixture.js';
 import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
 import { isInvalidRecordError } from '../errors/invalid-record-error.js';
+import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { SyncProgress } from './run-context.js';
 import { createSyncClient } from './sync-client.js';
 import type { SyncLogEntry, SyncStatus } from './sync-log.js';
@@ -122,7 +123,7 @@ describe('the sync client', () => {
   it('retries in the leading tab after a network failure until the server is reachable again', async () => {
     const token = await fx.user('retry');
     const app = fx.app(token, {
-      client: { collections: { parts: {} }, retryDelayMs: { initial: 10, max: 40 } },
+      client: { collections: { parts: {} }, retry: { initialMs: 10, maxMs: 40 } },
     });
     app.transport.offline = true;
     const statuses: SyncStatus[] = [];
@@ -136,6 +137,57 @@ describe('the sync client', () => {
     await recovered;
     expect(statuses.at(-1)).toBe('idle');
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+  });
+
+  it('runs at once when the environment comes back online, without waiting for the retry delay', async () => {
+    const token = await fx.user('online-again');
+    const online = new BehaviorSubject(true);
+    const app = fx.app(token, {
+      client: {
+        collections: { parts: {} },
+        retry: { initialMs: 600_000 },
+        environment: { online$: online, visible$: new BehaviorSubject(true) },
+      },
+    });
+    app.transport.offline = true;
+    const failed = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'waiting')));
+    await app.client.start();
+    await failed;
+    online.next(false);
+    app.transport.offline = false;
+    const recovered = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'ok')));
+    online.next(true);
+    await recovered;
+    expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+    await app.client.close();
+    expect(online.observed).toBe(false);
+  });
+
+  it('function triggers get the pull outcomes (the failure itself) and retry failed runs instead of the client', async () => {
+    const token = await fx.user('function-triggers');
+    const signals = new Subject<object>();
+    let outcomes: Observable<PullOutcome> | undefined;
+    const app = fx.app(token, {
+      client: {
+        collections: { parts: {} },
+        triggers: (pullOutcomes) => {
+          outcomes = pullOutcomes;
+          return signals;
+        },
+      },
+    });
+    app.transport.offline = true;
+    await app.client.start();
+    expect(outcomes).toBeDefined();
+    const failure = await firstValueFrom(outcomes!.pipe(filter((o) => !o.ok)));
+    expect(failure).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR', retryable: true } });
+    app.transport.offline = false;
+    const ok = firstValueFrom(outcomes!.pipe(filter((o) => o.ok)));
+    signals.next({ reason: 'retry' });
+    await ok;
+    expect(signals.observed).toBe(true);
+    await app.client.close();
+    expect(signals.observed).toBe(false);
   });
 
   it('refetches everything after the browser evicted the database, then acknowledges the eviction', async () => {

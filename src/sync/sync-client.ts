@@ -1,10 +1,13 @@
-import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, type Observable, Subject, type Subscription } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isSyncError } from '../errors/sync-error.js';
-import type { PullOutcome } from '../listeners/pull-signal.js';
+import { browserEnvironment } from '../listeners/environment.js';
+import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
+import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import type { RecordValue } from '../protocol/messages.js';
+import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { ConnectionProvider } from './idb-tx.js';
@@ -18,36 +21,65 @@ import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
-import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+import type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
-import type { SyncClientOptions } from './sync-options.js';
+import type { LiveSyncClientOptions, SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
 import { writeLocal } from './write-local.js';
 
-export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
 /**
  * Creates the sync client of a database. Creating it opens nothing: the database is opened by the
- * first call that needs it, and the channel and locks by {@link SyncClient.start} or the first run.
+ * first call that needs it, and the channel, locks and connections by {@link SyncClient.start} or
+ * the first run.
+ *
+ * One call gives a live-synced app: with `url` (and `getToken`), the client builds its transports,
+ * hears about server changes over the best channel the server offers (WebSocket, else Server-Sent
+ * Events, else polling; falling back when one keeps failing and returning when it works again),
+ * pulls when told, retries failed runs with one backoff policy (`retry`) and pauses while offline
+ * or hidden (`environment`). `connection$` says which channel is in use. The advanced form takes a
+ * `transport` (and optional `triggers`) you built from the building blocks in `idb-sync/transport`.
  *
  * @example
  * const client = createSyncClient({
  *   database: appDb,
- *   transport: createHttpTransport({ baseUrl, schemaVersion: appDb.version, getToken }),
+ *   url: 'https://sync.example.com',
+ *   getToken: () => session.token,
  *   collections: { work_orders: { conflicts: { kind: 'merge' } }, service_types: {} },
  * });
- * await client.sync();
+ * client.connection$.subscribe((kind) => console.log('hearing changes over', kind));
+ * await client.start(); // syncs now, then on every server poke and local write
+ * await client.close(); // closes sockets, timers, listeners and the channel
  */
 export function createSyncClient<S = unknown>(
+  options: LiveSyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
+): LiveSyncClient;
+export function createSyncClient<S = unknown>(
   options: SyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
-): SyncClient {
-  return new Client(options as SyncClientOptions);
+): SyncClient;
+export function createSyncClient(options: SyncClientOptions | LiveSyncClientOptions): SyncClient {
+  if (options.url === undefined) return new Client(options as SyncClientOptions);
+  const { url, getToken, transports, ...rest } = options as LiveSyncClientOptions;
+  const live = liveConnection({
+    url,
+    schemaVersion: options.database.version,
+    getToken,
+    retry: options.retry,
+    environment: options.environment,
+    transports,
+  });
+  return new Client({ ...rest, transport: live.syncTransport, triggers: live.triggers }, live);
 }
 
-class Client implements SyncClient {
+class Client implements LiveSyncClient {
   readonly #options: SyncClientOptions;
+  readonly #live: LiveConnection | undefined;
+  readonly #retry: RetryPolicy;
+  /** Function triggers get the pull outcomes and retry failed runs themselves. */
+  readonly #triggersRetry: boolean;
   readonly #connect: ConnectionProvider;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
@@ -72,7 +104,10 @@ class Client implements SyncClient {
   #started: Promise<void> | undefined;
   #onLeading: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryDelay = 0;
+  #retryFailures = 0;
+  #online = true;
+  readonly #outcomes = new Subject<PullOutcome>();
+  readonly #connection = new BehaviorSubject<ConnectionKind>('offline');
   #closed = false;
 
   readonly status$: Observable<SyncStatus> = this.#status.asObservable();
@@ -82,17 +117,14 @@ class Client implements SyncClient {
   readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
-  readonly pullOutcomes$: Observable<PullOutcome> = this.#runs.pipe(
-    map(
-      (summary): PullOutcome =>
-        summary.outcome === 'error' || summary.error !== undefined
-          ? { ok: false, error: summary.error }
-          : { ok: true },
-    ),
-  );
+  readonly pullOutcomes$: Observable<PullOutcome> = this.#outcomes.asObservable();
+  readonly connection$: Observable<ConnectionKind> = this.#connection.pipe(distinctUntilChanged());
 
-  constructor(options: SyncClientOptions) {
+  constructor(options: SyncClientOptions, live?: LiveConnection) {
     this.#options = options;
+    this.#live = live;
+    this.#retry = resolveRetry(options.retry);
+    this.#triggersRetry = typeof options.triggers === 'function';
     this.#connect = connectionProvider(options.database);
     this.#revField = options.revField ?? '_rev';
     this.#collections = resolveCollections(options);
@@ -166,8 +198,18 @@ class Client implements SyncClient {
     for (const s of this.#subscriptions) s.unsubscribe();
     await this.#queue.stop();
     await this.#leadership;
+    this.#live?.close();
     this.#channel?.close();
-    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#changes, this.#runs]) {
+    this.#connection.next('offline');
+    for (const subject of [
+      this.#progress,
+      this.#errors,
+      this.#conflicts,
+      this.#changes,
+      this.#runs,
+      this.#outcomes,
+      this.#connection,
+    ]) {
       subject.complete();
     }
     this.#status.complete();
@@ -243,24 +285,32 @@ class Client implements SyncClient {
   #afterRun({ summary, failure }: RunResult): void {
     if (failure === undefined) {
       this.#setStatus('idle');
-      this.#retryDelay = 0;
+      this.#retryFailures = 0;
+      clearTimeout(this.#retryTimer);
+      this.#outcomes.next({ ok: true });
     } else if (blocksSync(failure)) {
       this.#setStatus('blocked');
     } else {
       this.#setStatus(isNetworkError(failure) ? 'waiting-for-network' : 'error');
-      if ((failure as { retryable?: unknown }).retryable !== false) this.#scheduleRetry();
+      if ((failure as { retryable?: unknown }).retryable !== false) {
+        this.#outcomes.next({ ok: false, error: failure });
+        this.#scheduleRetry(failure);
+      }
     }
     this.#runs.next(summary);
     this.#log({ type: 'run', summary });
   }
 
-  /** The leading tab retries failed runs with a growing delay (one timer, replaced by any new run). */
-  #scheduleRetry(): void {
-    if (!this.#leader || this.#closed) return;
-    const { initial = 1000, max = 60_000 } = this.#options.retryDelayMs ?? {};
-    this.#retryDelay = this.#retryDelay === 0 ? initial : Math.min(max, this.#retryDelay * 2);
+  /**
+   * The leading tab retries failed runs after the retry policy's delay (one timer, replaced by any
+   * new failure), unless its function triggers do (they got the outcome), and never while offline.
+   */
+  #scheduleRetry(failure: unknown): void {
+    if (!this.#leader || this.#closed || this.#triggersRetry || !this.#online) return;
+    this.#retryFailures += 1;
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#enqueue({}), this.#retryDelay);
+    const delay = retryDelay(this.#retryFailures, failure, this.#retry);
+    this.#retryTimer = setTimeout(() => this.#enqueue({}), delay);
   }
 
   // --- leadership, channel, locks
@@ -269,24 +319,46 @@ class Client implements SyncClient {
     this.#leader = true;
     this.#leader$.next(true);
     try {
-      if (this.#options.triggers !== undefined) {
-        this.#subscriptions.push(
-          this.#options.triggers.subscribe((signal) => this.#enqueue(signalRequest(signal))),
-        );
+      const triggers = this.#options.triggers;
+      if (triggers !== undefined) {
+        const signals$ = typeof triggers === 'function' ? triggers(this.pullOutcomes$) : triggers;
+        this.#subscriptions.push(signals$.subscribe((signal) => this.#enqueue(signalRequest(signal))));
       }
-      const online = () => this.#enqueue({});
-      globalThis.addEventListener?.('online', online);
+      if (this.#live !== undefined) {
+        this.#subscriptions.push(this.#live.connection$.subscribe((kind) => this.#setConnection(kind)));
+      }
+      // Function triggers follow the environment themselves (and retry when back online).
+      if (!this.#triggersRetry) this.#followEnvironment();
       this.#enqueue({});
       this.#onLeading?.();
       await new Promise<void>((resolve) => {
         if (this.#closing.signal.aborted) resolve();
         this.#closing.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      globalThis.removeEventListener?.('online', online);
     } finally {
       this.#leader = false;
       if (!this.#closed) this.#leader$.next(false);
     }
+  }
+
+  /** Coming back online runs at once; no retry waits while offline. */
+  #followEnvironment(): void {
+    const environment = this.#options.environment ?? browserEnvironment();
+    this.#subscriptions.push(
+      environment.online$.pipe(distinctUntilChanged()).subscribe((online) => {
+        const back = online && !this.#online;
+        this.#online = online;
+        if (!online) clearTimeout(this.#retryTimer);
+        else if (back) this.#enqueue({});
+      }),
+    );
+  }
+
+  /** The leading tab's connection, shown by every tab. */
+  #setConnection(kind: ConnectionKind): void {
+    if (this.#closed) return;
+    this.#connection.next(kind);
+    this.#channel?.post({ type: 'connection', kind });
   }
 
   /** Opens the BroadcastChannel and starts watching the database's events (once). */
@@ -308,8 +380,14 @@ class Client implements SyncClient {
           if (message.type === 'changes') for (const c of message.changes) this.#changes.next(c);
           else if (message.type === 'outbox' && this.#leader && this.#options.autoPush !== false)
             this.#enqueue({});
+          else if (message.type === 'connection' && !this.#leader && this.#live !== undefined)
+            this.#connection.next(message.kind);
+          else if (message.type === 'connection?' && this.#leader && this.#live !== undefined)
+            this.#channel?.post({ type: 'connection', kind: this.#connection.value });
         }),
       );
+      // A tab that starts late asks the leader which channel it hears changes over.
+      if (this.#live !== undefined) this.#channel.post({ type: 'connection?' });
     }
   }
 

@@ -1,4 +1,5 @@
 import { Observable, share } from 'rxjs';
+import type { ConnectionKind } from '../listeners/pull-signal.js';
 import type { SyncChange } from './sync-change.js';
 
 /** Messages between the tabs (clients) syncing one database. */
@@ -8,7 +9,11 @@ export type TabMessage =
   /** A local write entered the outbox: the leading tab pushes it. */
   | { readonly type: 'outbox' }
   /** A fallback lock record was released: waiting tabs try again at once. */
-  | { readonly type: 'lock-released'; readonly key: string };
+  | { readonly type: 'lock-released'; readonly key: string }
+  /** The leading tab hears server changes over `kind` (the other tabs show it as their `connection$`). */
+  | { readonly type: 'connection'; readonly kind: ConnectionKind }
+  /** A tab that started late asks the leader for its `connection`. */
+  | { readonly type: 'connection?' };
 
 /** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
 export interface TabChannel {
