@@ -184,12 +184,18 @@ export type {
   RunTimings,
 } from './sync/run-summary.js';
 export type { SyncChange } from './sync/sync-change.js';
-export type { SyncClient, SyncRequestOptions } from './sync/sync-client.js';
+export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
 export type { SyncDatabase } from './sync/sync-database.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
-export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sync/sync-options.js';
+export type {
+  CollectionOptions,
+  LiveSyncClientOptions,
+  SyncClientBaseOptions,
+  SyncClientOptions,
+  SyncCollections,
+} from './sync/sync-options.js';
 
 // (end of sync: a detached comment, so the formatter sorts each section on its own)
 
@@ -209,6 +215,7 @@ export type {
 export { connectionManager } from './listeners/connection-manager.js';
 export type { BrowserGlobals, SyncEnvironment } from './listeners/environment.js';
 export { browserEnvironment } from './listeners/environment.js';
+export type { TransportsOptions } from './listeners/live-connection.js';
 export type { PollingListenerOptions } from './listeners/polling-listener.js';
 export { pollingListener } from './listeners/polling-listener.js';
 export type {
