@@ -13,7 +13,7 @@ import {
   type ConnectionKind,
   createSyncClient,
   type DatabaseState,
-  isDatabaseVersionError,
+  isIdbSyncError,
   type LiveSyncClient,
   type RunSummary,
   type SyncProgress,
@@ -390,7 +390,7 @@ export class DemoApp {
   }
 
   #failed(error: unknown): void {
-    if (isDatabaseVersionError(error)) {
+    if (isIdbSyncError(error, 'DATABASE_VERSION_TOO_OLD')) {
       // This code is older than the database (a newer tab upgraded it): offer the reload.
       this.#newerVersion();
       return;

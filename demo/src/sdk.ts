@@ -18,7 +18,7 @@ export {
   browserEnvironment,
   createSyncClient,
   defineDatabase,
-  isDatabaseVersionError,
+  isIdbSyncError,
   lookupTokens,
   searchLookup,
 } from '../../src/index.js';

@@ -1,8 +1,7 @@
 import { BehaviorSubject, distinctUntilChanged, type Observable, Subject, type Subscription } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { isSyncError } from '../errors/sync-error.js';
 import { browserEnvironment } from '../listeners/environment.js';
 import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
@@ -291,7 +290,7 @@ class Client implements LiveSyncClient {
     } else if (blocksSync(failure)) {
       this.#setStatus('blocked');
     } else {
-      this.#setStatus(isNetworkError(failure) ? 'waiting-for-network' : 'error');
+      this.#setStatus(isIdbSyncError(failure, 'NETWORK_ERROR') ? 'waiting-for-network' : 'error');
       if ((failure as { retryable?: unknown }).retryable !== false) {
         this.#outcomes.next({ ok: false, error: failure });
         this.#scheduleRetry(failure);
@@ -430,14 +429,14 @@ class Client implements LiveSyncClient {
   #emitError(error: unknown): void {
     if (this.#closed) return;
     this.#errors.next(error);
-    const described = isSyncError(error)
+    const described = isIdbSyncError(error)
       ? { code: error.code, message: error.message }
       : {
           code: error instanceof Error ? error.name : 'UNKNOWN',
           message: error instanceof Error ? error.message : '',
         };
     this.#log({ type: 'error', ...described });
-    if (isNetworkError(error)) this.#setStatus('waiting-for-network');
+    if (isIdbSyncError(error, 'NETWORK_ERROR')) this.#setStatus('waiting-for-network');
   }
 
   #setStatus(status: SyncStatus): void {

@@ -2,8 +2,8 @@ import { unwrap } from 'idb';
 import type { Observable } from 'rxjs';
 import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
+import type { PlanUpgradeReport } from './collection-plan.js';
 import type { ConnectionProvider } from './idb-tx.js';
-import type { PlanUpgradeReport } from './run-plan.js';
 
 /**
  * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
