@@ -72,6 +72,7 @@ const vitest = (name, args, env) =>
 
 run('lint', 'npx', ['biome', 'check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
+run('examples', 'node', ['scripts/check-examples.mjs']);
 vitest('unit', []);
 
 if (process.env.SKIP_POSTGRES === '1') skip('server-postgres', 'SKIP_POSTGRES=1');

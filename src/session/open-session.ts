@@ -1,8 +1,8 @@
 import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from '../db/define-database.js';
 import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
-import { createSyncClient, type SyncClient } from '../sync/sync-client.js';
-import type { SyncClientOptions } from '../sync/sync-options.js';
+import { createSyncClient, type LiveSyncClient, type SyncClient } from '../sync/sync-client.js';
+import type { LiveSyncClientOptions, SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
 
 /** Options of {@link openSession}. */
@@ -42,7 +42,11 @@ export interface Session<S = unknown> {
   readonly databaseName: string;
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
-  /** Creates a sync client on the user's database; `signOut()` pushes through it and closes it. */
+  /**
+   * Creates a sync client on the user's database (either form of `createSyncClient`, without
+   * `database`); `signOut()` pushes through it and closes it.
+   */
+  createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient;
   createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
@@ -58,7 +62,8 @@ export interface Session<S = unknown> {
  *
  * @example
  * const session = await openSession({ appName: 'field-app', userId, database: { versions } });
- * const client = session.createSyncClient({ transport });
+ * const client = session.createSyncClient({ url: 'https://sync.example.com', getToken: () => token });
+ * await client.start();
  * // …
  * await session.signOut(); // pushes, then deletes this user's data
  */
@@ -71,11 +76,15 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
     userId: options.userId,
     databaseName,
     database,
-    createSyncClient(clientOptions) {
+    createSyncClient(
+      clientOptions: Omit<LiveSyncClientOptions<S>, 'database'> | Omit<SyncClientOptions<S>, 'database'>,
+    ) {
       if (signedOut) throw new DOMException('The session was signed out', 'InvalidStateError');
-      const client = createSyncClient<S>({ ...clientOptions, database });
+      const client = createSyncClient<S>({ ...clientOptions, database } as SyncClientOptions<S> & {
+        database: DatabaseHandle<S>;
+      });
       clients.push(client);
-      return client;
+      return client as LiveSyncClient;
     },
     async signOut({ push = true, force = false, timeoutMs } = {}) {
       let failure: unknown;
