@@ -1,15 +1,13 @@
-import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, filter, map, type Observable, Subject, type Subscription } from 'rxjs';
+import { announceSyncChanges } from '../db/database-handle.js';
 import type { DatabaseHandle } from '../db/define-database.js';
-import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isSyncError } from '../errors/sync-error.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
-import type { RecordValue } from '../protocol/messages.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { withoutRev } from './outbox-model.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
@@ -24,7 +22,6 @@ import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
-import { writeLocal } from './write-local.js';
 
 export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
@@ -55,7 +52,6 @@ class Client implements SyncClient {
   readonly #progress = new Subject<SyncProgress>();
   readonly #errors = new Subject<unknown>();
   readonly #conflicts = new Subject<ConflictLogEntry>();
-  readonly #changes = new Subject<SyncChange>();
   readonly #runs = new Subject<RunSummary>();
   readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
@@ -79,7 +75,6 @@ class Client implements SyncClient {
   readonly progress$ = this.#progress.asObservable();
   readonly errors$ = this.#errors.asObservable();
   readonly conflicts$ = this.#conflicts.asObservable();
-  readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
   readonly pullOutcomes$: Observable<PullOutcome> = this.#runs.pipe(
@@ -94,7 +89,7 @@ class Client implements SyncClient {
   constructor(options: SyncClientOptions) {
     this.#options = options;
     this.#connect = connectionProvider(options.database);
-    this.#revField = options.revField ?? '_rev';
+    this.#revField = options.database.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
   }
@@ -127,20 +122,6 @@ class Client implements SyncClient {
     });
   }
 
-  async write(store: string, value: RecordValue): Promise<void> {
-    const collection = this.#collection(store);
-    const id = value[collection.keyPath];
-    if (typeof id !== 'string' || id.length === 0) {
-      throw new InvalidRecordError(store, `its key "${collection.keyPath}" must be a non-empty string`);
-    }
-    await this.#writeLocal({ store, id, op: 'put', value: withoutRev(value, this.#revField) });
-  }
-
-  async delete(store: string, id: string): Promise<void> {
-    this.#collection(store);
-    await this.#writeLocal({ store, id, op: 'delete' });
-  }
-
   whenIdle(): Promise<void> {
     return this.#queue.whenIdle();
   }
@@ -167,7 +148,7 @@ class Client implements SyncClient {
     await this.#queue.stop();
     await this.#leadership;
     this.#channel?.close();
-    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#changes, this.#runs]) {
+    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#runs]) {
       subject.complete();
     }
     this.#status.complete();
@@ -227,7 +208,8 @@ class Client implements SyncClient {
       collections: this.#collections,
       clock,
       signal: this.#closing.signal,
-      emitChanges: (changes) => this.#emitChanges(changes, true),
+      emitChanges: (changes) => this.#emitChanges(changes),
+      releasedWrites: () => undefined,
       emitConflict: (entry) => {
         this.#conflicts.next(entry);
         this.#log({
@@ -274,6 +256,20 @@ class Client implements SyncClient {
           this.#options.triggers.subscribe((signal) => this.#enqueue(signalRequest(signal))),
         );
       }
+      const changes$ = this.#options.database.changes$;
+      if (changes$ !== undefined && this.#options.autoPush !== false) {
+        // A write to a synced store through the database handle, in this tab or another: push it.
+        this.#subscriptions.push(
+          changes$
+            .pipe(
+              filter(
+                (change) =>
+                  change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional',
+              ),
+            )
+            .subscribe(() => this.#enqueue({})),
+        );
+      }
       const online = () => this.#enqueue({});
       globalThis.addEventListener?.('online', online);
       this.#enqueue({});
@@ -302,15 +298,6 @@ class Client implements SyncClient {
       );
     }
     this.#channel = openTabChannel(`idb-sync:${this.#options.database.name}`);
-    if (this.#channel !== undefined) {
-      this.#subscriptions.push(
-        this.#channel.messages$.subscribe((message) => {
-          if (message.type === 'changes') for (const c of message.changes) this.#changes.next(c);
-          else if (message.type === 'outbox' && this.#leader && this.#options.autoPush !== false)
-            this.#enqueue({});
-        }),
-      );
-    }
   }
 
   #lock(kind: 'run' | 'leader'): CrossTabLock {
@@ -327,26 +314,12 @@ class Client implements SyncClient {
     return lock;
   }
 
-  // --- local writes and events
+  // --- events
 
-  async #writeLocal(write: Parameters<typeof writeLocal>[1]): Promise<void> {
-    this.#assertOpen();
-    const { change, queued } = await writeLocal(this.#connect, write, this.#revField);
-    this.#emitChanges([change], true);
-    if (!queued) return;
-    if (this.#leader && this.#options.autoPush !== false) this.#enqueue({});
-    else this.#channel?.post({ type: 'outbox' });
-  }
-
-  #emitChanges(changes: readonly SyncChange[], broadcast: boolean): void {
+  /** Changes this client made go to the database handle's `changes$` (all tabs hear them there). */
+  #emitChanges(changes: readonly SyncChange[]): void {
     if (changes.length === 0) return;
-    for (const c of changes) this.#changes.next(c);
-    if (broadcast && this.#channel !== undefined) {
-      this.#channel.post({
-        type: 'changes',
-        changes: changes.map(({ value: _value, ...rest }) => rest),
-      });
-    }
+    this.#options.database[announceSyncChanges]?.(changes);
   }
 
   #emitError(error: unknown): void {
@@ -374,13 +347,6 @@ class Client implements SyncClient {
     } catch {
       // A failing logger must not break sync.
     }
-  }
-
-  #collection(store: string): ResolvedCollection {
-    this.#assertOpen();
-    const collection = this.#collections.get(store);
-    if (collection === undefined) throw new InvalidRecordError(store, 'the store is not a synced collection');
-    return collection;
   }
 
   #assertOpen(): void {

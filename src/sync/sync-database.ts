@@ -1,6 +1,8 @@
 import { unwrap } from 'idb';
 import type { Observable } from 'rxjs';
-import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
+import { announceSyncChanges } from '../db/database-handle.js';
+import type { SyncChange } from './sync-change.js';
+import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { PlanUpgradeReport } from './run-plan.js';
@@ -15,7 +17,11 @@ export interface SyncDatabase {
   readonly version: number;
   /** The latest declared stores, with their sync kind. */
   readonly stores: {
-    readonly [store: string]: { readonly keyPath?: KeyPath | null; readonly kind: StoreKind };
+    readonly [store: string]: {
+      readonly keyPath?: KeyPath | null;
+      readonly kind: StoreKind;
+      readonly keyType?: KeyType;
+    };
   };
   /** An open connection (reopened after a versionchange or an eviction). */
   db(): Promise<IDBDatabase | object>;
@@ -29,6 +35,12 @@ export interface SyncDatabase {
   acknowledgeEviction?(): void;
   /** Drops the connection; the next `db()` opens a new one. */
   close?(): Promise<void>;
+  /** Field of synced records holding their server revision. Default `'_rev'`. */
+  readonly revField?: string;
+  /** The handle's record changes: the leading tab pushes after writes to synced stores (any tab). */
+  readonly changes$?: Observable<{ readonly store: string; readonly origin: string }>;
+  /** Where the client reports the changes it made, for the handle's `changes$`. */
+  [announceSyncChanges]?(changes: readonly SyncChange[]): void;
 }
 
 /** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */

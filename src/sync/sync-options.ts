@@ -65,17 +65,15 @@ export interface SyncClientOptions<S = unknown> {
   /** Most mutations per push. Default `200` (the server's `maxMutationsPerPush` caps it). */
   readonly maxPushBatch?: number;
   /**
-   * Field of each stored record holding its server revision (used to push on top of the right
-   * revision and to skip records a pull already has). Default `'_rev'`.
-   */
-  readonly revField?: string;
-  /**
    * "Sync now" signals, e.g. `connectionManager(...).signals$` from the listeners: each emission
    * requests a run (coalesced with one already queued); a signal naming `collections` pulls only
    * those (the outbox is always pushed). Only the leading tab follows them. Default: none.
    */
   readonly triggers?: Observable<unknown>;
-  /** Push right after each local write (in the leading tab). Default `true`. */
+  /**
+   * Push right after each write to a synced store through the database handle, in any tab (the
+   * leading tab follows the handle's `changes$`). Default `true`.
+   */
   readonly autoPush?: boolean;
   /**
    * Delay before retrying a run that failed on the network or with a retryable server error, doubled
