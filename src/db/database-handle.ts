@@ -1,6 +1,6 @@
 import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
-import { isSyncError } from '../errors/sync-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import { WriteRefusedError } from '../errors/write-refused-error.js';
@@ -431,7 +431,7 @@ export class LazyDatabase implements ConnectionSource {
 
   #failed(error: unknown): void {
     this.#state$.next('error');
-    const typed = isSyncError(error)
+    const typed = isIdbSyncError(error)
       ? error
       : wrapDomException(error, { database: this.name, operation: 'open' });
     this.#events$.next({ type: 'error', error: typed });

@@ -1,7 +1,7 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import { unwrap } from 'idb';
 import { DatabaseClosedError } from '../errors/database-closed-error.js';
-import { isSyncError, type SyncError } from '../errors/sync-error.js';
+import { type IdbSyncError, isIdbSyncError } from '../errors/idb-sync-error.js';
 import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
 import { TransactionCallbackError } from '../errors/transaction-callback-error.js';
 import { domExceptionName, isDomExceptionLike, wrapDomException } from '../errors/wrap-dom-exception.js';
@@ -32,7 +32,7 @@ export interface TransactionOptions {
   readonly durability?: IDBTransactionDurability;
 }
 
-type Outcome<R> = { ok: true; value: R } | { ok: false; error: SyncError; retry: boolean };
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: IdbSyncError; retry: boolean };
 
 // The names a lost connection shows up as: Safari's "Connection to Indexed Database server lost"
 // (UnknownError), a transaction aborted by a forced close (AbortError), or a closed connection.
@@ -163,7 +163,7 @@ export interface FailedTransaction {
 export function classifyFailure(
   context: { database: string; stores: readonly string[]; operation: string },
   failed: FailedTransaction,
-): { ok: false; error: SyncError; retry: boolean } {
+): { ok: false; error: IdbSyncError; retry: boolean } {
   const { txError, thrown } = failed;
   if (failed.aborted) {
     if (txError && (connectionLoss.has(txError.name) || failed.connectionDead)) {
@@ -181,8 +181,8 @@ export function classifyFailure(
 function callbackError(
   context: { database: string; stores: readonly string[]; operation: string },
   error: unknown,
-): SyncError {
-  if (isSyncError(error)) return error;
+): IdbSyncError {
+  if (isIdbSyncError(error)) return error;
   if (isDomExceptionLike(error)) return wrapDomException(error, context);
   return new TransactionCallbackError(context.database, context.stores, context.operation, error);
 }

@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * A synced record's key does not have the store's declared key type (`keyType`, default
@@ -7,7 +7,7 @@ import { errorGuard, SyncError } from './sync-error.js';
  * before anything of the write (or of the page) is written. The message names the types, never the
  * key itself.
  */
-export class InvalidKeyError extends SyncError {
+export class InvalidKeyError extends IdbSyncError {
   override readonly name = 'InvalidKeyError' as const;
   readonly code = 'INVALID_KEY' as const;
 
@@ -29,5 +29,3 @@ export class InvalidKeyError extends SyncError {
   }
 }
 
-/** True when `value` is an {@link InvalidKeyError} (also across realms). */
-export const isInvalidKeyError = errorGuard(InvalidKeyError, 'InvalidKeyError', 'INVALID_KEY');

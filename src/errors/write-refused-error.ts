@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** Why a write was refused. */
 export type WriteRefusedReason =
@@ -15,7 +15,7 @@ export type WriteRefusedReason =
  * `update`/`delete`, a put with an out-of-line key), or a write to a `lookup` store without
  * `{ localOnly: true }`. `use` names the call to make instead.
  */
-export class WriteRefusedError extends SyncError {
+export class WriteRefusedError extends IdbSyncError {
   override readonly name = 'WriteRefusedError' as const;
   readonly code = 'WRITE_REFUSED' as const;
 
@@ -43,5 +43,3 @@ function describe(reason: WriteRefusedReason, store: string): string {
   }
 }
 
-/** True when `value` is a {@link WriteRefusedError} (also across realms). */
-export const isWriteRefusedError = errorGuard(WriteRefusedError, 'WriteRefusedError', 'WRITE_REFUSED');

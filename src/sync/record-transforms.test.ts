@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
-import { isRecordTransformError, type RecordTransformError } from '../errors/record-transform-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import type { RecordTransformError } from '../errors/record-transform-error.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { lookupTokens } from '../query/lookup-tokens.js';
 import { readCheckpoints } from './checkpoints.js';
@@ -109,7 +110,7 @@ describe('fromServer: every record a pull writes goes through the collection tra
       cursor: ids[19],
       done: 20,
     });
-    const error = errors.find(isRecordTransformError) as RecordTransformError;
+    const error = errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED')) as RecordTransformError;
     expect(error).toMatchObject({
       code: 'RECORD_TRANSFORM_FAILED',
       transform: 'fromServer',
@@ -223,7 +224,10 @@ describe('toServer and conflicts: derived fields stay local', () => {
     broken = true;
 
     await app.client.sync();
-    expect(errors.find(isRecordTransformError)).toMatchObject({ transform: 'fromServer', id: 'w1' });
+    expect(errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED'))).toMatchObject({
+      transform: 'fromServer',
+      id: 'w1',
+    });
     expect(await app.client.conflictLog()).toEqual([]);
     expect(await app.client.pendingWrites()).toBe(1);
     expect(await app.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
@@ -253,7 +257,10 @@ describe('toServer and conflicts: derived fields stay local', () => {
     const summary = await app.client.sync();
     expect(summary.outcome).toBe('error');
     expect(summary.error?.code).toBe('RECORD_TRANSFORM_FAILED');
-    expect(errors.find(isRecordTransformError)).toMatchObject({ transform: 'toServer', id: 'w1' });
+    expect(errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED'))).toMatchObject({
+      transform: 'toServer',
+      id: 'w1',
+    });
     expect(app.transport.pushes).toHaveLength(0);
     expect(await serverState(fx.server, 'work_orders', owner)).toEqual({});
     expect(await app.client.pendingWrites()).toBe(1);

@@ -1,11 +1,11 @@
 import type { PullFilter } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import type { KeyType } from '../upversion/schema-types.js';
+import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
-import type { CollectionKind } from './run-plan.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
 

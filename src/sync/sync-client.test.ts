@@ -9,7 +9,8 @@ import {
   testStores,
 } from '../../test/sync/sync-fixture.js';
 import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
-import { isInvalidRecordError } from '../errors/invalid-record-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { SyncProgress } from './run-context.js';
 import { createSyncClient } from './sync-client.js';
 import type { SyncLogEntry, SyncStatus } from './sync-log.js';
@@ -37,8 +38,12 @@ describe('the sync client', () => {
 
   it('refuses writes to stores it does not sync and records without a string id', async () => {
     const app = fx.app(await fx.user('invalid'));
-    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy(isInvalidRecordError);
-    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy(isInvalidRecordError);
+    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INVALID_RECORD'),
+    );
+    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INVALID_RECORD'),
+    );
     expect(await app.client.pendingWrites()).toBe(0);
   });
 

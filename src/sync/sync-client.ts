@@ -1,8 +1,7 @@
 import { BehaviorSubject, filter, map, type Observable, Subject, type Subscription } from 'rxjs';
 import { announceSyncChanges } from '../db/database-handle.js';
 import type { DatabaseHandle } from '../db/define-database.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { isSyncError } from '../errors/sync-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -229,7 +228,7 @@ class Client implements SyncClient {
     } else if (blocksSync(failure)) {
       this.#setStatus('blocked');
     } else {
-      this.#setStatus(isNetworkError(failure) ? 'waiting-for-network' : 'error');
+      this.#setStatus(isIdbSyncError(failure, 'NETWORK_ERROR') ? 'waiting-for-network' : 'error');
       if ((failure as { retryable?: unknown }).retryable !== false) this.#scheduleRetry();
     }
     this.#runs.next(summary);
@@ -325,14 +324,14 @@ class Client implements SyncClient {
   #emitError(error: unknown): void {
     if (this.#closed) return;
     this.#errors.next(error);
-    const described = isSyncError(error)
+    const described = isIdbSyncError(error)
       ? { code: error.code, message: error.message }
       : {
           code: error instanceof Error ? error.name : 'UNKNOWN',
           message: error instanceof Error ? error.message : '',
         };
     this.#log({ type: 'error', ...described });
-    if (isNetworkError(error)) this.#setStatus('waiting-for-network');
+    if (isIdbSyncError(error, 'NETWORK_ERROR')) this.#setStatus('waiting-for-network');
   }
 
   #setStatus(status: SyncStatus): void {

@@ -4,8 +4,8 @@ import { announceSyncChanges } from '../db/database-handle.js';
 import type { SyncChange } from './sync-change.js';
 import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
+import type { PlanUpgradeReport } from './collection-plan.js';
 import type { ConnectionProvider } from './idb-tx.js';
-import type { PlanUpgradeReport } from './run-plan.js';
 
 /**
  * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores

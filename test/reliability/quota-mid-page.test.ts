@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStorageQuotaError } from '../../src/errors/storage-quota-error.js';
+import { isIdbSyncError } from '../../src/errors/idb-sync-error.js';
+
 import { localState, type SyncFixture, serverState, startSyncFixture } from '../sync/sync-fixture.js';
 
 let fx: SyncFixture;
@@ -86,7 +87,10 @@ describe('storage quota exhausted in the middle of a page', () => {
   // Regression: sync transactions used to reject with the raw DOMException instead of StorageQuotaError.
   it('reports a full disk as StorageQuotaError (STORAGE_QUOTA_EXCEEDED) on errors$ and in the summary', async () => {
     const { failed, errors } = await syncIntoFullDisk('quota-typed', 't');
-    expect(errors.some(isStorageQuotaError), `errors: ${errors.map((e) => (e as Error).name)}`).toBe(true);
+    expect(
+      errors.some((e) => isIdbSyncError(e, 'STORAGE_QUOTA_EXCEEDED')),
+      `errors: ${errors.map((e) => (e as Error).name)}`,
+    ).toBe(true);
     expect(failed.error?.code).toBe('STORAGE_QUOTA_EXCEEDED');
   });
 });

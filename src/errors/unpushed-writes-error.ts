@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from '../errors/sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * `signOut()` was asked to delete a user's data while local writes were still unacknowledged by the
  * server (the push was skipped or failed). Nothing was deleted. Sign out again once online, or with
  * `force: true` to drop them.
  */
-export class UnpushedWritesError extends SyncError {
+export class UnpushedWritesError extends IdbSyncError {
   override readonly name = 'UnpushedWritesError' as const;
   readonly code = 'UNPUSHED_WRITES' as const;
 
@@ -22,10 +22,3 @@ export class UnpushedWritesError extends SyncError {
     );
   }
 }
-
-/** True when `value` is an {@link UnpushedWritesError} (also across realms). */
-export const isUnpushedWritesError = errorGuard(
-  UnpushedWritesError,
-  'UnpushedWritesError',
-  'UNPUSHED_WRITES',
-);
