@@ -35,6 +35,12 @@ import type { PutOptions, WriteOptions } from './write-types.js';
  */
 export const announceSyncChanges = Symbol.for('idb-sync.announce-sync-changes');
 
+/**
+ * The handle's raw connection (opening it if needed), for the sync client's and the session's own
+ * transactions. Not public: an app writing through a raw connection would bypass the outbox.
+ */
+export const rawConnection = Symbol.for('idb-sync.raw-connection');
+
 /** An open in flight; `closeOnArrival` is set by `close()` and cleared by the next operation. */
 interface PendingOpen {
   readonly attempt: ReturnType<typeof startOpen>;
@@ -111,8 +117,13 @@ export class LazyDatabase implements ConnectionSource {
     return this.#evicted;
   }
 
-  async db(): Promise<IDBPDatabase<unknown>> {
-    return (await this.connect()).db;
+  async open(): Promise<void> {
+    await this.connect();
+  }
+
+  /** The raw connection, for the SDK's own transactions (sync). Not part of the public API. */
+  async [rawConnection](): Promise<IDBDatabase> {
+    return (await this.connect()).raw;
   }
 
   read<R>(
@@ -174,15 +185,27 @@ export class LazyDatabase implements ConnectionSource {
   async put(store: string, value: unknown, options: PutOptions = {}): Promise<IDBValidKey> {
     this.#checkSingleStore(store, 'put()', options);
     const { key, ...rest } = options;
-    return this.write([store], (tx) => (tx.objectStore(store) as unknown as StoreWriter).put(value, key), rest);
+    return this.write(
+      [store],
+      (tx) => (tx.objectStore(store) as unknown as StoreWriter).put(value, key),
+      rest,
+    );
   }
 
   async delete(store: string, query: IDBValidKey | IDBKeyRange, options: WriteOptions = {}): Promise<void> {
     this.#checkSingleStore(store, 'delete()', options);
-    return this.write([store], (tx) => (tx.objectStore(store) as unknown as StoreWriter).delete(query), options);
+    return this.write(
+      [store],
+      (tx) => (tx.objectStore(store) as unknown as StoreWriter).delete(query),
+      options,
+    );
   }
 
-  async bulkPut(store: string, values: readonly unknown[], options: WriteOptions = {}): Promise<IDBValidKey[]> {
+  async bulkPut(
+    store: string,
+    values: readonly unknown[],
+    options: WriteOptions = {},
+  ): Promise<IDBValidKey[]> {
     this.#checkSingleStore(store, 'bulkPut()', options);
     return this.write(
       [store],

@@ -1,12 +1,12 @@
-import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { DBSchema, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';
 import type { SystemSchema } from '../upversion/system-stores.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
-import { LazyDatabase } from './database-handle.js';
 import type { DatabaseChange } from './database-changes.js';
+import { LazyDatabase } from './database-handle.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { HintStorage } from './eviction-hint.js';
 import type { TransactionOptions } from './run-transaction.js';
@@ -89,11 +89,11 @@ export interface DatabaseHandle<S = unknown> {
   /** True from an eviction being detected until {@link acknowledgeEviction}. */
   readonly evicted: boolean;
   /**
-   * The open idb database, opening (and upgrading) it if needed, typed with the app's schema (the
-   * system stores are reached through `read`/`write`). The connection may later be closed under
-   * you (versionchange): prefer `read`/`write`, which reopen and retry.
+   * Opens (and upgrades) the database now rather than at the first operation; resolves once it is
+   * open. The connection is the handle's own: reads and writes go through `read`/`write` and the
+   * conveniences, which reopen and retry, and which sync every write to a synced store.
    */
-  db(): Promise<IDBPDatabase<S extends DBSchema ? S : unknown>>;
+  open(): Promise<void>;
   /** Runs `fn` in a fresh readonly transaction (retried once on a dead connection); resolves after it completes. */
   read<const N extends readonly DatabaseStoreName<S>[], R>(
     stores: N,

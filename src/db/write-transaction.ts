@@ -215,11 +215,17 @@ function cursorSource(target: Untyped, prop: PropertyKey, writes: CursorWrites):
           .then((cursor) => (cursor === null ? null : wrapCursor(cursor, writes)));
     case 'iterate':
       return (...args: unknown[]) =>
-        wrapIteration((target['iterate'] as (...a: unknown[]) => AsyncIterable<Untyped>).apply(target, args), writes);
+        wrapIteration(
+          (target['iterate'] as (...a: unknown[]) => AsyncIterable<Untyped>).apply(target, args),
+          writes,
+        );
     case Symbol.asyncIterator:
       return () =>
         wrapIteration(
-          { [Symbol.asyncIterator]: () => (target[Symbol.asyncIterator] as () => AsyncIterator<Untyped>).call(target) },
+          {
+            [Symbol.asyncIterator]: () =>
+              (target[Symbol.asyncIterator] as () => AsyncIterator<Untyped>).call(target),
+          },
           writes,
         )[Symbol.asyncIterator]();
     case 'index':
@@ -250,7 +256,10 @@ function wrapCursor(cursor: Untyped, writes: CursorWrites): Untyped {
         case Symbol.asyncIterator:
           return () =>
             wrapIteration(
-              { [Symbol.asyncIterator]: () => (target[Symbol.asyncIterator] as () => AsyncIterator<Untyped>).call(target) },
+              {
+                [Symbol.asyncIterator]: () =>
+                  (target[Symbol.asyncIterator] as () => AsyncIterator<Untyped>).call(target),
+              },
               writes,
             )[Symbol.asyncIterator]();
         default:

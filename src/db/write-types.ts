@@ -37,21 +37,23 @@ export interface PutOptions<K = IDBValidKey> extends WriteOptions {
  * The options argument of a single-store write, by the store's kind: required with
  * `localOnly: true` for a lookup store, without `localOnly` (or a key) for a transactional store.
  */
-export type WriteArgs<S, N, O extends WriteOptions> = StoreKindOf<S, N> extends 'lookup'
-  ? [options: O & { readonly localOnly: true }]
-  : StoreKindOf<S, N> extends 'transactional'
-    ? [options?: WriteOptions & { readonly localOnly?: false }]
-    : [options?: O];
+export type WriteArgs<S, N, O extends WriteOptions> =
+  StoreKindOf<S, N> extends 'lookup'
+    ? [options: O & { readonly localOnly: true }]
+    : StoreKindOf<S, N> extends 'transactional'
+      ? [options?: WriteOptions & { readonly localOnly?: false }]
+      : [options?: O];
 
 /**
  * A store of a synced (`transactional`) store in a write transaction: `put`, `add` and `delete`
  * record their outbox entry in the same transaction; reads are those of idb; `clear()`, cursor
  * writes and out-of-line keys are not available (they could not reach the server).
  */
-export type SyncedWriteStore<Schema, N extends ArrayLike<StoreNames<Schema>>, K extends StoreNames<Schema>> = Omit<
-  IDBPObjectStore<Schema, N, K, 'readonly'>,
-  'put' | 'add' | 'delete' | 'clear'
-> & {
+export type SyncedWriteStore<
+  Schema,
+  N extends ArrayLike<StoreNames<Schema>>,
+  K extends StoreNames<Schema>,
+> = Omit<IDBPObjectStore<Schema, N, K, 'readonly'>, 'put' | 'add' | 'delete' | 'clear'> & {
   /** Writes the record and its outbox entry; resolves with its key once written (not yet committed). */
   put(value: StoreValue<Schema, K>): Promise<StoreKey<Schema, K>>;
   /** Like `put`, failing with a `ConstraintError` (aborting the transaction) when the key exists. */
@@ -61,19 +63,14 @@ export type SyncedWriteStore<Schema, N extends ArrayLike<StoreNames<Schema>>, K 
 };
 
 /** What `tx.objectStore(name)` gives in a write transaction, by the store's kind. */
-export type WriteStore<
-  S,
-  Schema,
-  N extends ArrayLike<StoreNames<Schema>>,
-  K extends StoreNames<Schema>,
-  O,
-> = StoreKindOf<S, K> extends 'transactional'
-  ? SyncedWriteStore<Schema, N, K>
-  : StoreKindOf<S, K> extends 'lookup'
-    ? O extends { readonly localOnly: true }
-      ? IDBPObjectStore<Schema, N, K, 'readwrite'>
-      : IDBPObjectStore<Schema, N, K, 'readonly'>
-    : IDBPObjectStore<Schema, N, K, 'readwrite'>;
+export type WriteStore<S, Schema, N extends ArrayLike<StoreNames<Schema>>, K extends StoreNames<Schema>, O> =
+  StoreKindOf<S, K> extends 'transactional'
+    ? SyncedWriteStore<Schema, N, K>
+    : StoreKindOf<S, K> extends 'lookup'
+      ? O extends { readonly localOnly: true }
+        ? IDBPObjectStore<Schema, N, K, 'readwrite'>
+        : IDBPObjectStore<Schema, N, K, 'readonly'>
+      : IDBPObjectStore<Schema, N, K, 'readwrite'>;
 
 /**
  * The transaction a `write(stores, fn)` callback gets: idb's, with stores that sync their writes.

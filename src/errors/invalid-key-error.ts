@@ -28,4 +28,3 @@ export class InvalidKeyError extends IdbSyncError {
     );
   }
 }
-

@@ -42,4 +42,3 @@ function describe(reason: WriteRefusedReason, store: string): string {
       return `transactional store "${store}" was refused with localOnly: its writes are always synced`;
   }
 }
-

@@ -45,7 +45,8 @@ describe('key ranges of a snapshot page in a number store', () => {
         (keys, a, b) => {
           let after = a === null ? null : String(a);
           let until = b === null ? null : String(b);
-          if (after !== null && until !== null && compareIds(after, until) > 0) [after, until] = [until, after];
+          if (after !== null && until !== null && compareIds(after, until) > 0)
+            [after, until] = [until, after];
           check(keys, after, until);
         },
       ),

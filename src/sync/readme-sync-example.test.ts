@@ -88,14 +88,14 @@ it('runs the README sync examples', async () => {
   await client.sync(); // pulls only what changed since the saved checkpoints
 
   // --- README: local writes
-  await client.write('work_orders', {
+  await appDb.put('work_orders', {
     id: 'wo-1',
     title: 'Replace pump',
     status: 'open',
     qty: 1,
     updatedAt: new Date().toISOString(),
   });
-  await client.delete('work_orders', 'wo000');
+  await appDb.delete('work_orders', 'wo000');
   const pushed = await client.sync();
   // pushed.push: { sent: 2, applied: 2, conflicts: 0, rejected: 0 }
 
@@ -161,7 +161,7 @@ it('runs the README conflict strategy examples', async () => {
       collections: { work_orders: { conflicts: strategy as never } },
     });
     await client.sync();
-    await client.write('work_orders', {
+    await appDb.put('work_orders', {
       id: 'wo001',
       title: 'mine',
       status: 'open',

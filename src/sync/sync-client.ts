@@ -1,6 +1,5 @@
 import { BehaviorSubject, filter, map, type Observable, Subject, type Subscription } from 'rxjs';
 import { announceSyncChanges } from '../db/database-handle.js';
-import type { DatabaseHandle } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import { ensureClientId } from './client-id.js';
@@ -36,14 +35,14 @@ export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
  * });
  * await client.sync();
  */
-export function createSyncClient<S = unknown>(
-  options: SyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
-): SyncClient {
+export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient {
   return new Client(options as SyncClientOptions);
 }
 
 class Client implements SyncClient {
   readonly #options: SyncClientOptions;
+  /** The handle as the client uses it (its public API plus the sync hooks). */
+  readonly #database: SyncDatabase;
   readonly #connect: ConnectionProvider;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
@@ -87,8 +86,9 @@ class Client implements SyncClient {
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
-    this.#connect = connectionProvider(options.database);
-    this.#revField = options.database.revField ?? '_rev';
+    this.#database = options.database as unknown as SyncDatabase;
+    this.#connect = connectionProvider(this.#database);
+    this.#revField = this.#database.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
   }
@@ -170,7 +170,7 @@ class Client implements SyncClient {
   async #runOnce(request: RunRequest): Promise<RunSummary> {
     const clock = new RunClock();
     const runId = ++this.#runId;
-    const database = this.#options.database;
+    const database = this.#database;
     const evicted = this.#evicted || database.evicted === true;
     let result: RunResult;
     try {
@@ -203,7 +203,7 @@ class Client implements SyncClient {
       transport: this.#options.transport,
       clientId,
       revField: this.#revField,
-      schemaVersion: this.#options.database.version,
+      schemaVersion: this.#database.version,
       collections: this.#collections,
       clock,
       signal: this.#closing.signal,
@@ -255,7 +255,7 @@ class Client implements SyncClient {
           this.#options.triggers.subscribe((signal) => this.#enqueue(signalRequest(signal))),
         );
       }
-      const changes$ = this.#options.database.changes$;
+      const changes$ = this.#database.changes$;
       if (changes$ !== undefined && this.#options.autoPush !== false) {
         // A write to a synced store through the database handle, in this tab or another: push it.
         this.#subscriptions.push(
@@ -288,7 +288,7 @@ class Client implements SyncClient {
   #openShared(): void {
     if (this.#watching || this.#closed) return;
     this.#watching = true;
-    const events$ = this.#options.database.events$;
+    const events$ = this.#database.events$;
     if (events$ !== undefined) {
       this.#subscriptions.push(
         events$.subscribe((event) => {
@@ -296,13 +296,13 @@ class Client implements SyncClient {
         }),
       );
     }
-    this.#channel = openTabChannel(`idb-sync:${this.#options.database.name}`);
+    this.#channel = openTabChannel(`idb-sync:${this.#database.name}`);
   }
 
   #lock(kind: 'run' | 'leader'): CrossTabLock {
     if (kind === 'run' && this.#runLock !== undefined) return this.#runLock;
     const lock = crossTabLock({
-      name: `idb-sync:${this.#options.database.name}:${kind}`,
+      name: `idb-sync:${this.#database.name}:${kind}`,
       locks: this.#options.locks,
       connect: this.#connect,
       owner: this.#instance,
@@ -318,7 +318,7 @@ class Client implements SyncClient {
   /** Changes this client made go to the database handle's `changes$` (all tabs hear them there). */
   #emitChanges(changes: readonly SyncChange[]): void {
     if (changes.length === 0) return;
-    this.#options.database[announceSyncChanges]?.(changes);
+    this.#database[announceSyncChanges]?.(changes);
   }
 
   #emitError(error: unknown): void {

@@ -1,9 +1,9 @@
 import type { DBSchema, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
+import type { DatabaseHandle } from '../db/define-database.js';
 import type { PullFilter, RecordValue } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { SyncDatabase } from './sync-database.js';
 import type { LockManagerLike } from './sync-lock.js';
 import type { SyncLogEntry } from './sync-log.js';
 
@@ -52,7 +52,7 @@ export type SyncCollections<S = unknown> = unknown extends S
 /** Options of {@link createSyncClient}; `S` is the database's schema type (inferred from `database`). */
 export interface SyncClientOptions<S = unknown> {
   /** The database handle from `defineDatabase`. Its stores of kind `transactional` and `lookup` are synced. */
-  readonly database: SyncDatabase;
+  readonly database: DatabaseHandle<S>;
   /** The server connection, e.g. `createHttpTransport(...)`. */
   readonly transport: SyncTransport;
   /**

@@ -141,7 +141,8 @@ export function declareSchema(name: string, versions: readonly VersionSpec[]): D
   }
   const last = versions[versions.length - 1]!;
   for (const [storeName, store] of Object.entries(declared[declared.length - 1]!.stores)) {
-    if (!store.system) checkSyncedKey(store, (p) => fail(`version ${last.version}, store "${storeName}": ${p}`));
+    if (!store.system)
+      checkSyncedKey(store, (p) => fail(`version ${last.version}, store "${storeName}": ${p}`));
   }
   const latest = withStableSince(declared);
   declared[declared.length - 1] = latest;
