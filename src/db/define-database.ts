@@ -1,4 +1,4 @@
-import type { DBSchema, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';

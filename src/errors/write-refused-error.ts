@@ -28,11 +28,11 @@ export class WriteRefusedError extends IdbSyncError {
     /** The call to make instead. */
     readonly use: string,
   ) {
-    super(`${operation} on ${describe(reason, store)}. Use ${use}.`);
+    super(`${operation} on ${refusal(reason, store)}. Use ${use}.`);
   }
 }
 
-function describe(reason: WriteRefusedReason, store: string): string {
+function refusal(reason: WriteRefusedReason, store: string): string {
   switch (reason) {
     case 'untrackable':
       return `synced store "${store}" was refused: it cannot be recorded for the server`;
