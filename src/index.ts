@@ -15,6 +15,7 @@ export { IndexedDBError } from './errors/indexeddb-error.js';
 export type { IndexedDBUnavailableReason } from './errors/indexeddb-unavailable-error.js';
 export { IndexedDBUnavailableError } from './errors/indexeddb-unavailable-error.js';
 export { InvalidDataError } from './errors/invalid-data-error.js';
+export { InvalidKeyError } from './errors/invalid-key-error.js';
 export { InvalidRecordError } from './errors/invalid-record-error.js';
 export type { InvalidResponseIssue, InvalidResponseProblem } from './errors/invalid-response-error.js';
 export { InvalidResponseError } from './errors/invalid-response-error.js';
@@ -35,9 +36,12 @@ export { TransactionCallbackError } from './errors/transaction-callback-error.js
 export { UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
 export { UpgradeFailedError } from './errors/upgrade-failed-error.js';
 export { UpgradeRequiredError } from './errors/upgrade-required-error.js';
+export type { WriteRefusedReason } from './errors/write-refused-error.js';
+export { WriteRefusedError } from './errors/write-refused-error.js';
 
 // --- db
 
+export type { ChangeOrigin, DatabaseChange, StoreChange } from './db/database-changes.js';
 export type { DatabaseEvent, DatabaseState, EvictionReason } from './db/database-state.js';
 export type {
   DatabaseHandle,
@@ -48,6 +52,15 @@ export type {
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';
 export type { TransactionOptions } from './db/run-transaction.js';
+export type {
+  PutOptions,
+  StoreKindOf,
+  SyncedWriteStore,
+  WriteArgs,
+  WriteOptions,
+  WriteStore,
+  WriteTransaction,
+} from './db/write-types.js';
 
 // --- upversion
 
@@ -56,6 +69,8 @@ export type { MarkerRecord, SchemaRecord, UpgradeReportRecord } from './upversio
 export type {
   IndexSpec,
   KeyPath,
+  KeyType,
+  KindAndKeySpec,
   LatestVersionSpec,
   Migration,
   MigrationContext,
@@ -181,10 +196,8 @@ export type {
   RunSummary,
   RunTimings,
 } from './sync/run-summary.js';
-export type { SyncChange } from './sync/sync-change.js';
 export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
-export type { SyncDatabase } from './sync/sync-database.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
 export type {

@@ -53,7 +53,7 @@ describe('defineDatabase', () => {
     const db = defineDatabase({ name: uniqueName('states'), versions });
     const states = collect<DatabaseState>(db.state$);
     const events = collect<DatabaseEvent>(db.events$);
-    await db.db();
+    await db.open();
     expect(states.values).toEqual(['closed', 'opening', 'upgrading', 'open']);
     expect(events.values.map((e) => e.type)).toEqual(['upgraded', 'opened']);
     const upgraded = events.values[0] as Extract<DatabaseEvent, { type: 'upgraded' }>;
@@ -186,10 +186,10 @@ describe('defineDatabase', () => {
     try {
       const db = defineDatabase({ name: uniqueName('persist'), versions, persist: true });
       const answer = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'persisted')));
-      await db.db();
+      await db.open();
       expect(await answer).toEqual({ type: 'persisted', persisted: true });
       await db.close();
-      await db.db(); // a reopen does not ask again
+      await db.open(); // a reopen does not ask again
       await db.close();
       expect(persist).toHaveBeenCalledTimes(1);
     } finally {
@@ -200,7 +200,7 @@ describe('defineDatabase', () => {
   it('leaves the live structure exactly as declared', async () => {
     const name = uniqueName('shape');
     const db = defineDatabase({ name, versions });
-    await db.db();
+    await db.open();
     await db.close();
     const shape = await describeRaw(name);
     expect(shape.version).toBe(1001);

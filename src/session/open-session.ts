@@ -1,7 +1,9 @@
+import { rawConnection } from '../db/database-handle.js';
 import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from '../db/define-database.js';
 import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
 import { createSyncClient, type LiveSyncClient, type SyncClient } from '../sync/sync-client.js';
+import type { SyncDatabase } from '../sync/sync-database.js';
 import type { LiveSyncClientOptions, SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
 
@@ -108,11 +110,12 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
 }
 
 /** Writes waiting in the outbox, read straight from the database (any tab's client may have queued them). */
-async function countOutbox(database: { db(): Promise<unknown> }): Promise<number> {
-  const connection = (await database.db()) as unknown as {
-    objectStoreNames: DOMStringList;
-    count(store: string): Promise<number>;
-  };
+async function countOutbox(database: object): Promise<number> {
+  const connection = await (database as unknown as SyncDatabase)[rawConnection]();
   if (!connection.objectStoreNames.contains(OUTBOX_STORE)) return 0;
-  return connection.count(OUTBOX_STORE);
+  return new Promise((resolve, reject) => {
+    const request = connection.transaction(OUTBOX_STORE).objectStore(OUTBOX_STORE).count();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
 }

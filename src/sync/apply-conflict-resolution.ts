@@ -11,6 +11,7 @@ import {
   type OutboxEntry,
 } from './internal-stores.js';
 import { withoutRev, withRev } from './outbox-model.js';
+import type { SyncedKey } from './record-key.js';
 import type { SyncChange } from './sync-change.js';
 
 /** What writing one resolution did. */
@@ -93,10 +94,11 @@ export function applyConflictResolution(
         at: Date.now(),
       };
       scope.on(scope.store(CONFLICT_STORE).add(log), (seq) => {
-        const change: SyncChange =
-          stored === null
-            ? { store: entry.store, type: 'delete', id: entry.id, origin: 'remote' }
-            : { store: entry.store, type: 'put', id: entry.id, value: stored, origin: 'remote' };
+        const change: SyncChange = {
+          store: entry.store,
+          type: stored === null ? 'delete' : 'put',
+          key: entry.id,
+        };
         outcome = { kind: 'resolved', log: { ...log, seq: seq as number }, change, requeued };
       });
     });
@@ -104,7 +106,7 @@ export function applyConflictResolution(
   });
 }
 
-/** The result keeps the record's id at its key path whatever the resolver returned. */
-function withKey(value: RecordValue, keyPath: string, id: string): RecordValue {
+/** The result keeps the record's key at its key path whatever the resolver returned. */
+function withKey(value: RecordValue, keyPath: string, id: SyncedKey): RecordValue {
   return value[keyPath] === id ? value : { ...value, [keyPath]: id };
 }

@@ -31,7 +31,7 @@ async function conflictWith(
   const dbName = uniqueDbName('conflict');
   const app = fx.app(token, { dbName, client: { collections: { work_orders: { conflicts: strategy } } } });
   await app.client.sync();
-  await app.client.write('work_orders', { id: 'w1', ...local });
+  await app.db.put('work_orders', { id: 'w1', ...local });
   await fx.server.admin.putRecord('work_orders', 'w1', remote, owner);
   const logged: ConflictLogEntry[] = [];
   app.client.conflicts$.subscribe((c) => logged.push(c));
@@ -166,11 +166,11 @@ describe('conflicts of a chain of writes', () => {
       await app.client.sync();
       // Another device creates x on the server; this one creates x too, offline.
       await fx.server.admin.putRecord('work_orders', 'x', { title: 'created on the server' }, owner);
-      await app.client.write('work_orders', { id: 'x', title: 'created here' });
+      await app.db.put('work_orders', { id: 'x', title: 'created here' });
       app.transport.losePushResponses = 1;
       expect((await app.client.sync()).outcome).toBe('waiting');
       // The create was answered `conflict`, but the answer was lost; the user deletes x meanwhile.
-      await app.client.delete('work_orders', 'x');
+      await app.db.delete('work_orders', 'x');
       expect(await app.client.pendingWrites()).toBe(2);
 
       const summary = await app.client.sync();
@@ -203,9 +203,9 @@ describe('rejected writes', () => {
     await app.client.sync();
     const errors: unknown[] = [];
     app.client.errors$.subscribe((e) => errors.push(e));
-    await app.client.write('service_types', { id: 'st1', name: 'Hacked' });
-    await app.client.write('service_types', { id: 'st-new', name: 'Invented' });
-    await app.client.write('work_orders', { id: 'after', title: 'still pushed' });
+    await app.db.put('service_types', { id: 'st1', name: 'Hacked' });
+    await app.db.put('service_types', { id: 'st-new', name: 'Invented' });
+    await app.db.put('work_orders', { id: 'after', title: 'still pushed' });
 
     const summary = await app.client.sync();
 

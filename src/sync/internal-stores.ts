@@ -1,4 +1,5 @@
 import type { RecordValue } from '../protocol/messages.js';
+import type { SyncedKey } from './record-key.js';
 
 // Names of the sync runner's own object stores. Like every system store they start with `_`, so they
 // never clash with an app store; the upversion controller creates them in every database.
@@ -22,7 +23,8 @@ export interface OutboxEntry {
   /** Set by the key generator when the entry is added. */
   readonly mutationId: number;
   readonly store: string;
-  readonly id: string;
+  /** The record's local key (a number in a `keyType: 'number'` store); pushed as its wire id. */
+  readonly id: SyncedKey;
   readonly op: 'put' | 'delete';
   /** The whole new value for a `put` (without the revision field). */
   readonly value?: RecordValue;
@@ -35,6 +37,13 @@ export interface OutboxEntry {
   readonly base: RecordValue | null;
   /** Mutation id of an earlier write of the same record that was already sent when this one was made. */
   readonly dependsOn?: number;
+  /**
+   * The record was not stored here when the write was made because a red sync had cleared the store
+   * and not refetched it yet: the server may hold it at a revision this client does not know. Not
+   * pushed until the pull that reaches the record sets `baseRev`/`base` (or finds that the server has
+   * no such record: a delete is then dropped, a put becomes a create).
+   */
+  readonly awaitsRev?: true;
   /** When the write was made (epoch ms). */
   readonly createdAt: number;
 }
@@ -71,7 +80,7 @@ export interface ConflictLogEntry {
   /** Set by the key generator: increases with each logged conflict. */
   readonly seq: number;
   readonly store: string;
-  readonly id: string;
+  readonly id: SyncedKey;
   readonly mutationId: number;
   readonly local: RecordValue | null;
   readonly remote: RecordValue | null;

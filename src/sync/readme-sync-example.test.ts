@@ -6,13 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SyncFixture, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import {
-  type Conflict,
-  createSyncClient,
-  defineDatabase,
-  lookupTokens,
-  searchLookup,
-} from '../index.js';
+import { type Conflict, createSyncClient, defineDatabase, lookupTokens, searchLookup } from '../index.js';
 
 interface AppSchema extends DBSchema {
   service_types: { key: string; value: { id: string; name: string } };
@@ -87,14 +81,14 @@ it('runs the README sync examples', async () => {
   await client.sync(); // pulls only what changed since the saved checkpoints
 
   // --- README: local writes
-  await client.write('work_orders', {
+  await appDb.put('work_orders', {
     id: 'wo-1',
     title: 'Replace pump',
     status: 'open',
     qty: 1,
     updatedAt: new Date().toISOString(),
   });
-  await client.delete('work_orders', 'wo000');
+  await appDb.delete('work_orders', 'wo000');
   const pushed = await client.sync();
   // pushed.push: { sent: 2, applied: 2, conflicts: 0, rejected: 0 }
 
@@ -162,7 +156,7 @@ it('runs the README conflict strategy examples', async () => {
       collections: { work_orders: { conflicts: strategy as never } },
     });
     await client.sync();
-    await client.write('work_orders', {
+    await appDb.put('work_orders', {
       id: 'wo001',
       title: 'mine',
       status: 'open',

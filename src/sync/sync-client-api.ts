@@ -1,10 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
-import type { RecordValue } from '../protocol/messages.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { SyncProgress } from './run-context.js';
 import type { RunSummary } from './run-summary.js';
-import type { SyncChange } from './sync-change.js';
 import type { SyncStatus } from './sync-log.js';
 
 /** What one `sync()` call asks for; every option adds to what the run does anyway. */
@@ -30,8 +28,6 @@ export interface SyncClient {
   readonly errors$: Observable<unknown>;
   /** Each resolved conflict, once it is in the conflict log. */
   readonly conflicts$: Observable<ConflictLogEntry>;
-  /** Record changes after their transaction committed, local and remote, from this tab and the others. */
-  readonly changes$: Observable<SyncChange>;
   /** The summary of each finished run. */
   readonly runs$: Observable<RunSummary>;
   /**
@@ -54,10 +50,6 @@ export interface SyncClient {
   start(): Promise<void>;
   /** Runs a sync (after the one under way, if any) and resolves with its summary. Never rejects for sync failures: see `outcome`. */
   sync(options?: SyncRequestOptions): Promise<RunSummary>;
-  /** Writes a record locally and queues it for the server, in one transaction. Resolves once committed. */
-  write(store: string, value: RecordValue): Promise<void>;
-  /** Deletes a record locally and queues the delete, in one transaction. */
-  delete(store: string, id: string): Promise<void>;
   /** Resolves when no run is under way or queued. */
   whenIdle(): Promise<void>;
   /** Local writes not yet acknowledged by the server. */

@@ -38,10 +38,10 @@ describe('the sync client', () => {
 
   it('refuses writes to stores it does not sync and records without a string id', async () => {
     const app = fx.app(await fx.user('invalid'));
-    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy((e) =>
+    await expect(app.db.put('nope', { id: 'x' })).rejects.toSatisfy((e) =>
       isIdbSyncError(e, 'INVALID_RECORD'),
     );
-    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
+    await expect(app.db.put('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
       isIdbSyncError(e, 'INVALID_RECORD'),
     );
     expect(await app.client.pendingWrites()).toBe(0);
@@ -76,7 +76,7 @@ describe('the sync client', () => {
       client: { collections: { work_orders: {} }, logger: (e) => entries.push(e) },
     });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w1', secret: 'local value' });
+    await app.db.put('work_orders', { id: 'w1', secret: 'local value' });
     await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'remote value' }, 'logged');
     await app.client.sync();
     app.transport.offline = true;
@@ -98,7 +98,7 @@ describe('the sync client', () => {
       client: { collections: { work_orders: {} }, logger: (e) => open.push(e), logRecordContents: true },
     });
     await opted.client.sync();
-    await opted.client.write('work_orders', { id: 'w1', secret: 'mine' });
+    await opted.db.put('work_orders', { id: 'w1', secret: 'mine' });
     await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'theirs' }, 'logged');
     await opted.client.sync();
     expect(open.find((e) => e.type === 'conflict')).toMatchObject({

@@ -1,17 +1,21 @@
-import { BehaviorSubject, distinctUntilChanged, type Observable, Subject, type Subscription } from 'rxjs';
-import type { DatabaseHandle } from '../db/define-database.js';
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  type Observable,
+  Subject,
+  type Subscription,
+} from 'rxjs';
+import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import { browserEnvironment } from '../listeners/environment.js';
 import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
-import type { RecordValue } from '../protocol/messages.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { withoutRev } from './outbox-model.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
@@ -26,7 +30,6 @@ import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { LiveSyncClientOptions, SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
-import { writeLocal } from './write-local.js';
 
 export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
@@ -53,12 +56,8 @@ export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-clie
  * await client.start(); // syncs now, then on every server poke and local write
  * await client.close(); // closes sockets, timers, listeners and the channel
  */
-export function createSyncClient<S = unknown>(
-  options: LiveSyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
-): LiveSyncClient;
-export function createSyncClient<S = unknown>(
-  options: SyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
-): SyncClient;
+export function createSyncClient<S = unknown>(options: LiveSyncClientOptions<S>): LiveSyncClient;
+export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient;
 export function createSyncClient(options: SyncClientOptions | LiveSyncClientOptions): SyncClient {
   if (options.url === undefined) return new Client(options as SyncClientOptions);
   const { url, getToken, transports, ...rest } = options as LiveSyncClientOptions;
@@ -79,6 +78,8 @@ class Client implements LiveSyncClient {
   readonly #retry: RetryPolicy;
   /** Function triggers get the pull outcomes and retry failed runs themselves. */
   readonly #triggersRetry: boolean;
+  /** The handle as the client uses it (its public API plus the sync hooks). */
+  readonly #database: SyncDatabase;
   readonly #connect: ConnectionProvider;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
@@ -86,7 +87,6 @@ class Client implements LiveSyncClient {
   readonly #progress = new Subject<SyncProgress>();
   readonly #errors = new Subject<unknown>();
   readonly #conflicts = new Subject<ConflictLogEntry>();
-  readonly #changes = new Subject<SyncChange>();
   readonly #runs = new Subject<RunSummary>();
   readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
@@ -113,7 +113,6 @@ class Client implements LiveSyncClient {
   readonly progress$ = this.#progress.asObservable();
   readonly errors$ = this.#errors.asObservable();
   readonly conflicts$ = this.#conflicts.asObservable();
-  readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
   readonly pullOutcomes$: Observable<PullOutcome> = this.#outcomes.asObservable();
@@ -124,8 +123,9 @@ class Client implements LiveSyncClient {
     this.#live = live;
     this.#retry = resolveRetry(options.retry);
     this.#triggersRetry = typeof options.triggers === 'function';
-    this.#connect = connectionProvider(options.database);
-    this.#revField = options.revField ?? '_rev';
+    this.#database = options.database as unknown as SyncDatabase;
+    this.#connect = connectionProvider(this.#database);
+    this.#revField = this.#database.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
   }
@@ -156,20 +156,6 @@ class Client implements LiveSyncClient {
     return new Promise<RunSummary>((resolve, reject) => {
       this.#queue.request(options, { resolve, reject });
     });
-  }
-
-  async write(store: string, value: RecordValue): Promise<void> {
-    const collection = this.#collection(store);
-    const id = value[collection.keyPath];
-    if (typeof id !== 'string' || id.length === 0) {
-      throw new InvalidRecordError(store, `its key "${collection.keyPath}" must be a non-empty string`);
-    }
-    await this.#writeLocal({ store, id, op: 'put', value: withoutRev(value, this.#revField) });
-  }
-
-  async delete(store: string, id: string): Promise<void> {
-    this.#collection(store);
-    await this.#writeLocal({ store, id, op: 'delete' });
   }
 
   whenIdle(): Promise<void> {
@@ -204,7 +190,6 @@ class Client implements LiveSyncClient {
       this.#progress,
       this.#errors,
       this.#conflicts,
-      this.#changes,
       this.#runs,
       this.#outcomes,
       this.#connection,
@@ -231,7 +216,7 @@ class Client implements LiveSyncClient {
   async #runOnce(request: RunRequest): Promise<RunSummary> {
     const clock = new RunClock();
     const runId = ++this.#runId;
-    const database = this.#options.database;
+    const database = this.#database;
     const evicted = this.#evicted || database.evicted === true;
     let result: RunResult;
     try {
@@ -264,11 +249,12 @@ class Client implements LiveSyncClient {
       transport: this.#options.transport,
       clientId,
       revField: this.#revField,
-      schemaVersion: this.#options.database.version,
+      schemaVersion: this.#database.version,
       collections: this.#collections,
       clock,
       signal: this.#closing.signal,
-      emitChanges: (changes) => this.#emitChanges(changes, true),
+      emitChanges: (changes) => this.#emitChanges(changes),
+      releasedWrites: () => undefined,
       emitConflict: (entry) => {
         this.#conflicts.next(entry);
         this.#log({
@@ -323,6 +309,20 @@ class Client implements LiveSyncClient {
         const signals$ = typeof triggers === 'function' ? triggers(this.pullOutcomes$) : triggers;
         this.#subscriptions.push(signals$.subscribe((signal) => this.#enqueue(signalRequest(signal))));
       }
+      const changes$ = this.#database.changes$;
+      if (changes$ !== undefined && this.#options.autoPush !== false) {
+        // A write to a synced store through the database handle, in this tab or another: push it.
+        this.#subscriptions.push(
+          changes$
+            .pipe(
+              filter(
+                (change) =>
+                  change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional',
+              ),
+            )
+            .subscribe(() => this.#enqueue({})),
+        );
+      }
       if (this.#live !== undefined) {
         this.#subscriptions.push(this.#live.connection$.subscribe((kind) => this.#setConnection(kind)));
       }
@@ -364,7 +364,7 @@ class Client implements LiveSyncClient {
   #openShared(): void {
     if (this.#watching || this.#closed) return;
     this.#watching = true;
-    const events$ = this.#options.database.events$;
+    const events$ = this.#database.events$;
     if (events$ !== undefined) {
       this.#subscriptions.push(
         events$.subscribe((event) => {
@@ -372,28 +372,24 @@ class Client implements LiveSyncClient {
         }),
       );
     }
-    this.#channel = openTabChannel(`idb-sync:${this.#options.database.name}`);
-    if (this.#channel !== undefined) {
+    this.#channel = openTabChannel(`idb-sync:${this.#database.name}`);
+    if (this.#channel !== undefined && this.#live !== undefined) {
       this.#subscriptions.push(
         this.#channel.messages$.subscribe((message) => {
-          if (message.type === 'changes') for (const c of message.changes) this.#changes.next(c);
-          else if (message.type === 'outbox' && this.#leader && this.#options.autoPush !== false)
-            this.#enqueue({});
-          else if (message.type === 'connection' && !this.#leader && this.#live !== undefined)
-            this.#connection.next(message.kind);
-          else if (message.type === 'connection?' && this.#leader && this.#live !== undefined)
+          if (message.type === 'connection' && !this.#leader) this.#connection.next(message.kind);
+          else if (message.type === 'connection?' && this.#leader)
             this.#channel?.post({ type: 'connection', kind: this.#connection.value });
         }),
       );
       // A tab that starts late asks the leader which channel it hears changes over.
-      if (this.#live !== undefined) this.#channel.post({ type: 'connection?' });
+      this.#channel.post({ type: 'connection?' });
     }
   }
 
   #lock(kind: 'run' | 'leader'): CrossTabLock {
     if (kind === 'run' && this.#runLock !== undefined) return this.#runLock;
     const lock = crossTabLock({
-      name: `idb-sync:${this.#options.database.name}:${kind}`,
+      name: `idb-sync:${this.#database.name}:${kind}`,
       locks: this.#options.locks,
       connect: this.#connect,
       owner: this.#instance,
@@ -404,26 +400,12 @@ class Client implements LiveSyncClient {
     return lock;
   }
 
-  // --- local writes and events
+  // --- events
 
-  async #writeLocal(write: Parameters<typeof writeLocal>[1]): Promise<void> {
-    this.#assertOpen();
-    const { change, queued } = await writeLocal(this.#connect, write, this.#revField);
-    this.#emitChanges([change], true);
-    if (!queued) return;
-    if (this.#leader && this.#options.autoPush !== false) this.#enqueue({});
-    else this.#channel?.post({ type: 'outbox' });
-  }
-
-  #emitChanges(changes: readonly SyncChange[], broadcast: boolean): void {
+  /** Changes this client made go to the database handle's `changes$` (all tabs hear them there). */
+  #emitChanges(changes: readonly SyncChange[]): void {
     if (changes.length === 0) return;
-    for (const c of changes) this.#changes.next(c);
-    if (broadcast && this.#channel !== undefined) {
-      this.#channel.post({
-        type: 'changes',
-        changes: changes.map(({ value: _value, ...rest }) => rest),
-      });
-    }
+    this.#database[announceSyncChanges]?.(changes);
   }
 
   #emitError(error: unknown): void {
@@ -451,13 +433,6 @@ class Client implements LiveSyncClient {
     } catch {
       // A failing logger must not break sync.
     }
-  }
-
-  #collection(store: string): ResolvedCollection {
-    this.#assertOpen();
-    const collection = this.#collections.get(store);
-    if (collection === undefined) throw new InvalidRecordError(store, 'the store is not a synced collection');
-    return collection;
   }
 
   #assertOpen(): void {

@@ -1,9 +1,10 @@
-import { unwrap } from 'idb';
 import type { Observable } from 'rxjs';
-import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
+import { announceSyncChanges, rawConnection } from '../db/database-handle.js';
+import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import type { PlanUpgradeReport } from './collection-plan.js';
 import type { ConnectionProvider } from './idb-tx.js';
+import type { SyncChange } from './sync-change.js';
 
 /**
  * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
@@ -15,10 +16,14 @@ export interface SyncDatabase {
   readonly version: number;
   /** The latest declared stores, with their sync kind. */
   readonly stores: {
-    readonly [store: string]: { readonly keyPath?: KeyPath | null; readonly kind: StoreKind };
+    readonly [store: string]: {
+      readonly keyPath?: KeyPath | null;
+      readonly kind: StoreKind;
+      readonly keyType?: KeyType;
+    };
   };
-  /** An open connection (reopened after a versionchange or an eviction). */
-  db(): Promise<IDBDatabase | object>;
+  /** An open raw connection (reopened after a versionchange or an eviction). */
+  [rawConnection](): Promise<IDBDatabase>;
   /** Every upgrade the database went through, also those run by another tab. */
   upgradeReports(): Promise<readonly UpgradeReport[]>;
   /** Lifecycle events; an `evicted` event makes the next run report eviction as the reason for its resyncs. */
@@ -27,18 +32,20 @@ export interface SyncDatabase {
   readonly evicted?: boolean;
   /** Called after a run that refetched everything following an eviction. */
   acknowledgeEviction?(): void;
-  /** Drops the connection; the next `db()` opens a new one. */
+  /** Drops the connection; the next operation opens a new one. */
   close?(): Promise<void>;
+  /** Field of synced records holding their server revision. Default `'_rev'`. */
+  readonly revField?: string;
+  /** The handle's record changes: the leading tab pushes after writes to synced stores (any tab). */
+  readonly changes$?: Observable<{ readonly store: string; readonly origin: string }>;
+  /** Where the client reports the changes it made, for the handle's `changes$`. */
+  [announceSyncChanges]?(changes: readonly SyncChange[]): void;
 }
 
-/** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */
-export function connectionProvider(database: SyncDatabase): ConnectionProvider {
-  const current = async () => {
-    const db = await database.db();
-    // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
-    const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db);
-    return raw ?? (db as IDBDatabase);
-  };
+/** A provider of raw connections from the handle (a `defineDatabase` handle, which is a {@link SyncDatabase}). */
+export function connectionProvider(handle: object): ConnectionProvider {
+  const database = handle as SyncDatabase;
+  const current = () => database[rawConnection]();
   return async (stale) => {
     const raw = await current();
     if (stale === undefined || raw !== stale || database.close === undefined) return raw;

@@ -1,5 +1,6 @@
 import type { DBSchema, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
+import type { DatabaseHandle } from '../db/define-database.js';
 import type { SyncEnvironment } from '../listeners/environment.js';
 import type { TransportsOptions } from '../listeners/live-connection.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
@@ -7,7 +8,6 @@ import type { PullFilter, RecordValue } from '../protocol/messages.js';
 import type { RetryOptions } from '../transport/retry-policy.js';
 import type { GetToken, SyncTransport } from '../transport/sync-transport.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { SyncDatabase } from './sync-database.js';
 import type { LockManagerLike } from './sync-lock.js';
 import type { SyncLogEntry } from './sync-log.js';
 
@@ -59,7 +59,7 @@ export type SyncCollections<S = unknown> = unknown extends S
  */
 export interface SyncClientBaseOptions<S = unknown> {
   /** The database handle from `defineDatabase`. Its stores of kind `transactional` and `lookup` are synced. */
-  readonly database: SyncDatabase;
+  readonly database: DatabaseHandle<S>;
   /**
    * Per-collection options. Default: every `transactional` and `lookup` store with default options.
    * When given, only the listed stores are synced.
@@ -70,11 +70,10 @@ export interface SyncClientBaseOptions<S = unknown> {
   /** Most mutations per push. Default `200` (the server's `maxMutationsPerPush` caps it). */
   readonly maxPushBatch?: number;
   /**
-   * Field of each stored record holding its server revision (used to push on top of the right
-   * revision and to skip records a pull already has). Default `'_rev'`.
+  /**
+   * Push right after each write to a synced store through the database handle, in any tab (the
+   * leading tab follows the handle's `changes$`). Default `true`.
    */
-  readonly revField?: string;
-  /** Push right after each local write (in the leading tab). Default `true`. */
   readonly autoPush?: boolean;
   /**
    * The retry policy ({@link RetryOptions}, the SDK's one shape): delays before retrying a run that

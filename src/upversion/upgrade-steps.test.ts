@@ -80,7 +80,7 @@ describe('upgrade steps', () => {
     await seedV1(name);
 
     const atV2 = defineDatabase({ name, versions: [v1, v2] });
-    await atV2.db();
+    await atV2.open();
     const report2 = atV2.lastUpgrade!;
     expect(report2).toMatchObject({
       fromVersion: 1,
@@ -105,7 +105,7 @@ describe('upgrade steps', () => {
     await atV2.close();
 
     const atV3 = defineDatabase({ name, versions: [v1, v2, v3] });
-    await atV3.db();
+    await atV3.open();
     expect(atV3.lastUpgrade).toMatchObject({
       fromVersion: 2,
       toVersion: 3,
@@ -157,7 +157,7 @@ describe('upgrade steps', () => {
         },
       ],
     });
-    await atV3.db();
+    await atV3.open();
     expect(atV3.lastUpgrade).toMatchObject({
       fromVersion: 1,
       toVersion: 3,
@@ -193,7 +193,7 @@ describe('upgrade steps', () => {
         v3,
       ],
     });
-    await db.db();
+    await db.open();
     expect(ran).toBe(false);
     expect(db.lastUpgrade).toMatchObject({
       fromVersion: 0,
@@ -221,7 +221,7 @@ describe('upgrade steps', () => {
         { version: 2, stores: { codes: { keyPath: 'id', kind: 'lookup' } } },
       ],
     });
-    await after.db();
+    await after.open();
     expect(after.lastUpgrade).toMatchObject({
       changedStores: ['codes'],
       createdStores: [],
