@@ -213,14 +213,6 @@ export type {
 export { UnpushedWritesError } from './errors/unpushed-writes-error.js';
 // --- listeners
 export type {
-  ChangeFeed,
-  ChangeFeedOptions,
-  FeedChange,
-  FeedDatabase,
-  FeedReadTransaction,
-} from './listeners/change-feed.js';
-export { changeFeed } from './listeners/change-feed.js';
-export type {
   ConnectionManager,
   ConnectionManagerOptions,
 } from './listeners/connection-manager.js';
@@ -241,6 +233,7 @@ export type { SseListenerOptions } from './listeners/sse-listener.js';
 export { sseListener } from './listeners/sse-listener.js';
 export type { WebSocketListenerOptions } from './listeners/web-socket-listener.js';
 export { webSocketListener } from './listeners/web-socket-listener.js';
+export type { LiveQueryOptions } from './live/live-query.js';
 // --- query
 export type { LookupPosition } from './query/lookup-cursor.js';
 export type { LookupTokenOptions } from './query/lookup-tokens.js';

@@ -188,7 +188,7 @@ export class DemoApp {
         if (event.type === 'versionchange' && event.reloadRequired) this.#newerVersion();
       }),
       // Coalesce bursts (a page of 1000 changes) into one re-read of lists and counts.
-      merge(this.client.changes$, this.client.runs$, this.client.conflicts$)
+      merge(this.database.changes$, this.client.runs$, this.client.conflicts$)
         .pipe(auditTime(150))
         .subscribe(() => void this.refresh()),
     );

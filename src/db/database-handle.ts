@@ -4,6 +4,7 @@ import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import { WriteRefusedError } from '../errors/write-refused-error.js';
+import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { OUTBOX_STORES } from '../sync/write-local.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
@@ -132,6 +133,14 @@ export class LazyDatabase implements ConnectionSource {
     options?: TransactionOptions,
   ) {
     return runTransaction(this, stores, 'readonly', fn, options);
+  }
+
+  live<R>(
+    stores: readonly string[],
+    fn: (tx: ReadTransaction) => R | PromiseLike<R>,
+    options?: LiveQueryOptions,
+  ): Observable<R> {
+    return liveQuery(this, stores, () => this.read(stores, fn), options);
   }
 
   async write<R>(

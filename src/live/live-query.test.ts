@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { liveQuery, type StoreChange } from './live-query.js';
+import type { StoreChange } from '../db/database-changes.js';
+import { liveQuery } from './live-query.js';
 
 const put = (store: string, key: IDBValidKey): StoreChange => ({ store, type: 'put', key, origin: 'local' });
 

@@ -1,26 +1,18 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-
-/** A committed change of one record, as a database handle's `changes$` reports it. */
-export interface StoreChange {
-  readonly store: string;
-  readonly type: 'put' | 'delete';
-  readonly key: IDBValidKey;
-  /** Where the change came from (this tab, another tab, the server). */
-  readonly origin: string;
-}
+import type { StoreChange } from '../db/database-changes.js';
 
 /** What a live query follows: a stream of committed changes (a database handle). */
-export interface ChangeSource {
-  readonly changes$: Observable<StoreChange>;
+export interface ChangeSource<C extends StoreChange = StoreChange> {
+  readonly changes$: Observable<C>;
 }
 
-/** Options of {@link liveQuery}. */
-export interface LiveQueryOptions {
+/** Options of a live query (`appDb.live(stores, fn, options)`). */
+export interface LiveQueryOptions<C extends StoreChange = StoreChange> {
   /**
    * Which changes re-run the query. Default: every change of the query's stores. Use it to skip
    * changes that cannot matter (`(c) => c.key === selectedId`).
    */
-  readonly relevant?: (change: StoreChange) => boolean;
+  readonly relevant?: (change: C) => boolean;
   /**
    * Drives the wait that gathers a burst of changes into one re-run (rxjs `TestScheduler` in tests).
    * Default `asyncScheduler`.
@@ -35,7 +27,8 @@ export interface LiveQueryOptions {
 
 /**
  * An observable of `query`'s result that stays current: it runs `query` on subscribe and again
- * after the stores it reads change, emitting each result.
+ * after the stores it reads change (as `source.changes$` reports them), emitting each result. The
+ * engine of `appDb.live(stores, fn)`.
  *
  * - **Coalesced**: changes arriving within `coalesceMs` (default: the same task) and while a run is
  *   under way cause one re-run, however many records changed.
@@ -44,19 +37,12 @@ export interface LiveQueryOptions {
  * - **Cold**: nothing is read or followed until subscribed; unsubscribing stops following changes,
  *   cancels a pending re-run and drops the result of a run under way.
  * - A failing `query` errors the observable.
- *
- * @example
- * const openOrders$ = liveQuery(appDb, ['work_orders'], async () =>
- *   (await appDb.getAll('work_orders')).filter((order) => order.status === 'open'),
- * );
- * const subscription = openOrders$.subscribe((orders) => console.log(orders.length, 'open'));
- * subscription.unsubscribe();
  */
-export function liveQuery<R>(
-  source: ChangeSource,
+export function liveQuery<R, C extends StoreChange = StoreChange>(
+  source: ChangeSource<C>,
   stores: readonly string[],
   query: () => R | PromiseLike<R>,
-  options: LiveQueryOptions = {},
+  options: LiveQueryOptions<C> = {},
 ): Observable<R> {
   const names = new Set(stores);
   const relevant = options.relevant ?? (() => true);

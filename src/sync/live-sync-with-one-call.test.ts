@@ -96,16 +96,17 @@ async function anotherDeviceWrites(id: string, title = id): Promise<void> {
   expect(results[0]?.status).toBe('applied');
 }
 
-/** Resolves once the record `id` is in the local work orders. */
-function arrives(db: TestDatabase, id: string): Promise<void> {
-  return vi.waitFor(async () => expect(await db.get('work_orders', id)).toBeDefined(), {
-    timeout: 15_000,
-    interval: 20,
-  });
+/** Resolves once the record `id` is in the local work orders (a live query of it). */
+function arrives(db: TestDatabase, id: string): Promise<unknown> {
+  return firstValueFrom(
+    db
+      .live(['work_orders'], (tx) => tx.objectStore('work_orders').get(id))
+      .pipe(filter((v) => v !== undefined)),
+  );
 }
 
 describe('createSyncClient({ database, url, getToken })', () => {
-  it('syncs live over the WebSocket: a change pushed by another device arrives through a poke', async () => {
+  it('syncs live over the WebSocket: a change pushed by a second client reaches it through a poke and a live query re-runs', async () => {
     const db = database();
     const client = track(createSyncClient({ database: db, url: fx.server.url, getToken: () => token }));
     const connection = new Seen(client.connection$);
@@ -114,18 +115,32 @@ describe('createSyncClient({ database, url, getToken })', () => {
     await connection.until((kind) => kind === 'websocket');
     await runs.until((run) => run.outcome === 'ok');
     expect(fx.server.connections().ws).toBe(1);
+    const titles = new Seen(
+      db.live(['work_orders'], async (tx) =>
+        (await tx.objectStore('work_orders').getAll()).map((r) => (r as { title?: string }).title).sort(),
+      ),
+    );
+    await titles.until(() => true);
 
+    // A second device of the same user, set up the same way, writes through its database handle.
+    const otherDb = database();
+    const other = track(createSyncClient({ database: otherDb, url: fx.server.url, getToken: () => token }));
+    await other.start();
     const poked = runs.next((run) =>
       run.collections.some((c) => c.collection === 'work_orders' && c.change > 0),
     );
-    await anotherDeviceWrites('wo-live');
+    await otherDb.put('work_orders', { id: 'wo-live', title: 'written on the other device' });
     await poked;
-    expect(await db.get('work_orders', 'wo-live')).toMatchObject({ title: 'wo-live' });
+    expect(await titles.until((list) => list.includes('written on the other device'))).toContain(
+      'written on the other device',
+    );
+    expect(await db.get('work_orders', 'wo-live')).toMatchObject({ title: 'written on the other device' });
     // Pulls travelled over the same socket as the pokes.
     expect(fx.server.logs.some((e) => e['method'] === 'WS' && String(e['path']).endsWith('#pull'))).toBe(
       true,
     );
 
+    await other.close();
     await client.close();
     await vi.waitFor(() => expect(fx.server.connections()).toEqual({ ws: 0, sse: 0 }));
     expect(connection.values.at(-1)).toBe('offline');
