@@ -9,8 +9,11 @@ import {
   testStores,
 } from '../../test/sync/sync-fixture.js';
 import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
+import { sendJson, startScriptedHttpServer } from '../../test/transport/scripted-http-server.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
+import { errorBody } from '../protocol/error-codes.js';
+import { createHttpTransport } from '../transport/http-transport.js';
 import type { SyncProgress } from './run-context.js';
 import { createSyncClient } from './sync-client.js';
 import type { SyncLogEntry, SyncStatus } from './sync-log.js';
@@ -193,6 +196,59 @@ describe('the sync client', () => {
     await app.client.close();
     expect(signals.observed).toBe(false);
   });
+
+  it.each(['advanced', 'one-call'] as const)(
+    'retries a failed run no sooner than the server’s Retry-After (%s form)',
+    async (form) => {
+      const token = await fx.user(`retry-after-${form}`);
+      // A real HTTP front that refuses the first request with 503 + Retry-After: 1, then forwards.
+      const front = await startScriptedHttpServer(async (request, response) => {
+        if (front.requests.length === 1) {
+          sendJson(response, 503, errorBody('INTERNAL_ERROR', 'busy'), { 'retry-after': '1' });
+          return;
+        }
+        const upstream = await fetch(`${fx.server.url}${request.path}`, {
+          method: request.method,
+          headers: { ...(request.headers as Record<string, string>), host: '' },
+          ...(request.method === 'GET' ? {} : { body: request.body }),
+        });
+        sendJson(response, upstream.status, await upstream.text());
+      });
+      const db = openTestDatabase(uniqueDbName('retry-after'), testStores);
+      const common = { locks: null, collections: { parts: {} }, retry: { initialMs: 10, requestRetries: 0 } };
+      const client =
+        form === 'advanced'
+          ? createSyncClient({
+              ...common,
+              database: db,
+              transport: createHttpTransport({
+                baseUrl: front.url,
+                schemaVersion: db.version,
+                getToken: () => token,
+                retry: { requestRetries: 0 },
+              }),
+            })
+          : createSyncClient({
+              ...common,
+              database: db,
+              url: front.url,
+              getToken: () => token,
+              transports: { websocket: false, sse: false },
+            });
+      try {
+        const ok = firstValueFrom(client.runs$.pipe(filter((run) => run.outcome === 'ok')));
+        await client.start();
+        await ok;
+        const [refused, retried] = front.requests;
+        expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(950);
+      } finally {
+        await client.close();
+        await db.close();
+        await deleteTestDatabase(db.name);
+        await front.close();
+      }
+    },
+  );
 
   it('refetches everything after the browser evicted the database, then acknowledges the eviction', async () => {
     const token = await fx.user('evicted');

@@ -305,9 +305,16 @@ class Client implements LiveSyncClient {
     this.#leader$.next(true);
     try {
       const triggers = this.#options.triggers;
+      // Triggers that signal at once on subscribe (a listener's `start`) make the first run.
+      let signalled = false;
       if (triggers !== undefined) {
         const signals$ = typeof triggers === 'function' ? triggers(this.pullOutcomes$) : triggers;
-        this.#subscriptions.push(signals$.subscribe((signal) => this.#enqueue(signalRequest(signal))));
+        this.#subscriptions.push(
+          signals$.subscribe((signal) => {
+            signalled = true;
+            this.#enqueue(signalRequest(signal));
+          }),
+        );
       }
       const changes$ = this.#database.changes$;
       if (changes$ !== undefined && this.#options.autoPush !== false) {
@@ -328,7 +335,7 @@ class Client implements LiveSyncClient {
       }
       // Function triggers follow the environment themselves (and retry when back online).
       if (!this.#triggersRetry) this.#followEnvironment();
-      this.#enqueue({});
+      if (!signalled) this.#enqueue({});
       this.#onLeading?.();
       await new Promise<void>((resolve) => {
         if (this.#closing.signal.aborted) resolve();
