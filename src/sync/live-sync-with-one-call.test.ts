@@ -33,11 +33,16 @@ class Seen<T> {
 }
 
 /** An environment whose subscribers are counted (to prove `close()` removes them). */
-function countedEnvironment(): SyncEnvironment & { subscribers(): number; online: BehaviorSubject<boolean> } {
+function countedEnvironment(): SyncEnvironment & {
+  subscribers(): number;
+  online: BehaviorSubject<boolean>;
+  visible: BehaviorSubject<boolean>;
+} {
   const online = new BehaviorSubject(true);
   const visible = new BehaviorSubject(true);
   return {
     online,
+    visible,
     online$: online,
     visible$: visible,
     subscribers: () => (online.observed ? 1 : 0) + (visible.observed ? 1 : 0),
@@ -238,6 +243,42 @@ describe('createSyncClient({ database, url, getToken })', () => {
     const kinds = new Seen<ConnectionKind>(follower.connection$);
     await kinds.until((kind) => kind === 'websocket');
     expect(fx.server.connections().ws).toBe(1);
+  });
+
+  it('a hidden leading tab keeps the connection while another tab is visible, and pauses when all are hidden', async () => {
+    const name = uniqueDbName('one-call-visibility');
+    const leaderEnv = countedEnvironment();
+    const followerEnv = countedEnvironment();
+    const open = (environment: SyncEnvironment) =>
+      track(
+        createSyncClient({
+          database: database(name),
+          url: fx.server.url,
+          getToken: () => token,
+          locks: null,
+          environment,
+        }),
+      );
+    const leader = open(leaderEnv);
+    const kinds = new Seen(leader.connection$);
+    await leader.start();
+    await kinds.until((kind) => kind === 'websocket');
+    const follower = open(followerEnv);
+    await follower.start();
+    expect(follower.isLeader).toBe(false);
+    await new Seen(follower.connection$).until((kind) => kind === 'websocket');
+
+    // The user switches to the follower tab: the leader is hidden but keeps hearing changes.
+    leaderEnv.visible.next(false);
+    await anotherDeviceWrites('wo-seen-from-background');
+    await arrives(database(name), 'wo-seen-from-background');
+    expect(kinds.values.at(-1)).toBe('websocket');
+
+    // Both hidden: the leader closes its channel; one visible again: it reconnects.
+    followerEnv.visible.next(false);
+    await kinds.next((kind) => kind === 'offline');
+    followerEnv.visible.next(true);
+    await kinds.next((kind) => kind === 'websocket');
   });
 });
 

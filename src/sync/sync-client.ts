@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  defer,
   distinctUntilChanged,
   filter,
   type Observable,
@@ -30,6 +31,7 @@ import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { LiveSyncClientOptions, SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
+import { TabPresence } from './tab-presence.js';
 
 export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
@@ -61,15 +63,22 @@ export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): Sy
 export function createSyncClient(options: SyncClientOptions | LiveSyncClientOptions): SyncClient {
   if (options.url === undefined) return new Client(options as SyncClientOptions);
   const { url, getToken, transports, ...rest } = options as LiveSyncClientOptions;
+  const environment = options.environment ?? browserEnvironment();
+  let client: Client | undefined;
   const live = liveConnection({
     url,
     schemaVersion: options.database.version,
     getToken,
     retry: options.retry,
-    environment: options.environment,
+    // The leader keeps its connection while any tab of the database is visible.
+    environment: {
+      online$: environment.online$,
+      visible$: defer(() => client?.anyTabVisible$ ?? environment.visible$),
+    },
     transports,
   });
-  return new Client({ ...rest, transport: live.syncTransport, triggers: live.triggers }, live);
+  client = new Client({ ...rest, environment, transport: live.syncTransport, triggers: live.triggers }, live);
+  return client;
 }
 
 class Client implements LiveSyncClient {
@@ -106,7 +115,7 @@ class Client implements LiveSyncClient {
   #retryFailures = 0;
   #online = true;
   readonly #outcomes = new Subject<PullOutcome>();
-  readonly #connection = new BehaviorSubject<ConnectionKind>('offline');
+  readonly #presence = new TabPresence(this.#instance, () => this.#leader);
   #closed = false;
 
   readonly status$: Observable<SyncStatus> = this.#status.asObservable();
@@ -116,7 +125,7 @@ class Client implements LiveSyncClient {
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
   readonly pullOutcomes$: Observable<PullOutcome> = this.#outcomes.asObservable();
-  readonly connection$: Observable<ConnectionKind> = this.#connection.pipe(distinctUntilChanged());
+  readonly connection$: Observable<ConnectionKind> = this.#presence.connection$;
 
   constructor(options: SyncClientOptions, live?: LiveConnection) {
     this.#options = options;
@@ -185,15 +194,8 @@ class Client implements LiveSyncClient {
     await this.#leadership;
     this.#live?.close();
     this.#channel?.close();
-    this.#connection.next('offline');
-    for (const subject of [
-      this.#progress,
-      this.#errors,
-      this.#conflicts,
-      this.#runs,
-      this.#outcomes,
-      this.#connection,
-    ]) {
+    this.#presence.leave();
+    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#runs, this.#outcomes]) {
       subject.complete();
     }
     this.#status.complete();
@@ -331,7 +333,11 @@ class Client implements LiveSyncClient {
         );
       }
       if (this.#live !== undefined) {
-        this.#subscriptions.push(this.#live.connection$.subscribe((kind) => this.#setConnection(kind)));
+        this.#subscriptions.push(
+          this.#live.connection$.subscribe((kind) => {
+            if (!this.#closed) this.#presence.setConnection(kind);
+          }),
+        );
       }
       // Function triggers follow the environment themselves (and retry when back online).
       if (!this.#triggersRetry) this.#followEnvironment();
@@ -360,11 +366,9 @@ class Client implements LiveSyncClient {
     );
   }
 
-  /** The leading tab's connection, shown by every tab. */
-  #setConnection(kind: ConnectionKind): void {
-    if (this.#closed) return;
-    this.#connection.next(kind);
-    this.#channel?.post({ type: 'connection', kind });
+  /** True while this tab or another tab of the database is visible (the one-call connection follows it). */
+  get anyTabVisible$(): Observable<boolean> {
+    return this.#presence.anyTabVisible$;
   }
 
   /** Opens the BroadcastChannel and starts watching the database's events (once). */
@@ -380,16 +384,8 @@ class Client implements LiveSyncClient {
       );
     }
     this.#channel = openTabChannel(`idb-sync:${this.#database.name}`);
-    if (this.#channel !== undefined && this.#live !== undefined) {
-      this.#subscriptions.push(
-        this.#channel.messages$.subscribe((message) => {
-          if (message.type === 'connection' && !this.#leader) this.#connection.next(message.kind);
-          else if (message.type === 'connection?' && this.#leader)
-            this.#channel?.post({ type: 'connection', kind: this.#connection.value });
-        }),
-      );
-      // A tab that starts late asks the leader which channel it hears changes over.
-      this.#channel.post({ type: 'connection?' });
+    if (this.#live !== undefined) {
+      this.#presence.join(this.#channel, (this.#options.environment ?? browserEnvironment()).visible$);
     }
   }
 

@@ -10,8 +10,10 @@ export type TabMessage =
   | { readonly type: 'lock-released'; readonly key: string }
   /** The leading tab hears server changes over `kind` (the other tabs show it as their `connection$`). */
   | { readonly type: 'connection'; readonly kind: ConnectionKind }
-  /** A tab that started late asks the leader for its `connection`. */
-  | { readonly type: 'connection?' };
+  /** A tab became visible or hidden (the leader keeps its connection while any tab is visible). */
+  | { readonly type: 'visibility'; readonly tab: string; readonly visible: boolean }
+  /** A tab joined: the others say whether they are visible, the leader which channel it uses. */
+  | { readonly type: 'presence?' };
 
 /** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
 export interface TabChannel {
