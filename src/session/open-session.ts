@@ -45,7 +45,7 @@ export interface Session<S = unknown> {
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
   /** Creates a sync client on the user's database; `signOut()` pushes through it and closes it. */
-  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient;
+  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient<S>;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
    * closes the sync clients and deletes the user's database, outbox and conflict log included.
@@ -67,7 +67,7 @@ export interface Session<S = unknown> {
 export async function openSession<S = unknown>(options: SessionOptions<S>): Promise<Session<S>> {
   const databaseName = await userDatabaseName(options.appName, options.userId);
   const database = defineDatabase<S>({ ...options.database, name: databaseName } as DefineDatabaseOptions<S>);
-  const clients: SyncClient[] = [];
+  const clients: SyncClient<S>[] = [];
   let signedOut = false;
   return {
     userId: options.userId,

@@ -14,14 +14,14 @@ import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
-import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+import type { ConflictLogOf, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
 
-export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+export type { CollectionName, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
 /**
  * Creates the sync client of a database. Creating it opens nothing: the database is opened by the
@@ -35,8 +35,8 @@ export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
  * });
  * await client.sync();
  */
-export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient {
-  return new Client(options as SyncClientOptions);
+export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient<S> {
+  return new Client(options as SyncClientOptions) as unknown as SyncClient<S>;
 }
 
 class Client implements SyncClient {
@@ -130,7 +130,7 @@ class Client implements SyncClient {
     return [...counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  conflictLog(store?: string): Promise<ConflictLogEntry[]> {
+  conflictLog(store?: string): Promise<ConflictLogOf<unknown, string>[]> {
     return listConflicts(this.#connect, store);
   }
 
