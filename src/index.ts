@@ -187,7 +187,7 @@ export type {
   LastWriteWinsStrategy,
   MergeStrategy,
 } from './sync/conflict-strategy.js';
-export type { ConflictLogEntry } from './sync/internal-stores.js';
+export type { ConflictLogEntry, StoreConflictLogEntry } from './sync/internal-stores.js';
 export type { SyncProgress } from './sync/run-context.js';
 export type {
   CollectionSummary,
@@ -196,7 +196,7 @@ export type {
   RunSummary,
   RunTimings,
 } from './sync/run-summary.js';
-export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
+export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';

@@ -93,7 +93,7 @@ describe('defineDatabase', () => {
         tx.objectStore('service_types').put({ id: 1, code: 'PUMP' });
         return 'done';
       },
-      { durability: 'relaxed' },
+      { durability: 'relaxed', localOnly: true },
     );
     expect(written).toBe('done');
     expect(await db.get('work_orders', 'wo-2')).toEqual({ id: 'wo-2', title: 'Check valve' });
@@ -130,14 +130,18 @@ describe('defineDatabase', () => {
 
   it('rolls back and reports a typed error when an awaited request fails', async () => {
     const db = defineDatabase({ name: uniqueName('constraint'), versions });
-    await db.put('service_types', { id: 1, code: 'PUMP' });
+    await db.put('service_types', { id: 1, code: 'PUMP' }, { localOnly: true });
     const error = await db
-      .write(['service_types'], async (tx) => {
-        const store = tx.objectStore('service_types');
-        const first = store.put({ id: 2, code: 'VALVE' });
-        const second = store.put({ id: 3, code: 'PUMP' }); // breaks the unique index
-        await Promise.all([first, second]);
-      })
+      .write(
+        ['service_types'],
+        async (tx) => {
+          const store = tx.objectStore('service_types');
+          const first = store.put({ id: 2, code: 'VALVE' });
+          const second = store.put({ id: 3, code: 'PUMP' }); // breaks the unique index
+          await Promise.all([first, second]);
+        },
+        { localOnly: true },
+      )
       .catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'CONSTRAINT_VIOLATION')).toBe(true);
     expect(error).toMatchObject({ stores: ['service_types'], operation: 'write', database: db.name });

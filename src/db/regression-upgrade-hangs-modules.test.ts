@@ -19,7 +19,7 @@ const v1 = {
   version: 1,
   stores: {
     work_orders: { keyPath: 'id', kind: 'transactional' },
-    customers: { keyPath: 'id', kind: 'lookup' },
+    customers: { keyPath: 'id', kind: 'transactional' },
   },
 } as const satisfies VersionSpec;
 
@@ -54,7 +54,7 @@ describe('regression: modules holding handles while another module upgrades', ()
       tx.objectStore('work_orders').put({ id: 'wo-2' }),
     );
     const serviceTypes = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: bound });
-    const upgraded = serviceTypes.put('service_types', { id: 1, code: 'PUMP' });
+    const upgraded = serviceTypes.put('service_types', { id: 1, code: 'PUMP' }, { localOnly: true });
 
     await within(Promise.all([inFlight, upgraded]), bound, 'the in-flight write and the upgrade');
     await within(
@@ -76,7 +76,7 @@ describe('regression: modules holding handles while another module upgrades', ()
       'module 2 after the upgrade',
     );
     await within(
-      serviceTypes.put('service_types', { id: 2, code: 'VALVE' }),
+      serviceTypes.put('service_types', { id: 2, code: 'VALVE' }, { localOnly: true }),
       bound,
       'module 3 after the upgrade',
     );

@@ -48,8 +48,8 @@ export interface Session<S = unknown> {
    * Creates a sync client on the user's database (either form of `createSyncClient`, without
    * `database`); `signOut()` pushes through it and closes it.
    */
-  createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient;
-  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient;
+  createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient<S>;
+  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient<S>;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
    * closes the sync clients and deletes the user's database, outbox and conflict log included.
@@ -72,7 +72,7 @@ export interface Session<S = unknown> {
 export async function openSession<S = unknown>(options: SessionOptions<S>): Promise<Session<S>> {
   const databaseName = await userDatabaseName(options.appName, options.userId);
   const database = defineDatabase<S>({ ...options.database, name: databaseName } as DefineDatabaseOptions<S>);
-  const clients: SyncClient[] = [];
+  const clients: SyncClient<S>[] = [];
   let signedOut = false;
   return {
     userId: options.userId,
@@ -82,11 +82,9 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
       clientOptions: Omit<LiveSyncClientOptions<S>, 'database'> | Omit<SyncClientOptions<S>, 'database'>,
     ) {
       if (signedOut) throw new DOMException('The session was signed out', 'InvalidStateError');
-      const client = createSyncClient<S>({ ...clientOptions, database } as SyncClientOptions<S> & {
-        database: DatabaseHandle<S>;
-      });
+      const client = createSyncClient<S>({ ...clientOptions, database } as SyncClientOptions<S>);
       clients.push(client);
-      return client as LiveSyncClient;
+      return client as LiveSyncClient<S>;
     },
     async signOut({ push = true, force = false, timeoutMs } = {}) {
       let failure: unknown;

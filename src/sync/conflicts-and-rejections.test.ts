@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import {
+  localState,
+  type SyncFixture,
+  serverState,
+  startSyncFixture,
+  testStores,
+} from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
@@ -197,7 +203,9 @@ describe('rejected writes', () => {
   it('rolls back a write to a read-only collection and reports it without blocking the outbox', async () => {
     const token = await fx.user('rejected');
     await fx.server.admin.putRecord('service_types', 'st1', { name: 'Repair' });
+    // Declared transactional here (the app thinks it may edit them); the server's collection is read-only.
     const app = fx.app(token, {
+      stores: { ...testStores, service_types: { kind: 'transactional' } },
       client: { collections: { service_types: {}, work_orders: {} } },
     });
     await app.client.sync();

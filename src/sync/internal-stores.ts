@@ -1,3 +1,4 @@
+import type { DBSchema, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { RecordValue } from '../protocol/messages.js';
 import type { SyncedKey } from './record-key.js';
 
@@ -75,17 +76,25 @@ export interface CheckpointRecord {
   readonly updatedAt: number;
 }
 
-/** One resolved conflict, as kept in the conflict log. */
-export interface ConflictLogEntry {
+/**
+ * One resolved conflict of one store, as kept in the conflict log. `N`, `K` and `V` are the store's
+ * name, key and record types ({@link ConflictLogEntry} fills them in from a schema).
+ */
+export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey, V = RecordValue> {
   /** Set by the key generator: increases with each logged conflict. */
   readonly seq: number;
-  readonly store: string;
-  readonly id: SyncedKey;
+  readonly store: N;
+  /** The record's key. */
+  readonly id: K;
   readonly mutationId: number;
-  readonly local: RecordValue | null;
-  readonly remote: RecordValue | null;
-  readonly base: RecordValue | null;
-  readonly result: RecordValue | null;
+  /** The newest local value the client tried to push (`null`: deleted locally). */
+  readonly local: V | null;
+  /** The server's value (`null`: deleted there). */
+  readonly remote: V | null;
+  /** The value both sides started from (`null`: created locally). */
+  readonly base: V | null;
+  /** The value kept (`null`: deleted). */
+  readonly result: V | null;
   readonly rule: string;
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
   readonly conflictingFields?: readonly string[];
@@ -94,6 +103,18 @@ export interface ConflictLogEntry {
   /** Epoch ms of the resolution. */
   readonly at: number;
 }
+
+/**
+ * A conflict log entry, typed per store from the schema `S` (`store` narrows `id` and the values);
+ * untyped without a schema.
+ */
+export type ConflictLogEntry<S = unknown> = unknown extends S
+  ? StoreConflictLogEntry
+  : S extends DBSchema
+    ? {
+        [N in StoreNames<S> & string]: StoreConflictLogEntry<N, StoreKey<S, N>, StoreValue<S, N>>;
+      }[StoreNames<S> & string]
+    : StoreConflictLogEntry;
 
 /** Keys of the records of {@link SYNC_STATE_STORE}. */
 export const SYNC_STATE_KEYS = {

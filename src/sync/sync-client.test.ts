@@ -39,13 +39,13 @@ describe('the sync client', () => {
     await client.close();
   });
 
-  it('refuses writes to stores it does not sync and records without a string id', async () => {
+  it('refuses writes to stores the database does not declare and records without a string id', async () => {
     const app = fx.app(await fx.user('invalid'));
     await expect(app.db.put('nope', { id: 'x' })).rejects.toSatisfy((e) =>
-      isIdbSyncError(e, 'INVALID_RECORD'),
+      isIdbSyncError(e, 'INDEXEDDB_ERROR'),
     );
     await expect(app.db.put('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
-      isIdbSyncError(e, 'INVALID_RECORD'),
+      isIdbSyncError(e, 'INVALID_KEY'),
     );
     expect(await app.client.pendingWrites()).toBe(0);
   });

@@ -25,7 +25,7 @@ import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
-import type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
+import type { ConflictLogOf, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
@@ -33,7 +33,7 @@ import type { LiveSyncClientOptions, SyncClientOptions } from './sync-options.js
 import { openTabChannel, type TabChannel } from './tab-channel.js';
 import { TabPresence } from './tab-presence.js';
 
-export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
+export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
 /**
  * Creates the sync client of a database. Creating it opens nothing: the database is opened by the
@@ -58,10 +58,12 @@ export type { LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-clie
  * await client.start(); // syncs now, then on every server poke and local write
  * await client.close(); // closes sockets, timers, listeners and the channel
  */
-export function createSyncClient<S = unknown>(options: LiveSyncClientOptions<S>): LiveSyncClient;
-export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient;
-export function createSyncClient(options: SyncClientOptions | LiveSyncClientOptions): SyncClient {
-  if (options.url === undefined) return new Client(options as SyncClientOptions);
+export function createSyncClient<S = unknown>(options: LiveSyncClientOptions<S>): LiveSyncClient<S>;
+export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient<S>;
+export function createSyncClient<S = unknown>(
+  options: SyncClientOptions<S> | LiveSyncClientOptions<S>,
+): SyncClient<S> {
+  if (options.url === undefined) return new Client(options as SyncClientOptions) as unknown as SyncClient<S>;
   const { url, getToken, transports, ...rest } = options as LiveSyncClientOptions;
   const environment = options.environment ?? browserEnvironment();
   let client: Client | undefined;
@@ -78,7 +80,7 @@ export function createSyncClient(options: SyncClientOptions | LiveSyncClientOpti
     transports,
   });
   client = new Client({ ...rest, environment, transport: live.syncTransport, triggers: live.triggers }, live);
-  return client;
+  return client as unknown as SyncClient<S>;
 }
 
 class Client implements LiveSyncClient {
@@ -176,7 +178,7 @@ class Client implements LiveSyncClient {
     return [...counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  conflictLog(store?: string): Promise<ConflictLogEntry[]> {
+  conflictLog(store?: string): Promise<ConflictLogOf<unknown, string>[]> {
     return listConflicts(this.#connect, store);
   }
 

@@ -1,4 +1,4 @@
-import type { DBSchema, StoreNames, StoreValue } from 'idb';
+import type { DBSchema, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
 import type { SyncEnvironment } from '../listeners/environment.js';
@@ -11,10 +11,10 @@ import type { ConflictStrategy } from './conflict-strategy.js';
 import type { LockManagerLike } from './sync-lock.js';
 import type { SyncLogEntry } from './sync-log.js';
 
-/** Options of one synced collection. */
-export interface CollectionOptions<T = unknown> {
+/** Options of one synced collection; `T` is its record type, `K` its key type. */
+export interface CollectionOptions<T = unknown, K extends string | number = string | number> {
   /** How push conflicts are resolved (see {@link ConflictStrategy}). Default `'server-wins'`. */
-  readonly conflicts?: ConflictStrategy<T>;
+  readonly conflicts?: ConflictStrategy<T, K>;
   /** Records per pulled page. Default: the client's `windowSize`. */
   readonly windowSize?: number;
   /** Pull only records whose top-level fields equal these values. Default: all records. */
@@ -50,7 +50,12 @@ export interface CollectionOptions<T = unknown> {
 export type SyncCollections<S = unknown> = unknown extends S
   ? { readonly [store: string]: CollectionOptions }
   : S extends DBSchema
-    ? { readonly [N in StoreNames<S> & string]?: CollectionOptions<StoreValue<S, N>> }
+    ? {
+        readonly [N in StoreNames<S> & string]?: CollectionOptions<
+          StoreValue<S, N>,
+          StoreKey<S, N> extends string | number ? StoreKey<S, N> : never
+        >;
+      }
     : { readonly [store: string]: CollectionOptions };
 
 /**

@@ -10,7 +10,12 @@ import type { VersionSpec } from './schema-types.js';
 const v1 = {
   version: 1,
   stores: {
-    work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byCode: { keyPath: 'code' } } },
+    work_orders: {
+      keyPath: 'id',
+      keyType: 'number',
+      kind: 'transactional',
+      indexes: { byCode: { keyPath: 'code' } },
+    },
   },
 } as const satisfies VersionSpec;
 

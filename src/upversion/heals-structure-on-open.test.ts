@@ -18,9 +18,11 @@ import { createStore } from './rebuild-store.js';
 import type { VersionSpec } from './schema-types.js';
 import { systemStores } from './system-stores.js';
 
+// A local store: these tests simulate older SDK releases without the sync system stores, which
+// synced writes need.
 const v1 = {
   version: 1,
-  stores: { work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byCode: { keyPath: 'code' } } } },
+  stores: { work_orders: { keyPath: 'id', kind: 'local', indexes: { byCode: { keyPath: 'code' } } } },
 } as const satisfies VersionSpec;
 const idbVersion = declareSchema('x', [v1]).idbVersion;
 const systemNames = Object.keys(systemStores);
