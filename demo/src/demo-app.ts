@@ -2,6 +2,7 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
 import {
   type DemoDatabase,
+  type DemoSchema,
   demoCollections,
   demoDatabase,
   priceBandOf,
@@ -9,7 +10,6 @@ import {
   type WorkOrder,
 } from './schema.js';
 import {
-  type ConflictLogEntry,
   type ConnectionKind,
   type ConnectionManager,
   connectionManager,
@@ -19,6 +19,7 @@ import {
   type DatabaseState,
   isIdbSyncError,
   type RunSummary,
+  type StoreConflictLogEntry,
   type SyncClient,
   type SyncProgress,
   type SyncStatus,
@@ -71,7 +72,7 @@ export interface DemoState {
   recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
   conflicts: Pick<
-    ConflictLogEntry,
+    StoreConflictLogEntry,
     'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
   >[];
   picker: PickerState;
@@ -87,7 +88,7 @@ const describeError = (error: unknown) =>
 /** The demo app: one database, one sync client over the connection manager, and the UI state. */
 export class DemoApp {
   readonly database: DemoDatabase;
-  readonly client: SyncClient;
+  readonly client: SyncClient<DemoSchema>;
   readonly connection: ConnectionManager;
   readonly offline = new OfflineSwitch();
   readonly state: DemoState;
@@ -199,7 +200,7 @@ export class DemoApp {
         if (event.type === 'versionchange' && event.reloadRequired) this.#newerVersion();
       }),
       // Coalesce bursts (a page of 1000 changes) into one re-read of lists and counts.
-      merge(this.client.changes$, this.client.runs$, this.client.conflicts$)
+      merge(this.database.changes$, this.client.runs$, this.client.conflicts$)
         .pipe(auditTime(150))
         .subscribe(() => void this.refresh()),
     );
@@ -261,9 +262,10 @@ export class DemoApp {
           id,
           rule,
           winner,
-          local,
-          remote,
-          result,
+          // Shown field by field, whatever the store's record type.
+          local: local as Record<string, unknown> | null,
+          remote: remote as Record<string, unknown> | null,
+          result: result as Record<string, unknown> | null,
         }));
       await this.search({});
     } catch (error) {
@@ -344,7 +346,7 @@ export class DemoApp {
     return this.client.sync({ full: true });
   }
 
-  /** Creates a work order through the sync client (IndexedDB + outbox in one transaction). */
+  /** Creates a work order: the database handle stores it and queues it for the server in one transaction. */
   async createWorkOrder(fields: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>> = {}): Promise<string> {
     const id = `wo-${crypto.randomUUID().slice(0, 8)}`;
     const order: WorkOrder = {
@@ -357,17 +359,16 @@ export class DemoApp {
       ...(fields.notes === undefined ? {} : { notes: fields.notes }),
       updatedAt: new Date().toISOString(),
     };
-    await this.client.write('work_orders', { ...order });
+    await this.database.put('work_orders', order);
     await this.refresh();
     return id;
   }
 
-  /** Merges `patch` into the stored work order and writes it through the sync client. */
+  /** Merges `patch` into the stored work order and writes it (synced, like every write of a transactional store). */
   async editWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<void> {
     const current = await this.database.get('work_orders', id);
     if (current === undefined) throw new Error(`No work order ${id}`);
-    const { _rev, ...rest } = current;
-    await this.client.write('work_orders', { ...rest, ...patch, id, updatedAt: new Date().toISOString() });
+    await this.database.put('work_orders', { ...current, ...patch, id, updatedAt: new Date().toISOString() });
     await this.refresh();
   }
 

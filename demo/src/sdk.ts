@@ -10,6 +10,7 @@ export type {
   RunSummary,
   ServerEvent,
   ServerEventSource,
+  StoreConflictLogEntry,
   SyncClient,
   SyncCollections,
   SyncProgress,

@@ -5,7 +5,7 @@ import { deepEqual } from './deep-equal.js';
 import { type ConnectionProvider, transact } from './idb-tx.js';
 import {
   CONFLICT_STORE,
-  type ConflictLogEntry,
+  type StoreConflictLogEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
@@ -18,7 +18,7 @@ import type { SyncChange } from './sync-change.js';
 export type ResolutionOutcome =
   | {
       readonly kind: 'resolved';
-      readonly log: ConflictLogEntry;
+      readonly log: StoreConflictLogEntry;
       readonly change: SyncChange | null;
       /** True when the result differs from the server's value and was queued to be pushed. */
       readonly requeued: boolean;
@@ -76,7 +76,7 @@ export function applyConflictResolution(
         result === null ? null : (withRev(result, revField, remoteRev ?? undefined) as RecordValue);
       if (stored === null) data.delete(entry.id);
       else data.put(stored);
-      const log: Omit<ConflictLogEntry, 'seq'> = {
+      const log: Omit<StoreConflictLogEntry, 'seq'> = {
         store: entry.store,
         id: entry.id,
         mutationId: entry.mutationId,

@@ -4,7 +4,7 @@ import type { KeyType } from '../upversion/schema-types.js';
 import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { ConnectionProvider } from './idb-tx.js';
-import type { ConflictLogEntry } from './internal-stores.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
@@ -48,7 +48,7 @@ export interface RunContext {
   emitChanges(changes: readonly SyncChange[]): void;
   /** A pulled page settled writes that waited for their record's revision: push again after the pulls. */
   releasedWrites(count: number): void;
-  emitConflict(entry: ConflictLogEntry): void;
+  emitConflict(entry: StoreConflictLogEntry): void;
   emitError(error: unknown): void;
   emitProgress(progress: SyncProgress): void;
 }

@@ -5,7 +5,7 @@ import type { PullOutcome } from '../listeners/pull-signal.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { ConnectionProvider } from './idb-tx.js';
-import type { ConflictLogEntry } from './internal-stores.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
@@ -49,7 +49,7 @@ class Client implements SyncClient {
   readonly #status = new BehaviorSubject<SyncStatus>('idle');
   readonly #progress = new Subject<SyncProgress>();
   readonly #errors = new Subject<unknown>();
-  readonly #conflicts = new Subject<ConflictLogEntry>();
+  readonly #conflicts = new Subject<StoreConflictLogEntry>();
   readonly #runs = new Subject<RunSummary>();
   readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
