@@ -1,14 +1,14 @@
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import type { RecordValue } from '../protocol/messages.js';
 import type { PendingConflict } from './apply-push-results.js';
 import type { ConflictResolution } from './conflict-strategy.js';
 import { deepEqual } from './deep-equal.js';
-import { type ConnectionProvider, transact } from './idb-tx.js';
 import {
   CONFLICT_STORE,
-  type StoreConflictLogEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
+  type StoreConflictLogEntry,
 } from './internal-stores.js';
 import { withoutRev, withRev } from './outbox-model.js';
 import type { SyncedKey } from './record-key.js';
@@ -33,7 +33,7 @@ export type ResolutionOutcome =
  * durable log (once for the chain, with the newest local value).
  */
 export function applyConflictResolution(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   conflict: PendingConflict,
   resolution: ConflictResolution<RecordValue>,
   revField: string,

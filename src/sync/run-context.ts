@@ -1,9 +1,9 @@
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullFilter } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import type { KeyType } from '../upversion/schema-types.js';
 import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { StoreConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
 import type { RunClock } from './run-summary.js';
@@ -37,7 +37,7 @@ export interface SyncProgress {
 
 /** What one run's steps share. */
 export interface RunContext {
-  readonly connect: ConnectionProvider;
+  readonly connect: ConnectionSource;
   readonly transport: SyncTransport;
   readonly clientId: string;
   readonly revField: string;

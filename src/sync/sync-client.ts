@@ -1,10 +1,10 @@
 import { BehaviorSubject, filter, map, type Observable, Subject, type Subscription } from 'rxjs';
 import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { StoreConflictLogEntry } from './internal-stores.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
@@ -15,7 +15,7 @@ import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
 import type { ConflictLogOf, SyncClient, SyncRequestOptions } from './sync-client-api.js';
-import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
+import { connectionSource, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
@@ -43,7 +43,7 @@ class Client implements SyncClient {
   readonly #options: SyncClientOptions;
   /** The handle as the client uses it (its public API plus the sync hooks). */
   readonly #database: SyncDatabase;
-  readonly #connect: ConnectionProvider;
+  readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
   readonly #status = new BehaviorSubject<SyncStatus>('idle');
@@ -87,7 +87,7 @@ class Client implements SyncClient {
   constructor(options: SyncClientOptions) {
     this.#options = options;
     this.#database = options.database as unknown as SyncDatabase;
-    this.#connect = connectionProvider(this.#database);
+    this.#connect = connectionSource(this.#database);
     this.#revField = this.#database.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
