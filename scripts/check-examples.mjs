@@ -57,7 +57,11 @@ function exportedNames(file) {
       const spec = raw.trim();
       if (spec === '') continue;
       const isType = match[1] !== undefined || spec.startsWith('type ');
-      const name = spec.replace(/^type\s+/, '').split(/\s+as\s+/).pop().trim();
+      const name = spec
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        .trim();
       (isType ? types : values).add(name);
     }
   }
@@ -111,7 +115,8 @@ const bodies = examples.map((example, i) => {
   for (const line of example.code.split('\n')) {
     const from = /^import\s.*from\s+'([^']+)';/.exec(line);
     if (from === null) kept.push(line);
-    else if (!(from[1] in entries) && !from[1].startsWith('idb-sync')) hoisted.add(line.replace(/\s*\/\/.*$/, ''));
+    else if (!(from[1] in entries) && !from[1].startsWith('idb-sync'))
+      hoisted.add(line.replace(/\s*\/\/.*$/, ''));
   }
   return `// ${example.file}:${example.line}\nexport async function example${i}() {\n${kept.join('\n')}\n}\n`;
 });

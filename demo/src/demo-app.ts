@@ -2,6 +2,7 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
 import {
   type DemoDatabase,
+  type DemoSchema,
   demoCollections,
   demoDatabase,
   priceBandOf,
@@ -9,13 +10,13 @@ import {
   type WorkOrder,
 } from './schema.js';
 import {
-  type ConflictLogEntry,
   type ConnectionKind,
   createSyncClient,
   type DatabaseState,
   isIdbSyncError,
   type LiveSyncClient,
   type RunSummary,
+  type StoreConflictLogEntry,
   type SyncProgress,
   type SyncStatus,
 } from './sdk.js';
@@ -67,7 +68,7 @@ export interface DemoState {
   recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
   conflicts: Pick<
-    ConflictLogEntry,
+    StoreConflictLogEntry,
     'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
   >[];
   picker: PickerState;
@@ -83,7 +84,7 @@ const describeError = (error: unknown) =>
 /** The demo app: one database, one live sync client (one call), and the UI state. */
 export class DemoApp {
   readonly database: DemoDatabase;
-  readonly client: LiveSyncClient;
+  readonly client: LiveSyncClient<DemoSchema>;
   readonly offline = new OfflineSwitch();
   readonly state: DemoState;
   /** Emits when the state changed (the page re-renders). */
@@ -250,9 +251,10 @@ export class DemoApp {
           id,
           rule,
           winner,
-          local,
-          remote,
-          result,
+          // Shown field by field, whatever the store's record type.
+          local: local as Record<string, unknown> | null,
+          remote: remote as Record<string, unknown> | null,
+          result: result as Record<string, unknown> | null,
         }));
       await this.search({});
     } catch (error) {
@@ -333,7 +335,7 @@ export class DemoApp {
     return this.client.sync({ full: true });
   }
 
-  /** Creates a work order through the sync client (IndexedDB + outbox in one transaction). */
+  /** Creates a work order: the database handle stores it and queues it for the server in one transaction. */
   async createWorkOrder(fields: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>> = {}): Promise<string> {
     const id = `wo-${crypto.randomUUID().slice(0, 8)}`;
     const order: WorkOrder = {
@@ -346,17 +348,16 @@ export class DemoApp {
       ...(fields.notes === undefined ? {} : { notes: fields.notes }),
       updatedAt: new Date().toISOString(),
     };
-    await this.client.write('work_orders', { ...order });
+    await this.database.put('work_orders', order);
     await this.refresh();
     return id;
   }
 
-  /** Merges `patch` into the stored work order and writes it through the sync client. */
+  /** Merges `patch` into the stored work order and writes it (synced, like every write of a transactional store). */
   async editWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<void> {
     const current = await this.database.get('work_orders', id);
     if (current === undefined) throw new Error(`No work order ${id}`);
-    const { _rev, ...rest } = current;
-    await this.client.write('work_orders', { ...rest, ...patch, id, updatedAt: new Date().toISOString() });
+    await this.database.put('work_orders', { ...current, ...patch, id, updatedAt: new Date().toISOString() });
     await this.refresh();
   }
 

@@ -1,12 +1,15 @@
-// The demo uses the SDK's public entry only: every SDK name the page needs comes through here.
+// The demo uses the SDK's public entry only (`idb-sync`): every SDK name the
+// page needs comes through here.
 export type {
   ConflictLogEntry,
   ConnectionKind,
   DatabaseHandle,
   DatabaseState,
+  DBSchema,
   LiveSyncClient,
   LookupPage,
   RunSummary,
+  StoreConflictLogEntry,
   SyncClient,
   SyncCollections,
   SyncEnvironment,

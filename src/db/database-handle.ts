@@ -4,6 +4,9 @@ import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import { WriteRefusedError } from '../errors/write-refused-error.js';
+import type { Connection, ConnectionSource } from '../idb/connection.js';
+import type { TransactionOptions } from '../idb/open-transaction.js';
+import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { OUTBOX_STORES } from '../sync/write-local.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
@@ -21,12 +24,6 @@ import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete
 import { requestPersistence } from './request-persistence.js';
 import { resolveFactory } from './resolve-factory.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
-import {
-  type Connection,
-  type ConnectionSource,
-  runTransaction,
-  type TransactionOptions,
-} from './run-transaction.js';
 import { WriteAttempt } from './write-transaction.js';
 import type { PutOptions, WriteOptions } from './write-types.js';
 

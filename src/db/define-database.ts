@@ -1,5 +1,6 @@
 import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
+import type { TransactionOptions } from '../idb/open-transaction.js';
 import type { LiveQueryOptions } from '../live/live-query.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
@@ -10,7 +11,6 @@ import type { DatabaseChange } from './database-changes.js';
 import { LazyDatabase } from './database-handle.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { HintStorage } from './eviction-hint.js';
-import type { TransactionOptions } from './run-transaction.js';
 import type { PutOptions, WriteArgs, WriteOptions, WriteTransaction } from './write-types.js';
 
 /** The app's schema plus the SDK's system stores (untyped when no schema type is given). */

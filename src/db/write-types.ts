@@ -1,6 +1,6 @@
 import type { IDBPObjectStore, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { TransactionOptions } from '../idb/open-transaction.js';
 import type { StoreKind } from '../upversion/schema-types.js';
-import type { TransactionOptions } from './run-transaction.js';
 
 // The write API's types. A schema entry may declare its store's kind beside `key` and `value`
 // (`work_orders: { key: string; value: WorkOrder; kind: 'transactional' }`); then the compiler

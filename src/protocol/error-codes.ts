@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PROTOCOL_VERSION } from './version.js';
 
 /**
@@ -63,12 +63,12 @@ export function isKnownErrorCode(code: string): code is ErrorCode {
  * {@link isKnownErrorCode}. `message` is for humans and never contains tokens or record contents.
  */
 export const errorBodySchema = z.object({
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   error: z.object({
     code: z.string(),
     message: z.string(),
     /** Machine-readable context, depending on the code (e.g. accepted schema versions). */
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: z.optional(z.record(z.string(), z.unknown())),
   }),
 });
 /** Body of every error response. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { errorBodySchema } from './error-codes.js';
 import { PROTOCOL_LIMITS } from './version.js';
 
@@ -7,13 +7,13 @@ import { PROTOCOL_LIMITS } from './version.js';
 // protocol version; removing or changing one needs a new version.
 
 /** A record id: a non-empty string, compared in binary (`COLLATE "C"`) order by the server. */
-export const recordIdSchema = z.string().min(1).max(PROTOCOL_LIMITS.maxIdLength);
+export const recordIdSchema = z.string().check(z.minLength(1), z.maxLength(PROTOCOL_LIMITS.maxIdLength));
 
 /** A collection name such as `work_orders`. */
-export const collectionNameSchema = z.string().regex(PROTOCOL_LIMITS.collectionNamePattern);
+export const collectionNameSchema = z.string().check(z.regex(PROTOCOL_LIMITS.collectionNamePattern));
 
 /** Opaque revision of one version of a record; compare only for equality. */
-export const revSchema = z.string().min(1).max(64);
+export const revSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** The JSON value of a record: always an object. */
 export const recordValueSchema = z.record(z.string(), z.unknown());
@@ -47,31 +47,31 @@ export type CollectionInfo = z.infer<typeof collectionInfoSchema>;
 
 /** `GET /v1/capabilities` response. */
 export const capabilitiesSchema = z.object({
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   transports: z.array(transportKindSchema),
   /** Largest window the server serves; larger requests are clamped to it. */
-  maxWindowSize: z.number().int().positive(),
+  maxWindowSize: z.int().check(z.positive()),
   /** Most mutations accepted in one push. */
-  maxMutationsPerPush: z.number().int().positive(),
+  maxMutationsPerPush: z.int().check(z.positive()),
   /** Largest request body, in bytes. */
-  maxBodyBytes: z.number().int().positive(),
+  maxBodyBytes: z.int().check(z.positive()),
   /**
    * Client schema versions the server accepts: `min..max` may pull; `minWritable..max` may also push.
    * Versions outside `min..max` get `UPGRADE_REQUIRED` (older) or `SCHEMA_VERSION_TOO_NEW` (newer).
    */
   schemaVersions: z.object({
-    min: z.number().int(),
-    minWritable: z.number().int(),
-    max: z.number().int(),
+    min: z.int(),
+    minWritable: z.int(),
+    max: z.int(),
   }),
   /** The collections the server syncs. */
   collections: z.array(collectionInfoSchema),
   /** How long tombstones are kept, in milliseconds: a client offline longer must do a full sync. */
-  tombstoneRetentionMs: z.number().int().nonnegative(),
+  tombstoneRetentionMs: z.int().check(z.nonnegative()),
   /** Interval of SSE/WebSocket heartbeats, in milliseconds. */
-  heartbeatMs: z.number().int().positive(),
+  heartbeatMs: z.int().check(z.positive()),
   /** Present when the request carried a schema version: what that client may do. */
-  client: z.object({ schemaVersion: z.number().int(), access: schemaAccessSchema }).optional(),
+  client: z.optional(z.object({ schemaVersion: z.int(), access: schemaAccessSchema })),
 });
 /** `GET /v1/capabilities` response. */
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
@@ -92,10 +92,10 @@ export type PullFilter = z.infer<typeof pullFilterSchema>;
 export const pullRequestSchema = z.object({
   collection: collectionNameSchema,
   /** `null`: full sync (a snapshot ordered by id, then the change log); otherwise the last response's checkpoint. */
-  checkpoint: z.string().min(1).max(PROTOCOL_LIMITS.maxCheckpointLength).nullable(),
+  checkpoint: z.nullable(z.string().check(z.minLength(1), z.maxLength(PROTOCOL_LIMITS.maxCheckpointLength))),
   /** Most changes wanted in the response; clamped to the server's `maxWindowSize`. */
-  windowSize: z.number().int().positive().max(PROTOCOL_LIMITS.maxWindowSize),
-  filter: pullFilterSchema.optional(),
+  windowSize: z.int().check(z.positive(), z.maximum(PROTOCOL_LIMITS.maxWindowSize)),
+  filter: z.optional(pullFilterSchema),
 });
 /** `POST /v1/pull` body. */
 export type PullRequest = z.infer<typeof pullRequestSchema>;
@@ -110,7 +110,7 @@ export type Change = z.infer<typeof changeSchema>;
 
 /** `POST /v1/pull` response. */
 export const pullResponseSchema = z.object({
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   collection: collectionNameSchema,
   /**
    * `snapshot`: records alive now, ordered by id, covering the key range `range`; `changes`:
@@ -119,19 +119,19 @@ export const pullResponseSchema = z.object({
   mode: z.enum(['snapshot', 'changes']),
   changes: z.array(changeSchema),
   /** Opaque token for the next pull. Replaying the previous one returns the same changes (or more). */
-  checkpoint: z.string().min(1),
+  checkpoint: z.string().check(z.minLength(1)),
   /** True when another pull with `checkpoint` would return changes now; keep pulling until false. */
   moreAvailable: z.boolean(),
   /** The window the server actually used (after clamping). */
-  windowSize: z.number().int().positive(),
+  windowSize: z.int().check(z.positive()),
   /**
    * Snapshot mode only: this page holds every record alive at the snapshot with `after < id <= until`
    * (binary order); `after: null` is the start, `until: null` the end of the collection. A client may
    * delete its local records in that range that are not in the page.
    */
-  range: z.object({ after: recordIdSchema.nullable(), until: recordIdSchema.nullable() }).optional(),
+  range: z.optional(z.object({ after: z.nullable(recordIdSchema), until: z.nullable(recordIdSchema) })),
   /** Snapshot mode only: records in the whole snapshot, for progress bars. */
-  total: z.number().int().nonnegative().optional(),
+  total: z.optional(z.int().check(z.nonnegative())),
 });
 /** `POST /v1/pull` response. */
 export type PullResponse = z.infer<typeof pullResponseSchema>;
@@ -142,13 +142,13 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
  */
 export const mutationSchema = z.object({
   /** Positive integer, strictly increasing per client across pushes (gaps allowed). */
-  mutationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  mutationId: z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER)),
   collection: collectionNameSchema,
   id: recordIdSchema,
   op: z.enum(['put', 'delete']),
-  baseRev: revSchema.nullable(),
+  baseRev: z.nullable(revSchema),
   /** The whole new value, required for `put`. */
-  value: recordValueSchema.optional(),
+  value: z.optional(recordValueSchema),
 });
 /** One local write to replay on the server. */
 export type Mutation = z.infer<typeof mutationSchema>;
@@ -156,13 +156,13 @@ export type Mutation = z.infer<typeof mutationSchema>;
 /** `POST /v1/push` body. Mutations must be in strictly increasing `mutationId` order. */
 export const pushRequestSchema = z.object({
   /** Stable id of this client installation; bound to the first user that pushes with it. */
-  clientId: z.string().min(1).max(PROTOCOL_LIMITS.maxClientIdLength),
-  mutations: z
-    .array(mutationSchema)
-    .max(PROTOCOL_LIMITS.maxMutationsPerPush)
-    .refine((ms) => ms.every((m, i) => i === 0 || m.mutationId > ms[i - 1]!.mutationId), {
+  clientId: z.string().check(z.minLength(1), z.maxLength(PROTOCOL_LIMITS.maxClientIdLength)),
+  mutations: z.array(mutationSchema).check(
+    z.maxLength(PROTOCOL_LIMITS.maxMutationsPerPush),
+    z.refine((ms) => ms.every((m, i) => i === 0 || m.mutationId > ms[i - 1]!.mutationId), {
       message: 'mutationId must be strictly increasing',
     }),
+  ),
 });
 /** `POST /v1/push` body. */
 export type PushRequest = z.infer<typeof pushRequestSchema>;
@@ -180,18 +180,18 @@ export type RejectReason = z.infer<typeof rejectReasonSchema>;
 /** Outcome of one mutation, in the order of the request. */
 export const mutationResultSchema = z.discriminatedUnion('status', [
   /** Applied (now or by an earlier try of the same mutation id); `rev` is the record's new rev. */
-  z.object({ mutationId: z.number().int(), status: z.literal('applied'), rev: revSchema }),
+  z.object({ mutationId: z.int(), status: z.literal('applied'), rev: revSchema }),
   /**
    * Not applied: `baseRev` is not the server's current rev. `current` is the server's record
    * (`op: 'delete'` when it is deleted, `null` when the server has no trace of it).
    */
-  z.object({ mutationId: z.number().int(), status: z.literal('conflict'), current: changeSchema.nullable() }),
+  z.object({ mutationId: z.int(), status: z.literal('conflict'), current: z.nullable(changeSchema) }),
   /** Not applied and never will be. */
   z.object({
-    mutationId: z.number().int(),
+    mutationId: z.int(),
     status: z.literal('rejected'),
     reason: rejectReasonSchema,
-    message: z.string().optional(),
+    message: z.optional(z.string()),
   }),
 ]);
 /** Outcome of one mutation. */
@@ -199,7 +199,7 @@ export type MutationResult = z.infer<typeof mutationResultSchema>;
 
 /** `POST /v1/push` response: one result per mutation, same order. */
 export const pushResponseSchema = z.object({
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   results: z.array(mutationResultSchema),
 });
 /** `POST /v1/push` response. */
@@ -212,7 +212,7 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
  */
 export const pokeSchema = z.object({
   collection: collectionNameSchema,
-  seq: z.number().int().nonnegative(),
+  seq: z.int().check(z.nonnegative()),
 });
 /** Change notification. */
 export type Poke = z.infer<typeof pokeSchema>;
@@ -228,7 +228,7 @@ export const SSE_EVENTS = {
 } as const;
 
 /** SSE `hello` event data. */
-export const sseHelloSchema = z.object({ protocolVersion: z.number().int(), heartbeatMs: z.number().int() });
+export const sseHelloSchema = z.object({ protocolVersion: z.int(), heartbeatMs: z.int() });
 /** SSE `hello` event data. */
 export type SseHello = z.infer<typeof sseHelloSchema>;
 
@@ -237,11 +237,19 @@ export const wsClientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
     /** Bearer token, unless given in the `Authorization` header or `token` query parameter of the upgrade. */
-    token: z.string().optional(),
-    schemaVersion: z.number().int(),
+    token: z.optional(z.string()),
+    schemaVersion: z.int(),
   }),
-  z.object({ type: z.literal('pull'), requestId: z.string().min(1).max(64), body: pullRequestSchema }),
-  z.object({ type: z.literal('push'), requestId: z.string().min(1).max(64), body: pushRequestSchema }),
+  z.object({
+    type: z.literal('pull'),
+    requestId: z.string().check(z.minLength(1), z.maxLength(64)),
+    body: pullRequestSchema,
+  }),
+  z.object({
+    type: z.literal('push'),
+    requestId: z.string().check(z.minLength(1), z.maxLength(64)),
+    body: pushRequestSchema,
+  }),
 ]);
 /** A message from client to server over `/v1/ws`. */
 export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
@@ -249,11 +257,11 @@ export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
 /** Messages the server sends over `/v1/ws`. */
 export const wsServerMessageSchema = z.discriminatedUnion('type', [
   /** Answer to the client's `hello`: the session is authenticated. */
-  z.object({ type: z.literal('hello'), protocolVersion: z.number().int(), heartbeatMs: z.number().int() }),
+  z.object({ type: z.literal('hello'), protocolVersion: z.int(), heartbeatMs: z.int() }),
   z.object({
     type: z.literal('poke'),
     collection: collectionNameSchema,
-    seq: z.number().int().nonnegative(),
+    seq: z.int().check(z.nonnegative()),
   }),
   /** Answer to `pull` (a {@link PullResponse}) or `push` (a {@link PushResponse}) with the same `requestId`. */
   z.object({
@@ -265,7 +273,7 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
    * An error answering the request `requestId`, or of the session when absent (then the server
    * closes the socket with one of {@link WS_CLOSE_CODES}).
    */
-  z.object({ type: z.literal('error'), requestId: z.string().optional(), body: errorBodySchema }),
+  z.object({ type: z.literal('error'), requestId: z.optional(z.string()), body: errorBodySchema }),
   z.object({ type: z.literal('heartbeat'), at: z.number() }),
 ]);
 /** A message from server to client over `/v1/ws`. */

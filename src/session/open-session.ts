@@ -1,9 +1,8 @@
-import { rawConnection } from '../db/database-handle.js';
 import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from '../db/define-database.js';
 import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
+import type { ConnectionSource } from '../idb/connection.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
 import { createSyncClient, type LiveSyncClient, type SyncClient } from '../sync/sync-client.js';
-import type { SyncDatabase } from '../sync/sync-database.js';
 import type { LiveSyncClientOptions, SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
 
@@ -109,7 +108,7 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
 
 /** Writes waiting in the outbox, read straight from the database (any tab's client may have queued them). */
 async function countOutbox(database: object): Promise<number> {
-  const connection = await (database as unknown as SyncDatabase)[rawConnection]();
+  const connection = (await (database as unknown as ConnectionSource).connect()).raw;
   if (!connection.objectStoreNames.contains(OUTBOX_STORE)) return 0;
   return new Promise((resolve, reject) => {
     const request = connection.transaction(OUTBOX_STORE).objectStore(OUTBOX_STORE).count();

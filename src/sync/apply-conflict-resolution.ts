@@ -1,14 +1,14 @@
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import type { RecordValue } from '../protocol/messages.js';
 import type { PendingConflict } from './apply-push-results.js';
 import type { ConflictResolution } from './conflict-strategy.js';
 import { deepEqual } from './deep-equal.js';
-import { type ConnectionProvider, transact } from './idb-tx.js';
 import {
   CONFLICT_STORE,
-  type ConflictLogEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
+  type StoreConflictLogEntry,
 } from './internal-stores.js';
 import { withoutRev, withRev } from './outbox-model.js';
 import type { SyncedKey } from './record-key.js';
@@ -18,7 +18,7 @@ import type { SyncChange } from './sync-change.js';
 export type ResolutionOutcome =
   | {
       readonly kind: 'resolved';
-      readonly log: ConflictLogEntry;
+      readonly log: StoreConflictLogEntry;
       readonly change: SyncChange | null;
       /** True when the result differs from the server's value and was queued to be pushed. */
       readonly requeued: boolean;
@@ -33,7 +33,7 @@ export type ResolutionOutcome =
  * durable log (once for the chain, with the newest local value).
  */
 export function applyConflictResolution(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   conflict: PendingConflict,
   resolution: ConflictResolution<RecordValue>,
   revField: string,
@@ -76,7 +76,7 @@ export function applyConflictResolution(
         result === null ? null : (withRev(result, revField, remoteRev ?? undefined) as RecordValue);
       if (stored === null) data.delete(entry.id);
       else data.put(stored);
-      const log: Omit<ConflictLogEntry, 'seq'> = {
+      const log: Omit<StoreConflictLogEntry, 'seq'> = {
         store: entry.store,
         id: entry.id,
         mutationId: entry.mutationId,

@@ -9,7 +9,7 @@ import type { Change, PullResponse } from '../protocol/messages.js';
 import { applyPullPage } from './apply-pull-page.js';
 import { readCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
-import { connectionProvider } from './sync-database.js';
+import { connectionSource } from './sync-database.js';
 
 let db: TestDatabase;
 afterEach(async () => {
@@ -27,7 +27,7 @@ function open() {
       },
     },
   ]);
-  return connectionProvider(db);
+  return connectionSource(db);
 }
 
 const target = (store: string) => ({ store, keyPath: 'id', revField: '_rev' });

@@ -1,8 +1,8 @@
+import { type ConnectionSource, type TxScope, transact } from '../idb/transact.js';
 import type { Change, PullResponse, RecordValue } from '../protocol/messages.js';
 import type { KeyType } from '../upversion/schema-types.js';
 import { checkPageOrder, rememberToken } from './check-page-order.js';
 import { keyRangesOfIds, toKeyRange } from './id-range.js';
-import { type ConnectionProvider, type TxScope, transact } from './idb-tx.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointRecord,
@@ -68,7 +68,7 @@ export interface PageTarget {
  * in a number store a snapshot range is a union of number ranges (see {@link keyRangesOfIds}).
  */
 export async function applyPullPage(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   target: PageTarget,
   previous: CheckpointRecord,
   page: PullResponse,

@@ -109,12 +109,12 @@ export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey,
  * untyped without a schema.
  */
 export type ConflictLogEntry<S = unknown> = unknown extends S
-  ? StoreConflictLogEntry
+  ? StoreConflictLogEntry<string, SyncedKey, unknown>
   : S extends DBSchema
     ? {
         [N in StoreNames<S> & string]: StoreConflictLogEntry<N, StoreKey<S, N>, StoreValue<S, N>>;
       }[StoreNames<S> & string]
-    : StoreConflictLogEntry;
+    : StoreConflictLogEntry<string, SyncedKey, unknown>;
 
 /** Keys of the records of {@link SYNC_STATE_STORE}. */
 export const SYNC_STATE_KEYS = {

@@ -8,7 +8,7 @@ import { lookupTokens } from '../query/lookup-tokens.js';
 import { readCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { runTransform } from './record-transform.js';
-import { connectionProvider } from './sync-database.js';
+import { connectionSource } from './sync-database.js';
 import type { CollectionOptions } from './sync-options.js';
 
 let fx: SyncFixture;
@@ -42,7 +42,7 @@ function collectErrors(client: { errors$: { subscribe(fn: (e: unknown) => void):
 }
 
 async function checkpointOf(db: object, collection: string): Promise<CheckpointRecord | undefined> {
-  return (await readCheckpoints(connectionProvider(db))).get(collection);
+  return (await readCheckpoints(connectionSource(db))).get(collection);
 }
 
 describe('fromServer: every record a pull writes goes through the collection transform', () => {

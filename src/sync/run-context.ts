@@ -1,10 +1,10 @@
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullFilter } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import type { KeyType } from '../upversion/schema-types.js';
 import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { ConnectionProvider } from './idb-tx.js';
-import type { ConflictLogEntry } from './internal-stores.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
@@ -37,7 +37,7 @@ export interface SyncProgress {
 
 /** What one run's steps share. */
 export interface RunContext {
-  readonly connect: ConnectionProvider;
+  readonly connect: ConnectionSource;
   readonly transport: SyncTransport;
   readonly clientId: string;
   readonly revField: string;
@@ -48,7 +48,7 @@ export interface RunContext {
   emitChanges(changes: readonly SyncChange[]): void;
   /** A pulled page settled writes that waited for their record's revision: push again after the pulls. */
   releasedWrites(count: number): void;
-  emitConflict(entry: ConflictLogEntry): void;
+  emitConflict(entry: StoreConflictLogEntry): void;
   emitError(error: unknown): void;
   emitProgress(progress: SyncProgress): void;
 }

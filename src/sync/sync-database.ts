@@ -1,16 +1,18 @@
 import type { Observable } from 'rxjs';
-import { announceSyncChanges, rawConnection } from '../db/database-handle.js';
+import type { announceSyncChanges } from '../db/database-handle.js';
+import type { ConnectionSource } from '../idb/connection.js';
 import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import type { PlanUpgradeReport } from './collection-plan.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { SyncChange } from './sync-change.js';
 
 /**
- * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
- * with their kinds, a live connection, the persisted upgrade reports and the handle's events.
+ * The part of a database handle (`defineDatabase(...)`) the sync client uses: its connections (the
+ * handle is a {@link ConnectionSource}), the declared stores with their kinds and key types, the
+ * persisted upgrade reports, the handle's events and record changes, and the hook through which
+ * the client announces the changes it makes.
  */
-export interface SyncDatabase {
+export interface SyncDatabase extends ConnectionSource {
   readonly name: string;
   /** The app's schema version (the latest declared). */
   readonly version: number;
@@ -22,8 +24,6 @@ export interface SyncDatabase {
       readonly keyType?: KeyType;
     };
   };
-  /** An open raw connection (reopened after a versionchange or an eviction). */
-  [rawConnection](): Promise<IDBDatabase>;
   /** Every upgrade the database went through, also those run by another tab. */
   upgradeReports(): Promise<readonly UpgradeReport[]>;
   /** Lifecycle events; an `evicted` event makes the next run report eviction as the reason for its resyncs. */
@@ -42,17 +42,12 @@ export interface SyncDatabase {
   [announceSyncChanges]?(changes: readonly SyncChange[]): void;
 }
 
-/** A provider of raw connections from the handle (a `defineDatabase` handle, which is a {@link SyncDatabase}). */
-export function connectionProvider(handle: object): ConnectionProvider {
-  const database = handle as SyncDatabase;
-  const current = () => database[rawConnection]();
-  return async (stale) => {
-    const raw = await current();
-    if (stale === undefined || raw !== stale || database.close === undefined) return raw;
-    // The handle still hands out the connection found closed (it got no `close` event): drop it.
-    await database.close();
-    return current();
-  };
+/**
+ * The connections of a database handle for the sync engine's transactions: the handle itself (it is
+ * a {@link ConnectionSource}: lazy reopen, lost-connection grace).
+ */
+export function connectionSource(database: object): ConnectionSource {
+  return database as SyncDatabase;
 }
 
 /** Reduces upgrade reports to the stores each one touched in a way that invalidates synced data. */

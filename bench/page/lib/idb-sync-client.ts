@@ -1,6 +1,7 @@
 // idb-sync's sync client, set up in one call as an app would and pointed at the same server pages
 // as the baselines: one collection synced, pages of `windowSize`, never started (the benchmark
 // calls `sync()` itself, so every request goes over HTTP).
+
 import {
   createSyncClient,
   type DatabaseHandle,

@@ -1,6 +1,7 @@
 // The app the sync scenarios run in the page: a database declared like the demo's (two shared lookup
 // stores, two per-user transactional ones) and a sync client of the reference server (reached through
 // the static server's same-origin proxy: the server sends no CORS headers), set up in one call.
+
 import { type DatabaseHandle, defineDatabase } from '../../../src/index.js';
 import type { ConflictStrategy } from '../../../src/sync/conflict-strategy.js';
 import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure } from './run-transaction.js';
+import { classifyFailure } from './classify-failure.js';
 
 // Neither backend can abort a transaction by losing its connection (their forced close waits for
 // transactions, as a normal close does), so the decision after such an abort is checked here on
