@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import type { StoreChange } from '../db/database-changes.js';
 
 /** What a live query follows: a stream of committed changes (a database handle). */
@@ -14,8 +14,8 @@ export interface LiveQueryOptions<C extends StoreChange = StoreChange> {
    */
   readonly relevant?: (change: C) => boolean;
   /**
-   * Drives the wait that gathers a burst of changes into one re-run (rxjs `TestScheduler` in tests).
-   * Default `asyncScheduler`.
+   * Drives the wait that gathers a burst of changes into one re-run (an rxjs scheduler, e.g.
+   * `TestScheduler` in tests). Default: `setTimeout` (rxjs's schedulers stay out of the bundle).
    */
   readonly scheduler?: SchedulerLike;
   /**
@@ -46,15 +46,22 @@ export function liveQuery<R, C extends StoreChange = StoreChange>(
 ): Observable<R> {
   const names = new Set(stores);
   const relevant = options.relevant ?? (() => true);
-  const scheduler = options.scheduler ?? asyncScheduler;
   const coalesceMs = options.coalesceMs ?? 0;
+  const later = (work: () => void): (() => void) => {
+    if (options.scheduler !== undefined) {
+      const action = options.scheduler.schedule(work, coalesceMs);
+      return () => action.unsubscribe();
+    }
+    const timer = setTimeout(work, coalesceMs);
+    return () => clearTimeout(timer);
+  };
   return new Observable<R>((subscriber) => {
     let running = false;
     let dirty = false;
-    let pending: Subscription | undefined;
+    let pending: (() => void) | undefined;
 
     const run = () => {
-      pending?.unsubscribe();
+      pending?.();
       pending = undefined;
       running = true;
       dirty = false;
@@ -80,11 +87,11 @@ export function liveQuery<R, C extends StoreChange = StoreChange>(
     };
     const schedule = () => {
       if (pending !== undefined || subscriber.closed) return;
-      pending = scheduler.schedule(() => {
+      pending = later(() => {
         pending = undefined;
         if (running) dirty = true;
         else run();
-      }, coalesceMs);
+      });
     };
 
     // Follow changes before the first read, so that none committed during it is missed.
@@ -99,7 +106,7 @@ export function liveQuery<R, C extends StoreChange = StoreChange>(
     run();
     return () => {
       changes.unsubscribe();
-      pending?.unsubscribe();
+      pending?.();
     };
   });
 }
