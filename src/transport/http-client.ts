@@ -1,8 +1,14 @@
-import ky, { type HTTPError, isHTTPError, isTimeoutError, type KyInstance, type Options } from 'ky';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { PROTOCOL_HEADERS } from '../protocol/version.js';
 import { errorFromRefusal } from './error-from-answer.js';
+import ky, {
+  type HTTPError,
+  isHTTPError,
+  isTimeoutError,
+  type KyInstance,
+  type Options,
+} from './fetch-client.js';
 import { parseJsonText } from './parse-response.js';
 import { redactHttpError, redactTimeoutError } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -88,7 +94,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       statusCodes: RETRY_STATUSES,
       afterStatusCodes: [429, 503],
       retryOnTimeout: true,
-      // The SDK's one full-jitter formula (ky adds no jitter or limit of its own on top).
+      // The SDK's one full-jitter formula (no jitter or limit of the fetch client on top).
       delay: (attempt) => backoffDelay(attempt, policy),
       // A Retry-After longer than we are willing to block a call for ends the call: the error
       // carries it to the listeners' scheduler, which waits without holding a request open.
