@@ -83,6 +83,12 @@ class DeliveryQueue {
   constructor(private readonly sink: Socket) {}
 
   push(item: Pending): void {
+    // Nothing queued and nothing to wait for (loopback, unshaped paths): straight through.
+    if (this.#items.length === 0 && item.chunk !== null && item.due <= performance.now()) {
+      if (!this.sink.destroyed) this.sink.write(item.chunk);
+      item.released?.(performance.now());
+      return;
+    }
     this.#items.push(item);
     if (this.#timer === undefined) this.#pump();
   }
@@ -179,7 +185,7 @@ class Relay {
     }
     exchange.responseBytes += chunk.length;
     exchange.responseStartedAt ??= now;
-    for (const segment of segments(chunk)) {
+    for (const segment of segments(chunk, this.link.profile)) {
       const due = this.link.schedule('down', segment.length, now);
       exchange.responseDueAt = due;
       this.#toClient.push({
@@ -255,7 +261,7 @@ class Relay {
 
   #sendToServer(exchange: Exchange, chunk: Buffer): void {
     const now = performance.now();
-    for (const segment of segments(chunk)) {
+    for (const segment of segments(chunk, this.link.profile)) {
       const due = this.link.schedule('up', segment.length, now);
       this.#toServer.push({
         due,
@@ -269,7 +275,12 @@ class Relay {
   }
 }
 
-function* segments(chunk: Buffer): Generator<Buffer> {
+/** `chunk` in the segments the link sends one by one (whole when the profile shapes nothing). */
+function* segments(chunk: Buffer, profile: NetworkProfile): Generator<Buffer> {
+  if (!isShaped(profile)) {
+    yield chunk;
+    return;
+  }
   for (let at = 0; at < chunk.length; at += SEGMENT_BYTES) {
     yield chunk.subarray(at, Math.min(chunk.length, at + SEGMENT_BYTES));
   }
@@ -402,6 +413,8 @@ export interface TrafficSummary {
   readonly handshakes: number;
   /** Milliseconds the downlink spent sending `downBytes` at the profile's rate (0 when unlimited). */
   readonly downBusyMs: number;
+  /** The same for the uplink and `upBytes`. */
+  readonly upBusyMs: number;
   /** Largest lateness of a release past its due time. */
   readonly lateMsMax: number;
 }
@@ -409,15 +422,16 @@ export interface TrafficSummary {
 export function summarizeTraffic(exchanges: readonly Exchange[], profile: NetworkProfile): TrafficSummary {
   const sum = (f: (e: Exchange) => number) => exchanges.reduce((n, e) => n + f(e), 0);
   const downBytes = sum((e) => e.responseBytes);
+  const upBytes = sum((e) => e.requestBytes);
+  const busyMs = (bytes: number) =>
+    profile.bitsPerSecond === undefined ? 0 : ((bytes * 8) / profile.bitsPerSecond) * 1000;
   return {
     requests: exchanges.length,
-    upBytes: sum((e) => e.requestBytes),
+    upBytes,
     downBytes,
     handshakes: exchanges.filter((e) => e.handshake).length,
-    downBusyMs:
-      isShaped(profile) && profile.bitsPerSecond !== undefined
-        ? ((downBytes * 8) / profile.bitsPerSecond) * 1000
-        : 0,
+    downBusyMs: busyMs(downBytes),
+    upBusyMs: busyMs(upBytes),
     lateMsMax: exchanges.reduce((m, e) => Math.max(m, e.lateMs), 0),
   };
 }
