@@ -4,14 +4,20 @@ import { defineConfig } from 'vitest/config';
 // the shim, like Safari, lets a transaction go inactive across an await. The server suite runs
 // against PGlite by default, or PostgreSQL when DATABASE_URL is set. The in-memory PGlite
 // templates (an empty cluster, the server schema) are made once per run, not once per test file.
-const clientTests = ['src/**/*.test.ts'];
+// Client tests sit beside their modules in src/; cross-cutting client suites (reliability, the
+// backend smoke test) live under test/ and run on both backends too.
+const clientTests = ['src/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/smoke/**/*.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/make-pglite-templates.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
     projects: [
       {
         extends: true,

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawProtocolClient } from '../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../test/server/test-server.js';
 import { seedServiceTypes, seedWorkOrders } from './seed.js';
-import { SyncClient } from './testing/sync-client.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
 
 const ROWS = 75_000;
 let server: TestServer;
-let client: SyncClient;
+let client: RawProtocolClient;
 let seeded: Awaited<ReturnType<typeof seedServiceTypes>>;
 
 beforeAll(async () => {
   server = await startTestServer({ maxWindowSize: 5000 });
-  client = new SyncClient(server.url, (await server.admin.createUser('alice')).token);
+  client = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
   seeded = await seedServiceTypes(server.db, ROWS);
 }, 120_000);
 afterAll(() => server?.close());
@@ -55,6 +55,6 @@ describe(`a collection of ${ROWS} records`, () => {
     await seedWorkOrders(server.db, 'alice', 30);
     const { token } = await server.admin.createUser('bob');
     expect((await client.pullAll('work_orders')).pages[0]?.total).toBe(30);
-    expect((await new SyncClient(server.url, token).pullAll('work_orders')).pages[0]?.total).toBe(0);
+    expect((await new RawProtocolClient(server.url, token).pullAll('work_orders')).pages[0]?.total).toBe(0);
   });
 });

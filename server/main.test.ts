@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncClient } from './testing/sync-client.js';
+import { RawProtocolClient } from '../test/server/raw-protocol-client.js';
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
@@ -68,7 +68,7 @@ describe('npm run server', () => {
     const deleted = await admin('/admin/records/work_orders/c?owner=alice', { method: 'DELETE' });
     expect(await deleted.json()).toEqual({ rev: '4' });
 
-    const client = new SyncClient(url, token);
+    const client = new RawProtocolClient(url, token);
     const page = await client.pull({ collection: 'work_orders', checkpoint: null, windowSize: 100 });
     expect(page.body.windowSize).toBe(2);
     const { pages } = await client.pullAll('work_orders');

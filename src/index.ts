@@ -2,41 +2,39 @@
 // Internals stay internal. Keep sections in this order; add names to your area's section.
 
 // --- errors
-export { AuthError, isAuthError } from './errors/auth-error.js';
-export { ConflictResolverError, isConflictResolverError } from './errors/conflict-resolver-error.js';
-export { ConstraintViolationError, isConstraintViolationError } from './errors/constraint-violation-error.js';
-export { DatabaseClosedError, isDatabaseClosedError } from './errors/database-closed-error.js';
-export { DatabaseVersionError, isDatabaseVersionError } from './errors/database-version-error.js';
-export { DeleteBlockedError, isDeleteBlockedError } from './errors/delete-blocked-error.js';
+export { AuthError } from './errors/auth-error.js';
+export { ConflictResolverError } from './errors/conflict-resolver-error.js';
+export { ConstraintViolationError } from './errors/constraint-violation-error.js';
+export { DatabaseClosedError } from './errors/database-closed-error.js';
+export { DatabaseVersionError } from './errors/database-version-error.js';
+export { DeleteBlockedError } from './errors/delete-blocked-error.js';
+export type { IdbSyncErrorCode, IdbSyncErrorMap } from './errors/error-map.js';
+export { IdbSyncError, isIdbSyncError } from './errors/idb-sync-error.js';
 export type { IndexedDBErrorContext } from './errors/indexeddb-error.js';
-export { IndexedDBError, isIndexedDBError } from './errors/indexeddb-error.js';
+export { IndexedDBError } from './errors/indexeddb-error.js';
 export type { IndexedDBUnavailableReason } from './errors/indexeddb-unavailable-error.js';
-export {
-  IndexedDBUnavailableError,
-  isIndexedDBUnavailableError,
-} from './errors/indexeddb-unavailable-error.js';
-export { InvalidDataError, isInvalidDataError } from './errors/invalid-data-error.js';
-export { InvalidRecordError, isInvalidRecordError } from './errors/invalid-record-error.js';
+export { IndexedDBUnavailableError } from './errors/indexeddb-unavailable-error.js';
+export { InvalidDataError } from './errors/invalid-data-error.js';
+export { InvalidRecordError } from './errors/invalid-record-error.js';
 export type { InvalidResponseIssue, InvalidResponseProblem } from './errors/invalid-response-error.js';
-export { InvalidResponseError, isInvalidResponseError } from './errors/invalid-response-error.js';
-export { isMutationRejectedError, MutationRejectedError } from './errors/mutation-rejected-error.js';
+export { InvalidResponseError } from './errors/invalid-response-error.js';
+export { MutationRejectedError } from './errors/mutation-rejected-error.js';
 export type { NetworkErrorReason } from './errors/network-error.js';
-export { isNetworkError, NetworkError } from './errors/network-error.js';
-export { isOpenTimeoutError, OpenTimeoutError } from './errors/open-timeout-error.js';
+export { NetworkError } from './errors/network-error.js';
+export { OpenTimeoutError } from './errors/open-timeout-error.js';
 export type { RecordTransform } from './errors/record-transform-error.js';
-export { isRecordTransformError, RecordTransformError } from './errors/record-transform-error.js';
-export { isRequestRejectedError, RequestRejectedError } from './errors/request-rejected-error.js';
-export { isResetRequiredError, ResetRequiredError } from './errors/reset-required-error.js';
-export { isSchemaDefinitionError, SchemaDefinitionError } from './errors/schema-definition-error.js';
-export { isSchemaMismatchError, SchemaMismatchError } from './errors/schema-mismatch-error.js';
-export { isServerError, ServerError } from './errors/server-error.js';
-export { isStorageQuotaError, StorageQuotaError } from './errors/storage-quota-error.js';
-export { isSyncError, SyncError } from './errors/sync-error.js';
-export { isTransactionAbortedError, TransactionAbortedError } from './errors/transaction-aborted-error.js';
-export { isTransactionCallbackError, TransactionCallbackError } from './errors/transaction-callback-error.js';
-export { isUpgradeBlockedError, UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
-export { isUpgradeFailedError, UpgradeFailedError } from './errors/upgrade-failed-error.js';
-export { isUpgradeRequiredError, UpgradeRequiredError } from './errors/upgrade-required-error.js';
+export { RecordTransformError } from './errors/record-transform-error.js';
+export { RequestRejectedError } from './errors/request-rejected-error.js';
+export { ResetRequiredError } from './errors/reset-required-error.js';
+export { SchemaDefinitionError } from './errors/schema-definition-error.js';
+export { SchemaMismatchError } from './errors/schema-mismatch-error.js';
+export { ServerError } from './errors/server-error.js';
+export { StorageQuotaError } from './errors/storage-quota-error.js';
+export { TransactionAbortedError } from './errors/transaction-aborted-error.js';
+export { TransactionCallbackError } from './errors/transaction-callback-error.js';
+export { UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
+export { UpgradeFailedError } from './errors/upgrade-failed-error.js';
+export { UpgradeRequiredError } from './errors/upgrade-required-error.js';
 
 // --- db
 
@@ -49,7 +47,7 @@ export type {
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';
-export type { TransactionOptions } from './db/run-transaction.js';
+export type { TransactionOptions } from './idb/open-transaction.js';
 
 // --- upversion
 
@@ -162,6 +160,7 @@ export { createWebSocketTransport } from './transport/web-socket-transport.js';
 
 // --- sync (a detached header: the formatter sorts this section on its own)
 
+export type { CollectionKind, CollectionPlan, PlanReason, SyncMode } from './sync/collection-plan.js';
 export type {
   Conflict,
   ConflictResolution,
@@ -174,7 +173,6 @@ export type {
 } from './sync/conflict-strategy.js';
 export type { ConflictLogEntry } from './sync/internal-stores.js';
 export type { SyncProgress } from './sync/run-context.js';
-export type { CollectionKind, CollectionPlan, PlanReason, SyncMode } from './sync/run-plan.js';
 export type {
   CollectionSummary,
   PushSummary,
@@ -192,6 +190,7 @@ export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sy
 
 // (end of sync: a detached comment, so the formatter sorts each section on its own)
 
+export { UnpushedWritesError } from './errors/unpushed-writes-error.js';
 // --- listeners
 export type { BackoffOptions } from './listeners/backoff.js';
 export type {
@@ -242,4 +241,3 @@ export type {
   SignOutReport,
 } from './session/open-session.js';
 export { openSession } from './session/open-session.js';
-export { isUnpushedWritesError, UnpushedWritesError } from './session/unpushed-writes-error.js';

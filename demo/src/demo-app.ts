@@ -17,7 +17,7 @@ import {
   createSyncClient,
   createWebSocketTransport,
   type DatabaseState,
-  isDatabaseVersionError,
+  isIdbSyncError,
   type RunSummary,
   type SyncClient,
   type SyncProgress,
@@ -401,7 +401,7 @@ export class DemoApp {
   }
 
   #failed(error: unknown): void {
-    if (isDatabaseVersionError(error)) {
+    if (isIdbSyncError(error, 'DATABASE_VERSION_TOO_OLD')) {
       // This code is older than the database (a newer tab upgraded it): offer the reload.
       this.#newerVersion();
       return;

@@ -24,7 +24,7 @@ export {
   createSyncClient,
   createWebSocketTransport,
   defineDatabase,
-  isDatabaseVersionError,
+  isIdbSyncError,
   lookupTokens,
   NetworkError,
   searchLookup,

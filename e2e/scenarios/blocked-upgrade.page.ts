@@ -1,5 +1,5 @@
 // Tab A keeps a raw v1 connection that ignores versionchange; tab B's handle wants v2.
-import { defineDatabase, isUpgradeBlockedError } from '../../src/index.js';
+import { defineDatabase, isIdbSyncError } from '../../src/index.js';
 import { openRaw } from './support/describe-database.js';
 import { task, v1, v2, within } from './support/versions.js';
 
@@ -31,7 +31,7 @@ export async function openV2(name: string, blockedTimeoutMs: number) {
   let isUpgradeBlocked = false;
   const result = await within(
     db.db().catch((error: unknown) => {
-      isUpgradeBlocked = isUpgradeBlockedError(error);
+      isUpgradeBlocked = isIdbSyncError(error, 'UPGRADE_BLOCKED');
       throw error;
     }),
     blockedTimeoutMs + 10_000,

@@ -19,7 +19,7 @@ export default defineScenario<typeof page>({
       assert.equal(blocked.result.error.name, 'UpgradeBlockedError');
       assert.equal(blocked.result.error.code, 'UPGRADE_BLOCKED');
     }
-    assert.ok(blocked.isUpgradeBlocked, 'isUpgradeBlockedError() recognises it');
+    assert.ok(blocked.isUpgradeBlocked, "isIdbSyncError(error, 'UPGRADE_BLOCKED') recognises it");
     assert.equal(blocked.state, 'blocked');
     // Within its timeout: not before it, and not much after it.
     assert.ok(blocked.result.ms >= blockedTimeoutMs - 50, `rejected too early: ${blocked.result.ms} ms`);

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
-let alice: SyncClient;
-let bob: SyncClient;
+let alice: RawProtocolClient;
+let bob: RawProtocolClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  alice = new SyncClient(server.url, (await server.admin.createUser('alice')).token);
-  bob = new SyncClient(server.url, (await server.admin.createUser('bob')).token);
+  alice = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
+  bob = new RawProtocolClient(server.url, (await server.admin.createUser('bob')).token);
   await server.admin.putRecord('work_orders', 'same-id', { owner: 'alice', secret: 'a' }, 'alice');
   await server.admin.putRecord('work_orders', 'only-alice', { owner: 'alice' }, 'alice');
   await server.admin.putRecord('work_orders', 'same-id', { owner: 'bob' }, 'bob');
@@ -20,8 +20,8 @@ afterAll(() => server?.close());
 describe('auth', () => {
   it('answers 401 UNAUTHORIZED without a token or with an unknown one, and 200 with a valid one', async () => {
     for (const client of [
-      new SyncClient(server.url, undefined),
-      new SyncClient(server.url, 'not-a-real-token'),
+      new RawProtocolClient(server.url, undefined),
+      new RawProtocolClient(server.url, 'not-a-real-token'),
     ]) {
       const { status, body } = await client.pull({
         collection: 'work_orders',
@@ -38,7 +38,7 @@ describe('auth', () => {
 
   it('stops accepting revoked tokens', async () => {
     const { token } = await server.admin.createUser('temp');
-    const temp = new SyncClient(server.url, token);
+    const temp = new RawProtocolClient(server.url, token);
     expect((await temp.pull({ collection: 'customers', checkpoint: null, windowSize: 1 })).status).toBe(200);
     await server.admin.revokeTokens('temp');
     expect((await temp.pull({ collection: 'customers', checkpoint: null, windowSize: 1 })).status).toBe(401);
@@ -50,13 +50,13 @@ describe('auth', () => {
     });
     try {
       await custom.admin.createUser('zoe');
-      const ok = await new SyncClient(custom.url, 'jwt-for-zoe').pull({
+      const ok = await new RawProtocolClient(custom.url, 'jwt-for-zoe').pull({
         collection: 'customers',
         checkpoint: null,
         windowSize: 1,
       });
       expect(ok.status).toBe(200);
-      const no = await new SyncClient(custom.url, 'other').pull({
+      const no = await new RawProtocolClient(custom.url, 'other').pull({
         collection: 'customers',
         checkpoint: null,
         windowSize: 1,
@@ -193,7 +193,7 @@ describe('read-only collections', () => {
   it('rejects writes a canWrite hook forbids', async () => {
     const guarded = await startTestServer({ canWrite: (_user, m) => !m.id.startsWith('locked-') });
     try {
-      const c = new SyncClient(guarded.url, (await guarded.admin.createUser('u')).token);
+      const c = new RawProtocolClient(guarded.url, (await guarded.admin.createUser('u')).token);
       const { body } = await c.push({
         clientId: 'u-1',
         mutations: [

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
-let client: SyncClient;
+let client: RawProtocolClient;
 
 beforeAll(async () => {
   server = await startTestServer({ maxBodyBytes: 4096, maxMutationsPerPush: 3 });
-  client = new SyncClient(server.url, (await server.admin.createUser('alice')).token);
+  client = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
   await server.admin.putRecord('work_orders', 'w1', { v: 1 }, 'alice');
 });
 afterAll(() => server?.close());

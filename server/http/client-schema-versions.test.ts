@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesSchema } from '../../src/index.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 // A rollout: app v3 is current, v2 may still pull during the grace period, v1 is gone, v4 is not
 // deployed on this server yet.
@@ -15,13 +15,13 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const pull = (version: number) =>
-  new SyncClient(server.url, token, version).pull({
+  new RawProtocolClient(server.url, token, version).pull({
     collection: 'customers',
     checkpoint: null,
     windowSize: 10,
   });
 const push = (version: number, mutationId: number) =>
-  new SyncClient(server.url, token, version).push({
+  new RawProtocolClient(server.url, token, version).push({
     clientId: `app-v${version}`,
     mutations: [
       { mutationId, collection: 'customers', id: `by-v${version}`, op: 'put', baseRev: null, value: {} },
@@ -36,7 +36,7 @@ describe('client schema versions', () => {
       [3, 'read-write'],
       [4, 'none'],
     ] as const) {
-      const { status, body } = await new SyncClient(server.url, undefined, version).capabilities();
+      const { status, body } = await new RawProtocolClient(server.url, undefined, version).capabilities();
       expect(status).toBe(200);
       const caps = capabilitiesSchema.parse(body);
       expect(caps.schemaVersions).toEqual({ min: 2, minWritable: 3, max: 3 });

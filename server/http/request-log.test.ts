@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
 let token: string;
@@ -19,7 +19,7 @@ const lineOf = (path: string) => server.logs.filter((l) => l.path === path).at(-
 
 describe('request log', () => {
   it('writes one line per pull with FETCH and DELETE counts and a timing breakdown', async () => {
-    const client = new SyncClient(server.url, token);
+    const client = new RawProtocolClient(server.url, token);
     const first = await client.pull({ collection: 'work_orders', checkpoint: null, windowSize: 10 });
     const line = lineOf(PROTOCOL_PATHS.pull);
     expect(line.msg).toMatch(
@@ -41,7 +41,7 @@ describe('request log', () => {
   });
 
   it('writes one line per push with CHANGE and DELETE counts, conflicts and rejections', async () => {
-    const client = new SyncClient(server.url, token);
+    const client = new RawProtocolClient(server.url, token);
     const rev2 = String((await server.admin.getRecord('work_orders', 'w2', 'alice'))!.rev);
     await client.push({
       clientId: 'log-client',
@@ -81,7 +81,7 @@ describe('request log', () => {
   });
 
   it('logs failures with their code and never logs tokens or record contents', async () => {
-    await new SyncClient(server.url, 'wrong-token-value').pull({
+    await new RawProtocolClient(server.url, 'wrong-token-value').pull({
       collection: 'work_orders',
       checkpoint: null,
       windowSize: 1,

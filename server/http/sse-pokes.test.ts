@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
 let alice: { token: string };
@@ -60,7 +60,7 @@ describe('GET /v1/events', () => {
       await vi.waitFor(() => expect(bobEvents.events[0]?.event).toBe('hello'));
       expect(JSON.parse(aliceEvents.events[0]!.data)).toEqual({ protocolVersion: 1, heartbeatMs: 50 });
 
-      const phone = new SyncClient(server.url, alice.token);
+      const phone = new RawProtocolClient(server.url, alice.token);
       const { body } = await phone.push({
         clientId: 'alice-phone',
         mutations: [

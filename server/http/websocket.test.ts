@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { type WsServerMessage, wsServerMessageSchema } from '../../src/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
 let alice: string;
@@ -77,7 +77,7 @@ describe('/v1/ws', () => {
       });
 
       // Another client (over HTTP) writes: this session is poked.
-      await new SyncClient(server.url, alice).push({
+      await new RawProtocolClient(server.url, alice).push({
         clientId: 'http-client',
         mutations: [
           { mutationId: 1, collection: 'customers', id: 'c1', op: 'put', baseRev: null, value: {} },

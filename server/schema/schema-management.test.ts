@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { dropSchema, startTestServer } from '../../test/server/test-server.js';
 import type { ServerOptions } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { dropSchema, startTestServer } from '../testing/test-server.js';
 import { LATEST_SCHEMA_VERSION, MINIMUM_SCHEMA_VERSION } from './migrations.js';
 import { installSchema, type MigrationProgress, schemaStatus, updateSchema } from './schema-manager.js';
 
@@ -64,7 +64,7 @@ describe('server schema management', () => {
     const server = await startTestServer({ ...location, autoMigrate: false });
     cleanups.push(() => server.close());
     expect(server.schema.state).toBe('update-required');
-    const client = new SyncClient(server.url, 'any-token');
+    const client = new RawProtocolClient(server.url, 'any-token');
     const refused = await client.pull({ collection: 'customers', checkpoint: null, windowSize: 10 });
     expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({
@@ -80,7 +80,7 @@ describe('server schema management', () => {
     await updateSchema(db);
     // The server re-reads a bad schema status at most once a second.
     const { token } = await vi.waitFor(() => server.admin.createUser('alice'), { timeout: 5000 });
-    const served = new SyncClient(server.url, token);
+    const served = new RawProtocolClient(server.url, token);
     expect((await served.pull({ collection: 'customers', checkpoint: null, windowSize: 10 })).status).toBe(
       200,
     );

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation, MutationResult } from '../../src/index.js';
-import { applyPages, SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
-let client: SyncClient;
+let client: RawProtocolClient;
 let nextMutation = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
-  client = new SyncClient(server.url, (await server.admin.createUser('alice')).token);
+  client = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
 });
 afterAll(() => server?.close());
 
@@ -101,7 +101,7 @@ describe('conflicts', () => {
 describe('tombstones', () => {
   it('delivers server-side deletes to clients, and a client delete is not brought back by the next pull', async () => {
     const { token } = await server.admin.createUser('bob');
-    const bob = new SyncClient(server.url, token);
+    const bob = new RawProtocolClient(server.url, token);
     await server.admin.putRecord('work_orders', 'p1', { v: 1 }, 'bob');
     await server.admin.putRecord('work_orders', 'p2', { v: 1 }, 'bob');
     const first = await bob.pullAll('work_orders');
@@ -129,7 +129,7 @@ describe('tombstones', () => {
 
   it('compacts old tombstones and answers checkpoints from before the horizon with RESET_REQUIRED', async () => {
     const { token } = await server.admin.createUser('carol');
-    const carol = new SyncClient(server.url, token);
+    const carol = new RawProtocolClient(server.url, token);
     await server.admin.putRecord('work_orders', 'q1', { v: 1 }, 'carol');
     await server.admin.putRecord('work_orders', 'q2', { v: 1 }, 'carol');
     const old = await carol.pullAll('work_orders');
@@ -159,7 +159,7 @@ describe('tombstones', () => {
 
   it('keeps tombstones younger than the retention', async () => {
     const { token } = await server.admin.createUser('dave');
-    const dave = new SyncClient(server.url, token);
+    const dave = new RawProtocolClient(server.url, token);
     await server.admin.putRecord('work_orders', 'r1', {}, 'dave');
     const before = await dave.pullAll('work_orders');
     await server.admin.deleteRecord('work_orders', 'r1', 'dave');

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPages, SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
-let client: SyncClient;
+let client: RawProtocolClient;
 
 beforeAll(async () => {
   server = await startTestServer();
   const { token } = await server.admin.createUser('alice');
-  client = new SyncClient(server.url, token);
+  client = new RawProtocolClient(server.url, token);
 });
 afterAll(() => server?.close());
 
@@ -35,7 +35,7 @@ describe('pull', () => {
     const { token } = await server.admin.createUser('binary');
     const weird = ['b', 'B', 'a', 'é', 'Z', '_', 'a b', '10', '9'];
     for (const id of weird) await server.admin.putRecord('customers', id, { id }, 'binary');
-    const { pages } = await new SyncClient(server.url, token).pullAll('customers', { windowSize: 4 });
+    const { pages } = await new RawProtocolClient(server.url, token).pullAll('customers', { windowSize: 4 });
     const got = pages.flatMap((p) => p.changes.map((c) => c.id));
     expect(got).toEqual([...weird].sort());
   });
@@ -45,14 +45,14 @@ describe('pull', () => {
     const long = (c: string) => c.repeat(256);
     const idsIn = [long('日'), long('é'), long('z')].sort();
     for (const id of idsIn) await server.admin.putRecord('customers', id, { n: id.length }, 'long-ids');
-    const { pages } = await new SyncClient(server.url, token).pullAll('customers', { windowSize: 1 });
+    const { pages } = await new RawProtocolClient(server.url, token).pullAll('customers', { windowSize: 1 });
     expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(idsIn);
     expect(Math.max(...pages.map((p) => p.checkpoint.length))).toBeLessThanOrEqual(2048);
   });
 
   it('switches to the change log after the snapshot and delivers only what changed since', async () => {
     const { token } = await server.admin.createUser('bob');
-    const bob = new SyncClient(server.url, token);
+    const bob = new RawProtocolClient(server.url, token);
     for (const id of ids(5)) await server.admin.putRecord('work_orders', id, { v: 1 }, 'bob');
     const first = await bob.pullAll('work_orders', { windowSize: 100 });
     expect(first.pages).toHaveLength(1);
@@ -83,7 +83,7 @@ describe('pull', () => {
 
   it('returns the same page when the previous checkpoint is replayed (a retry after a lost response)', async () => {
     const { token } = await server.admin.createUser('carol');
-    const carol = new SyncClient(server.url, token);
+    const carol = new RawProtocolClient(server.url, token);
     for (const id of ids(30)) await server.admin.putRecord('customers', id, { id }, 'carol');
     const p1 = await carol.pull({ collection: 'customers', checkpoint: null, windowSize: 10 });
     const p2 = await carol.pull({ collection: 'customers', checkpoint: p1.body.checkpoint, windowSize: 10 });
@@ -108,7 +108,7 @@ describe('pull', () => {
     try {
       const { token } = await small.admin.createUser('dave');
       for (const id of ids(5)) await small.admin.putRecord('customers', id, {}, 'dave');
-      const page = await new SyncClient(small.url, token).pull({
+      const page = await new RawProtocolClient(small.url, token).pull({
         collection: 'customers',
         checkpoint: null,
         windowSize: 50_000,
@@ -124,7 +124,7 @@ describe('pull', () => {
 
   it('filters by top-level fields and sends records that leave the filter as deletes', async () => {
     const { token } = await server.admin.createUser('erin');
-    const erin = new SyncClient(server.url, token);
+    const erin = new RawProtocolClient(server.url, token);
     await server.admin.putRecord('work_orders', 'w1', { status: 'open' }, 'erin');
     await server.admin.putRecord('work_orders', 'w2', { status: 'done' }, 'erin');
     await server.admin.putRecord('work_orders', 'w3', { status: 'open' }, 'erin');
@@ -145,7 +145,7 @@ describe('pull', () => {
 
   it('says moreAvailable on the last snapshot page when changes arrived during the snapshot', async () => {
     const { token } = await server.admin.createUser('frank');
-    const frank = new SyncClient(server.url, token);
+    const frank = new RawProtocolClient(server.url, token);
     for (const id of ids(4)) await server.admin.putRecord('customers', id, { v: 1 }, 'frank');
     const p1 = await frank.pull({ collection: 'customers', checkpoint: null, windowSize: 2 });
     await server.admin.putRecord('customers', 'c000', { v: 2 }, 'frank');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Change, PullResponse } from '../../src/index.js';
+import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 import { toInt } from '../db/database.js';
-import { applyPages, SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { lockSequence, writeRecord } from './records.js';
 
 let server: TestServer;
@@ -25,7 +25,7 @@ async function serverState(): Promise<Map<string, unknown>> {
 describe('paging under concurrent writes', () => {
   it('loses and repeats nothing while several clients push and a reader pages in small windows', async () => {
     const writers = [0, 1, 2, 3].map((w) => ({
-      client: new SyncClient(server.url, token),
+      client: new RawProtocolClient(server.url, token),
       clientId: `writer-${w}`,
     }));
     const revs = new Map<string, string>();
@@ -58,7 +58,7 @@ describe('paging under concurrent writes', () => {
         }
       }
     };
-    const reader = new SyncClient(server.url, token);
+    const reader = new RawProtocolClient(server.url, token);
     const pages: PullResponse[] = [];
     const read = async () => {
       let checkpoint: string | null = null;
@@ -89,7 +89,7 @@ describe('paging under concurrent writes', () => {
   it.runIf(process.env.DATABASE_URL)(
     'never lets a reader see a later seq while an earlier one is still in flight (PostgreSQL)',
     async () => {
-      const reader = new SyncClient(server.url, token);
+      const reader = new RawProtocolClient(server.url, token);
       const { checkpoint } = await reader.pullAll('work_orders');
       let release!: () => void;
       const gate = new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../../src/index.js';
-import { SyncClient } from '../testing/sync-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
+import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 
 let server: TestServer;
 
@@ -12,7 +12,7 @@ afterAll(() => server?.close());
 
 async function user(name: string) {
   const { token } = await server.admin.createUser(name);
-  return new SyncClient(server.url, token);
+  return new RawProtocolClient(server.url, token);
 }
 
 const put = (
@@ -111,7 +111,7 @@ describe('push', () => {
   it('answers retries of mutations whose stored result was pruned as expired, never re-applying them', async () => {
     const small = await startTestServer({ mutationResultRetention: 5 });
     try {
-      const dave = new SyncClient(small.url, (await small.admin.createUser('dave')).token);
+      const dave = new RawProtocolClient(small.url, (await small.admin.createUser('dave')).token);
       const mutations = Array.from({ length: 12 }, (_, i) => put(i + 1, `d${i}`, { i }));
       await dave.push({ clientId: 'd-1', mutations });
       const seq = await small.admin.countRecords('work_orders', 'dave');

@@ -1,9 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isUpgradeBlockedError } from '../errors/upgrade-blocked-error.js';
+import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { openRaw, uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,
@@ -31,7 +32,7 @@ describe('blocked upgrade', () => {
     const db = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 100 });
     const blockedEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'blocked')));
     const error = await within(db.db(), 2_000, 'the blocked open').catch((e: unknown) => e);
-    expect(isUpgradeBlockedError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'UPGRADE_BLOCKED')).toBe(true);
     expect(error).toMatchObject({ database: name, version: 2, timeoutMs: 100 });
     expect(await blockedEvent).toEqual({ type: 'blocked', operation: 'open' });
     expect(db.state).toBe('blocked');
@@ -40,7 +41,7 @@ describe('blocked upgrade', () => {
     const again = await within(db.count('work_orders'), 2_000, 'the second blocked operation').catch(
       (e: unknown) => e,
     );
-    expect(isUpgradeBlockedError(again)).toBe(true);
+    expect(isIdbSyncError(again, 'UPGRADE_BLOCKED')).toBe(true);
     expect(open.mock.calls.filter(([, version]) => version !== undefined)).toHaveLength(1);
 
     stubborn.close();

@@ -1,7 +1,10 @@
 import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
-import { isSyncError } from '../errors/sync-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
+import type { Connection, ConnectionSource } from '../idb/connection.js';
+import type { TransactionOptions } from '../idb/open-transaction.js';
+import { runTransaction } from '../idb/run-transaction.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
@@ -16,12 +19,6 @@ import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete
 import { requestPersistence } from './request-persistence.js';
 import { resolveFactory } from './resolve-factory.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
-import {
-  type Connection,
-  type ConnectionSource,
-  runTransaction,
-  type TransactionOptions,
-} from './run-transaction.js';
 
 /** An open in flight; `closeOnArrival` is set by `close()` and cleared by the next operation. */
 interface PendingOpen {
@@ -328,7 +325,7 @@ export class LazyDatabase implements ConnectionSource {
 
   #failed(error: unknown): void {
     this.#state$.next('error');
-    const typed = isSyncError(error)
+    const typed = isIdbSyncError(error)
       ? error
       : wrapDomException(error, { database: this.name, operation: 'open' });
     this.#events$.next({ type: 'error', error: typed });

@@ -1,4 +1,4 @@
-import type { SyncError } from '../errors/sync-error.js';
+import type { IdbSyncError } from '../errors/idb-sync-error.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 
 /**
@@ -66,6 +66,6 @@ export type DatabaseEvent =
   /** The database was deleted through this handle. */
   | { readonly type: 'deleted' }
   /** An open failed. */
-  | { readonly type: 'error'; readonly error: SyncError }
+  | { readonly type: 'error'; readonly error: IdbSyncError }
   /** Answer of `navigator.storage.persist()` (option `persist`). */
   | { readonly type: 'persisted'; readonly persisted: boolean };

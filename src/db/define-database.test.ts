@@ -1,14 +1,12 @@
 import { unwrap } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isConstraintViolationError } from '../errors/constraint-violation-error.js';
-import { isSchemaDefinitionError } from '../errors/schema-definition-error.js';
-import { isTransactionAbortedError } from '../errors/transaction-aborted-error.js';
-import { isTransactionCallbackError } from '../errors/transaction-callback-error.js';
+import { describeRaw, sortBy, uniqueName } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { describeRaw, sortBy, uniqueName } from './test-support.js';
 
 const versions = [
   {
@@ -124,7 +122,7 @@ describe('defineDatabase', () => {
         throw boom;
       })
       .catch((e: unknown) => e);
-    expect(isTransactionCallbackError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'TRANSACTION_CALLBACK_FAILED')).toBe(true);
     expect((error as Error).cause).toBe(boom);
     expect(await db.count('work_orders')).toBe(0);
     await db.close();
@@ -141,7 +139,7 @@ describe('defineDatabase', () => {
         await Promise.all([first, second]);
       })
       .catch((e: unknown) => e);
-    expect(isConstraintViolationError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'CONSTRAINT_VIOLATION')).toBe(true);
     expect(error).toMatchObject({ stores: ['service_types'], operation: 'write', database: db.name });
     expect(await db.count('service_types')).toBe(1);
     await db.close();
@@ -165,7 +163,7 @@ describe('defineDatabase', () => {
         });
       })
       .catch((e: unknown) => e);
-    expect(isTransactionAbortedError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'TRANSACTION_ABORTED')).toBe(true);
     expect(runs).toBe(1);
     expect(await db.count('work_orders')).toBe(0);
     await db.close();
@@ -178,7 +176,7 @@ describe('defineDatabase', () => {
     try {
       defineDatabase({ name: 'x', versions: [] });
     } catch (error) {
-      expect(isSchemaDefinitionError(error)).toBe(true);
+      expect(isIdbSyncError(error, 'INVALID_SCHEMA')).toBe(true);
     }
   });
 

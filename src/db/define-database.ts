@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
+import type { TransactionOptions } from '../idb/open-transaction.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';
@@ -8,7 +9,6 @@ import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import { LazyDatabase } from './database-handle.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { HintStorage } from './eviction-hint.js';
-import type { TransactionOptions } from './run-transaction.js';
 
 /** The app's schema plus the SDK's system stores (untyped when no schema type is given). */
 export type DatabaseSchema<S> = unknown extends S ? unknown : S & SystemSchema;

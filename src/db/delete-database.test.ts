@@ -1,9 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { isDeleteBlockedError } from '../errors/delete-blocked-error.js';
+import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { openRaw, uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },
@@ -45,13 +46,13 @@ describe('deleteDatabase', () => {
     const stubborn = await openRaw(name); // ignores versionchange
 
     const error = await within(db.deleteDatabase(), 2_000, 'the blocked deletion').catch((e: unknown) => e);
-    expect(isDeleteBlockedError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'DELETE_BLOCKED')).toBe(true);
     expect(error).toMatchObject({ database: name, timeoutMs: 100 });
     // Operations meanwhile wait for the deletion, bounded the same way.
     const waiting = await within(db.count('work_orders'), 2_000, 'an operation behind the deletion').catch(
       (e: unknown) => e,
     );
-    expect(isDeleteBlockedError(waiting)).toBe(true);
+    expect(isIdbSyncError(waiting, 'DELETE_BLOCKED')).toBe(true);
 
     const deleted = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'deleted')));
     stubborn.close();

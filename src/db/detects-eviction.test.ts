@@ -1,8 +1,8 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { deleteRaw, MemoryStorage, openRaw, uniqueName } from '../../test/db/test-support.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { deleteRaw, MemoryStorage, openRaw, uniqueName } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },

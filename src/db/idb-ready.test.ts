@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { uniqueName } from '../../test/db/test-support.js';
 import { defineDatabase } from './define-database.js';
 import { idbReady, isSafari } from './idb-ready.js';
-import { uniqueName } from './test-support.js';
 
 // Safari 14's first-open hang cannot run here, so its symptom is reproduced by a factory whose
 // databases() only answers on a later call, as Safari 14's did; time is faked.

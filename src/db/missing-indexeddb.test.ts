@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isIndexedDBUnavailableError } from '../errors/indexeddb-unavailable-error.js';
+import { uniqueName, within } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },
@@ -17,7 +18,7 @@ describe('IndexedDB unavailable', () => {
     vi.stubGlobal('indexedDB', undefined);
     const db = defineDatabase({ name: uniqueName('missing'), versions });
     const error = await db.count('work_orders').catch((e: unknown) => e);
-    expect(isIndexedDBUnavailableError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INDEXEDDB_UNAVAILABLE')).toBe(true);
     expect(error).toMatchObject({ reason: 'missing', database: db.name });
     expect(db.state).toBe('error');
     await expect(db.deleteDatabase()).rejects.toMatchObject({ code: 'INDEXEDDB_UNAVAILABLE' });
@@ -69,7 +70,7 @@ describe('IndexedDB unavailable', () => {
     } as unknown as IDBFactory;
     const second = defineDatabase({ name: uniqueName('private'), versions, indexedDB: failing });
     const error = await within(second.db(), 2_000, 'the failing open').catch((e: unknown) => e);
-    expect(isIndexedDBUnavailableError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INDEXEDDB_UNAVAILABLE')).toBe(true);
     expect(error).toMatchObject({ reason: 'open-failed' });
   });
 });

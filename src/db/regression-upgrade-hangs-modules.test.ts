@@ -5,13 +5,15 @@
 // already held connections were left with closed ones, and the next transaction on the iPad waited
 // forever. Here two modules hold handles (and transactions) while a third, loaded later, upgrades
 // the same database. All three must end up working on the new version, and every wait is bounded.
+
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseVersionError } from '../errors/database-version-error.js';
+import { readAllRaw, sortBy, uniqueName, within } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { readAllRaw, sortBy, uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,
@@ -112,7 +114,7 @@ describe('regression: modules holding handles while another module upgrades', ()
     const error = await within(workOrders.count('work_orders'), bound, 'the old module').catch(
       (e: unknown) => e,
     );
-    expect(isDatabaseVersionError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'DATABASE_VERSION_TOO_OLD')).toBe(true);
     expect(await newer.count('work_orders')).toBe(1);
     await newer.close();
   });
@@ -130,7 +132,7 @@ describe('regression: modules holding handles while another module upgrades', ()
     const error = await within(workOrders.count('customers'), bound, 'the old module').catch(
       (e: unknown) => e,
     );
-    expect(isDatabaseVersionError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'DATABASE_VERSION_TOO_OLD')).toBe(true);
     expect(await newer.get('work_orders', 'wo-1')).toEqual({ id: 'wo-1', title: 'X' });
     await newer.close();
   });

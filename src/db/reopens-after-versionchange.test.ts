@@ -1,10 +1,11 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseVersionError } from '../errors/database-version-error.js';
+import { uniqueName, within } from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent } from './database-state.js';
 import { defineDatabase } from './define-database.js';
-import { uniqueName, within } from './test-support.js';
 
 const v1 = {
   version: 1,
@@ -44,7 +45,7 @@ describe('versionchange', () => {
     const error = await within(oldTab.count('work_orders'), 2_000, 'an operation of the old code').catch(
       (e) => e,
     );
-    expect(isDatabaseVersionError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'DATABASE_VERSION_TOO_OLD')).toBe(true);
     expect(error).toMatchObject({ declaredVersion: 1, existingVersion: 2 });
     expect(oldTab.state).toBe('error');
     await newTab.close();

@@ -1,10 +1,16 @@
 import { unwrap } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseClosedError } from '../errors/database-closed-error.js';
+import {
+  dispatchCloseEvent,
+  simulateConnectionLoss,
+  uniqueName,
+  within,
+} from '../../test/db/test-support.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
-import { dispatchCloseEvent, simulateConnectionLoss, uniqueName, within } from './test-support.js';
 
 const versions = [
   { version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } },
@@ -145,7 +151,7 @@ describe('lost connections', () => {
       'the write on connections that keep dying',
     ).catch((e: unknown) => e);
     subscription.unsubscribe();
-    expect(isDatabaseClosedError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'DATABASE_CLOSED')).toBe(true);
     expect(error).toMatchObject({ operation: 'write', stores: ['work_orders'] });
     expect(runs).toBe(0);
     // Once connections stop dying, the handle works again.

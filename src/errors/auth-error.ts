@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The server refused the credentials (HTTP 401, or WebSocket close code 4401) even after one token
  * refresh (`getToken({ forceRefresh: true })`) and a retry. The app must sign the user in again.
  * Neither the message nor any field or `cause` contains the token.
  */
-export class AuthError extends SyncError {
+export class AuthError extends IdbSyncError {
   override readonly name = 'AuthError' as const;
   readonly code = 'AUTH_FAILED' as const;
   /** Never: retrying with the same credentials cannot succeed. */
@@ -28,6 +28,3 @@ export class AuthError extends SyncError {
     );
   }
 }
-
-/** True when `value` is an {@link AuthError} (also across realms). */
-export const isAuthError = errorGuard(AuthError, 'AuthError', 'AUTH_FAILED');

@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * A custom conflict resolver threw (or returned something that is not a record or `null`). The
  * original error is the `cause`; the conflicting push stays in the outbox and is resolved again on
  * the next run.
  */
-export class ConflictResolverError extends SyncError {
+export class ConflictResolverError extends IdbSyncError {
   override readonly name = 'ConflictResolverError' as const;
   readonly code = 'CONFLICT_RESOLVER_FAILED' as const;
 
@@ -19,10 +19,3 @@ export class ConflictResolverError extends SyncError {
     super(`Conflict resolver "${resolver}" of collection "${store}" failed`, { cause });
   }
 }
-
-/** True when `value` is a {@link ConflictResolverError} (also across realms). */
-export const isConflictResolverError = errorGuard(
-  ConflictResolverError,
-  'ConflictResolverError',
-  'CONFLICT_RESOLVER_FAILED',
-);

@@ -1,11 +1,11 @@
+import { IdbSyncError } from './idb-sync-error.js';
 import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
-import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * A write broke a constraint (`ConstraintError`): `add` of an existing key, or a duplicate value in a
  * unique index. The transaction was rolled back.
  */
-export class ConstraintViolationError extends SyncError {
+export class ConstraintViolationError extends IdbSyncError {
   override readonly name = 'ConstraintViolationError' as const;
   readonly code = 'CONSTRAINT_VIOLATION' as const;
   /** The database name. */
@@ -22,10 +22,3 @@ export class ConstraintViolationError extends SyncError {
     this.operation = context.operation;
   }
 }
-
-/** True when `value` is a {@link ConstraintViolationError} (also across realms). */
-export const isConstraintViolationError = errorGuard(
-  ConstraintViolationError,
-  'ConstraintViolationError',
-  'CONSTRAINT_VIOLATION',
-);

@@ -1,11 +1,11 @@
+import { IdbSyncError } from './idb-sync-error.js';
 import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
-import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * The connection was lost under an operation and the one retry on a fresh connection failed too, or
  * the operation was cut short by `close()` / `deleteDatabase()`.
  */
-export class DatabaseClosedError extends SyncError {
+export class DatabaseClosedError extends IdbSyncError {
   override readonly name = 'DatabaseClosedError' as const;
   readonly code = 'DATABASE_CLOSED' as const;
   /** The database name. */
@@ -22,10 +22,3 @@ export class DatabaseClosedError extends SyncError {
     this.operation = context.operation;
   }
 }
-
-/** True when `value` is a {@link DatabaseClosedError} (also across realms). */
-export const isDatabaseClosedError = errorGuard(
-  DatabaseClosedError,
-  'DatabaseClosedError',
-  'DATABASE_CLOSED',
-);

@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The database on disk is at a newer schema version than this code declares (`VersionError`), and
@@ -6,7 +6,7 @@ import { errorGuard, SyncError } from './sync-error.js';
  * in another tab. Reloading the page loads the newer code; until then this handle cannot open the
  * database. (When the newer version left this code's stores alone, the handle keeps working.)
  */
-export class DatabaseVersionError extends SyncError {
+export class DatabaseVersionError extends IdbSyncError {
   override readonly name = 'DatabaseVersionError' as const;
   readonly code = 'DATABASE_VERSION_TOO_OLD' as const;
 
@@ -26,10 +26,3 @@ export class DatabaseVersionError extends SyncError {
     );
   }
 }
-
-/** True when `value` is a {@link DatabaseVersionError} (also across realms). */
-export const isDatabaseVersionError = errorGuard(
-  DatabaseVersionError,
-  'DatabaseVersionError',
-  'DATABASE_VERSION_TOO_OLD',
-);

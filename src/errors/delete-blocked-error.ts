@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * `deleteDatabase()` was blocked by another connection (another tab, or code holding a raw
  * connection) for longer than its timeout. The deletion stays queued in the browser and happens
  * once the other connection closes.
  */
-export class DeleteBlockedError extends SyncError {
+export class DeleteBlockedError extends IdbSyncError {
   override readonly name = 'DeleteBlockedError' as const;
   readonly code = 'DELETE_BLOCKED' as const;
 
@@ -18,6 +18,3 @@ export class DeleteBlockedError extends SyncError {
     super(`Deleting database "${database}" was blocked by another connection for ${timeoutMs} ms`);
   }
 }
-
-/** True when `value` is a {@link DeleteBlockedError} (also across realms). */
-export const isDeleteBlockedError = errorGuard(DeleteBlockedError, 'DeleteBlockedError', 'DELETE_BLOCKED');

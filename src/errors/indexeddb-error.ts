@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** Where an IndexedDB error happened; every error made from a DOMException carries it. */
 export interface IndexedDBErrorContext {
@@ -20,7 +20,7 @@ export function describeOperation(context: IndexedDBErrorContext): string {
  * An IndexedDB failure with no more specific kind (`UnknownError`, `NotFoundError`,
  * `TransactionInactiveError`, `ReadOnlyError`, …). `domExceptionName` keeps the browser's name.
  */
-export class IndexedDBError extends SyncError {
+export class IndexedDBError extends IdbSyncError {
   override readonly name = 'IndexedDBError' as const;
   readonly code = 'INDEXEDDB_ERROR' as const;
   readonly database: string;
@@ -48,6 +48,3 @@ function hint(name: string): string {
     ? ': the transaction finished before this request; issue all requests before awaiting anything else'
     : '';
 }
-
-/** True when `value` is an {@link IndexedDBError} (also across realms). */
-export const isIndexedDBError = errorGuard(IndexedDBError, 'IndexedDBError', 'INDEXEDDB_ERROR');

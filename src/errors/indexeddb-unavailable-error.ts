@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** Why IndexedDB cannot be used in this context. */
 export type IndexedDBUnavailableReason =
@@ -13,7 +13,7 @@ export type IndexedDBUnavailableReason =
  * IndexedDB is missing or refuses to open in this browsing context, so nothing can be stored
  * offline. Apps typically fall back to an online-only mode and tell the user.
  */
-export class IndexedDBUnavailableError extends SyncError {
+export class IndexedDBUnavailableError extends IdbSyncError {
   override readonly name = 'IndexedDBUnavailableError' as const;
   readonly code = 'INDEXEDDB_UNAVAILABLE' as const;
 
@@ -27,10 +27,3 @@ export class IndexedDBUnavailableError extends SyncError {
     super(`IndexedDB is unavailable (${reason}); database "${database}" cannot be opened`, { cause });
   }
 }
-
-/** True when `value` is an {@link IndexedDBUnavailableError} (also across realms). */
-export const isIndexedDBUnavailableError = errorGuard(
-  IndexedDBUnavailableError,
-  'IndexedDBUnavailableError',
-  'INDEXEDDB_UNAVAILABLE',
-);

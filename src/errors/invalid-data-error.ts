@@ -1,11 +1,11 @@
+import { IdbSyncError } from './idb-sync-error.js';
 import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
-import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * A value or key was rejected (`DataError`: not a valid key, or a record lacks the store's keyPath;
  * `DataCloneError`: a value that cannot be stored, such as a function).
  */
-export class InvalidDataError extends SyncError {
+export class InvalidDataError extends IdbSyncError {
   override readonly name = 'InvalidDataError' as const;
   readonly code = 'INVALID_DATA' as const;
   /** The database name. */
@@ -22,6 +22,3 @@ export class InvalidDataError extends SyncError {
     this.operation = context.operation;
   }
 }
-
-/** True when `value` is a {@link InvalidDataError} (also across realms). */
-export const isInvalidDataError = errorGuard(InvalidDataError, 'InvalidDataError', 'INVALID_DATA');

@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The sync client cannot take a write or a collection: the store is not a synced (`transactional` or
  * `lookup`) store with a single-field key path, or the record's id is not a non-empty string (the
  * protocol's record ids are strings). Thrown before anything is written.
  */
-export class InvalidRecordError extends SyncError {
+export class InvalidRecordError extends IdbSyncError {
   override readonly name = 'InvalidRecordError' as const;
   readonly code = 'INVALID_RECORD' as const;
 
@@ -18,6 +18,3 @@ export class InvalidRecordError extends SyncError {
     super(`Cannot sync store "${store}": ${problem}`);
   }
 }
-
-/** True when `value` is an {@link InvalidRecordError} (also across realms). */
-export const isInvalidRecordError = errorGuard(InvalidRecordError, 'InvalidRecordError', 'INVALID_RECORD');

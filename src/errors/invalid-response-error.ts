@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** What was wrong with a server answer. */
 export type InvalidResponseProblem =
@@ -28,7 +28,7 @@ export interface InvalidResponseIssue {
  * message. Nothing of the answer is used: no half-parsed page ever reaches the database. Not
  * retryable as such (a proxy page or a server bug); the listeners back off before the next try.
  */
-export class InvalidResponseError extends SyncError {
+export class InvalidResponseError extends IdbSyncError {
   override readonly name = 'InvalidResponseError' as const;
   readonly code = 'INVALID_RESPONSE' as const;
   /** Not by itself; a later try may reach a healthy server. */
@@ -71,10 +71,3 @@ function explain(problem: InvalidResponseProblem, issues: readonly InvalidRespon
       return 'the body is not an event stream';
   }
 }
-
-/** True when `value` is an {@link InvalidResponseError} (also across realms). */
-export const isInvalidResponseError = errorGuard(
-  InvalidResponseError,
-  'InvalidResponseError',
-  'INVALID_RESPONSE',
-);

@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The server refused a local write for good (`reason`: `read-only` collection, `forbidden`,
  * `invalid`). The write left the outbox and was rolled back locally: the record is back to the
  * value it had before (a record created locally is deleted). Reported on the client's `errors$`.
  */
-export class MutationRejectedError extends SyncError {
+export class MutationRejectedError extends IdbSyncError {
   override readonly name = 'MutationRejectedError' as const;
   readonly code = 'MUTATION_REJECTED' as const;
 
@@ -22,10 +22,3 @@ export class MutationRejectedError extends SyncError {
     super(`The server rejected write ${mutationId} to collection "${store}" (${reason}); it was rolled back`);
   }
 }
-
-/** True when `value` is a {@link MutationRejectedError} (also across realms). */
-export const isMutationRejectedError = errorGuard(
-  MutationRejectedError,
-  'MutationRejectedError',
-  'MUTATION_REJECTED',
-);

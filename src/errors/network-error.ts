@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** Why a request never got an answer. */
 export type NetworkErrorReason =
@@ -14,7 +14,7 @@ export type NetworkErrorReason =
  * unreachable, the request timed out, or the connection dropped mid-request. Always retryable: the
  * protocol makes pull and push safe to repeat. The underlying `TypeError`/timeout is the `cause`.
  */
-export class NetworkError extends SyncError {
+export class NetworkError extends IdbSyncError {
   override readonly name = 'NetworkError' as const;
   readonly code = 'NETWORK_ERROR' as const;
   /** Always `true`: the same request may succeed once the network is back. */
@@ -43,6 +43,3 @@ function explain(reason: NetworkErrorReason): string {
       return 'the connection closed before the answer arrived';
   }
 }
-
-/** True when `value` is a {@link NetworkError} (also across realms). */
-export const isNetworkError = errorGuard(NetworkError, 'NetworkError', 'NETWORK_ERROR');

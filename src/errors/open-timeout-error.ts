@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * `indexedDB.open()` gave no sign of life (no `upgradeneeded`, `blocked`, `success` or `error`) within
  * `openTimeoutMs`: the Safari first-open hang, or a queue behind another tab's very long upgrade.
  * The open keeps going in the background; the next operation waits for it again.
  */
-export class OpenTimeoutError extends SyncError {
+export class OpenTimeoutError extends IdbSyncError {
   override readonly name = 'OpenTimeoutError' as const;
   readonly code = 'OPEN_TIMEOUT' as const;
 
@@ -18,6 +18,3 @@ export class OpenTimeoutError extends SyncError {
     super(`Opening database "${database}" gave no answer within ${timeoutMs} ms`);
   }
 }
-
-/** True when `value` is an {@link OpenTimeoutError} (also across realms). */
-export const isOpenTimeoutError = errorGuard(OpenTimeoutError, 'OpenTimeoutError', 'OPEN_TIMEOUT');

@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /** Which record transform of a collection failed. */
 export type RecordTransform = 'fromServer' | 'toServer';
@@ -11,7 +11,7 @@ export type RecordTransform = 'fromServer' | 'toServer';
  * `toServer` fails the push before anything is sent. Not retried on a timer (`retryable: false`):
  * the same record would fail again until the app is fixed.
  */
-export class RecordTransformError extends SyncError {
+export class RecordTransformError extends IdbSyncError {
   override readonly name = 'RecordTransformError' as const;
   readonly code = 'RECORD_TRANSFORM_FAILED' as const;
   /** A transform bug does not go away by retrying the same record. */
@@ -29,10 +29,3 @@ export class RecordTransformError extends SyncError {
     super(`The ${transform} transform of collection "${store}" failed on record "${id}"`, { cause });
   }
 }
-
-/** True when `value` is a {@link RecordTransformError} (also across realms). */
-export const isRecordTransformError = errorGuard(
-  RecordTransformError,
-  'RecordTransformError',
-  'RECORD_TRANSFORM_FAILED',
-);

@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The server refused the request with a 4xx status other than 401 (auth), 410 (`RESET_REQUIRED`) and
@@ -6,7 +6,7 @@ import { errorGuard, SyncError } from './sync-error.js';
  * (`INVALID_REQUEST`, `UNKNOWN_COLLECTION`, `PAYLOAD_TOO_LARGE`, `SCHEMA_VERSION_TOO_NEW`, …);
  * `retryable` is true only for codes the protocol marks so (and 408/429).
  */
-export class RequestRejectedError extends SyncError {
+export class RequestRejectedError extends IdbSyncError {
   override readonly name = 'RequestRejectedError' as const;
   readonly code = 'REQUEST_REJECTED' as const;
 
@@ -26,10 +26,3 @@ export class RequestRejectedError extends SyncError {
     super(`Request to ${endpoint} was rejected: ${status} ${serverCode}`, options);
   }
 }
-
-/** True when `value` is a {@link RequestRejectedError} (also across realms). */
-export const isRequestRejectedError = errorGuard(
-  RequestRejectedError,
-  'RequestRejectedError',
-  'REQUEST_REJECTED',
-);

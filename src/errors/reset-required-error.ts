@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The server can no longer serve a pull from the given checkpoint (it is older than the server's
  * tombstone horizon): the client must drop the checkpoint and do a full sync of the collection
  * (`checkpoint: null`). Not retryable as is.
  */
-export class ResetRequiredError extends SyncError {
+export class ResetRequiredError extends IdbSyncError {
   override readonly name = 'ResetRequiredError' as const;
   readonly code = 'RESET_REQUIRED' as const;
   /** Never: the same checkpoint will keep failing. */
@@ -21,6 +21,3 @@ export class ResetRequiredError extends SyncError {
     super(`The server needs a full sync of collection "${collection}": its checkpoint expired`, options);
   }
 }
-
-/** True when `value` is a {@link ResetRequiredError} (also across realms). */
-export const isResetRequiredError = errorGuard(ResetRequiredError, 'ResetRequiredError', 'RESET_REQUIRED');

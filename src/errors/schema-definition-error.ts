@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * A database declaration is invalid: versions not strictly increasing, an app store name starting
  * with the reserved `_`, an index or migration naming a store the version does not declare, …
  * Thrown by `defineDatabase()` itself, so the mistake shows up when the module loads.
  */
-export class SchemaDefinitionError extends SyncError {
+export class SchemaDefinitionError extends IdbSyncError {
   override readonly name = 'SchemaDefinitionError' as const;
   readonly code = 'INVALID_SCHEMA' as const;
 
@@ -18,10 +18,3 @@ export class SchemaDefinitionError extends SyncError {
     super(`Invalid declaration of database "${database}": ${problem}`);
   }
 }
-
-/** True when `value` is a {@link SchemaDefinitionError} (also across realms). */
-export const isSchemaDefinitionError = errorGuard(
-  SchemaDefinitionError,
-  'SchemaDefinitionError',
-  'INVALID_SCHEMA',
-);

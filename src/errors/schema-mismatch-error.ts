@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The live database is at this code's version but a store or index has a different definition than
@@ -6,7 +6,7 @@ import { errorGuard, SyncError } from './sync-error.js';
  * at the same version. Missing stores and indexes are added automatically; a changed definition is
  * not, because two tabs could then undo each other's change forever. Bump the version.
  */
-export class SchemaMismatchError extends SyncError {
+export class SchemaMismatchError extends IdbSyncError {
   override readonly name = 'SchemaMismatchError' as const;
   readonly code = 'SCHEMA_MISMATCH' as const;
 
@@ -24,10 +24,3 @@ export class SchemaMismatchError extends SyncError {
     );
   }
 }
-
-/** True when `value` is a {@link SchemaMismatchError} (also across realms). */
-export const isSchemaMismatchError = errorGuard(
-  SchemaMismatchError,
-  'SchemaMismatchError',
-  'SCHEMA_MISMATCH',
-);

@@ -1,4 +1,4 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The sync server answered with a 5xx status: an internal error, an outdated server database schema
@@ -6,7 +6,7 @@ import { errorGuard, SyncError } from './sync-error.js';
  * request may succeed later; `retryAfterMs` carries the server's `Retry-After` when it sent one.
  * The HTTP error (with credentials removed) is the `cause`.
  */
-export class ServerError extends SyncError {
+export class ServerError extends IdbSyncError {
   override readonly name = 'ServerError' as const;
   readonly code = 'SERVER_ERROR' as const;
 
@@ -29,6 +29,3 @@ export class ServerError extends SyncError {
     );
   }
 }
-
-/** True when `value` is a {@link ServerError} (also across realms). */
-export const isServerError = errorGuard(ServerError, 'ServerError', 'SERVER_ERROR');

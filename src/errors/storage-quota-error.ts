@@ -1,11 +1,11 @@
+import { IdbSyncError } from './idb-sync-error.js';
 import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
-import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * The browser refused a write because the origin's storage quota is exhausted (`QuotaExceededError`).
  * The transaction was rolled back; free space (or ask for `persist`) and retry.
  */
-export class StorageQuotaError extends SyncError {
+export class StorageQuotaError extends IdbSyncError {
   override readonly name = 'StorageQuotaError' as const;
   readonly code = 'STORAGE_QUOTA_EXCEEDED' as const;
   /** The database name. */
@@ -22,10 +22,3 @@ export class StorageQuotaError extends SyncError {
     this.operation = context.operation;
   }
 }
-
-/** True when `value` is a {@link StorageQuotaError} (also across realms). */
-export const isStorageQuotaError = errorGuard(
-  StorageQuotaError,
-  'StorageQuotaError',
-  'STORAGE_QUOTA_EXCEEDED',
-);

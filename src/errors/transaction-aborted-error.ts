@@ -1,11 +1,11 @@
+import { IdbSyncError } from './idb-sync-error.js';
 import { describeOperation, type IndexedDBErrorContext } from './indexeddb-error.js';
-import { errorGuard, SyncError } from './sync-error.js';
 
 /**
  * A transaction was aborted (`AbortError`) by the browser or by a failed request, and was not
  * retried. Nothing it wrote was kept.
  */
-export class TransactionAbortedError extends SyncError {
+export class TransactionAbortedError extends IdbSyncError {
   override readonly name = 'TransactionAbortedError' as const;
   readonly code = 'TRANSACTION_ABORTED' as const;
   /** The database name. */
@@ -22,10 +22,3 @@ export class TransactionAbortedError extends SyncError {
     this.operation = context.operation;
   }
 }
-
-/** True when `value` is a {@link TransactionAbortedError} (also across realms). */
-export const isTransactionAbortedError = errorGuard(
-  TransactionAbortedError,
-  'TransactionAbortedError',
-  'TRANSACTION_ABORTED',
-);

@@ -1,10 +1,10 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The callback given to `read()` / `write()` threw (or rejected) with an error of its own; the
  * transaction was aborted, so nothing it wrote was kept. The callback's error is the `cause`.
  */
-export class TransactionCallbackError extends SyncError {
+export class TransactionCallbackError extends IdbSyncError {
   override readonly name = 'TransactionCallbackError' as const;
   readonly code = 'TRANSACTION_CALLBACK_FAILED' as const;
 
@@ -25,10 +25,3 @@ export class TransactionCallbackError extends SyncError {
     );
   }
 }
-
-/** True when `value` is a {@link TransactionCallbackError} (also across realms). */
-export const isTransactionCallbackError = errorGuard(
-  TransactionCallbackError,
-  'TransactionCallbackError',
-  'TRANSACTION_CALLBACK_FAILED',
-);

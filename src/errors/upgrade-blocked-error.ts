@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * An open that needs a version upgrade stayed `blocked` (another tab or connection kept the old
  * version open) for longer than `blockedTimeoutMs`. The handle's `state$` says `blocked`; a later
  * open succeeds once the other connection closes.
  */
-export class UpgradeBlockedError extends SyncError {
+export class UpgradeBlockedError extends IdbSyncError {
   override readonly name = 'UpgradeBlockedError' as const;
   readonly code = 'UPGRADE_BLOCKED' as const;
 
@@ -22,10 +22,3 @@ export class UpgradeBlockedError extends SyncError {
     );
   }
 }
-
-/** True when `value` is an {@link UpgradeBlockedError} (also across realms). */
-export const isUpgradeBlockedError = errorGuard(
-  UpgradeBlockedError,
-  'UpgradeBlockedError',
-  'UPGRADE_BLOCKED',
-);

@@ -1,10 +1,10 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * A schema upgrade failed: a migration threw, a rebuilt store rejected a record, the quota ran out,
  * or the upgrade transaction aborted. The database stays at its old version with its old data.
  */
-export class UpgradeFailedError extends SyncError {
+export class UpgradeFailedError extends IdbSyncError {
   override readonly name = 'UpgradeFailedError' as const;
   readonly code = 'UPGRADE_FAILED' as const;
 
@@ -30,6 +30,3 @@ export class UpgradeFailedError extends SyncError {
     );
   }
 }
-
-/** True when `value` is an {@link UpgradeFailedError} (also across realms). */
-export const isUpgradeFailedError = errorGuard(UpgradeFailedError, 'UpgradeFailedError', 'UPGRADE_FAILED');

@@ -1,11 +1,11 @@
-import { errorGuard, SyncError } from './sync-error.js';
+import { IdbSyncError } from './idb-sync-error.js';
 
 /**
  * The server does not accept this client's schema version for the request: the app is too old and
  * must be updated. `access` says what the server still lets this version do: `read-only` (pulls work,
  * pushes are refused; keep the outbox until the app is updated) or `none`.
  */
-export class UpgradeRequiredError extends SyncError {
+export class UpgradeRequiredError extends IdbSyncError {
   override readonly name = 'UpgradeRequiredError' as const;
   readonly code = 'UPGRADE_REQUIRED' as const;
   /** Never: only a newer app version can succeed. */
@@ -29,10 +29,3 @@ export class UpgradeRequiredError extends SyncError {
     );
   }
 }
-
-/** True when `value` is an {@link UpgradeRequiredError} (also across realms). */
-export const isUpgradeRequiredError = errorGuard(
-  UpgradeRequiredError,
-  'UpgradeRequiredError',
-  'UPGRADE_REQUIRED',
-);

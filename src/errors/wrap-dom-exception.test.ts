@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConstraintViolationError, isConstraintViolationError } from './constraint-violation-error.js';
-import { DatabaseClosedError, isDatabaseClosedError } from './database-closed-error.js';
-import { DatabaseVersionError, isDatabaseVersionError } from './database-version-error.js';
-import { DeleteBlockedError, isDeleteBlockedError } from './delete-blocked-error.js';
-import { IndexedDBError, isIndexedDBError } from './indexeddb-error.js';
-import { IndexedDBUnavailableError, isIndexedDBUnavailableError } from './indexeddb-unavailable-error.js';
-import { InvalidDataError, isInvalidDataError } from './invalid-data-error.js';
-import { isOpenTimeoutError, OpenTimeoutError } from './open-timeout-error.js';
-import { isSchemaDefinitionError, SchemaDefinitionError } from './schema-definition-error.js';
-import { isSchemaMismatchError, SchemaMismatchError } from './schema-mismatch-error.js';
-import { isStorageQuotaError, StorageQuotaError } from './storage-quota-error.js';
-import { isSyncError, type SyncError } from './sync-error.js';
-import { isTransactionAbortedError, TransactionAbortedError } from './transaction-aborted-error.js';
-import { isTransactionCallbackError, TransactionCallbackError } from './transaction-callback-error.js';
-import { isUpgradeFailedError, UpgradeFailedError } from './upgrade-failed-error.js';
+import { ConstraintViolationError } from './constraint-violation-error.js';
+import { DatabaseClosedError } from './database-closed-error.js';
+import { DatabaseVersionError } from './database-version-error.js';
+import { DeleteBlockedError } from './delete-blocked-error.js';
+import type { IdbSyncErrorCode } from './error-map.js';
+import { type IdbSyncError, isIdbSyncError } from './idb-sync-error.js';
+import { IndexedDBError } from './indexeddb-error.js';
+import { IndexedDBUnavailableError } from './indexeddb-unavailable-error.js';
+import { InvalidDataError } from './invalid-data-error.js';
+import { OpenTimeoutError } from './open-timeout-error.js';
+import { SchemaDefinitionError } from './schema-definition-error.js';
+import { SchemaMismatchError } from './schema-mismatch-error.js';
+import { StorageQuotaError } from './storage-quota-error.js';
+import { TransactionAbortedError } from './transaction-aborted-error.js';
+import { TransactionCallbackError } from './transaction-callback-error.js';
+import { UpgradeFailedError } from './upgrade-failed-error.js';
 import { isDomExceptionLike, wrapDomException } from './wrap-dom-exception.js';
 
 const context = { database: 'app', stores: ['work_orders'], operation: 'write' };
@@ -51,7 +52,7 @@ describe('wrapDomException', () => {
     expect(error.message).toBe(
       'write on [work_orders] in database "app" failed: a key or unique index constraint was violated',
     );
-    expect(isConstraintViolationError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'CONSTRAINT_VIOLATION')).toBe(true);
     expect((error as ConstraintViolationError).stores).toEqual(['work_orders']);
   });
 
@@ -92,66 +93,35 @@ describe('wrapDomException', () => {
 
 describe('error kinds of the foundation', () => {
   const cause = new Error('inner');
-  const kinds: [SyncError, (value: unknown) => boolean, string, string][] = [
-    [
-      new UpgradeFailedError('app', 1, 3, 2, 'work_orders', cause),
-      isUpgradeFailedError,
-      'UpgradeFailedError',
-      'UPGRADE_FAILED',
-    ],
-    [
-      new IndexedDBUnavailableError('app', 'missing'),
-      isIndexedDBUnavailableError,
-      'IndexedDBUnavailableError',
-      'INDEXEDDB_UNAVAILABLE',
-    ],
-    [
-      new DatabaseVersionError('app', 2, 3),
-      isDatabaseVersionError,
-      'DatabaseVersionError',
-      'DATABASE_VERSION_TOO_OLD',
-    ],
-    [
-      new SchemaDefinitionError('app', 'bad'),
-      isSchemaDefinitionError,
-      'SchemaDefinitionError',
-      'INVALID_SCHEMA',
-    ],
-    [
-      new SchemaMismatchError('app', 2, ['a.byX']),
-      isSchemaMismatchError,
-      'SchemaMismatchError',
-      'SCHEMA_MISMATCH',
-    ],
-    [new DeleteBlockedError('app', 10), isDeleteBlockedError, 'DeleteBlockedError', 'DELETE_BLOCKED'],
-    [new OpenTimeoutError('app', 10), isOpenTimeoutError, 'OpenTimeoutError', 'OPEN_TIMEOUT'],
+  const kinds: [IdbSyncError, string, IdbSyncErrorCode][] = [
+    [new UpgradeFailedError('app', 1, 3, 2, 'work_orders', cause), 'UpgradeFailedError', 'UPGRADE_FAILED'],
+    [new IndexedDBUnavailableError('app', 'missing'), 'IndexedDBUnavailableError', 'INDEXEDDB_UNAVAILABLE'],
+    [new DatabaseVersionError('app', 2, 3), 'DatabaseVersionError', 'DATABASE_VERSION_TOO_OLD'],
+    [new SchemaDefinitionError('app', 'bad'), 'SchemaDefinitionError', 'INVALID_SCHEMA'],
+    [new SchemaMismatchError('app', 2, ['a.byX']), 'SchemaMismatchError', 'SCHEMA_MISMATCH'],
+    [new DeleteBlockedError('app', 10), 'DeleteBlockedError', 'DELETE_BLOCKED'],
+    [new OpenTimeoutError('app', 10), 'OpenTimeoutError', 'OPEN_TIMEOUT'],
     [
       new TransactionCallbackError('app', ['a'], 'write', cause),
-      isTransactionCallbackError,
       'TransactionCallbackError',
       'TRANSACTION_CALLBACK_FAILED',
     ],
-    [new DatabaseClosedError(context), isDatabaseClosedError, 'DatabaseClosedError', 'DATABASE_CLOSED'],
-    [new StorageQuotaError(context), isStorageQuotaError, 'StorageQuotaError', 'STORAGE_QUOTA_EXCEEDED'],
-    [
-      new TransactionAbortedError(context),
-      isTransactionAbortedError,
-      'TransactionAbortedError',
-      'TRANSACTION_ABORTED',
-    ],
-    [new InvalidDataError(context), isInvalidDataError, 'InvalidDataError', 'INVALID_DATA'],
-    [new IndexedDBError(context, 'UnknownError'), isIndexedDBError, 'IndexedDBError', 'INDEXEDDB_ERROR'],
+    [new DatabaseClosedError(context), 'DatabaseClosedError', 'DATABASE_CLOSED'],
+    [new StorageQuotaError(context), 'StorageQuotaError', 'STORAGE_QUOTA_EXCEEDED'],
+    [new TransactionAbortedError(context), 'TransactionAbortedError', 'TRANSACTION_ABORTED'],
+    [new InvalidDataError(context), 'InvalidDataError', 'INVALID_DATA'],
+    [new IndexedDBError(context, 'UnknownError'), 'IndexedDBError', 'INDEXEDDB_ERROR'],
   ];
 
-  it.each(kinds)('%s has a stable name, code and guard', (error, guard, name, code) => {
+  it.each(kinds)('%s has a stable name and code, and is recognised by its code', (error, name, code) => {
     expect(error.name).toBe(name);
     expect(error.code).toBe(code);
-    expect(isSyncError(error)).toBe(true);
-    expect(guard(error)).toBe(true);
-    expect(guard(new Error(error.message))).toBe(false);
-    // Guards do not confuse kinds with each other.
+    expect(isIdbSyncError(error)).toBe(true);
+    expect(isIdbSyncError(error, code)).toBe(true);
+    expect(isIdbSyncError(new Error(error.message), code)).toBe(false);
+    // The guard does not confuse kinds with each other.
     const others = kinds.filter(([other]) => other.code !== code);
-    expect(others.some(([other]) => guard(other))).toBe(false);
+    expect(others.some(([other]) => isIdbSyncError(other, code))).toBe(false);
   });
 
   it('names the failed version and migration, and keeps the migration error as cause', () => {

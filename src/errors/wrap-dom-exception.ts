@@ -1,8 +1,8 @@
 import { ConstraintViolationError } from './constraint-violation-error.js';
+import { type IdbSyncError, isIdbSyncError } from './idb-sync-error.js';
 import { IndexedDBError, type IndexedDBErrorContext } from './indexeddb-error.js';
 import { InvalidDataError } from './invalid-data-error.js';
 import { StorageQuotaError } from './storage-quota-error.js';
-import { isSyncError, type SyncError } from './sync-error.js';
 import { TransactionAbortedError } from './transaction-aborted-error.js';
 
 /**
@@ -30,8 +30,8 @@ export function domExceptionName(value: unknown): string | undefined {
  * An idb-sync error is returned as it is; any other value becomes an {@link IndexedDBError}
  * named after it. `VersionError` is handled where the open knows both versions.
  */
-export function wrapDomException(error: unknown, context: IndexedDBErrorContext): SyncError {
-  if (isSyncError(error)) return error;
+export function wrapDomException(error: unknown, context: IndexedDBErrorContext): IdbSyncError {
+  if (isIdbSyncError(error)) return error;
   const name = isDomExceptionLike(error) ? error.name : 'UnknownError';
   switch (name) {
     case 'QuotaExceededError':

@@ -1,9 +1,9 @@
 import { filter, firstValueFrom, type Observable, ReplaySubject, type Subscription, skip } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { type SyncFixture, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
+import { openTestDatabase, type TestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
 import { createSyncClient, type SyncClient } from '../sync/sync-client.js';
-import { type SyncFixture, startSyncFixture, testStores } from '../sync/testing/sync-fixture.js';
-import { openTestDatabase, type TestDatabase, uniqueDbName } from '../sync/testing/test-database.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import { createWebSocketTransport } from '../transport/web-socket-transport.js';
 import { changeFeed } from './change-feed.js';

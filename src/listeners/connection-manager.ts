@@ -1,5 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, type Observable, share } from 'rxjs';
-import { isNetworkError } from '../errors/network-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { Capabilities, TransportKind } from '../protocol/messages.js';
 import type { ServerEventSource, SyncTransport } from '../transport/sync-transport.js';
 import { type Channel, ChannelUnavailable, eventChannel, pollingChannel } from './channel.js';
@@ -106,7 +107,7 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
     try {
       return await request(webSocket);
     } catch (error) {
-      if (!isNetworkError(error)) throw error;
+      if (!isIdbSyncError(error, 'NETWORK_ERROR')) throw error;
       return request(transport);
     }
   };

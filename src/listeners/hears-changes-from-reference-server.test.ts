@@ -10,9 +10,9 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer } from '../../server/start-server.js';
+import { startTestServer, type TestServer } from '../../test/transport/reference-server.js';
 import type { PullResponse } from '../protocol/messages.js';
 import { createHttpTransport, type HttpSyncTransport } from '../transport/http-transport.js';
-import { startTestServer, type TestServer } from '../transport/testing/reference-server.js';
 import { createWebSocketTransport, type WebSocketSyncTransport } from '../transport/web-socket-transport.js';
 import { connectionManager } from './connection-manager.js';
 import type { ListenerEnvironment } from './environment.js';

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/define-database.js';
-import { type LookupQuery, searchLookup } from './search-lookup.js';
 import {
   bruteForce,
   deleteTestDatabase,
@@ -9,7 +7,9 @@ import {
   lookupDatabase,
   type ServiceType,
   uniqueDbName,
-} from './testing/lookup-records.js';
+} from '../../test/query/lookup-records.js';
+import type { DatabaseHandle } from '../db/define-database.js';
+import { type LookupQuery, searchLookup } from './search-lookup.js';
 
 // indexeddbshim is far too slow to load 100k records with a token index: the 2k version of these
 // checks (search-lookup.test.ts) runs on both backends.

@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { LookupSchema, ServiceType } from '../../test/query/lookup-records.js';
 import type { defineDatabase } from '../db/define-database.js';
 import type { LookupPage } from './search-lookup.js';
 import { searchLookup } from './search-lookup.js';
-import type { LookupSchema, ServiceType } from './testing/lookup-records.js';
 
 declare const db: ReturnType<typeof defineDatabase<LookupSchema>>;
 

@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/define-database.js';
-import { isInvalidDataError } from '../errors/invalid-data-error.js';
-import { isTransactionCallbackError } from '../errors/transaction-callback-error.js';
-import { lookupTokens } from './lookup-tokens.js';
-import { type LookupQuery, searchLookup } from './search-lookup.js';
 import {
   bruteForce,
   deleteTestDatabase,
@@ -12,7 +7,12 @@ import {
   lookupDatabase,
   type ServiceType,
   uniqueDbName,
-} from './testing/lookup-records.js';
+} from '../../test/query/lookup-records.js';
+import type { DatabaseHandle } from '../db/define-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import { lookupTokens } from './lookup-tokens.js';
+import { type LookupQuery, searchLookup } from './search-lookup.js';
 
 const COUNT = 2000;
 let name: string;
@@ -166,7 +166,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
         },
       });
       const error = await search.catch((e: unknown) => e);
-      expect(isTransactionCallbackError(error)).toBe(true);
+      expect(isIdbSyncError(error, 'TRANSACTION_CALLBACK_FAILED')).toBe(true);
       expect((error as Error).cause).toBe(boom);
     }
   });
@@ -177,7 +177,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       text: 'pump',
       after: 'x',
     }).catch((e: unknown) => e);
-    expect(isInvalidDataError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INVALID_DATA')).toBe(true);
     await expect(searchLookup(db, 'service_types', { text: 'pump' })).rejects.toThrow(TypeError);
     await expect(searchLookup(db, 'service_types', { pageSize: 0 })).rejects.toThrow(RangeError);
   });

@@ -1,9 +1,9 @@
 import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from '../db/define-database.js';
+import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
 import { createSyncClient, type SyncClient } from '../sync/sync-client.js';
 import type { SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
-import { UnpushedWritesError } from './unpushed-writes-error.js';
 
 /** Options of {@link openSession}. */
 export interface SessionOptions<S = unknown> {

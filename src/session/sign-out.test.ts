@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultTransport } from '../sync/testing/fault-transport.js';
-import { type SyncFixture, serverState, startSyncFixture, testStores } from '../sync/testing/sync-fixture.js';
-import { testVersion } from '../sync/testing/test-database.js';
+import { FaultTransport } from '../../test/sync/fault-transport.js';
+import { type SyncFixture, serverState, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
+import { testVersion } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import { createHttpTransport } from '../transport/http-transport.js';
 import { userDatabaseName } from './database-name.js';
 import { openSession, type Session } from './open-session.js';
-import { isUnpushedWritesError } from './unpushed-writes-error.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {
@@ -98,14 +99,14 @@ describe('sessions', () => {
     dee.transport.offline = true;
 
     const refused = await dee.session.signOut().catch((e: unknown) => e);
-    expect(isUnpushedWritesError(refused)).toBe(true);
+    expect(isIdbSyncError(refused, 'UNPUSHED_WRITES')).toBe(true);
     expect(refused).toMatchObject({ pendingWrites: 1, database: dee.session.databaseName });
     expect((refused as Error).message).not.toContain('unpushed');
     expect(await records(dee.session, 'work_orders')).toHaveLength(1);
     expect(await dee.client.pendingWrites()).toBe(1);
 
     const noPush = await dee.session.signOut({ push: false }).catch((e: unknown) => e);
-    expect(isUnpushedWritesError(noPush)).toBe(true);
+    expect(isIdbSyncError(noPush, 'UNPUSHED_WRITES')).toBe(true);
     expect(dee.transport.pushes).toHaveLength(0);
 
     const forced = await dee.session.signOut({ force: true });

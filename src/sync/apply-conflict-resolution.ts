@@ -1,8 +1,8 @@
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import type { RecordValue } from '../protocol/messages.js';
 import type { PendingConflict } from './apply-push-results.js';
 import type { ConflictResolution } from './conflict-strategy.js';
 import { deepEqual } from './deep-equal.js';
-import { type ConnectionProvider, transact } from './idb-tx.js';
 import {
   CONFLICT_STORE,
   type ConflictLogEntry,
@@ -32,7 +32,7 @@ export type ResolutionOutcome =
  * durable log (once for the chain, with the newest local value).
  */
 export function applyConflictResolution(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   conflict: PendingConflict,
   resolution: ConflictResolution<RecordValue>,
   revField: string,

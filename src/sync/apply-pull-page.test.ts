@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Change, PullResponse } from '../protocol/messages.js';
-import { applyPullPage } from './apply-pull-page.js';
-import { readCheckpoints } from './checkpoints.js';
-import type { CheckpointRecord } from './internal-stores.js';
-import { connectionProvider } from './sync-database.js';
 import {
   deleteTestDatabase,
   openTestDatabase,
   type TestDatabase,
   uniqueDbName,
-} from './testing/test-database.js';
+} from '../../test/sync/test-database.js';
+import type { Change, PullResponse } from '../protocol/messages.js';
+import { applyPullPage } from './apply-pull-page.js';
+import { readCheckpoints } from './checkpoints.js';
+import type { CheckpointRecord } from './internal-stores.js';
+import { connectionSource } from './sync-database.js';
 import { writeLocal } from './write-local.js';
 
 let db: TestDatabase;
@@ -28,7 +28,7 @@ function open() {
       },
     },
   ]);
-  return connectionProvider(db);
+  return connectionSource(db);
 }
 
 const target = (store: string) => ({ store, keyPath: 'id', revField: '_rev' });

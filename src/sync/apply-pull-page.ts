@@ -1,6 +1,6 @@
+import { type ConnectionSource, type TxScope, transact } from '../idb/transact.js';
 import type { Change, PullResponse, RecordValue } from '../protocol/messages.js';
 import { checkPageOrder, rememberToken } from './check-page-order.js';
-import { type ConnectionProvider, type TxScope, transact } from './idb-tx.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointRecord,
@@ -55,7 +55,7 @@ export interface PageTarget {
  * the transaction; a transform that throws aborts it (`RecordTransformError`): nothing is written.
  */
 export async function applyPullPage(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   target: PageTarget,
   previous: CheckpointRecord,
   page: PullResponse,

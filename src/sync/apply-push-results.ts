@@ -1,5 +1,5 @@
+import { type ConnectionSource, type TxScope, transact } from '../idb/transact.js';
 import type { Change, MutationResult, RecordValue, RejectReason } from '../protocol/messages.js';
-import { type ConnectionProvider, type TxScope, transact } from './idb-tx.js';
 import { OUTBOX_BY_RECORD, OUTBOX_STORE, type OutboxEntry } from './internal-stores.js';
 import { withRev } from './outbox-model.js';
 import type { SyncChange } from './sync-change.js';
@@ -41,7 +41,7 @@ export interface PushAck {
  * queued behind the conflicting one included), to be resolved once for the whole chain.
  */
 export function applyPushResults(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   batch: readonly OutboxEntry[],
   results: readonly MutationResult[],
   revField: string,

@@ -1,8 +1,8 @@
-import { type ConnectionProvider, transact } from './idb-tx.js';
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import { CHECKPOINT_STORE, type CheckpointRecord } from './internal-stores.js';
 
 /** Every saved collection checkpoint, by collection. */
-export function readCheckpoints(connect: ConnectionProvider): Promise<Map<string, CheckpointRecord>> {
+export function readCheckpoints(connect: ConnectionSource): Promise<Map<string, CheckpointRecord>> {
   return transact(connect, [CHECKPOINT_STORE], 'readonly', (scope) => {
     const map = new Map<string, CheckpointRecord>();
     scope.on(scope.store(CHECKPOINT_STORE).getAll(), (records: CheckpointRecord[]) => {
@@ -18,7 +18,7 @@ export function readCheckpoints(connect: ConnectionProvider): Promise<Map<string
  * leave it as it is.
  */
 export function updateCheckpoints(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   collections: readonly string[],
   update: (collection: string, current: CheckpointRecord | undefined) => CheckpointRecord | undefined,
 ): Promise<Map<string, CheckpointRecord>> {

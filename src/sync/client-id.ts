@@ -1,4 +1,4 @@
-import { type ConnectionProvider, transact } from './idb-tx.js';
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
 
 /**
@@ -6,7 +6,7 @@ import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
  * database (first install, eviction) gets a new id, so its fresh mutation ids never collide with the
  * ones the server remembers for the old one.
  */
-export function ensureClientId(connect: ConnectionProvider): Promise<string> {
+export function ensureClientId(connect: ConnectionSource): Promise<string> {
   return transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
     const store = scope.store(SYNC_STATE_STORE);
     let clientId = '';

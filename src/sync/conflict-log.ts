@@ -1,8 +1,8 @@
-import { type ConnectionProvider, transact } from './idb-tx.js';
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import { CONFLICT_STORE, type ConflictLogEntry } from './internal-stores.js';
 
 /** The logged conflicts, oldest first; `store` limits them to one collection. */
-export function listConflicts(connect: ConnectionProvider, store?: string): Promise<ConflictLogEntry[]> {
+export function listConflicts(connect: ConnectionSource, store?: string): Promise<ConflictLogEntry[]> {
   return transact(connect, [CONFLICT_STORE], 'readonly', (scope) => {
     let entries: ConflictLogEntry[] = [];
     scope.on(scope.store(CONFLICT_STORE).getAll(), (all: ConflictLogEntry[]) => {
@@ -16,7 +16,7 @@ export function listConflicts(connect: ConnectionProvider, store?: string): Prom
 }
 
 /** Empties the conflict log (up to and including `upToSeq` when given); returns how many entries went. */
-export function clearConflicts(connect: ConnectionProvider, upToSeq?: number): Promise<number> {
+export function clearConflicts(connect: ConnectionSource, upToSeq?: number): Promise<number> {
   return transact(connect, [CONFLICT_STORE], 'readwrite', (scope) => {
     const store = scope.store(CONFLICT_STORE);
     const range = upToSeq === undefined ? null : IDBKeyRange.upperBound(upToSeq);

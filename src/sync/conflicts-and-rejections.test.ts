@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isConflictResolverError } from '../errors/conflict-resolver-error.js';
-import { isMutationRejectedError } from '../errors/mutation-rejected-error.js';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { Conflict, ConflictStrategy } from './conflict-strategy.js';
 import type { ConflictLogEntry } from './internal-stores.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {
@@ -128,7 +128,7 @@ describe('push conflicts, resolved by each strategy and logged', () => {
       resolve: () => Promise.reject(new Error('bug')),
     } as const;
     const r = await conflictWith(broken, { title: 'mine' }, { title: 'theirs' });
-    const error = r.errors.find(isConflictResolverError);
+    const error = r.errors.find((e) => isIdbSyncError(e, 'CONFLICT_RESOLVER_FAILED'));
     expect(error).toMatchObject({ resolver: 'brokenResolver', store: 'work_orders' });
     expect(await r.client.pendingWrites()).toBe(1);
     expect(await r.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
@@ -212,7 +212,9 @@ describe('rejected writes', () => {
     expect(summary.push).toMatchObject({ applied: 1, rejected: 2 });
     expect(await app.db.get('service_types', 'st1')).toMatchObject({ id: 'st1', name: 'Repair' });
     expect(await app.db.get('service_types', 'st-new')).toBeUndefined();
-    expect(errors.filter(isMutationRejectedError).map((e) => [e.store, e.id, e.reason])).toEqual([
+    expect(
+      errors.filter((e) => isIdbSyncError(e, 'MUTATION_REJECTED')).map((e) => [e.store, e.id, e.reason]),
+    ).toEqual([
       ['service_types', 'st1', 'read-only'],
       ['service_types', 'st-new', 'read-only'],
     ]);

@@ -1,18 +1,18 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transact } from './idb-tx.js';
-import { SYNC_STATE_STORE } from './internal-stores.js';
-import type { RunSummary } from './run-summary.js';
-import type { SyncClient } from './sync-client.js';
-import { connectionProvider } from './sync-database.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   warmServerTemplate,
-} from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { transact } from '../idb/transact.js';
+import { SYNC_STATE_STORE } from './internal-stores.js';
+import type { RunSummary } from './run-summary.js';
+import type { SyncClient } from './sync-client.js';
+import { connectionSource } from './sync-database.js';
 
 let fx: SyncFixture | undefined;
 beforeAll(warmServerTemplate);
@@ -86,7 +86,7 @@ describe('several tabs on one database', () => {
     const token = await fx.user('lease');
     const dbName = uniqueDbName('lease');
     const app = fx.app(token, { dbName, client: { collections: { parts: {} }, lockTtlMs: 200 } });
-    const connect = connectionProvider(app.db);
+    const connect = connectionSource(app.db);
     // A crashed tab's lease: it will never renew nor release it.
     await transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
       scope

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import type { SyncChange } from './sync-change.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PlanCheckpoint } from './collection-plan.js';
 import { type PlanInput, planRun } from './plan-run.js';
-import type { PlanCheckpoint } from './run-plan.js';
 
 const collections = [
   { name: 'work_orders', kind: 'transactional' },

@@ -5,7 +5,7 @@ import type {
   PlanReason,
   PlanUpgradeReport,
   SyncMode,
-} from './run-plan.js';
+} from './collection-plan.js';
 
 /** Everything one run's decisions depend on; the planner reads nothing else (no IndexedDB, no network). */
 export interface PlanInput {

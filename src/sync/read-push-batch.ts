@@ -1,4 +1,4 @@
-import { type ConnectionProvider, transact } from './idb-tx.js';
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import { OUTBOX_STORE, type OutboxEntry, SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
 import { selectBatch } from './outbox-model.js';
 
@@ -9,7 +9,7 @@ import { selectBatch } from './outbox-model.js';
  * response never arrives.
  */
 export function readPushBatch(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   max: number,
   skip: ReadonlySet<number>,
 ): Promise<OutboxEntry[]> {
@@ -41,7 +41,7 @@ export function readPushBatch(
 }
 
 /** Outbox entries per collection (for the planner's `pendingOutbox` and for status). */
-export function countOutbox(connect: ConnectionProvider): Promise<Map<string, number>> {
+export function countOutbox(connect: ConnectionSource): Promise<Map<string, number>> {
   return transact(connect, [OUTBOX_STORE], 'readonly', (scope) => {
     const counts = new Map<string, number>();
     scope.on(scope.store(OUTBOX_STORE).getAll(), (entries: OutboxEntry[]) => {

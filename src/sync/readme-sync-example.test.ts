@@ -1,18 +1,19 @@
 // The README's "Sync" examples, run as written against the reference server (unique database name,
 // the server's URL and a token from the test fixture).
+
 import type { DBSchema } from 'idb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type SyncFixture, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import {
   type Conflict,
   createHttpTransport,
   createSyncClient,
   defineDatabase,
-  isMutationRejectedError,
   lookupTokens,
   searchLookup,
 } from '../index.js';
-import { type SyncFixture, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 interface AppSchema extends DBSchema {
   service_types: { key: string; value: { id: string; name: string } };
@@ -108,7 +109,7 @@ it('runs the README sync examples', async () => {
   // --- README: conflicts and rejections
   client.conflicts$.subscribe((c) => notify(`${c.store} ${c.id}: ${c.rule}`));
   client.errors$.subscribe((e) => {
-    if (isMutationRejectedError(e)) notify(`rolled back ${e.store} ${e.id}: ${e.reason}`);
+    if (isIdbSyncError(e, 'MUTATION_REJECTED')) notify(`rolled back ${e.store} ${e.id}: ${e.reason}`);
   });
   const log = await client.conflictLog();
   await client.clearConflictLog();

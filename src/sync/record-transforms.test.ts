@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRecordTransformError, type RecordTransformError } from '../errors/record-transform-error.js';
+import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import type { RecordTransformError } from '../errors/record-transform-error.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { lookupTokens } from '../query/lookup-tokens.js';
 import { readCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { runTransform } from './record-transform.js';
-import { connectionProvider, type SyncDatabase } from './sync-database.js';
+import { connectionSource, type SyncDatabase } from './sync-database.js';
 import type { CollectionOptions } from './sync-options.js';
-import { localState, type SyncFixture, serverState, startSyncFixture } from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {
@@ -41,7 +42,7 @@ function collectErrors(client: { errors$: { subscribe(fn: (e: unknown) => void):
 }
 
 async function checkpointOf(db: SyncDatabase, collection: string): Promise<CheckpointRecord | undefined> {
-  return (await readCheckpoints(connectionProvider(db))).get(collection);
+  return (await readCheckpoints(connectionSource(db))).get(collection);
 }
 
 describe('fromServer: every record a pull writes goes through the collection transform', () => {
@@ -109,7 +110,7 @@ describe('fromServer: every record a pull writes goes through the collection tra
       cursor: ids[19],
       done: 20,
     });
-    const error = errors.find(isRecordTransformError) as RecordTransformError;
+    const error = errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED')) as RecordTransformError;
     expect(error).toMatchObject({
       code: 'RECORD_TRANSFORM_FAILED',
       transform: 'fromServer',
@@ -223,7 +224,10 @@ describe('toServer and conflicts: derived fields stay local', () => {
     broken = true;
 
     await app.client.sync();
-    expect(errors.find(isRecordTransformError)).toMatchObject({ transform: 'fromServer', id: 'w1' });
+    expect(errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED'))).toMatchObject({
+      transform: 'fromServer',
+      id: 'w1',
+    });
     expect(await app.client.conflictLog()).toEqual([]);
     expect(await app.client.pendingWrites()).toBe(1);
     expect(await app.db.get('work_orders', 'w1')).toMatchObject({ title: 'mine' });
@@ -253,7 +257,10 @@ describe('toServer and conflicts: derived fields stay local', () => {
     const summary = await app.client.sync();
     expect(summary.outcome).toBe('error');
     expect(summary.error?.code).toBe('RECORD_TRANSFORM_FAILED');
-    expect(errors.find(isRecordTransformError)).toMatchObject({ transform: 'toServer', id: 'w1' });
+    expect(errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED'))).toMatchObject({
+      transform: 'toServer',
+      id: 'w1',
+    });
     expect(app.transport.pushes).toHaveLength(0);
     expect(await serverState(fx.server, 'work_orders', owner)).toEqual({});
     expect(await app.client.pendingWrites()).toBe(1);

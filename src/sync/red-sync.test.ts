@@ -1,13 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isNetworkError } from '../errors/network-error.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   warmServerTemplate,
-} from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 let fx: SyncFixture | undefined;
 beforeAll(warmServerTemplate);
@@ -98,7 +98,7 @@ describe('red sync', () => {
 
     expect(summary.outcome).toBe('waiting');
     expect(summary.error?.code).toBe('NETWORK_ERROR');
-    expect(errors.some(isNetworkError)).toBe(true);
+    expect(errors.some((e) => isIdbSyncError(e, 'NETWORK_ERROR'))).toBe(true);
     expect(statuses.at(-1)).toBe('waiting-for-network');
     expect(await app.db.get('work_orders', 'keep-me')).toEqual({ id: 'keep-me', title: 'x' });
     expect(await app.client.pendingWrites()).toBe(1);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isConflictResolverError } from '../errors/conflict-resolver-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { Conflict } from './conflict-strategy.js';
 import { resolveConflict } from './resolve-conflict.js';
 import { threeWayMerge } from './three-way-merge.js';
@@ -131,7 +132,7 @@ describe('custom conflict resolvers', () => {
     const boom = new Error('resolver bug');
     const strategy = { kind: 'custom', name: 'pickOne', resolve: () => Promise.reject(boom) } as const;
     const error = await resolveConflict(strategy, conflict(null, null, null)).catch((e: unknown) => e);
-    expect(isConflictResolverError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'CONFLICT_RESOLVER_FAILED')).toBe(true);
     expect(error).toMatchObject({ resolver: 'pickOne', store: 'work_orders', cause: boom });
     expect(String((error as Error).message)).toContain('pickOne');
   });
@@ -139,7 +140,7 @@ describe('custom conflict resolvers', () => {
   it('rejects a resolver that returns undefined instead of a record or null', async () => {
     const sloppy = (() => undefined) as unknown as () => Order;
     const error = await resolveConflict(sloppy, conflict(null, null, null)).catch((e: unknown) => e);
-    expect(isConflictResolverError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'CONFLICT_RESOLVER_FAILED')).toBe(true);
   });
 });
 

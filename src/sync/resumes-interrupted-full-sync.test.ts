@@ -1,14 +1,14 @@
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncProgress } from './run-context.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   warmServerTemplate,
-} from './testing/sync-fixture.js';
-import { uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { uniqueDbName } from '../../test/sync/test-database.js';
+import type { SyncProgress } from './run-context.js';
 
 let fx: SyncFixture | undefined;
 beforeAll(warmServerTemplate);

@@ -1,10 +1,10 @@
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullFilter } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
+import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
-import type { CollectionKind } from './run-plan.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
 
@@ -34,7 +34,7 @@ export interface SyncProgress {
 
 /** What one run's steps share. */
 export interface RunContext {
-  readonly connect: ConnectionProvider;
+  readonly connect: ConnectionSource;
   readonly transport: SyncTransport;
   readonly clientId: string;
   readonly revField: string;

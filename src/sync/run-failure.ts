@@ -1,15 +1,12 @@
-import { isNetworkError } from '../errors/network-error.js';
-import { isRequestRejectedError } from '../errors/request-rejected-error.js';
-import { isUpgradeBlockedError } from '../errors/upgrade-blocked-error.js';
-import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { RunClock, RunSummary } from './run-summary.js';
 import { describeFailure } from './run-sync.js';
 import type { SyncRequestOptions } from './sync-client-api.js';
 
 /** Failures only a new app version or another tab can lift: retrying would not help. */
 export function blocksSync(error: unknown): boolean {
-  if (isUpgradeRequiredError(error) || isUpgradeBlockedError(error)) return true;
-  return isRequestRejectedError(error) && error.serverCode === 'SCHEMA_VERSION_TOO_NEW';
+  if (isIdbSyncError(error, 'UPGRADE_REQUIRED') || isIdbSyncError(error, 'UPGRADE_BLOCKED')) return true;
+  return isIdbSyncError(error, 'REQUEST_REJECTED') && error.serverCode === 'SCHEMA_VERSION_TOO_NEW';
 }
 
 /** The summary of a run that failed before it could start (the database did not open). */
@@ -17,7 +14,7 @@ export function failedSummary(runId: number, clock: RunClock, error: unknown): R
   return {
     runId,
     startedAt: Date.now(),
-    outcome: isNetworkError(error) ? 'waiting' : 'error',
+    outcome: isIdbSyncError(error, 'NETWORK_ERROR') ? 'waiting' : 'error',
     plans: [],
     collections: [],
     push: { sent: 0, applied: 0, conflicts: 0, rejected: 0 },

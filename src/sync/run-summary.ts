@@ -1,4 +1,4 @@
-import type { CollectionPlan } from './run-plan.js';
+import type { CollectionPlan } from './collection-plan.js';
 
 /** Per-collection counts of one run. */
 export interface CollectionSummary {

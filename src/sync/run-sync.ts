@@ -1,15 +1,13 @@
-import { isNetworkError } from '../errors/network-error.js';
-import { isResetRequiredError } from '../errors/reset-required-error.js';
-import { isSyncError } from '../errors/sync-error.js';
-import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import { readCheckpoints, startedSnapshot, updateCheckpoints } from './checkpoints.js';
+import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
 import { pullCollection } from './pull-collection.js';
 import { pushOutbox } from './push-outbox.js';
 import { countOutbox } from './read-push-batch.js';
 import type { RunContext } from './run-context.js';
-import type { CollectionPlan, PlanUpgradeReport } from './run-plan.js';
 import type { CollectionSummary, RunSummary } from './run-summary.js';
 
 /** A run's summary, and the error that failed it (if any) for the client's status and retry decisions. */
@@ -86,7 +84,7 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
     } catch (error) {
       pushFailed = error;
     }
-    const readOnly = isUpgradeRequiredError(pushFailed) && pushFailed.access === 'read-only';
+    const readOnly = isIdbSyncError(pushFailed, 'UPGRADE_REQUIRED') && pushFailed.access === 'read-only';
     if (pushFailed !== undefined && !readOnly) {
       // Nothing is pulled, but the plan still says what waits (a red sync with unpushed writes).
       const pending = await ctx.clock.time('indexedDb', countOutbox(ctx.connect));
@@ -94,7 +92,7 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
       summary.plans.push(
         ...(await plan(ctx, request, env, requested, new Set(), serverCollections, pending)),
       );
-      fail(pushFailed, isNetworkError(pushFailed) ? 'waiting' : 'error');
+      fail(pushFailed, isIdbSyncError(pushFailed, 'NETWORK_ERROR') ? 'waiting' : 'error');
       return { summary, failure };
     }
     if (readOnly) fail(pushFailed, 'error');
@@ -114,7 +112,7 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
       try {
         await pullPlanned(ctx, p, counts);
       } catch (error) {
-        if (!isResetRequiredError(error)) throw error;
+        if (!isIdbSyncError(error, 'RESET_REQUIRED')) throw error;
         // The server refused the checkpoint: start over with a snapshot (the push just succeeded).
         const [reset] = await plan(
           ctx,
@@ -132,7 +130,7 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
       }
     }
   } catch (error) {
-    fail(error, isNetworkError(error) ? 'waiting' : 'error');
+    fail(error, isIdbSyncError(error, 'NETWORK_ERROR') ? 'waiting' : 'error');
   }
   return { summary, failure };
 }
@@ -213,7 +211,7 @@ function collectionSummary(p: CollectionPlan): CollectionSummary {
 }
 
 export function describeFailure(error: unknown): { code: string; message: string } {
-  if (isSyncError(error)) return { code: error.code, message: error.message };
+  if (isIdbSyncError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: 'UNKNOWN', message: 'Unknown failure' };
 }

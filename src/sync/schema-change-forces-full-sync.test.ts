@@ -5,8 +5,8 @@ import {
   serverState,
   startSyncFixture,
   testStores,
-} from './testing/sync-fixture.js';
-import { openTestDatabase, testVersion, uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { openTestDatabase, testVersion, uniqueDbName } from '../../test/sync/test-database.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {

@@ -1,18 +1,19 @@
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryStorage } from '../db/test-support.js';
-import { isInvalidRecordError } from '../errors/invalid-record-error.js';
-import type { SyncProgress } from './run-context.js';
-import { createSyncClient } from './sync-client.js';
-import type { SyncLogEntry, SyncStatus } from './sync-log.js';
+import { MemoryStorage } from '../../test/db/test-support.js';
 import {
   localState,
   type SyncFixture,
   serverState,
   startSyncFixture,
   testStores,
-} from './testing/sync-fixture.js';
-import { deleteTestDatabase, openTestDatabase, uniqueDbName } from './testing/test-database.js';
+} from '../../test/sync/sync-fixture.js';
+import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import type { SyncProgress } from './run-context.js';
+import { createSyncClient } from './sync-client.js';
+import type { SyncLogEntry, SyncStatus } from './sync-log.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {
@@ -37,8 +38,12 @@ describe('the sync client', () => {
 
   it('refuses writes to stores it does not sync and records without a string id', async () => {
     const app = fx.app(await fx.user('invalid'));
-    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy(isInvalidRecordError);
-    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy(isInvalidRecordError);
+    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INVALID_RECORD'),
+    );
+    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INVALID_RECORD'),
+    );
     expect(await app.client.pendingWrites()).toBe(0);
   });
 

@@ -1,13 +1,12 @@
 import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidRecordError } from '../errors/invalid-record-error.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { isSyncError } from '../errors/sync-error.js';
+import type { ConnectionSource } from '../idb/transact.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
-import type { ConnectionProvider } from './idb-tx.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import { withoutRev } from './outbox-model.js';
 import { countOutbox } from './read-push-batch.js';
@@ -19,7 +18,7 @@ import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
 import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
-import { connectionProvider, type SyncDatabase, toPlanReports } from './sync-database.js';
+import { connectionSource, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
 import type { SyncClientOptions } from './sync-options.js';
@@ -48,7 +47,7 @@ export function createSyncClient<S = unknown>(
 
 class Client implements SyncClient {
   readonly #options: SyncClientOptions;
-  readonly #connect: ConnectionProvider;
+  readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
   readonly #status = new BehaviorSubject<SyncStatus>('idle');
@@ -93,7 +92,7 @@ class Client implements SyncClient {
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
-    this.#connect = connectionProvider(options.database);
+    this.#connect = connectionSource(options.database);
     this.#revField = options.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
@@ -247,7 +246,7 @@ class Client implements SyncClient {
     } else if (blocksSync(failure)) {
       this.#setStatus('blocked');
     } else {
-      this.#setStatus(isNetworkError(failure) ? 'waiting-for-network' : 'error');
+      this.#setStatus(isIdbSyncError(failure, 'NETWORK_ERROR') ? 'waiting-for-network' : 'error');
       if ((failure as { retryable?: unknown }).retryable !== false) this.#scheduleRetry();
     }
     this.#runs.next(summary);
@@ -352,14 +351,14 @@ class Client implements SyncClient {
   #emitError(error: unknown): void {
     if (this.#closed) return;
     this.#errors.next(error);
-    const described = isSyncError(error)
+    const described = isIdbSyncError(error)
       ? { code: error.code, message: error.message }
       : {
           code: error instanceof Error ? error.name : 'UNKNOWN',
           message: error instanceof Error ? error.message : '',
         };
     this.#log({ type: 'error', ...described });
-    if (isNetworkError(error)) this.#setStatus('waiting-for-network');
+    if (isIdbSyncError(error, 'NETWORK_ERROR')) this.#setStatus('waiting-for-network');
   }
 
   #setStatus(status: SyncStatus): void {

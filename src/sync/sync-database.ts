@@ -1,9 +1,9 @@
-import { unwrap } from 'idb';
+import { type IDBPDatabase, unwrap, wrap } from 'idb';
 import type { Observable } from 'rxjs';
+import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
-import type { ConnectionProvider } from './idb-tx.js';
-import type { PlanUpgradeReport } from './run-plan.js';
+import type { PlanUpgradeReport } from './collection-plan.js';
 
 /**
  * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
@@ -31,21 +31,33 @@ export interface SyncDatabase {
   close?(): Promise<void>;
 }
 
-/** A provider of raw connections from the handle (idb's wrapped connection is unwrapped). */
-export function connectionProvider(database: SyncDatabase): ConnectionProvider {
-  const current = async () => {
-    const db = await database.db();
-    // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
-    const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db);
-    return raw ?? (db as IDBDatabase);
+/**
+ * The connections of `database` for the sync engine's transactions: the handle itself (it is a
+ * {@link ConnectionSource}: lazy reopen, lost-connection grace), or, for another implementation of
+ * {@link SyncDatabase}, one built from its `db()` and `close()`.
+ */
+export function connectionSource(database: SyncDatabase): ConnectionSource {
+  if (isConnectionSource(database)) return database;
+  const never = new Promise<void>(() => {});
+  return {
+    database: database.name,
+    lostConnectionGraceMs: 2_000,
+    async connect(): Promise<Connection> {
+      const db = await database.db();
+      // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
+      const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db) ?? (db as IDBDatabase);
+      return { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false, lost: never };
+    },
+    discard(): void {
+      // The database still hands out the connection found closed (it got no `close` event): drop it.
+      void database.close?.();
+    },
   };
-  return async (stale) => {
-    const raw = await current();
-    if (stale === undefined || raw !== stale || database.close === undefined) return raw;
-    // The handle still hands out the connection found closed (it got no `close` event): drop it.
-    await database.close();
-    return current();
-  };
+}
+
+function isConnectionSource(value: object): value is ConnectionSource {
+  const candidate = value as Partial<ConnectionSource>;
+  return typeof candidate.connect === 'function' && typeof candidate.discard === 'function';
 }
 
 /** Reduces upgrade reports to the stores each one touched in a way that invalidates synced data. */

@@ -1,5 +1,5 @@
 import { filter } from 'rxjs';
-import { type ConnectionProvider, transact } from './idb-tx.js';
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
 import type { TabChannel } from './tab-channel.js';
 
@@ -42,7 +42,7 @@ export function webLock(locks: LockManagerLike, name: string): CrossTabLock {
 
 /** Options of {@link idbLock}. */
 export interface IdbLockOptions {
-  readonly connect: ConnectionProvider;
+  readonly connect: ConnectionSource;
   /** Key of the lock record in `_sync`. */
   readonly key: string;
   /** This holder's unique id. */
@@ -143,7 +143,7 @@ export interface CrossTabLockOptions {
   readonly name: string;
   /** Web Locks manager; `undefined`: `navigator.locks`; `null`: always the fallback. */
   readonly locks: LockManagerLike | null | undefined;
-  readonly connect: ConnectionProvider;
+  readonly connect: ConnectionSource;
   readonly owner: string;
   readonly ttlMs: number;
   /** The client's channel (opened lazily), to hear and announce fallback lock releases. */

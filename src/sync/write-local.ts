@@ -1,5 +1,5 @@
+import { type ConnectionSource, transact } from '../idb/transact.js';
 import type { RecordValue } from '../protocol/messages.js';
-import { type ConnectionProvider, transact } from './idb-tx.js';
 import {
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
@@ -22,7 +22,7 @@ export interface LocalWriteResult {
  * value and the intent to push it are never separated by a crash.
  */
 export function writeLocal(
-  connect: ConnectionProvider,
+  connect: ConnectionSource,
   write: LocalWrite,
   revField: string,
 ): Promise<LocalWriteResult> {

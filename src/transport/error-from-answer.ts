@@ -1,9 +1,9 @@
 import { AuthError } from '../errors/auth-error.js';
+import type { IdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { RequestRejectedError } from '../errors/request-rejected-error.js';
 import { ResetRequiredError } from '../errors/reset-required-error.js';
 import { ServerError } from '../errors/server-error.js';
-import type { SyncError } from '../errors/sync-error.js';
 import { UpgradeRequiredError } from '../errors/upgrade-required-error.js';
 import { ERROR_CODES, errorBodySchema, isKnownErrorCode } from '../protocol/error-codes.js';
 
@@ -35,7 +35,7 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
  * `UpgradeRequiredError`, 5xx ⇒ `ServerError`, other 4xx ⇒ `RequestRejectedError`; a 4xx whose body
  * is not a protocol error body ⇒ `InvalidResponseError` (e.g. a wrong `baseUrl` answering 404 HTML).
  */
-export function errorFromRefusal(context: RefusalContext): SyncError {
+export function errorFromRefusal(context: RefusalContext): IdbSyncError {
   const { endpoint, status, retryAfterMs, cause } = context;
   const parsed = errorBodySchema.safeParse(context.body);
   const code = parsed.success ? parsed.data.error.code : undefined;

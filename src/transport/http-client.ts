@@ -1,6 +1,6 @@
 import ky, { type HTTPError, isHTTPError, isTimeoutError, type KyInstance, type Options } from 'ky';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { NetworkError } from '../errors/network-error.js';
-import { isSyncError } from '../errors/sync-error.js';
 import { PROTOCOL_HEADERS } from '../protocol/version.js';
 import { errorFromRefusal } from './error-from-answer.js';
 import { parseJsonText } from './parse-response.js';
@@ -202,7 +202,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     }
     if (bodyDeadline.signal.aborted) return new NetworkError(call.endpoint, 'timeout', { cause: error });
-    if (isSyncError(error)) return error;
+    if (isIdbSyncError(error)) return error;
     // fetch rejects with a TypeError for DNS, refused and reset connections, and for a body cut off.
     return new NetworkError(call.endpoint, 'unreachable', { cause: error });
   }
@@ -211,7 +211,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 }
 
 function codeOf(error: unknown): string {
-  return isSyncError(error) ? error.code : 'ABORTED';
+  return isIdbSyncError(error) ? error.code : 'ABORTED';
 }
 
 function describeFailure(error: unknown): { status?: number; error: string } {

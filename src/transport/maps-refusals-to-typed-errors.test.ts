@@ -1,20 +1,15 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAuthError } from '../errors/auth-error.js';
-import { isInvalidResponseError } from '../errors/invalid-response-error.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { isRequestRejectedError } from '../errors/request-rejected-error.js';
-import { isResetRequiredError } from '../errors/reset-required-error.js';
-import { isServerError } from '../errors/server-error.js';
-import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
-import { errorBody } from '../protocol/error-codes.js';
-import type { PullRequest } from '../protocol/messages.js';
-import { createHttpTransport } from './http-transport.js';
 import {
   type ScriptedHttpServer,
   sendJson,
   startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
+} from '../../test/transport/scripted-http-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import { errorBody } from '../protocol/error-codes.js';
+import type { PullRequest } from '../protocol/messages.js';
+import { createHttpTransport } from './http-transport.js';
 
 const pullRequest: PullRequest = { collection: 'work_orders', checkpoint: 'cp-old', windowSize: 50 };
 const page = {
@@ -48,7 +43,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
   it('RESET_REQUIRED becomes a ResetRequiredError naming the collection', async () => {
     server.script((_req, res) => sendJson(res, 410, errorBody('RESET_REQUIRED', 'checkpoint expired')));
     const error = await pullWith();
-    expect(isResetRequiredError(error) && error.collection).toBe('work_orders');
+    expect(isIdbSyncError(error, 'RESET_REQUIRED') && error.collection).toBe('work_orders');
     expect(error).toMatchObject({ retryable: false, cause: { name: 'HTTPError' } });
   });
 
@@ -57,14 +52,14 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       sendJson(res, 426, errorBody('UPGRADE_REQUIRED', 'too old', { access: 'read-only', min: 5 })),
     );
     const error = await pullWith();
-    expect(isUpgradeRequiredError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'UPGRADE_REQUIRED')).toBe(true);
     expect(error).toMatchObject({ schemaVersion: 4, access: 'read-only', endpoint: '/v1/pull' });
   });
 
   it('other 4xx codes become a RequestRejectedError with the server code and retryability', async () => {
     server.script((_req, res) => sendJson(res, 404, errorBody('UNKNOWN_COLLECTION', 'no such collection')));
     const unknown = await pullWith();
-    expect(isRequestRejectedError(unknown)).toBe(true);
+    expect(isIdbSyncError(unknown, 'REQUEST_REJECTED')).toBe(true);
     expect(unknown).toMatchObject({ status: 404, serverCode: 'UNKNOWN_COLLECTION', retryable: false });
 
     server.script((_req, res) => sendJson(res, 409, errorBody('SCHEMA_VERSION_TOO_NEW', 'server is behind')));
@@ -92,14 +87,14 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       res.end('<html>Not Found</html>');
     });
     const error = await pullWith();
-    expect(isInvalidResponseError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE')).toBe(true);
     expect(error).toMatchObject({ status: 404, problem: 'not-json' });
   });
 
   it('a 401 without getToken is an AuthError at once', async () => {
     server.script((_req, res) => sendJson(res, 401, errorBody('UNAUTHORIZED', 'unknown token')));
     const error = await pullWith(2);
-    expect(isAuthError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'AUTH_FAILED')).toBe(true);
     expect(error).toMatchObject({ status: 401, refreshed: false, retryable: false });
     expect(server.requests).toHaveLength(1);
   });
@@ -107,7 +102,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
   it('5xx becomes a retryable ServerError after ky retried it, also for a proxy HTML page', async () => {
     server.script((_req, res) => sendJson(res, 500, errorBody('INTERNAL_ERROR', 'boom')));
     const error = await pullWith(2);
-    expect(isServerError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'SERVER_ERROR')).toBe(true);
     expect(error).toMatchObject({ status: 500, serverCode: 'INTERNAL_ERROR', retryable: true });
     expect(server.requests).toHaveLength(3);
 
@@ -192,7 +187,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     })
       .pull(pullRequest)
       .catch((e: unknown) => e);
-    expect(isNetworkError(error) && error.reason).toBe('unreachable');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('unreachable');
     expect(error).toMatchObject({ retryable: true, endpoint: '/v1/pull' });
   });
 
@@ -201,7 +196,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       // Never answer: the transport's time limit must end the call.
     });
     const error = await pullWith(1, 100);
-    expect(isNetworkError(error) && error.reason).toBe('timeout');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('timeout');
     expect(server.requests).toHaveLength(2);
   });
 
@@ -211,7 +206,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       res.write('{"protocolVersion":1,');
     });
     const error = await pullWith(0, 150);
-    expect(isNetworkError(error) && error.reason).toBe('timeout');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('timeout');
   });
 
   it('a body cut off mid-answer is a NetworkError', async () => {
@@ -220,7 +215,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       res.write('{"protocolVersion":1,', () => res.destroy());
     });
     const error = await pullWith(0);
-    expect(isNetworkError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'NETWORK_ERROR')).toBe(true);
   });
 
   it('aborting the signal rejects with its reason, not a typed error', async () => {

@@ -1,16 +1,15 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAuthError } from '../errors/auth-error.js';
-import { isInvalidResponseError } from '../errors/invalid-response-error.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { errorBody } from '../protocol/error-codes.js';
-import { createHttpTransport } from './http-transport.js';
-import type { GetToken, ServerEvent } from './sync-transport.js';
 import {
   type ScriptedHttpServer,
   sendJson,
   startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
+} from '../../test/transport/scripted-http-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import { errorBody } from '../protocol/error-codes.js';
+import { createHttpTransport } from './http-transport.js';
+import type { GetToken, ServerEvent } from './sync-transport.js';
 
 const hello = 'event: hello\ndata: {"protocolVersion":1,"heartbeatMs":15000}\n\n';
 const poke = (collection: string, seq: number) =>
@@ -56,7 +55,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
   it('refuses an answer that is not an event stream', async () => {
     server.script((_req, res) => sendJson(res, 200, { hello: 'world' }));
     const error = await lastValueFrom(transport().events()).catch((e: unknown) => e);
-    expect(isInvalidResponseError(error) && error.problem).toBe('not-event-stream');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('not-event-stream');
   });
 
   it('errors on a malformed poke instead of passing it on', async () => {
@@ -70,7 +69,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
         .events()
         .subscribe({ next: (event) => seen.push(event), error: resolve, complete: () => resolve(undefined) });
     });
-    expect(isInvalidResponseError(error) && error.problem).toBe('schema');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('schema');
     expect(seen).toEqual([{ type: 'open', heartbeatMs: 15_000 }]);
   });
 
@@ -86,7 +85,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
     );
     expect(ok).toEqual({ type: 'open', heartbeatMs: 15_000 });
     const error = await lastValueFrom(transport(() => 'stale').events()).catch((e: unknown) => e);
-    expect(isAuthError(error) && error.refreshed).toBe(true);
+    expect(isIdbSyncError(error, 'AUTH_FAILED') && error.refreshed).toBe(true);
   });
 
   it('unsubscribing aborts the request; a stream cut mid-event is a lost connection', async () => {
@@ -107,6 +106,6 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
       res.write(`${hello}event: poke\ndata: {"coll`, () => res.destroy());
     });
     const error = await lastValueFrom(transport().events()).catch((e: unknown) => e);
-    expect(isNetworkError(error) && error.reason).toBe('connection-lost');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('connection-lost');
   });
 });

@@ -1,15 +1,16 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAuthError } from '../errors/auth-error.js';
-import { errorBody } from '../protocol/error-codes.js';
-import type { PullRequest } from '../protocol/messages.js';
-import { createHttpTransport } from './http-transport.js';
-import type { GetTokenOptions, TransportLogEntry } from './sync-transport.js';
 import {
   type ScriptedHttpServer,
   sendJson,
   startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
+} from '../../test/transport/scripted-http-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import { errorBody } from '../protocol/error-codes.js';
+import type { PullRequest } from '../protocol/messages.js';
+import { createHttpTransport } from './http-transport.js';
+import type { GetTokenOptions, TransportLogEntry } from './sync-transport.js';
 
 const STALE = 'stale-token-9f2c41';
 const FRESH = 'fresh-token-77ab03';
@@ -77,7 +78,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     const error = await transport()
       .pull(pullRequest)
       .catch((e: unknown) => e);
-    expect(isAuthError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'AUTH_FAILED')).toBe(true);
     expect(error).toMatchObject({ status: 401, refreshed: true, endpoint: '/v1/pull' });
     expect(server.requests).toHaveLength(2);
     expect(calls).toHaveLength(2);

@@ -1,10 +1,9 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { isAuthError } from '../errors/auth-error.js';
-import { isRequestRejectedError } from '../errors/request-rejected-error.js';
-import { isResetRequiredError } from '../errors/reset-required-error.js';
-import { isUpgradeRequiredError } from '../errors/upgrade-required-error.js';
+import { startTestServer, type TestServer } from '../../test/transport/reference-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type { PushRequest } from '../protocol/messages.js';
 import { createHttpTransport } from './http-transport.js';
 import type {
@@ -14,7 +13,6 @@ import type {
   SyncTransport,
   TransportLogEntry,
 } from './sync-transport.js';
-import { startTestServer, type TestServer } from './testing/reference-server.js';
 import { createWebSocketTransport, type WebSocketSyncTransport } from './web-socket-transport.js';
 
 let server: TestServer;
@@ -120,7 +118,7 @@ describe
       (entry) => logs.push(entry),
     );
     const error = await hopeless.pull(page).catch((e: unknown) => e);
-    expect(isAuthError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'AUTH_FAILED')).toBe(true);
     expect(error).toMatchObject({ refreshed: true });
     const everything = inspect([error, logs], { depth: 12, showHidden: true }) + JSON.stringify(logs);
     expect(everything).not.toContain(unknown);
@@ -138,7 +136,7 @@ describe
     const error = await transport
       .pull({ collection: 'customers', checkpoint: first.checkpoint, windowSize: 10 })
       .catch((e: unknown) => e);
-    expect(isResetRequiredError(error) && error.collection).toBe('customers');
+    expect(isIdbSyncError(error, 'RESET_REQUIRED') && error.collection).toBe('customers');
   });
 
   it('tells an old app it must upgrade, with what it may still do, and a too-new app to retry later', async () => {
@@ -153,18 +151,18 @@ describe
       readOnly.pull({ collection: 'customers', checkpoint: null, windowSize: 1 }),
     ).resolves.toBeDefined();
     const refused = await readOnly.push(push).catch((e: unknown) => e);
-    expect(isUpgradeRequiredError(refused)).toBe(true);
+    expect(isIdbSyncError(refused, 'UPGRADE_REQUIRED')).toBe(true);
     expect(refused).toMatchObject({ schemaVersion: 2, access: 'read-only' });
 
     const tooOld = await make(() => server.token, 1)
       .pull({ collection: 'customers', checkpoint: null, windowSize: 1 })
       .catch((e: unknown) => e);
-    expect(isUpgradeRequiredError(tooOld)).toBe(true);
+    expect(isIdbSyncError(tooOld, 'UPGRADE_REQUIRED')).toBe(true);
 
     const tooNew = await make(() => server.token, 6)
       .pull({ collection: 'customers', checkpoint: null, windowSize: 1 })
       .catch((e: unknown) => e);
-    expect(isRequestRejectedError(tooNew)).toBe(true);
+    expect(isIdbSyncError(tooNew, 'REQUEST_REJECTED')).toBe(true);
     expect(tooNew).toMatchObject({ serverCode: 'SCHEMA_VERSION_TOO_NEW', retryable: true });
   });
 

@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
-import { isSyncError } from '../errors/sync-error.js';
 import { pokeSchema, SSE_EVENTS, sseHelloSchema } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
 import type { HttpClient } from './http-client.js';
@@ -72,7 +72,7 @@ export function sseEvents(client: HttpClient): Observable<ServerEvent> {
         if (subscriber.closed) return;
         // A body cut off mid-stream (server killed) is a lost connection, not an unreachable server.
         subscriber.error(
-          isSyncError(error) ? error : new NetworkError(endpoint, 'connection-lost', { cause: error }),
+          isIdbSyncError(error) ? error : new NetworkError(endpoint, 'connection-lost', { cause: error }),
         );
       },
     );

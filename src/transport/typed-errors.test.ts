@@ -1,41 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, isAuthError } from '../errors/auth-error.js';
-import { InvalidResponseError, isInvalidResponseError } from '../errors/invalid-response-error.js';
-import { isNetworkError, NetworkError } from '../errors/network-error.js';
-import { isRequestRejectedError, RequestRejectedError } from '../errors/request-rejected-error.js';
-import { isResetRequiredError, ResetRequiredError } from '../errors/reset-required-error.js';
-import { isServerError, ServerError } from '../errors/server-error.js';
-import { isSyncError, SyncError } from '../errors/sync-error.js';
-import { isUpgradeRequiredError, UpgradeRequiredError } from '../errors/upgrade-required-error.js';
+import { AuthError } from '../errors/auth-error.js';
+import { IdbSyncError, isIdbSyncError } from '../errors/idb-sync-error.js';
+import { InvalidResponseError } from '../errors/invalid-response-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { RequestRejectedError } from '../errors/request-rejected-error.js';
+import { ResetRequiredError } from '../errors/reset-required-error.js';
+import { ServerError } from '../errors/server-error.js';
+import { UpgradeRequiredError } from '../errors/upgrade-required-error.js';
 
 const kinds = [
-  [new NetworkError('/v1/pull', 'timeout'), isNetworkError, 'NetworkError', 'NETWORK_ERROR', true],
+  [new NetworkError('/v1/pull', 'timeout'), 'NetworkError', 'NETWORK_ERROR', true],
   [
     new ServerError('/v1/pull', 503, 'SERVER_SCHEMA_OUTDATED', true, 2000),
-    isServerError,
     'ServerError',
     'SERVER_ERROR',
     true,
   ],
-  [new AuthError('/v1/push', 401, true), isAuthError, 'AuthError', 'AUTH_FAILED', false],
-  [new ResetRequiredError('customers'), isResetRequiredError, 'ResetRequiredError', 'RESET_REQUIRED', false],
-  [
-    new UpgradeRequiredError('/v1/push', 2, 'read-only'),
-    isUpgradeRequiredError,
-    'UpgradeRequiredError',
-    'UPGRADE_REQUIRED',
-    false,
-  ],
+  [new AuthError('/v1/push', 401, true), 'AuthError', 'AUTH_FAILED', false],
+  [new ResetRequiredError('customers'), 'ResetRequiredError', 'RESET_REQUIRED', false],
+  [new UpgradeRequiredError('/v1/push', 2, 'read-only'), 'UpgradeRequiredError', 'UPGRADE_REQUIRED', false],
   [
     new RequestRejectedError('/v1/pull', 404, 'UNKNOWN_COLLECTION', false, undefined),
-    isRequestRejectedError,
     'RequestRejectedError',
     'REQUEST_REJECTED',
     false,
   ],
   [
     new InvalidResponseError('/v1/pull', 200, 'oversized-page'),
-    isInvalidResponseError,
     'InvalidResponseError',
     'INVALID_RESPONSE',
     false,
@@ -44,15 +35,15 @@ const kinds = [
 
 describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('transport error kinds', () => {
   it.each(kinds)(
-    '%s has a stable name and code, a retryable flag, and a guard',
-    (error, guard, name, code, retryable) => {
-      expect(error).toBeInstanceOf(SyncError);
-      expect(isSyncError(error)).toBe(true);
+    '%s has a stable name and code, a retryable flag, and is recognised by its code',
+    (error, name, code, retryable) => {
+      expect(error).toBeInstanceOf(IdbSyncError);
+      expect(isIdbSyncError(error)).toBe(true);
       expect(error.name).toBe(name);
       expect(error.code).toBe(code);
       expect(error.retryable).toBe(retryable);
-      expect(guard(error)).toBe(true);
-      for (const [other] of kinds) if (other !== error) expect(guard(other)).toBe(false);
+      expect(isIdbSyncError(error, code)).toBe(true);
+      for (const [other] of kinds) if (other !== error) expect(isIdbSyncError(other, code)).toBe(false);
     },
   );
 
@@ -62,8 +53,8 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('transport error
       code: 'RESET_REQUIRED',
       [Symbol.for('idb-sync.error')]: true,
     });
-    expect(isResetRequiredError(foreign)).toBe(true);
-    expect(isNetworkError(foreign)).toBe(false);
+    expect(isIdbSyncError(foreign, 'RESET_REQUIRED')).toBe(true);
+    expect(isIdbSyncError(foreign, 'NETWORK_ERROR')).toBe(false);
   });
 
   it('says where validation failed without quoting the value', () => {

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isInvalidResponseError } from '../errors/invalid-response-error.js';
-import type { PullRequest, PullResponse, PushRequest } from '../protocol/messages.js';
-import { createHttpTransport, type HttpSyncTransport } from './http-transport.js';
 import {
   type ScriptedHttpServer,
   sendJson,
   startScriptedHttpServer,
-} from './testing/scripted-http-server.js';
+} from '../../test/transport/scripted-http-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import type { PullRequest, PullResponse, PushRequest } from '../protocol/messages.js';
+import { createHttpTransport, type HttpSyncTransport } from './http-transport.js';
 
 const pullRequest: PullRequest = { collection: 'work_orders', checkpoint: null, windowSize: 2 };
 const validPage: PullResponse = {
@@ -58,7 +59,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
   it('refuses malformed JSON (a truncated body) as not-json', async () => {
     server.script((_req, res) => sendJson(res, 200, JSON.stringify(validPage).slice(0, 40)));
     const error = await pullFailure(transport);
-    expect(isInvalidResponseError(error) && error.problem).toBe('not-json');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('not-json');
   });
 
   it('refuses an HTML page served with a success status (captive portal, proxy login)', async () => {
@@ -67,7 +68,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       res.end('<!doctype html><html><body><h1>Please sign in to the Wi-Fi</h1></body></html>');
     });
     const error = await pullFailure(transport);
-    expect(isInvalidResponseError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE')).toBe(true);
     expect(error).toMatchObject({ problem: 'not-json', status: 200, endpoint: '/v1/pull' });
     expect(String(error)).not.toContain('Wi-Fi');
   });
@@ -76,10 +77,10 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     const { checkpoint: _dropped, ...missing } = validPage;
     server.script((_req, res) => sendJson(res, 200, missing));
     const missingError = await pullFailure(transport);
-    expect(isInvalidResponseError(missingError) && missingError.problem).toBe('schema');
-    expect(isInvalidResponseError(missingError) && missingError.issues.map((i) => i.path)).toEqual([
-      ['checkpoint'],
-    ]);
+    expect(isIdbSyncError(missingError, 'INVALID_RESPONSE') && missingError.problem).toBe('schema');
+    expect(
+      isIdbSyncError(missingError, 'INVALID_RESPONSE') && missingError.issues.map((i) => i.path),
+    ).toEqual([['checkpoint']]);
 
     const secret = 'secret-record-content';
     server.script((_req, res) =>
@@ -89,7 +90,11 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       }),
     );
     const typeError = await pullFailure(transport);
-    expect(isInvalidResponseError(typeError) && typeError.issues[0]?.path).toEqual(['changes', 0, 'rev']);
+    expect(isIdbSyncError(typeError, 'INVALID_RESPONSE') && typeError.issues[0]?.path).toEqual([
+      'changes',
+      0,
+      'rev',
+    ]);
     expect(JSON.stringify(typeError) + String(typeError)).not.toContain(secret);
   });
 
@@ -98,24 +103,24 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
       sendJson(res, 200, { ...validPage, changes: [{ id: 'a', rev: '1', op: 'put' }] }),
     );
     const error = await pullFailure(transport);
-    expect(isInvalidResponseError(error) && error.problem).toBe('schema');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('schema');
   });
 
   it('refuses an oversized page: more changes than the window asked for', async () => {
     const changes = ['a', 'b', 'c'].map((id) => ({ id, rev: '1', op: 'delete' as const }));
     server.script((_req, res) => sendJson(res, 200, { ...validPage, changes, windowSize: 3 }));
     const error = await pullFailure(transport);
-    expect(isInvalidResponseError(error) && error.problem).toBe('oversized-page');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('oversized-page');
   });
 
   it('refuses a page of another collection and another protocol version', async () => {
     server.script((_req, res) => sendJson(res, 200, { ...validPage, collection: 'customers' }));
     const other = await pullFailure(transport);
-    expect(isInvalidResponseError(other) && other.problem).toBe('mismatch');
+    expect(isIdbSyncError(other, 'INVALID_RESPONSE') && other.problem).toBe('mismatch');
 
     server.script((_req, res) => sendJson(res, 200, { ...validPage, protocolVersion: 2 }));
     const version = await pullFailure(transport);
-    expect(isInvalidResponseError(version) && version.problem).toBe('protocol-version');
+    expect(isIdbSyncError(version, 'INVALID_RESPONSE') && version.problem).toBe('protocol-version');
   });
 
   it('refuses push results that do not answer each mutation in order', async () => {
@@ -131,14 +136,14 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     for (const results of [[applied(1)], [applied(2), applied(1)], [applied(1), applied(2), applied(3)]]) {
       server.script((_req, res) => sendJson(res, 200, { protocolVersion: 1, results }));
       const error = await transport.push(pushRequest).catch((e: unknown) => e);
-      expect(isInvalidResponseError(error) && error.problem).toBe('mismatch');
+      expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('mismatch');
     }
 
     server.script((_req, res) =>
       sendJson(res, 200, { protocolVersion: 1, results: [applied(1), { mutationId: 2, status: 'maybe' }] }),
     );
     const unknownStatus = await transport.push(pushRequest).catch((e: unknown) => e);
-    expect(isInvalidResponseError(unknownStatus) && unknownStatus.problem).toBe('schema');
+    expect(isIdbSyncError(unknownStatus, 'INVALID_RESPONSE') && unknownStatus.problem).toBe('schema');
   });
 
   it('validates capabilities', async () => {
@@ -159,6 +164,6 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
 
     server.script((_req, res) => sendJson(res, 200, { ...capabilities, transports: 'all' }));
     const error = await transport.capabilities().catch((e: unknown) => e);
-    expect(isInvalidResponseError(error) && error.problem).toBe('schema');
+    expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('schema');
   });
 });

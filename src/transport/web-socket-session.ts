@@ -1,7 +1,7 @@
+import type { IdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { ServerError } from '../errors/server-error.js';
-import type { SyncError } from '../errors/sync-error.js';
 import { type ErrorBody, errorBodySchema } from '../protocol/error-codes.js';
 import { WS_CLOSE_CODES, type WsClientMessage, wsServerMessageSchema } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
@@ -59,7 +59,7 @@ export class WebSocketSession {
   readonly ready: Promise<number>;
   #socket: WebSocketLike;
   #closed = false;
-  #failure: SyncError | undefined;
+  #failure: IdbSyncError | undefined;
   #heartbeatMs = 0;
   #nextId = 0;
   readonly #pending = new Map<string, Pending>();
@@ -228,7 +228,7 @@ export class WebSocketSession {
     return undefined;
   }
 
-  #refusal(body: ErrorBody, collection?: string): SyncError {
+  #refusal(body: ErrorBody, collection?: string): IdbSyncError {
     return errorFromRefusal({
       endpoint: ENDPOINT,
       status: statusOfCode(body.error.code),
@@ -241,7 +241,7 @@ export class WebSocketSession {
     });
   }
 
-  #closeReason(code: number, opened: boolean): SyncError {
+  #closeReason(code: number, opened: boolean): IdbSyncError {
     const status = (kind: string) => statusOfCode(kind);
     switch (code) {
       case WS_CLOSE_CODES.unauthorized:
@@ -256,7 +256,7 @@ export class WebSocketSession {
   }
 
   /** Gives up on the session: closes the socket and fails everything with `error`. */
-  #fail(error: SyncError): void {
+  #fail(error: IdbSyncError): void {
     if (this.#closed) return;
     this.#failure ??= error;
     try {
@@ -268,7 +268,7 @@ export class WebSocketSession {
     this.#finish(this.#failure);
   }
 
-  #finish(reason: SyncError): void {
+  #finish(reason: IdbSyncError): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#failure ??= reason;

@@ -1,18 +1,16 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { isAuthError } from '../errors/auth-error.js';
-import { isInvalidResponseError } from '../errors/invalid-response-error.js';
-import { isNetworkError } from '../errors/network-error.js';
-import { isServerError } from '../errors/server-error.js';
-import { errorBody } from '../protocol/error-codes.js';
-import type { PullRequest, PullResponse } from '../protocol/messages.js';
 import {
   helloAnswer,
   type ScriptedSocket,
   type ScriptedWsServer,
   startScriptedWsServer,
-} from './testing/scripted-ws-server.js';
+} from '../../test/transport/scripted-ws-server.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import { errorBody } from '../protocol/error-codes.js';
+import type { PullRequest, PullResponse } from '../protocol/messages.js';
 import { createWebSocketTransport, type WebSocketTransportOptions } from './web-socket-transport.js';
 
 const pullOf = (collection: string): PullRequest => ({ collection, checkpoint: null, windowSize: 5 });
@@ -86,7 +84,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     const error = await make({ requestTimeoutMs: 100, retry: { limit: 0 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
-    expect(isNetworkError(error) && error.reason).toBe('timeout');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('timeout');
   });
 
   it('retries a request whose socket died on a new socket', async () => {
@@ -112,7 +110,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     const error = await make({ retry: { limit: 1 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
-    expect(isNetworkError(error) && error.reason).toBe('connection-lost');
+    expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('connection-lost');
     expect(server.connections).toHaveLength(2);
   });
 
@@ -137,7 +135,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
 
     const hopeless = make({ getToken: () => 'stale' });
     const error = await hopeless.pull(pullOf('a')).catch((e: unknown) => e);
-    expect(isAuthError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'AUTH_FAILED')).toBe(true);
     expect(error).toMatchObject({ refreshed: true });
     expect(String(error) + JSON.stringify(error)).not.toContain('stale');
   });
@@ -153,7 +151,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     });
     const transport = make({ retry: { limit: 0 } });
     const failed = await transport.pull(pullOf('a')).catch((e: unknown) => e);
-    expect(isServerError(failed)).toBe(true);
+    expect(isIdbSyncError(failed, 'SERVER_ERROR')).toBe(true);
     expect(failed).toMatchObject({ status: 500, serverCode: 'INTERNAL_ERROR', retryable: true });
 
     server.script((message, connection) => {
@@ -161,7 +159,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
       connection.socket.send('<html>proxy error</html>');
     });
     const garbled = await transport.pull(pullOf('a')).catch((e: unknown) => e);
-    expect(isInvalidResponseError(garbled) && garbled.problem).toBe('not-json');
+    expect(isIdbSyncError(garbled, 'INVALID_RESPONSE') && garbled.problem).toBe('not-json');
 
     server.script((message, connection) => {
       if (helloAnswer(message, connection)) return;
@@ -170,7 +168,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     const mismatch = await make({ retry: { limit: 0 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
-    expect(isInvalidResponseError(mismatch) && mismatch.problem).toBe('mismatch');
+    expect(isIdbSyncError(mismatch, 'INVALID_RESPONSE') && mismatch.problem).toBe('mismatch');
   });
 
   it('streams pokes to event subscribers, from right after the handshake, and closes an idle socket', async () => {

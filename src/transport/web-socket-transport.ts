@@ -1,6 +1,6 @@
 import { defer, from, lastValueFrom, Observable, retry, timer } from 'rxjs';
-import { isAuthError } from '../errors/auth-error.js';
-import { isNetworkError } from '../errors/network-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import type {
   Capabilities,
   PullRequest,
@@ -126,7 +126,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       await first.ready;
       return first;
     } catch (error) {
-      if (!isAuthError(error) || getToken === undefined || error.refreshed) throw error;
+      if (!isIdbSyncError(error, 'AUTH_FAILED') || getToken === undefined || error.refreshed) throw error;
       const second = await refreshAfter(first, error.status);
       await second.ready;
       return second;
@@ -147,7 +147,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         retry({
           count: retryLimit,
           delay: (error: unknown, attempt) => {
-            if (!isNetworkError(error) || signal?.aborted) throw error;
+            if (!isIdbSyncError(error, 'NETWORK_ERROR') || signal?.aborted) throw error;
             logger?.({ event: 'retry', endpoint: PROTOCOL_PATHS.ws, retries: attempt, error: error.code });
             return timer(Math.random() * Math.min(5_000, 300 * 2 ** (attempt - 1)));
           },
@@ -193,7 +193,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
           remove = attached.listen({
             next: (event) => subscriber.next(event),
             error: (error) => {
-              if (isAuthError(error) && !error.refreshed && getToken !== undefined) {
+              if (isIdbSyncError(error, 'AUTH_FAILED') && !error.refreshed && getToken !== undefined) {
                 refreshAfter(attached, error.status).then(attach, (e: unknown) => subscriber.error(e));
               } else {
                 subscriber.error(error);

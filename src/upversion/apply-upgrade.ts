@@ -1,5 +1,7 @@
 import { UpgradeFailedError } from '../errors/upgrade-failed-error.js';
 import { isDomExceptionLike, wrapDomException } from '../errors/wrap-dom-exception.js';
+import { TxScope } from '../idb/tx-scope.js';
+import { series } from '../idb/tx-sequence.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredVersion } from './declare-schema.js';
 import { diffSchema, type IndexRef } from './diff-schema.js';
 import { type LiveSchema, readLiveSchema } from './live-schema.js';
@@ -7,7 +9,6 @@ import { createMarker, type MarkerRecord, metaKeys, type SchemaRecord } from './
 import { type MigrationSettings, migrateStore } from './migrate-records.js';
 import { copyKeyPath, createStore, rebuildStore } from './rebuild-store.js';
 import { META_STORE } from './system-stores.js';
-import { series, TxRun } from './tx-run.js';
 import type { UpgradeReport } from './upgrade-report.js';
 
 /** Everything an upgrade needs, from inside `upgradeneeded`. */
@@ -81,7 +82,7 @@ export function applyUpgrade(input: UpgradeInput): RunningUpgrade {
       cause,
     );
   };
-  const run = new TxRun(tx, describe, reject);
+  const run = new TxScope(tx, { describe, onFail: reject });
   const settings: MigrationSettings = { ...input.migrations, keepAliveStore: META_STORE };
 
   const steps = planSteps(schema, input.oldIdbVersion, input.mode);
@@ -197,9 +198,9 @@ export function applyUpgrade(input: UpgradeInput): RunningUpgrade {
     };
     const meta = tx.objectStore(META_STORE);
     const markerRequest = meta.get(metaKeys.marker);
-    run.request(markerRequest, (existing: MarkerRecord | undefined) => {
+    run.on(markerRequest, (existing: MarkerRecord | undefined) => {
       const marker = existing ?? createMarker();
-      if (!existing) run.request(meta.put(marker));
+      if (!existing) run.on(meta.put(marker));
       const schemaRecord: SchemaRecord = {
         key: 'schema',
         version: toVersion,
@@ -211,8 +212,8 @@ export function applyUpgrade(input: UpgradeInput): RunningUpgrade {
           ]),
         ),
       };
-      run.request(meta.put(schemaRecord));
-      run.request(meta.put({ key: metaKeys.report(input.newIdbVersion), ...report }), () => {
+      run.on(meta.put(schemaRecord));
+      run.on(meta.put({ key: metaKeys.report(input.newIdbVersion), ...report }), () => {
         outcome = {
           report,
           marker,
@@ -223,19 +224,19 @@ export function applyUpgrade(input: UpgradeInput): RunningUpgrade {
     });
   };
 
-  run.run(() => {
+  run.guard(() => {
     start = readLiveSchema(db, tx);
     const begin = (previous: SchemaRecord | undefined) =>
       series(run, steps, applyStep, () => finish(previous));
     if (!(META_STORE in start)) return begin(undefined);
-    run.request(tx.objectStore(META_STORE).get(metaKeys.schema), (record: SchemaRecord | undefined) =>
+    run.on(tx.objectStore(META_STORE).get(metaKeys.schema), (record: SchemaRecord | undefined) =>
       begin(record),
     );
   });
 
   return {
     done,
-    failure: () => (run.failed ? (run.failure as UpgradeFailedError) : undefined),
+    failure: () => (run.failed ? (run.error as UpgradeFailedError) : undefined),
     outcome: () => outcome,
   };
 }

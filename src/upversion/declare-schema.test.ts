@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSchemaDefinitionError } from '../errors/schema-definition-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import { appVersionOf, declareSchema, idbVersionFor, VERSION_SPAN } from './declare-schema.js';
 import { fingerprintStore } from './fingerprint.js';
 import type { VersionSpec } from './schema-types.js';
@@ -24,7 +25,7 @@ function declareError(versions: readonly VersionSpec[]): string {
   try {
     declareSchema('app', versions);
   } catch (error) {
-    expect(isSchemaDefinitionError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'INVALID_SCHEMA')).toBe(true);
     return (error as Error).message;
   }
   throw new Error('the declaration was accepted');

@@ -1,10 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { describeRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { defineDatabase } from '../db/define-database.js';
-import { describeRaw, readAllRaw, uniqueName, within } from '../db/test-support.js';
-import { isConstraintViolationError } from '../errors/constraint-violation-error.js';
-import { isInvalidDataError } from '../errors/invalid-data-error.js';
-import { isUpgradeFailedError, type UpgradeFailedError } from '../errors/upgrade-failed-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
+import type { UpgradeFailedError } from '../errors/upgrade-failed-error.js';
 import type { VersionSpec } from './schema-types.js';
 
 const v1 = {
@@ -41,7 +41,7 @@ async function failedUpgrade(
   const db = defineDatabase({ name, versions, ...options });
   const errorEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'error')));
   const error = await within(db.db(), 5_000, 'the failing upgrade').catch((e: unknown) => e);
-  expect(isUpgradeFailedError(error)).toBe(true);
+  expect(isIdbSyncError(error, 'UPGRADE_FAILED')).toBe(true);
   expect(db.state).toBe('error');
   expect(await errorEvent).toEqual({ type: 'error', error });
   await db.close();
@@ -142,7 +142,7 @@ describe('a failed upgrade', () => {
     ]);
     expect(error.failedVersion).toBe(2);
     expect(error.migration).toBeUndefined();
-    expect(isConstraintViolationError(error.cause)).toBe(true);
+    expect(isIdbSyncError(error.cause, 'CONSTRAINT_VIOLATION')).toBe(true);
     await expectUntouched(name);
   });
 
@@ -152,7 +152,7 @@ describe('a failed upgrade', () => {
       v1,
       { version: 2, stores: { work_orders: { keyPath: 'uuid', kind: 'transactional' } } },
     ]);
-    expect(isInvalidDataError(error.cause)).toBe(true);
+    expect(isIdbSyncError(error.cause, 'INVALID_DATA')).toBe(true);
     await expectUntouched(name);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openRaw, uniqueName } from '../db/test-support.js';
+import { openRaw, uniqueName } from '../../test/db/test-support.js';
+import { TxScope } from '../idb/tx-scope.js';
 import { forEachPage } from './for-each-page.js';
-import { TxRun } from './tx-run.js';
 
 // Keys inserted out of order: on indexeddbshim, getAll() follows insertion order (its bug), so
 // the pages below are only right if the fallback to a cursor works.
@@ -20,7 +20,7 @@ async function pagesOf(keyPath: string | null, batchSize: number): Promise<[IDBV
     return await new Promise((resolve, reject) => {
       const pages: [IDBValidKey[], unknown[]][] = [];
       const tx = db.transaction('s', 'readonly');
-      const run = new TxRun(tx, (error) => error, reject);
+      const run = new TxScope(tx, { onFail: reject });
       forEachPage(
         run,
         { store: 's', keyPath, batchSize, cmp: (a, b) => indexedDB.cmp(a, b) },

@@ -1,6 +1,6 @@
+import type { TxScope } from '../idb/tx-scope.js';
 import { keyOf, sameKey } from './key-path.js';
 import type { KeyPath } from './schema-types.js';
-import type { TxRun } from './tx-run.js';
 
 /** What to page through. */
 export interface PageSource {
@@ -24,7 +24,7 @@ export interface PageSource {
  * which is ordered everywhere.
  */
 export function forEachPage(
-  run: TxRun,
+  run: TxScope,
   source: PageSource,
   onPage: (keys: IDBValidKey[], values: unknown[], next: () => void) => void,
   done: () => void,
@@ -44,7 +44,7 @@ export function forEachPage(
   const withCursor = (): void => {
     const keys: IDBValidKey[] = [];
     const values: unknown[] = [];
-    run.request(run.tx.objectStore(storeName).openCursor(range()), (cursor) => {
+    run.on(run.tx.objectStore(storeName).openCursor(range()), (cursor) => {
       if (cursor) {
         keys.push(cursor.primaryKey);
         values.push(cursor.value);
@@ -57,8 +57,8 @@ export function forEachPage(
   const withGetAll = (): void => {
     const store = run.tx.objectStore(storeName);
     const keysRequest = store.getAllKeys(range(), batchSize);
-    run.request(keysRequest);
-    run.request(store.getAll(range(), batchSize), (values) => {
+    run.on(keysRequest);
+    run.on(store.getAll(range(), batchSize), (values) => {
       const keys = keysRequest.result;
       if (!inKeyOrder(keys, values, keyPath!, cmp)) {
         useCursor = true;
@@ -68,7 +68,7 @@ export function forEachPage(
     });
   };
   const fetch = (): void => (useCursor ? withCursor() : withGetAll());
-  run.run(fetch);
+  run.guard(fetch);
 }
 
 function inKeyOrder(

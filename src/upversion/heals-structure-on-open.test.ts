@@ -1,9 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { describeRaw, openRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { LazyDatabase } from '../db/database-handle.js';
 import { defineDatabase } from '../db/define-database.js';
-import { describeRaw, openRaw, readAllRaw, uniqueName, within } from '../db/test-support.js';
-import { isSchemaMismatchError } from '../errors/schema-mismatch-error.js';
+import { isIdbSyncError } from '../errors/idb-sync-error.js';
+
 import { declareSchema } from './declare-schema.js';
 import { createMarker } from './meta-records.js';
 import { createStore } from './rebuild-store.js';
@@ -151,7 +152,7 @@ describe('structure checks on open', () => {
     await createRaw(name, idbVersion, systemNames, { unique: true }); // unique on disk, not unique declared
     const db = defineDatabase({ name, versions: [v1] });
     const error = await db.db().catch((e: unknown) => e);
-    expect(isSchemaMismatchError(error)).toBe(true);
+    expect(isIdbSyncError(error, 'SCHEMA_MISMATCH')).toBe(true);
     expect(error).toMatchObject({ version: 1, mismatches: ['work_orders.byCode'] });
     expect(db.state).toBe('error');
   });

@@ -1,8 +1,9 @@
+import type { TxScope } from '../idb/tx-scope.js';
+import { settle } from '../idb/tx-sequence.js';
 import type { DeclaredMigration, DeclaredStore } from './declare-schema.js';
 import { forEachPage } from './for-each-page.js';
 import { keyOf, sameKey } from './key-path.js';
 import { REMOVE_RECORD } from './schema-types.js';
-import { settle, type TxRun } from './tx-run.js';
 
 /** How migrations run inside an upgrade. */
 export interface MigrationSettings {
@@ -21,7 +22,7 @@ export interface MigrationSettings {
  * settle together) and hands the results to `write` from inside a request callback.
  */
 export function migratePage(
-  run: TxRun,
+  run: TxScope,
   migration: DeclaredMigration,
   version: number,
   keys: readonly IDBValidKey[],
@@ -39,7 +40,7 @@ export function migratePage(
 
 /** Runs one store's migration over every record, in place, page by page. */
 export function migrateStore(
-  run: TxRun,
+  run: TxScope,
   migration: DeclaredMigration,
   version: number,
   store: DeclaredStore,
@@ -56,9 +57,9 @@ export function migrateStore(
         results.forEach((result, i) => {
           const key = keys[i]!;
           const value = result === undefined ? values[i] : result;
-          if (result === REMOVE_RECORD) run.request(target.delete(key));
-          else if (store.keyPath === null) run.request(target.put(value, key));
-          else if (sameKey(settings.cmp, keyOf(value, store.keyPath), key)) run.request(target.put(value));
+          if (result === REMOVE_RECORD) run.on(target.delete(key));
+          else if (store.keyPath === null) run.on(target.put(value, key));
+          else if (sameKey(settings.cmp, keyOf(value, store.keyPath), key)) run.on(target.put(value));
           else {
             throw new Error(
               'the migration changed (or removed) a primary key; declare a new keyPath to rebuild the store instead',

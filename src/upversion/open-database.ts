@@ -1,9 +1,9 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { DatabaseVersionError } from '../errors/database-version-error.js';
+import { type IdbSyncError, isIdbSyncError } from '../errors/idb-sync-error.js';
 import { IndexedDBError } from '../errors/indexeddb-error.js';
 import { IndexedDBUnavailableError } from '../errors/indexeddb-unavailable-error.js';
 import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
-import { isSyncError, type SyncError } from '../errors/sync-error.js';
 import { UpgradeFailedError } from '../errors/upgrade-failed-error.js';
 import { domExceptionName, wrapDomException } from '../errors/wrap-dom-exception.js';
 import { applyUpgrade, type UpgradeOutcome } from './apply-upgrade.js';
@@ -209,8 +209,8 @@ function preferredVersion(settings: OpenSettings): number {
     : schema.idbVersion;
 }
 
-function openError(database: string, error: unknown): SyncError {
-  if (isSyncError(error)) return error;
+function openError(database: string, error: unknown): IdbSyncError {
+  if (isIdbSyncError(error)) return error;
   // Firefox private browsing (before 115) and some embedded webviews fail every open this way.
   if (domExceptionName(error) === 'InvalidStateError')
     return new IndexedDBUnavailableError(database, 'open-failed', error);

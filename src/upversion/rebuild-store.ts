@@ -1,9 +1,9 @@
+import type { TxScope } from '../idb/tx-scope.js';
 import type { DeclaredMigration, DeclaredStore } from './declare-schema.js';
 import { forEachPage } from './for-each-page.js';
 import { liveKeyPath } from './key-path.js';
 import { type MigrationSettings, migratePage } from './migrate-records.js';
 import { REMOVE_RECORD } from './schema-types.js';
-import type { TxRun } from './tx-run.js';
 
 /** Name of the scratch store a rebuild copies through; never a declared name (`__` prefix). */
 export const rebuildScratchName = (store: string): string => `__rebuild__${store}`;
@@ -38,7 +38,7 @@ export function copyKeyPath(keyPath: string | readonly string[]): string | strin
  * Memory use is one page, whatever the store's size.
  */
 export function rebuildStore(
-  run: TxRun,
+  run: TxScope,
   db: IDBDatabase,
   store: DeclaredStore,
   migration: DeclaredMigration | undefined,
@@ -57,7 +57,7 @@ export function rebuildStore(
     (keys, values, next) => {
       const target = run.tx.objectStore(scratch);
       values.forEach((value, i) => {
-        run.request(target.put({ k: keys[i], v: value }));
+        run.on(target.put({ k: keys[i], v: value }));
       });
       next();
     },
@@ -75,7 +75,7 @@ export function rebuildStore(
               if (result === REMOVE_RECORD) return;
               const value = result === undefined ? values[i] : result;
               // Out-of-line stores keep the old keys; inline ones take the key from the value.
-              run.request(store.keyPath === null ? target.add(value, keys[i]) : target.add(value));
+              run.on(store.keyPath === null ? target.add(value, keys[i]) : target.add(value));
             });
             next();
           };

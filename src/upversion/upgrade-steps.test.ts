@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { describeRaw, readAllRaw, sortBy, uniqueName } from '../../test/db/test-support.js';
 import { defineDatabase } from '../db/define-database.js';
-import { describeRaw, readAllRaw, sortBy, uniqueName } from '../db/test-support.js';
 import type { VersionSpec } from './schema-types.js';
 import { systemStores } from './system-stores.js';
 

@@ -1,5 +1,5 @@
 // The small two-version schema the multi-tab scenarios open: v2 adds a store and an index.
-import { isSyncError } from '../../../src/index.js';
+import { isIdbSyncError } from '../../../src/index.js';
 
 export const v1 = {
   version: 1,
@@ -25,7 +25,7 @@ export function describeError(error: unknown) {
     message: String(message),
     ...(typeof code === 'string' ? { code } : {}),
     /** Whether it is one of the SDK's typed errors. */
-    typed: isSyncError(error),
+    typed: isIdbSyncError(error),
   };
 }
 

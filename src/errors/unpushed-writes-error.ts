@@ -1,0 +1,24 @@
+import { IdbSyncError } from './idb-sync-error.js';
+
+/**
+ * `signOut()` was asked to delete a user's data while local writes were still unacknowledged by the
+ * server (the push was skipped or failed). Nothing was deleted. Sign out again once online, or with
+ * `force: true` to drop them.
+ */
+export class UnpushedWritesError extends IdbSyncError {
+  override readonly name = 'UnpushedWritesError' as const;
+  readonly code = 'UNPUSHED_WRITES' as const;
+
+  constructor(
+    /** The database that was kept. */
+    readonly database: string,
+    /** Local writes signing out would drop. */
+    readonly pendingWrites: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Sign-out kept database "${database}": ${pendingWrites} local write(s) are not on the server yet (pass force: true to drop them)`,
+      options,
+    );
+  }
+}
