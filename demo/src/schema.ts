@@ -1,4 +1,4 @@
-import type { DBSchema } from 'idb';
+import type { DBSchema } from './sdk.js';
 import {
   type DatabaseHandle,
   defineDatabase,

@@ -1,15 +1,13 @@
-// The demo uses the SDK's public entry only: every SDK name the page needs comes through here.
+// The demo uses the SDK's public entries only (`idb-sync`, `idb-sync/transport`): every SDK name the
+// page needs comes through here.
 export type {
   ConflictLogEntry,
   ConnectionKind,
-  ConnectionManager,
   DatabaseHandle,
   DatabaseState,
-  ListenerEnvironment,
+  DBSchema,
   LookupPage,
   RunSummary,
-  ServerEvent,
-  ServerEventSource,
   SyncClient,
   SyncCollections,
   SyncProgress,
@@ -18,14 +16,22 @@ export type {
   VersionSpec,
 } from '../../src/index.js';
 export {
-  browserEnvironment,
-  connectionManager,
-  createHttpTransport,
   createSyncClient,
-  createWebSocketTransport,
   defineDatabase,
   isIdbSyncError,
   lookupTokens,
-  NetworkError,
   searchLookup,
 } from '../../src/index.js';
+export type {
+  ConnectionManager,
+  ListenerEnvironment,
+  ServerEvent,
+  ServerEventSource,
+} from '../../src/transport/index.js';
+export {
+  browserEnvironment,
+  connectionManager,
+  createHttpTransport,
+  createWebSocketTransport,
+  NetworkError,
+} from '../../src/transport/index.js';

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
+import { int, object, optional, string } from '../../src/protocol/schema.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { AppEnv } from '../http/app.js';
 import { parseBody } from '../http/sync-gate.js';
@@ -10,9 +10,9 @@ import { ProtocolError } from '../sync/protocol-error.js';
 import type { Runtime } from '../sync/runtime.js';
 import type { AdminApi } from './admin-api.js';
 
-const userBody = z.object({ userId: z.string().min(1).max(128), name: z.string().max(256).optional() });
-const recordBody = z.object({ value: recordValueSchema, owner: z.string().min(1).optional() });
-const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optional() });
+const userBody = object({ userId: string({ min: 1, max: 128 }), name: optional(string({ max: 256 })) });
+const recordBody = object({ value: recordValueSchema, owner: optional(string({ min: 1 })) });
+const compactBody = object({ olderThanMs: optional(int({ min: 0 })) });
 
 /**
  * `/admin` over HTTP, for e2e tests and the demo (`Authorization: Bearer <adminToken>`):

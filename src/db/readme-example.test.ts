@@ -1,8 +1,7 @@
 // The README's "Databases (defineDatabase)" example, run as written (with a unique name).
-import type { DBSchema } from 'idb';
 import { expect, it, vi } from 'vitest';
 import { uniqueName } from '../../test/db/test-support.js';
-import { defineDatabase } from '../index.js';
+import { type DBSchema, defineDatabase } from '../index.js';
 
 interface AppSchema extends DBSchema {
   service_types: {

@@ -1,19 +1,19 @@
 // The README's "Sync" examples, run as written against the reference server (unique database name,
 // the server's URL and a token from the test fixture).
 
-import type { DBSchema } from 'idb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SyncFixture, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
-import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import {
   type Conflict,
-  createHttpTransport,
   createSyncClient,
+  type DBSchema,
   defineDatabase,
+  isIdbSyncError,
   lookupTokens,
   searchLookup,
 } from '../index.js';
+import { createHttpTransport } from '../transport/index.js';
 
 interface AppSchema extends DBSchema {
   service_types: { key: string; value: { id: string; name: string } };

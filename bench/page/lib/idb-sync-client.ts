@@ -1,13 +1,14 @@
 // idb-sync's sync client over its HTTP transport, pointed at the same server pages as the
 // baselines. Configured as an app would: one collection synced, pages of `windowSize`, no
 // background triggers (the benchmark calls `sync()` itself).
+
 import {
-  createHttpTransport,
   createSyncClient,
   type DatabaseHandle,
   type RunSummary,
   type SyncClient,
 } from '../../../src/index.js';
+import { createHttpTransport } from '../../../src/transport/index.js';
 import type { ServerAccess } from './server-pages.js';
 
 /** A sync client of `database` syncing only `collection`. */

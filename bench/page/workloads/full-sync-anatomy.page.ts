@@ -2,8 +2,8 @@
 // network and parsing from the IndexedDB writes and from the shape of each page's transaction.
 // Diagnostics for RESULTS.md, not targets.
 
-import { createHttpTransport } from '../../../src/index.js';
 import type { PullResponse } from '../../../src/protocol/messages.js';
+import { createHttpTransport } from '../../../src/transport/index.js';
 import { deleteAllDatabases, done, openDatabase } from '../lib/idb.js';
 import { benchSyncClient, syncOrThrow } from '../lib/idb-sync-client.js';
 import { benchDatabase } from '../lib/idb-sync-db.js';

@@ -1,9 +1,11 @@
 // The app the sync scenarios run in the page: a database declared like the demo's (two shared lookup
 // stores, two per-user transactional ones), the HTTP transport to the reference server (reached through
 // the static server's same-origin proxy: the server sends no CORS headers) and a sync client.
-import { createHttpTransport, type DatabaseHandle, defineDatabase } from '../../../src/index.js';
+
+import { type DatabaseHandle, defineDatabase } from '../../../src/index.js';
 import type { ConflictStrategy } from '../../../src/sync/conflict-strategy.js';
 import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';
+import { createHttpTransport } from '../../../src/transport/index.js';
 
 const appStores = {
   service_types: { keyPath: 'id', kind: 'lookup', indexes: { byName: { keyPath: 'name' } } },
