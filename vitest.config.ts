@@ -42,8 +42,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           setupFiles: ['test/setup-pglite-templates.ts'],
+          environment: 'node',
+          typecheck: { enabled: false },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['bench/**/*.test.ts'],
           environment: 'node',
           typecheck: { enabled: false },
         },

@@ -3,9 +3,32 @@ import type { Database } from './db/database.js';
 import type { PoolOptions } from './db/postgres-database.js';
 import type { RateLimitOptions } from './http/rate-limit.js';
 import type { LogEntry } from './http/request-log.js';
+import type { CollectionStore } from './storage/collection-store.js';
 
-/** A collection the server syncs (see `docs/server.md`). */
-export type CollectionConfig = CollectionInfo;
+/**
+ * A collection the server syncs (see `docs/server.md`): its name and scope, plus settings that stay
+ * on the server.
+ */
+export interface CollectionConfig {
+  /** The collection name, as clients and the protocol use it: `^[a-z][a-z0-9_]{0,62}$`. */
+  name: string;
+  /** `'user'`: each user has their own records; `'shared'`: one set every user reads. */
+  scope: CollectionInfo['scope'];
+  /** Pushes are rejected (reason `read-only`); write with `admin` or a bulk import. Default `false`. */
+  readOnly?: boolean;
+  /** Field of imported records that holds their id (bulk import). Default `'id'`. */
+  key?: string;
+  /**
+   * Largest page served for this collection, below the server's `maxWindowSize` (e.g. a small one
+   * for a collection of large records). Default: the server's.
+   */
+  maxWindowSize?: number;
+  /**
+   * Where the records live. Default: the server's own `records` table. {@link appTable} serves an
+   * application's own table (its columns, written by other code too).
+   */
+  store?: CollectionStore;
+}
 
 /** The demo's collections: a shared read-only lookup and two per-user transactional ones. */
 export const defaultCollections: readonly CollectionConfig[] = [

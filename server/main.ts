@@ -3,10 +3,14 @@
 //   npm run server -- migrate | schema status | schema install | schema update
 //   npm run server -- seed [--service-types 100000] [--users demo] [--work-orders 200] [--customers 50]
 //   npm run server -- user create <userId> [--token T]
+//   npm run server -- import --collection cities [--key cityId] cities.ndjson
+// Options come from flags, then the environment, then the config file (--config), then defaults.
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createUser } from './admin/users.js';
-import { defaultCollections } from './config.js';
+import { loadConfigFile, parseCollectionFlag } from './cli/config-file.js';
+import { runImport } from './cli/import-command.js';
+import { defaultCollections, type ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { jsonLogger } from './http/request-log.js';
@@ -25,6 +29,14 @@ Commands:
   schema update          apply pending migrations, with progress
   seed                   fill the demo dataset (bulk SQL)
   user create <userId>   create a user and print a new bearer token
+  import FILE            bulk-import records (NDJSON, JSON array or CSV; FILE - = stdin) into --collection
+
+Configuration:
+  --config FILE          options file: JSON, or a .js/.mjs module (default export) that may add hooks
+                         (authenticate, canWrite, logger); see docs/server.md (env IDB_SYNC_CONFIG)
+  --collection N:S[:read-only]  serve collection N, scope S (user|shared); repeatable; replaces
+                         the config file's collections (default: the demo's service_types,
+                         work_orders, customers)
 
 Database (one of):
   --database-url URL     PostgreSQL (env DATABASE_URL)
@@ -64,6 +76,14 @@ Seed options:
   --users a,b            users to create with their work orders and customers (default demo)
   --work-orders N        work orders per user (default 200)
   --customers N          customers per user (default 50)
+
+Import options:
+  --collection NAME      the (configured) collection to import into
+  --owner USER           owner of the records, for per-user collections
+  --key FIELD            field holding each record's id (default: the collection's key, else id)
+  --format F             ndjson | json | csv (default: from the file name; else ndjson)
+  --batch-size N         records per transaction (default 5000)
+  --url URL              import through a running server's /admin/import (needs --admin-token)
 
 Other:
   --token T              with "user create": use this token instead of a random one
@@ -106,6 +126,13 @@ const { values, positionals } = parseArgs({
     'work-orders': { type: 'string' },
     customers: { type: 'string' },
     token: { type: 'string' },
+    config: { type: 'string' },
+    collection: { type: 'string', multiple: true },
+    owner: { type: 'string' },
+    key: { type: 'string' },
+    format: { type: 'string' },
+    'batch-size': { type: 'string' },
+    url: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -117,13 +144,18 @@ function int(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
-const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? '.data/server';
-const location = databaseUrl ? { databaseUrl } : { dataDir };
+const configPath = values.config ?? (process.env.IDB_SYNC_CONFIG || undefined);
+let config: ServerOptions = {};
+const databaseUrl = () => values['database-url'] ?? (process.env.DATABASE_URL || config.databaseUrl);
+const dataDir = () => values['data-dir'] ?? process.env.DATA_DIR ?? config.dataDir ?? '.data/server';
+const location = () => {
+  const url = databaseUrl();
+  return url ? { databaseUrl: url, ...optional('pgSchema', config.pgSchema) } : { dataDir: dataDir() };
+};
 
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
-  const db = await openDatabase(location);
+  if (!databaseUrl()) mkdirSync(dataDir(), { recursive: true });
+  const db = await openDatabase(location());
   try {
     return await work(db);
   } finally {
@@ -131,7 +163,7 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
-const where = databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`;
+const where = () => (databaseUrl() ? 'PostgreSQL' : `PGlite in ${dataDir()}`);
 
 async function main(): Promise<number> {
   const [command, sub, arg] = positionals;
@@ -139,6 +171,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (configPath !== undefined) config = await loadConfigFile(configPath);
   if (command === 'migrate') {
     return withDatabase(async (db) => {
       const onProgress = (p: {
@@ -153,7 +186,7 @@ async function main(): Promise<number> {
         before.state === 'none'
           ? await installSchema(db, { onProgress })
           : await updateSchema(db, { onProgress });
-      console.log(`schema: ${status.state} (version ${status.installed}) on ${where}`);
+      console.log(`schema: ${status.state} (version ${status.installed}) on ${where()}`);
       return 0;
     });
   }
@@ -162,7 +195,7 @@ async function main(): Promise<number> {
       if (sub === 'status') {
         const status = await schemaStatus(db);
         console.log(
-          `schema: ${status.state} (installed ${status.installed ?? 'none'}, latest ${status.latest}, minimum ${status.minimum}) on ${where}`,
+          `schema: ${status.state} (installed ${status.installed ?? 'none'}, latest ${status.latest}, minimum ${status.minimum}) on ${where()}`,
         );
         for (const m of status.pending)
           console.log(`  pending v${m.version}${m.required ? ' (required)' : ''}: ${m.description}`);
@@ -180,7 +213,7 @@ async function main(): Promise<number> {
           sub === 'install'
             ? await installSchema(db, { onProgress })
             : await updateSchema(db, { onProgress });
-        console.log(`schema: ${status.state} (version ${status.installed}) on ${where}`);
+        console.log(`schema: ${status.state} (version ${status.installed}) on ${where()}`);
         return 0;
       }
       process.stderr.write(HELP);
@@ -204,7 +237,7 @@ async function main(): Promise<number> {
       for (const r of results) {
         console.log(
           `seeded ${r.rows} ${r.collection}${r.owner ? ` of ${r.owner}` : ''} in ${r.ms.toFixed(0)} ms ` +
-            `(${Math.round((r.rows / r.ms) * 1000)} rows/s, ~${r.avgValueBytes} bytes per value) on ${where}`,
+            `(${Math.round((r.rows / r.ms) * 1000)} rows/s, ~${r.avgValueBytes} bytes per value) on ${where()}`,
         );
       }
       return 0;
@@ -217,19 +250,52 @@ async function main(): Promise<number> {
       return 0;
     });
   }
+  if (command === 'import') {
+    const file = sub;
+    if (file === undefined || values.collection?.length !== 1) {
+      process.stderr.write('usage: npm run server -- import --collection NAME [options] FILE\n');
+      return 2;
+    }
+    const collection = values.collection[0]!;
+    const format = values.format;
+    if (format !== undefined && format !== 'ndjson' && format !== 'json' && format !== 'csv') {
+      throw new Error('--format must be ndjson, json or csv');
+    }
+    if (!databaseUrl() && values.url === undefined) mkdirSync(dataDir(), { recursive: true });
+    await runImport({
+      file,
+      collection,
+      owner: values.owner,
+      key: values.key,
+      format,
+      batchSize: int('batch-size', values['batch-size']),
+      url: values.url,
+      adminToken: values['admin-token'] ?? (process.env.ADMIN_TOKEN || config.adminToken),
+      // The collection named on the command line is one of the configured ones, not a new set.
+      options: { ...config, ...location(), collections: config.collections ?? defaultCollections },
+      log: (line) => console.log(line),
+    });
+    return 0;
+  }
   if (command !== undefined) {
     process.stderr.write(HELP);
     return 2;
   }
 
-  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
-  const min = int('schema-min', values['schema-min']) ?? 1;
+  if (!databaseUrl()) mkdirSync(dataDir(), { recursive: true });
+  const collectionFlags = values.collection ?? [];
+  const collections =
+    collectionFlags.length > 0
+      ? collectionFlags.map(parseCollectionFlag)
+      : (config.collections ?? defaultCollections);
+  const min = int('schema-min', values['schema-min']) ?? config.schemaVersions?.min ?? 1;
   const logFormat = values['log-format'] ?? process.env.LOG_FORMAT ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new Error('--log-format must be text or json');
   const corsOrigin = values['cors-origin'];
   const rate = int('rate-limit', values['rate-limit']);
   const burst = int('rate-burst', values['rate-burst']);
   const pool = {
+    ...config.pool,
     ...optional('maxConnections', int('pool-size', values['pool-size'])),
     ...optional('acquireTimeoutMs', int('acquire-timeout-ms', values['acquire-timeout-ms'])),
     ...optional('statementTimeoutMs', int('statement-timeout-ms', values['statement-timeout-ms'])),
@@ -240,7 +306,8 @@ async function main(): Promise<number> {
     ),
   };
   const server = await startServer({
-    ...location,
+    ...config,
+    ...location(),
     ...(logFormat === 'json' ? { logger: jsonLogger } : {}),
     pool,
     ...optional('readyTimeoutMs', int('ready-timeout-ms', values['ready-timeout-ms'])),
@@ -250,18 +317,21 @@ async function main(): Promise<number> {
     ...(rate === undefined
       ? {}
       : { rateLimit: { requestsPerSecond: rate, ...(burst === undefined ? {} : { burst }) } }),
-    port: int('port', values.port ?? process.env.PORT) ?? 8787,
-    host: values.host ?? process.env.HOST ?? '127.0.0.1',
-    collections: defaultCollections,
-    ...(values['no-auto-migrate']
-      ? { autoMigrate: false }
-      : values['auto-migrate']
-        ? { autoMigrate: true }
-        : {}),
+    port: int('port', values.port ?? process.env.PORT) ?? config.port ?? 8787,
+    host: values.host ?? process.env.HOST ?? config.host ?? '127.0.0.1',
+    collections,
+    // Unset: the server's default (PGlite migrates at start, PostgreSQL waits for `migrate`).
+    ...optional(
+      'autoMigrate',
+      values['no-auto-migrate'] ? false : values['auto-migrate'] ? true : config.autoMigrate,
+    ),
     schemaVersions: {
       min,
-      minWritable: int('schema-min-writable', values['schema-min-writable']) ?? min,
-      max: int('schema-max', values['schema-max']) ?? Number.MAX_SAFE_INTEGER,
+      minWritable:
+        int('schema-min-writable', values['schema-min-writable']) ??
+        (values['schema-min'] === undefined ? config.schemaVersions?.minWritable : undefined) ??
+        min,
+      max: int('schema-max', values['schema-max']) ?? config.schemaVersions?.max ?? Number.MAX_SAFE_INTEGER,
     },
     ...optional('maxWindowSize', int('max-window-size', values['max-window-size'])),
     ...optional('maxBodyBytes', int('max-body-bytes', values['max-body-bytes'])),
@@ -270,9 +340,9 @@ async function main(): Promise<number> {
     ...optional('maxValueDepth', int('max-value-depth', values['max-value-depth'])),
     ...optional('maxPageBytes', int('max-page-bytes', values['max-page-bytes'])),
     ...optional('tombstoneRetentionMs', mapDays(int('tombstone-days', values['tombstone-days']))),
-    ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || undefined)),
+    ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || config.adminToken)),
   });
-  console.log(`idb-sync reference server on ${server.url} (${where}, schema ${server.schema.state})`);
+  console.log(`idb-sync reference server on ${server.url} (${where()}, schema ${server.schema.state})`);
   if (server.schema.state !== 'up-to-date')
     console.log(`schema ${server.schema.state}: run "npm run server -- migrate" (or "schema status")`);
   let stopping = false;

@@ -7,7 +7,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-it('opens no database, channel, timer or listener when the SDK is imported or a database declared', async () => {
+it('opens no database, channel, timer or listener when the SDK entries are imported or a database declared', async () => {
   const open = vi.spyOn(indexedDB, 'open');
   const deleteDatabase = vi.spyOn(indexedDB, 'deleteDatabase');
   const channels: unknown[] = [];
@@ -25,6 +25,8 @@ it('opens no database, channel, timer or listener when the SDK is imported or a 
 
   vi.resetModules();
   const sdk = await import('./index.js');
+  await import('./transport/index.js');
+  await import('./protocol/index.js');
   const appDb = sdk.defineDatabase({
     name: 'import-test',
     versions: [{ version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } }],

@@ -6,7 +6,7 @@ const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
 /**
  * Bundles the benchmark pages (bench/page: the runtime and every workload page module, with the
  * SDK from src/ and the Dexie and RxDB baselines) into `outDir` with Vite, minified as an app would
- * ship them, with source maps. The library build config (vite.config.ts) is not used.
+ * ship them, with source maps. The library build (tsc, scripts/build.mjs) is not used.
  */
 export async function bundleBenchPages(outDir: string): Promise<void> {
   await build({

@@ -2,6 +2,7 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
 import {
   type DemoDatabase,
+  type DemoSchema,
   demoCollections,
   demoDatabase,
   priceBandOf,
@@ -9,21 +10,22 @@ import {
   type WorkOrder,
 } from './schema.js';
 import {
-  type ConflictLogEntry,
   type ConnectionKind,
-  type ConnectionManager,
-  connectionManager,
-  createHttpTransport,
   createSyncClient,
-  createWebSocketTransport,
   type DatabaseState,
   isIdbSyncError,
+  type LiveSyncClient,
   type RunSummary,
-  type SyncClient,
+  type StoreConflictLogEntry,
   type SyncProgress,
   type SyncStatus,
 } from './sdk.js';
-import { type SearchQuery, searchServiceTypes } from './service-type-search.js';
+import {
+  forgetCounts,
+  type PickerSort,
+  type SearchQuery,
+  searchServiceTypes,
+} from './service-type-search.js';
 
 /** What `npm run demo` hands the page at `/demo-config.json` (or a test in `?config=`). */
 export interface DemoConfig {
@@ -42,10 +44,15 @@ export interface PickerState {
   query: string;
   category: string | null;
   priceBand: string | null;
+  /** The price range shown (both ends included); `null`: open. */
+  minPrice: number | null;
+  maxPrice: number | null;
+  sort: PickerSort;
   activeOnly: boolean;
   page: number;
   pageSize: number;
-  total: number | null;
+  /** Every match of the query (exact). */
+  total: number;
   hasMore: boolean;
   rows: { id: string; code: string; name: string; category: string; price: number; priceBand?: string }[];
   selectedId: string | null;
@@ -71,7 +78,7 @@ export interface DemoState {
   recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
   conflicts: Pick<
-    ConflictLogEntry,
+    StoreConflictLogEntry,
     'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
   >[];
   picker: PickerState;
@@ -84,11 +91,10 @@ export interface DemoState {
 const describeError = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** The demo app: one database, one sync client over the connection manager, and the UI state. */
+/** The demo app: one database, one live sync client (one call), and the UI state. */
 export class DemoApp {
   readonly database: DemoDatabase;
-  readonly client: SyncClient;
-  readonly connection: ConnectionManager;
+  readonly client: LiveSyncClient<DemoSchema>;
   readonly offline = new OfflineSwitch();
   readonly state: DemoState;
   /** Emits when the state changed (the page re-renders). */
@@ -98,29 +104,28 @@ export class DemoApp {
   #closed = false;
   #searchSeq = 0;
   /** What the latest search asked for: a search started meanwhile (a refresh) keeps it, not the shown state. */
-  #asked: Pick<PickerState, 'query' | 'category' | 'priceBand' | 'activeOnly' | 'page'> | undefined;
+  #asked:
+    | Pick<
+        PickerState,
+        'query' | 'category' | 'priceBand' | 'minPrice' | 'maxPrice' | 'sort' | 'activeOnly' | 'page'
+      >
+    | undefined;
 
   constructor(config: DemoConfig, schemaVersion: 1 | 2) {
     this.#config = config;
     this.database = demoDatabase(schemaVersion);
     // Same origin: Vite proxies /v1 (and its SSE and WebSocket) to the reference server.
     const baseUrl = `${globalThis.location.origin}${config.apiBase ?? ''}`;
-    const common = { baseUrl, schemaVersion, getToken: () => config.token };
-    const http = this.offline.wrap(createHttpTransport(common));
-    const ws = this.offline.wrap(createWebSocketTransport(common));
-    this.connection = connectionManager({
-      transport: http,
-      webSocket: ws,
-      environment: this.offline.environment,
-      intervalMs: 15_000,
-    });
     this.client = createSyncClient({
       database: this.database,
-      transport: this.connection.syncTransport,
-      triggers: this.connection.signals$,
+      url: baseUrl,
+      getToken: () => config.token,
       // service_types derive search tokens (and, in v2, the price band) from what the server sends.
       collections: demoCollections(schemaVersion),
-      retryDelayMs: { initial: 1000, max: 15_000 },
+      retry: { maxMs: 15_000 },
+      // The "go offline" switch: the client pauses its channel and its requests fail as offline ones do.
+      environment: this.offline.environment,
+      transports: { fetch: this.offline.fetch, pollIntervalMs: 15_000 },
     });
     this.state = {
       schemaVersion,
@@ -138,10 +143,13 @@ export class DemoApp {
         query: '',
         category: null,
         priceBand: null,
+        minPrice: null,
+        maxPrice: null,
+        sort: 'relevance',
         activeOnly: false,
         page: 0,
         pageSize: 20,
-        total: null,
+        total: 0,
         hasMore: false,
         rows: [],
         selectedId: null,
@@ -158,7 +166,7 @@ export class DemoApp {
     const s = this.state;
     const emit = () => this.changed$.next();
     this.#subscriptions.push(
-      this.connection.transport$.subscribe((kind) => {
+      this.client.connection$.subscribe((kind) => {
         s.transport = kind;
         emit();
       }),
@@ -199,7 +207,7 @@ export class DemoApp {
         if (event.type === 'versionchange' && event.reloadRequired) this.#newerVersion();
       }),
       // Coalesce bursts (a page of 1000 changes) into one re-read of lists and counts.
-      merge(this.client.changes$, this.client.runs$, this.client.conflicts$)
+      merge(this.database.changes$, this.client.runs$, this.client.conflicts$)
         .pipe(auditTime(150))
         .subscribe(() => void this.refresh()),
     );
@@ -261,10 +269,13 @@ export class DemoApp {
           id,
           rule,
           winner,
-          local,
-          remote,
-          result,
+          // Shown field by field, whatever the store's record type.
+          local: local as Record<string, unknown> | null,
+          remote: remote as Record<string, unknown> | null,
+          result: result as Record<string, unknown> | null,
         }));
+      // Records may have come and gone: count the picker's query again.
+      forgetCounts(this.database);
       await this.search({});
     } catch (error) {
       this.#failed(error);
@@ -281,15 +292,21 @@ export class DemoApp {
     if ('category' in changes) p.category = changes.category ?? null;
     if ('priceBand' in changes) p.priceBand = changes.priceBand ?? null;
     if ('activeOnly' in changes) p.activeOnly = changes.activeOnly ?? false;
+    if ('minPrice' in changes) p.minPrice = changes.minPrice ?? null;
+    if ('maxPrice' in changes) p.maxPrice = changes.maxPrice ?? null;
+    if ('sort' in changes) p.sort = changes.sort ?? 'relevance';
     // A new filter starts on the first page; an explicit page wins.
     p.page = changes.page ?? (Object.keys(changes).length > 0 ? 0 : p.page);
-    const { query: text, category, priceBand, activeOnly, page } = p;
-    this.#asked = { query: text, category, priceBand, activeOnly, page };
+    const { query: text, category, priceBand, minPrice, maxPrice, sort, activeOnly, page } = p;
+    this.#asked = { query: text, category, priceBand, minPrice, maxPrice, sort, activeOnly, page };
     const query: SearchQuery = {
       query: p.query,
       page: p.page,
       pageSize: p.pageSize,
       activeOnly: p.activeOnly,
+      sort: p.sort,
+      ...(p.minPrice === null ? {} : { minPrice: p.minPrice }),
+      ...(p.maxPrice === null ? {} : { maxPrice: p.maxPrice }),
       ...(p.category === null ? {} : { category: p.category }),
       ...(p.priceBand === null || this.state.schemaVersion < 2
         ? {}
@@ -344,7 +361,7 @@ export class DemoApp {
     return this.client.sync({ full: true });
   }
 
-  /** Creates a work order through the sync client (IndexedDB + outbox in one transaction). */
+  /** Creates a work order: the database handle stores it and queues it for the server in one transaction. */
   async createWorkOrder(fields: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>> = {}): Promise<string> {
     const id = `wo-${crypto.randomUUID().slice(0, 8)}`;
     const order: WorkOrder = {
@@ -357,17 +374,16 @@ export class DemoApp {
       ...(fields.notes === undefined ? {} : { notes: fields.notes }),
       updatedAt: new Date().toISOString(),
     };
-    await this.client.write('work_orders', { ...order });
+    await this.database.put('work_orders', order);
     await this.refresh();
     return id;
   }
 
-  /** Merges `patch` into the stored work order and writes it through the sync client. */
+  /** Merges `patch` into the stored work order and writes it (synced, like every write of a transactional store). */
   async editWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<void> {
     const current = await this.database.get('work_orders', id);
     if (current === undefined) throw new Error(`No work order ${id}`);
-    const { _rev, ...rest } = current;
-    await this.client.write('work_orders', { ...rest, ...patch, id, updatedAt: new Date().toISOString() });
+    await this.database.put('work_orders', { ...current, ...patch, id, updatedAt: new Date().toISOString() });
     await this.refresh();
   }
 

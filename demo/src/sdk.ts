@@ -1,31 +1,28 @@
-// The demo uses the SDK's public entry only: every SDK name the page needs comes through here.
+// The demo uses the SDK's public entry only (`idb-sync`): every SDK name the
+// page needs comes through here.
 export type {
   ConflictLogEntry,
   ConnectionKind,
-  ConnectionManager,
   DatabaseHandle,
   DatabaseState,
-  ListenerEnvironment,
+  DBSchema,
+  LiveSyncClient,
+  LookupFilter,
   LookupPage,
   RunSummary,
-  ServerEvent,
-  ServerEventSource,
+  StoreConflictLogEntry,
   SyncClient,
   SyncCollections,
+  SyncEnvironment,
   SyncProgress,
   SyncStatus,
-  SyncTransport,
   VersionSpec,
 } from '../../src/index.js';
 export {
   browserEnvironment,
-  connectionManager,
-  createHttpTransport,
   createSyncClient,
-  createWebSocketTransport,
   defineDatabase,
   isIdbSyncError,
   lookupTokens,
-  NetworkError,
   searchLookup,
 } from '../../src/index.js';

@@ -5,8 +5,8 @@ const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
 
 /**
  * Bundles the page runtime and every scenario page module (with the SDK from src/) into `outDir`
- * with Vite. Not minified, with source maps, so in-page stack traces stay readable. The project's
- * vite.config.ts (the library build) is deliberately not used.
+ * with Vite. Not minified, with source maps, so in-page stack traces stay readable. The library
+ * build (tsc, scripts/build.mjs) is deliberately not used.
  */
 export async function bundlePages(outDir: string): Promise<void> {
   await buildForBrowsers({

@@ -1,11 +1,11 @@
 import { REJECT_CODES, type RecordValue } from '../../src/protocol/messages.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
-import { toInt } from '../db/database.js';
+import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { compactTombstones } from '../sync/housekeeping.js';
 import { ProtocolError } from '../sync/protocol-error.js';
-import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
+import { lockSequence, type StoredRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
 import { checkId, checkValue } from '../sync/storable.js';
 import { createUser } from './users.js';
@@ -41,6 +41,23 @@ export interface AdminApi {
   getRecord(collection: string, id: string, owner?: string): Promise<StoredRecord | null>;
   /** Alive records of a collection and owner. */
   countRecords(collection: string, owner?: string): Promise<number>;
+  /**
+   * Writes many records at once, as the server (reference data: a catalog, a list of cities): each
+   * record is a put at its own change-log position, so clients pull them incrementally; a record with
+   * an existing id is overwritten. `records` may be any (async) iterable, e.g. `parseRecords(stream)`;
+   * batches of `batchSize` (default 5,000) commit one transaction each and are announced to listeners.
+   * Each record's id is its field `key` (default: the collection's `key`, else `'id'`).
+   */
+  importRecords(
+    collection: string,
+    records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+    options?: {
+      owner?: string;
+      key?: string;
+      batchSize?: number;
+      onProgress?: (progress: ImportProgress) => void;
+    },
+  ): Promise<ImportResult>;
   /**
    * Removes tombstones older than `olderThanMs` (default: the configured retention) and moves each
    * affected collection's horizon up, so checkpoints from before it answer `RESET_REQUIRED`.
@@ -81,18 +98,24 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         { code: checked.code },
       );
     }
+    const store = runtime.store(runtime.collection(collection));
     const seq = await db.transaction(async (tx) => {
-      await lockSequence(tx, collection, key);
-      const written = await writeRecord(tx, {
-        collection,
-        owner: key,
-        id,
-        value,
-        ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
-        writtenBy: null,
-      });
-      await runtime.notifier.changed(tx, [{ collection, owner: key, seq: written }]);
-      return written;
+      if (store.lockOrder === 'sequence-first') await lockSequence(tx, collection, key);
+      const outcome = await store.write(
+        tx,
+        { collection, owner: key },
+        {
+          id,
+          value,
+          ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
+          writtenBy: null,
+        },
+      );
+      if ('refused' in outcome) {
+        throw new ProtocolError('INVALID_REQUEST', outcome.refused.message, { code: outcome.refused.code });
+      }
+      await runtime.notifier.changed(tx, [{ collection, owner: key, seq: outcome.rev }]);
+      return outcome.rev;
     });
     bus.publish({ collection, owner: key, seq });
     return String(seq);
@@ -126,15 +149,41 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
     deleteRecord: (collection, id, owner) => write(collection, id, null, owner),
+    async importRecords(collection, records, options = {}) {
+      await runtime.requireServableSchema();
+      const config = runtime.collection(collection);
+      if (config.store !== undefined) {
+        throw new ProtocolError(
+          'INVALID_REQUEST',
+          `Collection ${collection} lives in the application's table: load it with SQL (COPY); its trigger logs every row`,
+        );
+      }
+      return importRecords(db, records, {
+        collection,
+        owner: ownerOf(collection, options.owner),
+        key: options.key ?? config.key ?? 'id',
+        limits: runtime.options,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        onCommit: (event) => {
+          bus.publish(event);
+          // Other instances on the same database (committed already: a NOTIFY of its own).
+          runtime.notifier
+            .changed(db, [event])
+            .catch((error: Error) =>
+              runtime.log({ level: 'warn', msg: `import notify failed: ${error.message}`, event: 'notify' }),
+            );
+        },
+      });
+    },
     async getRecord(collection, id, owner) {
-      return readRecord(db, collection, ownerOf(collection, owner), id);
+      const store = runtime.store(runtime.collection(collection));
+      const scope = { collection, owner: ownerOf(collection, owner) };
+      return db.transaction((tx) => store.read(tx, scope, id));
     },
     async countRecords(collection, owner) {
-      const { rows } = await db.query<{ n: unknown }>(
-        `SELECT count(*) AS n FROM records WHERE collection = $1 AND owner = $2 AND NOT deleted`,
-        [collection, ownerOf(collection, owner)],
-      );
-      return toInt(rows[0]!.n);
+      const store = runtime.store(runtime.collection(collection));
+      return store.count(db, { collection, owner: ownerOf(collection, owner) }, undefined);
     },
     async compactTombstones(options = {}) {
       await runtime.requireServableSchema();

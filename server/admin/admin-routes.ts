@@ -1,23 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
+import { int, object, optional, string, union } from '../../src/protocol/schema.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { AppEnv } from '../http/app.js';
 import { parseBody } from '../http/sync-gate.js';
+import { ImportInputError } from '../import/import-records.js';
+import { guessFormat, type ImportFormat, parseRecords } from '../import/parse-records.js';
 import { schemaStatus } from '../schema/schema-manager.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import type { Runtime } from '../sync/runtime.js';
 import type { AdminApi } from './admin-api.js';
 
-const userBody = z.object({ userId: z.string().min(1).max(128), name: z.string().max(256).optional() });
-const recordBody = z.object({ value: recordValueSchema, owner: z.string().min(1).optional() });
-const revokeBody = z.union([
-  z.object({ userId: z.string().min(1).max(128) }),
-  z.object({ token: z.string().min(1).max(4096) }),
+const userBody = object({ userId: string({ min: 1, max: 128 }), name: optional(string({ max: 256 })) });
+const recordBody = object({ value: recordValueSchema, owner: optional(string({ min: 1 })) });
+const revokeBody = union([
+  object({ userId: string({ min: 1, max: 128 }) }),
+  object({ token: string({ min: 1, max: 4096 }) }),
 ]);
-const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optional() });
+const compactBody = object({ olderThanMs: optional(int({ min: 0 })) });
 
 /**
  * `/admin` over HTTP, for e2e tests and the demo (`Authorization: Bearer <adminToken>`):
@@ -25,6 +27,8 @@ const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optio
  * - `POST /admin/revoke` `{ userId }` (every token of the user) or `{ token }` → `{ revoked }`
  * - `PUT /admin/records/:collection/:id` `{ value, owner? }` → `{ rev }`
  * - `DELETE /admin/records/:collection/:id?owner=` → `{ rev }`
+ * - `POST /admin/import/:collection?owner=&key=&format=` NDJSON, a JSON array or CSV (by `format`,
+ *   else the content type), streamed → `{ imported, batches, firstRev, lastRev, ms }`
  * - `POST /admin/compact` `{ olderThanMs? }` → `{ removed }`
  * - `GET /admin/schema` → the schema status
  */
@@ -38,6 +42,38 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
     }
     c.set('userId', 'admin');
     await next();
+  });
+  // Streamed in batches, an import holds at most a batch in memory: it is not bound by the body limit.
+  app.post('/import/:collection', async (c) => {
+    const collection = runtime.collection(c.req.param('collection')).name;
+    const format = c.req.query('format') ?? guessFormat(c.req.header('content-type') ?? '');
+    if (!['ndjson', 'json', 'csv'].includes(format)) {
+      throw new ProtocolError('INVALID_REQUEST', 'format must be ndjson, json or csv');
+    }
+    const body = c.req.raw.body;
+    if (body === null) throw new ProtocolError('INVALID_REQUEST', 'The import needs a body');
+    const owner = c.req.query('owner');
+    const key = c.req.query('key');
+    let result: Awaited<ReturnType<AdminApi['importRecords']>>;
+    try {
+      result = await admin.importRecords(collection, parseRecords(body, format as ImportFormat), {
+        ...(owner === undefined ? {} : { owner }),
+        ...(key === undefined ? {} : { key }),
+        onProgress: (p) =>
+          runtime.log({
+            level: 'info',
+            msg: `import ${collection}: ${p.imported} records in ${(p.ms / 1000).toFixed(1)} s`,
+            event: 'import-progress',
+            collection,
+            imported: p.imported,
+          }),
+      });
+    } catch (error) {
+      if (!(error instanceof ImportInputError)) throw error;
+      // The batches before the bad record are in: say which record, and how many were imported.
+      throw new ProtocolError('INVALID_REQUEST', error.message, { imported: error.imported });
+    }
+    return c.json(result);
   });
   // After the token check: a stranger's large body gets 403, not 413.
   app.use(

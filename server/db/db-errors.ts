@@ -10,6 +10,8 @@ function sqlState(error: unknown): string | undefined {
  * Retrying such a write fails again, so it is answered `rejected` instead of a 500 retried forever.
  */
 export function isContentError(error: unknown): boolean {
+  // A store marks the errors its table's own constraints raise for a value (app tables).
+  if ((error as { content?: unknown } | null)?.content === true) return true;
   const code = sqlState(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
 }

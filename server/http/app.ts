@@ -52,7 +52,7 @@ export function capabilities(runtime: Runtime, rawSchemaVersion: string | undefi
     maxMutationsPerPush: o.maxMutationsPerPush,
     maxBodyBytes: o.maxBodyBytes,
     schemaVersions: { ...o.schemaVersions },
-    collections: o.collections.map((c) => ({ ...c })),
+    collections: o.collections.map((c) => ({ name: c.name, scope: c.scope, readOnly: c.readOnly === true })),
     tombstoneRetentionMs: o.tombstoneRetentionMs,
     heartbeatMs: o.heartbeatMs,
     maxValueBytes: o.maxValueBytes,
@@ -64,9 +64,12 @@ export function capabilities(runtime: Runtime, rawSchemaVersion: string | undefi
   };
 }
 
-/** The HTTP API: `/v1/*`, `/health`, and `/admin/*` when an admin token is configured. */
-export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/**
+ * The HTTP API: `/v1/*`, `/health`, and `/admin/*` when an admin token is configured, all under
+ * `basePath` (e.g. `/sync`; default: at the root).
+ */
+export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePath = ''): Hono<AppEnv> {
+  const app = basePath === '' ? new Hono<AppEnv>() : new Hono<AppEnv>().basePath(basePath);
 
   app.use('*', async (c, next) => {
     const started = performance.now();

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { Validator } from '../../src/protocol/schema.js';
 import type { AuthUser } from '../config.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import { tooManyMutations } from '../sync/push.js';
@@ -19,7 +19,7 @@ export async function authenticate(runtime: Runtime, token: string | undefined):
  * `windowSize` gets its own code) or `INVALID_REQUEST` with the paths of the problems (never the
  * values, which may be record contents).
  */
-export function parseBody<T>(schema: ZodType<T>, text: string, precheck?: (json: unknown) => void): T {
+export function parseBody<T>(schema: Validator<T>, text: string, precheck?: (json: unknown) => void): T {
   let json: unknown;
   try {
     json = JSON.parse(text);

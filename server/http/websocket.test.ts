@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { type WsServerMessage, wsServerMessageSchema } from '../../src/index.js';
+import { type WsServerMessage, wsServerMessageSchema } from '../../src/protocol/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
 import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
 import { startTestServer, type TestServer } from '../../test/server/test-server.js';

@@ -18,7 +18,7 @@ import { visibleTo } from './sse.js';
 import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
 /**
- * `/v1/ws`: after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
+ * `/v1/ws` (at `path`): after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
  * the `token` query parameter), the session gets `poke`s and may send `pull` and `push` requests,
  * each answered by a `result` or an `error` with the same `requestId`. Requests run one at a time
  * per session, in the order received.
@@ -26,12 +26,22 @@ import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 export function attachWebSocket(
   server: Server,
   runtime: Runtime,
+  path: string = PROTOCOL_PATHS.ws,
 ): { stopAccepting(): void; closeAll(): void; readonly size: number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: runtime.options.maxBodyBytes });
+  let accepting = true;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== PROTOCOL_PATHS.ws) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (url.pathname !== path) {
+      // Another listener (the app's own WebSocket endpoints) may want it; refuse only when alone.
+      if (server.listenerCount('upgrade') === 1) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+      return;
+    }
+    if (!accepting) {
+      // Shutting down: the client reconnects, to another instance.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -45,7 +55,7 @@ export function attachWebSocket(
   server.on('upgrade', onUpgrade);
   return {
     stopAccepting() {
-      server.off('upgrade', onUpgrade);
+      accepting = false;
     },
     closeAll() {
       server.off('upgrade', onUpgrade);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PullResponse } from '../../src/index.js';
+import type { PullResponse } from '../../src/protocol/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
 import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
 import { startTestServer, type TestServer } from '../../test/server/test-server.js';

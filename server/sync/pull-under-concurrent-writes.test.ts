@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Change, PullResponse } from '../../src/index.js';
+import type { Change, PullResponse } from '../../src/protocol/index.js';
 import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
 import { startTestServer, type TestServer } from '../../test/server/test-server.js';
 import { toInt } from '../db/database.js';

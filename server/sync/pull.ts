@@ -1,10 +1,4 @@
-import type {
-  Change,
-  PullFilter,
-  PullRequest,
-  PullResponse,
-  RecordValue,
-} from '../../src/protocol/messages.js';
+import type { Change, PullRequest, PullResponse } from '../../src/protocol/messages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import type { AuthUser } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -36,7 +30,11 @@ export async function pull(
 ): Promise<PullResponse> {
   const collection = runtime.collection(request.collection);
   const owner = runtime.owner(collection, user.userId);
-  const windowSize = Math.min(request.windowSize, runtime.options.maxWindowSize);
+  const windowSize = Math.min(
+    request.windowSize,
+    collection.maxWindowSize ?? runtime.options.maxWindowSize,
+    runtime.options.maxWindowSize,
+  );
   const binding: CheckpointBinding = {
     epoch: meta.epoch,
     userId: user.userId,
@@ -64,7 +62,7 @@ export async function pull(
       mode: 'snapshot',
       seq: position.seq,
       after: null,
-      total: await countAlive(db, collection.name, owner, filter),
+      total: await runtime.store(collection).count(db, { collection: collection.name, owner }, filter),
     };
   } else {
     state = decodeCheckpoint(meta.checkpointSecret, binding, request.checkpoint);
@@ -72,11 +70,37 @@ export async function pull(
     if (state.seq > position.seq) throw resetRequired(collection.name, 'is ahead of the server');
   }
 
-  const budget = runtime.options.maxPageBytes;
-  const page =
-    state.mode === 'snapshot'
-      ? await snapshotPage(db, collection.name, owner, state, windowSize, budget, filter, position.seq)
-      : await changesPage(db, collection.name, owner, state.seq, windowSize, budget, filter);
+  const store = runtime.store(collection);
+  const scope = { collection: collection.name, owner };
+  const limits = { limit: windowSize, maxBytes: runtime.options.maxPageBytes, filter };
+  let page: Page;
+  if (state.mode === 'snapshot') {
+    const rows = await store.snapshotPage(db, scope, state.after, limits);
+    if (rows.cut) {
+      const until = rows.changes[rows.changes.length - 1]!.id;
+      page = {
+        changes: rows.changes,
+        next: { ...state, after: until },
+        moreAvailable: true,
+        range: { after: state.after, until },
+      };
+    } else {
+      page = {
+        changes: rows.changes,
+        next: { mode: 'changes', seq: state.seq },
+        moreAvailable: position.seq > state.seq,
+        range: { after: state.after, until: null },
+      };
+    }
+  } else {
+    const rows = await store.changesPage(db, scope, state.seq, limits);
+    const last = rows.changes[rows.changes.length - 1];
+    page = {
+      changes: rows.changes,
+      next: { mode: 'changes', seq: last === undefined ? state.seq : Number(last.rev) },
+      moreAvailable: rows.cut,
+    };
+  }
 
   // Read the horizon after the page: a compaction that committed before the page query shows here,
   // so a page that may lack compacted tombstones is never served.
@@ -106,137 +130,6 @@ interface Page {
   range?: { after: string | null; until: string | null };
 }
 
-/**
- * Bytes a change adds to a page: its value's JSON (stored at write; computed for rows written by
- * bulk SQL) plus its id and the envelope. An estimate, within a few dozen bytes per change.
- */
-const CHANGE_BYTES = `CASE WHEN deleted THEN 0 ELSE coalesce(value_bytes, octet_length(value::text), 0) END
-  + octet_length(id) + 48`;
-
-/**
- * Wraps a page query (`head`: at most `windowSize + 1` rows in page order, with `deleted`, `value`,
- * `value_bytes`, `id`) so the database returns only the rows within the byte budget: rows while
- * the running size stays within `$budget`, and always the first one. `head_count` tells whether the
- * budget cut the page. Values past the budget never leave the database, so the server's memory per
- * page is bounded by the budget (plus one record), whatever the window.
- */
-function withinBudget(head: string, order: string, budgetParam: string): string {
-  return `SELECT * FROM (
-      SELECT head.*,
-             row_number() OVER (ORDER BY ${order}) AS n,
-             sum(${CHANGE_BYTES}) OVER (ORDER BY ${order}) AS running,
-             count(*) OVER () AS head_count
-      FROM (${head}) head
-    ) page
-    WHERE n = 1 OR running <= ${budgetParam}
-    ORDER BY ${order}`;
-}
-
-/** Rows of a page, trimmed to the window; `cut` when more rows remain after them. */
-function trim<Row>(rows: (Row & { head_count: unknown })[], windowSize: number) {
-  const page = rows.slice(0, windowSize);
-  const headCount = rows[0] === undefined ? 0 : toInt(rows[0].head_count);
-  return { page, cut: rows.length > windowSize || page.length < headCount };
-}
-
-async function snapshotPage(
-  db: Database,
-  collection: string,
-  owner: string,
-  state: Extract<CheckpointState, { mode: 'snapshot' }>,
-  windowSize: number,
-  budget: number,
-  filter: PullFilter | undefined,
-  currentSeq: number,
-): Promise<Page> {
-  const params: unknown[] = [collection, owner, windowSize + 1, budget];
-  let where = 'collection = $1 AND owner = $2 AND NOT deleted';
-  if (state.after !== null) {
-    params.push(state.after);
-    where += ` AND id > $${params.length}`;
-  }
-  if (filter !== undefined) {
-    params.push(JSON.stringify(filter));
-    where += ` AND value @> $${params.length}::jsonb`;
-  }
-  const { rows } = await db.query<{ id: string; rev: unknown; value: RecordValue; head_count: unknown }>(
-    withinBudget(
-      `SELECT id, rev, deleted, value, value_bytes FROM records WHERE ${where} ORDER BY id LIMIT $3`,
-      'id',
-      '$4',
-    ),
-    params,
-  );
-  const { page, cut } = trim(rows, windowSize);
-  const changes: Change[] = page.map((r) => ({
-    id: r.id,
-    rev: String(toInt(r.rev)),
-    op: 'put',
-    value: r.value,
-  }));
-  if (cut) {
-    const until = changes[changes.length - 1]!.id;
-    return {
-      changes,
-      next: { ...state, after: until },
-      moreAvailable: true,
-      range: { after: state.after, until },
-    };
-  }
-  return {
-    changes,
-    next: { mode: 'changes', seq: state.seq },
-    moreAvailable: currentSeq > state.seq,
-    range: { after: state.after, until: null },
-  };
-}
-
-async function changesPage(
-  db: Database,
-  collection: string,
-  owner: string,
-  after: number,
-  windowSize: number,
-  budget: number,
-  filter: PullFilter | undefined,
-): Promise<Page> {
-  // One entry per record (its latest change) in seq order; seq is unique per (collection, owner),
-  // so there are no ties to break. A record that no longer matches the filter is sent as a delete,
-  // without its value: it counts as deleted for the budget.
-  const matches = filter === undefined ? 'true' : 'value @> $6::jsonb';
-  const params: unknown[] = [collection, owner, after, windowSize + 1, budget];
-  if (filter !== undefined) params.push(JSON.stringify(filter));
-  const { rows } = await db.query<{
-    id: string;
-    rev: unknown;
-    deleted: boolean;
-    value: RecordValue | null;
-    head_count: unknown;
-  }>(
-    withinBudget(
-      `SELECT id, rev, gone AS deleted, CASE WHEN gone THEN NULL ELSE value END AS value, value_bytes
-       FROM (SELECT id, rev, (deleted OR NOT (${matches})) AS gone, value, value_bytes FROM records
-             WHERE collection = $1 AND owner = $2 AND rev > $3 ORDER BY rev LIMIT $4) log`,
-      'rev',
-      '$5',
-    ),
-    params,
-  );
-  const { page, cut } = trim(rows, windowSize);
-  const changes: Change[] = page.map((r) => {
-    const rev = String(toInt(r.rev));
-    return r.deleted || r.value === null
-      ? { id: r.id, rev, op: 'delete' }
-      : { id: r.id, rev, op: 'put', value: r.value };
-  });
-  const last = page[page.length - 1];
-  return {
-    changes,
-    next: { mode: 'changes', seq: last === undefined ? after : toInt(last.rev) },
-    moreAvailable: cut,
-  };
-}
-
 async function readPosition(db: Database, collection: string, owner: string) {
   const { rows } = await db.query<{ seq: unknown; horizon: unknown }>(
     `SELECT seq, horizon FROM collection_seq WHERE collection = $1 AND owner = $2`,
@@ -244,18 +137,6 @@ async function readPosition(db: Database, collection: string, owner: string) {
   );
   const row = rows[0];
   return row === undefined ? { seq: 0, horizon: 0 } : { seq: toInt(row.seq), horizon: toInt(row.horizon) };
-}
-
-async function countAlive(db: Database, collection: string, owner: string, filter: PullFilter | undefined) {
-  const params: unknown[] = [collection, owner];
-  if (filter !== undefined) params.push(JSON.stringify(filter));
-  const { rows } = await db.query<{ n: unknown }>(
-    `SELECT count(*) AS n FROM records WHERE collection = $1 AND owner = $2 AND NOT deleted${
-      filter === undefined ? '' : ' AND value @> $3::jsonb'
-    }`,
-    params,
-  );
-  return toInt(rows[0]!.n);
 }
 
 function resetRequired(collection: string, why: string): ProtocolError {

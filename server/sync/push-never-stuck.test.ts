@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mutation, MutationResult, PushResponse } from '../../src/index.js';
+import type { Mutation, MutationResult, PushResponse } from '../../src/protocol/index.js';
 import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
 import { RawProtocolClient } from '../../test/server/raw-protocol-client.js';
 import { startTestServer, type TestServer } from '../../test/server/test-server.js';

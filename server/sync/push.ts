@@ -11,8 +11,9 @@ import type { Database, Queryable } from '../db/database.js';
 import { toInt } from '../db/database.js';
 import { isContentError, isRetryableConflict } from '../db/db-errors.js';
 import type { ChangeEvent } from '../notify/change-bus.js';
+import type { CollectionStore } from '../storage/collection-store.js';
 import { ProtocolError } from './protocol-error.js';
-import { canonicalJson, lockSequence, readRecord, toChange, writeRecord } from './records.js';
+import { canonicalJson, lockSequence, toChange } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { RequestStats } from './stats.js';
 import { checkId, checkValue } from './storable.js';
@@ -28,6 +29,7 @@ interface Prepared {
   mutation: Mutation;
   config: CollectionConfig;
   owner: string;
+  store: CollectionStore;
   /** The value's JSON text (puts that passed the checks). */
   json?: string;
   bytes?: number;
@@ -69,8 +71,7 @@ export async function push(
   await bindClient(db, request.clientId, user.userId);
 
   const results: MutationResult[] = [];
-  for (let start = 0; start < prepared.length; start += CHUNK) {
-    const chunk = prepared.slice(start, start + CHUNK);
+  for (const chunk of chunks(prepared)) {
     let outcome: ChunkOutcome;
     try {
       outcome = await applyChunk(runtime, db, user, request.clientId, chunk);
@@ -120,6 +121,29 @@ export async function push(
   return { protocolVersion: PROTOCOL_VERSION, results };
 }
 
+/**
+ * Groups mutations into transactions: up to {@link CHUNK} in a row, except that a mutation of a
+ * `row-first` store (an application's table) is alone in its transaction. Its write locks the
+ * change log at the end (the table's trigger does), so a transaction that went on to lock another
+ * row of that table while holding it could deadlock with the application's own writers.
+ */
+function* chunks(prepared: readonly Prepared[]): Generator<Prepared[]> {
+  let chunk: Prepared[] = [];
+  for (const p of prepared) {
+    const alone = p.store.lockOrder === 'row-first';
+    if (chunk.length > 0 && (alone || chunk.length >= CHUNK)) {
+      yield chunk;
+      chunk = [];
+    }
+    chunk.push(p);
+    if (alone) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
 /** `413 PAYLOAD_TOO_LARGE` for a push with more than `max` mutations. */
 export function tooManyMutations(max: number): ProtocolError {
   return new ProtocolError('PAYLOAD_TOO_LARGE', `A push may carry at most ${max} mutations`, {
@@ -130,7 +154,12 @@ export function tooManyMutations(max: number): ProtocolError {
 /** The checks made before any transaction (throws `UNKNOWN_COLLECTION`). */
 function prepare(runtime: Runtime, user: AuthUser, m: Mutation): Prepared {
   const config = runtime.collection(m.collection);
-  const prepared: Prepared = { mutation: m, config, owner: runtime.owner(config, user.userId) };
+  const prepared: Prepared = {
+    mutation: m,
+    config,
+    owner: runtime.owner(config, user.userId),
+    store: runtime.store(config),
+  };
   const idProblem = checkId(m.id);
   if (idProblem !== undefined) return { ...prepared, refusal: refuse(m, idProblem.code, idProblem.message) };
   if (m.op !== 'put' || m.value === undefined || config.readOnly) return prepared;
@@ -184,7 +213,10 @@ async function applyChunk(
         const sequences = [
           ...new Set(
             chunk.flatMap((p) =>
-              p.mutation.mutationId > last && p.refusal === undefined && !p.config.readOnly
+              p.mutation.mutationId > last &&
+              p.refusal === undefined &&
+              !p.config.readOnly &&
+              p.store.lockOrder === 'sequence-first'
                 ? [JSON.stringify([p.config.name, p.owner])]
                 : [],
             ),
@@ -279,7 +311,8 @@ async function applyMutation(
   p: Prepared,
   changed: Map<string, ChangeEvent>,
 ): Promise<{ result: MutationResult; wrote: boolean }> {
-  const { mutation: m, config, owner } = p;
+  const { mutation: m, config, owner, store } = p;
+  const scope = { collection: config.name, owner };
   const answer = (result: MutationResult) => ({ result, wrote: false });
   const reject = (reason: 'read-only' | 'forbidden' | 'invalid', message: string) =>
     answer({ mutationId: m.mutationId, status: 'rejected', reason, message });
@@ -289,7 +322,7 @@ async function applyMutation(
   if (runtime.options.canWrite?.(user, { collection: m.collection, id: m.id, op: m.op }) === false) {
     return reject('forbidden', 'Not allowed to write this record');
   }
-  const current = await readRecord(tx, config.name, owner, m.id);
+  const current = await store.read(tx, scope, m.id);
   const alive = current !== null && !current.deleted;
   const conflict = () =>
     answer({
@@ -315,14 +348,17 @@ async function applyMutation(
   } else if (alive && String(current.rev) !== m.baseRev) {
     return conflict();
   }
-  const seq = await writeRecord(tx, {
-    collection: config.name,
-    owner,
+  const outcome = await store.write(tx, scope, {
     id: m.id,
     value: m.op === 'put' ? m.value! : null,
     ...(p.json === undefined ? {} : { json: p.json, bytes: p.bytes! }),
     writtenBy: clientId,
   });
+  if ('refused' in outcome) {
+    const { reason, code, message } = outcome.refused;
+    return answer({ mutationId: m.mutationId, status: 'rejected', reason, code, message });
+  }
+  const seq = outcome.rev;
   changed.set(`${config.name}\u0000${owner}`, { collection: config.name, owner, seq });
   return { result: { mutationId: m.mutationId, status: 'applied', rev: String(seq) }, wrote: true };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type Infer, int, object, optional, record, string, unknown } from './schema.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 /**
@@ -64,7 +64,7 @@ export const ERROR_CODES = {
 /** A stable error code of the protocol. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** All known error codes, for `z.enum` and exhaustive tests. */
+/** All known error codes, for exhaustive tests. */
 export const errorCodes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 /** True when `code` is one this version of the protocol defines (a newer server may send others). */
@@ -77,17 +77,17 @@ export function isKnownErrorCode(code: string): code is ErrorCode {
  * than the enum so a client keeps working when a newer server adds codes; compare it with
  * {@link isKnownErrorCode}. `message` is for humans and never contains tokens or record contents.
  */
-export const errorBodySchema = z.object({
-  protocolVersion: z.number().int(),
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
+export const errorBodySchema = object({
+  protocolVersion: int(),
+  error: object({
+    code: string(),
+    message: string(),
     /** Machine-readable context, depending on the code (e.g. accepted schema versions). */
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: optional(record(unknown())),
   }),
 });
 /** Body of every error response. */
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ErrorBody = Infer<typeof errorBodySchema>;
 
 /** Builds an {@link ErrorBody} for this protocol version. */
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

@@ -42,8 +42,21 @@ export interface RunEnvironment {
  * pull. Never throws: the outcome and the failure are in the result, and every error also goes to
  * `ctx.emitError`.
  */
-export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvironment): Promise<RunResult> {
+export async function runSync(
+  runCtx: RunContext,
+  request: RunRequest,
+  env: RunEnvironment,
+): Promise<RunResult> {
   const startedAt = Date.now();
+  // Writes made while a red sync had cleared their records wait for the pull that reaches them.
+  let released = 0;
+  const ctx: RunContext = {
+    ...runCtx,
+    releasedWrites: (count) => {
+      released += count;
+      runCtx.releasedWrites(count);
+    },
+  };
   const push = { sent: 0, applied: 0, conflicts: 0, rejected: 0 };
   const summary: RunSummary = {
     runId: env.runId,
@@ -72,10 +85,11 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
     //    been applied on the server without this client knowing its new revision yet.
     let serverCollections: Set<string> | undefined;
     let pushFailed: unknown;
+    let maxBatch = Math.max(1, env.maxPushBatch);
     try {
       const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
       serverCollections = new Set(capabilities.collections.map((c) => c.name));
-      const maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
+      maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
       if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
         env.onPhase('pushing');
         const outcome = await pushOutbox(ctx, maxBatch, push);
@@ -129,6 +143,11 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
         await pullPlanned(ctx, reset, counts);
       }
     }
+    // 3. Push what the pulls released, in the same run.
+    if (released > 0 && !readOnly) {
+      env.onPhase('pushing');
+      await pushOutbox(ctx, maxBatch, push);
+    }
   } catch (error) {
     fail(error, isIdbSyncError(error, 'NETWORK_ERROR') ? 'waiting' : 'error');
   }
@@ -141,7 +160,8 @@ async function pullPlanned(ctx: RunContext, p: CollectionPlan, counts: Collectio
   let checkpoint = checkpoints.get(p.collection);
   if (p.mode === 'red' || p.mode === 'full') {
     if (p.restart || checkpoint === undefined || checkpoint.phase !== 'snapshot') {
-      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion);
+      const rederive = p.reasons.includes('derivation-changed');
+      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion, rederive);
       await ctx.clock.time(
         'indexedDb',
         updateCheckpoints(ctx.connect, [p.collection], () => started),
@@ -168,7 +188,7 @@ async function plan(
   ]);
   const collections = [...ctx.collections.values()]
     .filter((c) => serverReset.size === 0 || serverReset.has(c.name))
-    .map((c) => ({ name: c.name, kind: c.kind }));
+    .map((c) => ({ name: c.name, kind: c.kind, derives: c.fromServer !== undefined }));
   return planRun({
     collections,
     checkpoints,

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { InvalidResponseError, type InvalidResponseIssue } from '../errors/invalid-response-error.js';
 import {
   type Capabilities,
@@ -10,6 +9,7 @@ import {
   pullResponseSchema,
   pushResponseSchema,
 } from '../protocol/messages.js';
+import type { Schema } from '../protocol/schema.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 /** Where an answer came from, for the error it may become. */
@@ -33,7 +33,7 @@ export function parseJsonText(text: string, context: AnswerContext): unknown {
 }
 
 /** Validates `body` with `schema`; a mismatch is an `InvalidResponseError` naming paths, never values. */
-export function validate<S extends z.ZodType>(schema: S, body: unknown, context: AnswerContext): z.output<S> {
+export function validate<T>(schema: Schema<T>, body: unknown, context: AnswerContext): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issues: InvalidResponseIssue[] = result.error.issues.map((issue) => ({

@@ -5,7 +5,7 @@ import type {
   PullResponse,
   PushRequest,
   PushResponse,
-} from '../../src/index.js';
+} from '../../src/protocol/index.js';
 import { PROTOCOL_HEADERS, PROTOCOL_PATHS } from '../../src/protocol/version.js';
 
 /** An HTTP answer: status, headers and parsed JSON body. */

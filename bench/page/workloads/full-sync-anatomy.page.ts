@@ -2,8 +2,8 @@
 // network and parsing from the IndexedDB writes and from the shape of each page's transaction.
 // Diagnostics for RESULTS.md, not targets.
 
-import { createHttpTransport } from '../../../src/index.js';
 import type { PullResponse } from '../../../src/protocol/messages.js';
+import { createHttpTransport } from '../../../src/transport/index.js';
 import { deleteAllDatabases, done, openDatabase } from '../lib/idb.js';
 import { benchSyncClient, syncOrThrow } from '../lib/idb-sync-client.js';
 import { benchDatabase } from '../lib/idb-sync-db.js';
@@ -172,7 +172,7 @@ async function prepare(variant: AnatomyVariant, access: ServerAccess, windowSize
     case 'idb-sync':
     case 'idb-sync-pages-of-5000': {
       const handle = benchDatabase('bench-anatomy-idb-sync');
-      await handle.db();
+      await handle.open();
       const size = variant === 'idb-sync' ? windowSize : LARGE_PAGE;
       const client = benchSyncClient(handle, access, LOOKUP, size);
       return {

@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// `npm run size`: what idb-sync costs an app, beside its peers, and whether it stays in budget.
+//
+// Builds the package (scripts/build.mjs), packs it with `npm pack` and installs the tarball in a
+// scratch directory (so `exports`, `files` and `sideEffects` are exercised as an app sees them),
+// then bundles one-line entries with Vite (rolldown, minified) and reports min and min+gzip sizes
+// of each, with the peers (installed as devDependencies) measured the same way. Then it checks
+// that the built entries import nothing with side effects: `import 'idb-sync'` (and the subpaths)
+// bundles to no code at all, and importing the built entries in Node opens no database, channel,
+// timer or listener, adds no global and changes no built-in prototype.
+//
+//   --no-build   measure the dist/ that is there
+//   --write      put the table into README.md (between the size markers)
+//   --json F     also write the figures to F
+// Exits 1 when an entry is over its budget or a side-effect check fails.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const root = new URL('..', import.meta.url).pathname;
+const { values: args } = parseArgs({
+  options: {
+    'no-build': { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const KB = 1000;
+
+/**
+ * What an app imports: `uses(module, names)` keeps those names alive in the bundle (`*`: the whole
+ * namespace), as an app that calls them does.
+ */
+function uses(imports) {
+  const lines = imports.map(([from, names], i) =>
+    names === '*'
+      ? `import * as m${i} from '${from}';`
+      : `import { ${names.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from '${from}';`,
+  );
+  const kept = imports.flatMap(([, names], i) =>
+    names === '*' ? [`m${i}`] : names.map((_, j) => `m${i}_${j}`),
+  );
+  return `${lines.join('\n')}\nglobalThis.__sizeEntry = [${kept.join(', ')}];`;
+}
+
+/** One-line entries: ours with a budget (min+gzip, KB), the peers for comparison. */
+const entries = [
+  {
+    name: 'idb-sync: `defineDatabase` only',
+    code: uses([['idb-sync', ['defineDatabase']]]),
+    budgetKb: 15,
+  },
+  {
+    name: 'idb-sync: sync client with transports and listeners',
+    code: uses([
+      ['idb-sync', ['createSyncClient', 'defineDatabase']],
+      [
+        'idb-sync/transport',
+        [
+          'connectionManager',
+          'createHttpTransport',
+          'createWebSocketTransport',
+          'pollingListener',
+          'sseListener',
+          'webSocketListener',
+        ],
+      ],
+    ]),
+    budgetKb: 40,
+  },
+  { name: 'idb-sync: the whole root entry', code: uses([['idb-sync', '*']]), budgetKb: 48 },
+  { name: 'Dexie', code: uses([['dexie', ['Dexie']]]) },
+  {
+    name: 'Dexie + dexie-cloud-addon',
+    code: uses([
+      ['dexie', ['Dexie']],
+      ['dexie-cloud-addon', ['default']],
+    ]),
+  },
+  {
+    name: 'RxDB core + Dexie storage + replication',
+    code: uses([
+      ['rxdb', ['createRxDatabase']],
+      ['rxdb/plugins/storage-dexie', ['getRxStorageDexie']],
+      ['rxdb/plugins/replication', ['replicateRxCollection']],
+    ]),
+  },
+  { name: 'Replicache', code: uses([['replicache', ['Replicache']]]) },
+];
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const peers = ['dexie', 'dexie-cloud-addon', 'rxdb', 'replicache'];
+
+function run(cmd, cmdArgs, options = {}) {
+  const result = spawnSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', ...options });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${result.status})`);
+  }
+  return result.stdout;
+}
+
+/** A scratch app with the packed package installed and the other packages linked from here. */
+function scratchApp() {
+  const dir = mkdtempSync(join(tmpdir(), 'idb-sync-size-'));
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, 'idb-sync'), { recursive: true });
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir]));
+  run('tar', ['-xzf', join(dir, packed.filename), '-C', join(modules, 'idb-sync'), '--strip-components=1']);
+  for (const name of [...Object.keys(pkg.dependencies), ...peers]) {
+    symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir');
+  }
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'size-app', type: 'module', private: true }),
+  );
+  return { dir, files: packed.files.map((f) => f.path) };
+}
+
+/**
+ * Bundles `code` as an app's entry script (an app build, fully minified, as an app ships it);
+ * returns the output.
+ */
+async function bundle(dir, code) {
+  const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
+  writeFileSync(entry, `${code}\n`);
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: dir,
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      modulePreload: false,
+      rolldownOptions: { input: entry },
+    },
+  });
+  rmSync(entry);
+  const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output);
+  return chunks
+    .filter((c) => c.type === 'chunk')
+    .map((c) => c.code)
+    .join('\n');
+}
+
+const format = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
+
+if (!args['no-build']) run('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+const app = scratchApp();
+const failures = [];
+try {
+  if (
+    !app.files.some((f) => f.startsWith('dist/src/')) ||
+    app.files.some((f) => /^(src|test|server)\//.test(f))
+  ) {
+    failures.push(`the packed files are not dist/ only: ${app.files.slice(0, 5).join(', ')}…`);
+  }
+
+  const rows = [];
+  for (const entry of entries) {
+    const code = await bundle(app.dir, entry.code);
+    const min = Buffer.byteLength(code);
+    const gzip = gzipSync(code, { level: 9 }).length;
+    const over = entry.budgetKb !== undefined && gzip > entry.budgetKb * KB;
+    if (over)
+      failures.push(`${entry.name}: ${format(gzip)} min+gzip, over its budget of ${entry.budgetKb} KB`);
+    rows.push({ ...entry, min, gzip, over });
+  }
+
+  const table = [
+    '| one-line entry, bundled by Vite 8 (rolldown), minified | min | min+gzip | budget |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${format(r.min)} | ${format(r.gzip)} | ${r.budgetKb === undefined ? '' : `≤ ${r.budgetKb} KB${r.over ? ' **over**' : ''}`} |`,
+    ),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+
+  // An app that imports the entries and uses nothing ships nothing of them.
+  const leftover = (
+    await bundle(app.dir, "import 'idb-sync';\nimport 'idb-sync/transport';\nimport 'idb-sync/protocol';")
+  ).trim();
+  console.log(
+    `a bundle of the entries imported and unused: ${leftover === '' ? 'empty' : `${leftover.length} bytes`}`,
+  );
+  if (leftover !== '')
+    failures.push(`importing the entries alone leaves code in a bundle:\n${leftover.slice(0, 2000)}`);
+
+  // The built entries, imported in Node on fake-indexeddb, open nothing (as src/import-opens-nothing.test.ts checks for src/).
+  const probe = join(app.dir, 'probe.mjs');
+  writeFileSync(
+    probe,
+    `import 'fake-indexeddb/auto';
+const seen = [];
+const wrap = (target, key, label) => { const original = target[key]; target[key] = function (...a) { seen.push(label); return original.apply(this, a); }; };
+wrap(indexedDB, 'open', 'indexedDB.open');
+wrap(indexedDB, 'deleteDatabase', 'indexedDB.deleteDatabase');
+wrap(globalThis, 'setTimeout', 'setTimeout');
+wrap(globalThis, 'setInterval', 'setInterval');
+wrap(EventTarget.prototype, 'addEventListener', 'addEventListener');
+globalThis.BroadcastChannel = class { constructor() { seen.push('BroadcastChannel'); } };
+const builtIns = { globalThis, Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, Promise: Promise.prototype, Error: Error.prototype, EventTarget: EventTarget.prototype, String: String.prototype };
+const shape = () => Object.fromEntries(Object.entries(builtIns).map(([k, v]) => [k, Reflect.ownKeys(v).map(String).sort().join()]));
+const before = shape();
+const sdk = await import('idb-sync');
+await import('idb-sync/transport');
+await import('idb-sync/protocol');
+const after = shape();
+for (const k of Object.keys(before)) if (before[k] !== after[k]) { const was = new Set(before[k].split(',')); seen.push('changed ' + k + ': ' + after[k].split(',').filter((n) => !was.has(n)).join(' ')); }
+const db = sdk.defineDatabase({ name: 'probe', versions: [{ version: 1, stores: { a: { keyPath: 'id', kind: 'transactional' } } }] });
+if (db.state !== 'closed') seen.push('state ' + db.state);
+console.log(JSON.stringify(seen));
+`,
+  );
+  symlinkSync(
+    join(root, 'node_modules', 'fake-indexeddb'),
+    join(app.dir, 'node_modules', 'fake-indexeddb'),
+    'dir',
+  );
+  const seen = JSON.parse(run('node', [probe], { cwd: app.dir }).trim().split('\n').at(-1));
+  console.log(
+    `importing the built entries in Node: ${seen.length === 0 ? 'opens nothing' : seen.join(', ')}`,
+  );
+  if (seen.length > 0) failures.push(`importing the built entries did: ${seen.join(', ')}`);
+
+  if (args.json) writeFileSync(args.json, JSON.stringify({ rows, failures }, null, 2));
+  if (args.write) {
+    const readme = join(root, 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const start = '<!-- size:start (npm run size -- --write) -->';
+    const end = '<!-- size:end -->';
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} markers`);
+    writeFileSync(readme, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
+    console.log('README.md updated');
+  }
+} finally {
+  rmSync(app.dir, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.error(`\nsize check failed:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('size check passed');
