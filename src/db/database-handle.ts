@@ -38,6 +38,12 @@ export const announceSyncChanges = Symbol.for('idb-sync.announce-sync-changes');
  */
 export const rawConnection = Symbol.for('idb-sync.raw-connection');
 
+/**
+ * From how many records a bulk write reads the store's pending outbox entries at once, instead of
+ * looking up each record's.
+ */
+const BULK_SCAN_FROM = 8;
+
 /** An open in flight; `closeOnArrival` is set by `close()` and cleared by the next operation. */
 interface PendingOpen {
   readonly attempt: ReturnType<typeof startOpen>;
@@ -131,9 +137,18 @@ export class LazyDatabase implements ConnectionSource {
     return runTransaction(this, stores, 'readonly', fn, options);
   }
 
-  async write<R>(
+  write<R>(
     stores: readonly string[],
     fn: (tx: WriteTransaction) => R | PromiseLike<R>,
+    options: WriteOptions = {},
+  ): Promise<R> {
+    return this.#write(stores, (tx) => fn(tx), options);
+  }
+
+  /** `write`, with the attempt at hand (bulk writes prepare it for many records). */
+  async #write<R>(
+    stores: readonly string[],
+    fn: (tx: WriteTransaction, attempt: WriteAttempt) => R | PromiseLike<R>,
     options: WriteOptions = {},
   ): Promise<R> {
     const { localOnly = false, ...txOptions } = options;
@@ -153,7 +168,7 @@ export class LazyDatabase implements ConnectionSource {
             localOnly,
             revField: this.revField,
           });
-          return fn(attempt.tx);
+          return fn(attempt.tx, attempt);
         },
         txOptions,
       );
@@ -204,9 +219,10 @@ export class LazyDatabase implements ConnectionSource {
     options: WriteOptions = {},
   ): Promise<IDBValidKey[]> {
     this.#checkSingleStore(store, 'bulkPut()', options);
-    return this.write(
+    return this.#write(
       [store],
-      (tx) => {
+      (tx, attempt) => {
+        if (values.length > BULK_SCAN_FROM) attempt.expectMany(store, values.length);
         const target = tx.objectStore(store) as unknown as StoreWriter;
         return Promise.all(values.map((value) => target.put(value)));
       },
@@ -216,9 +232,10 @@ export class LazyDatabase implements ConnectionSource {
 
   async bulkDelete(store: string, keys: readonly IDBValidKey[], options: WriteOptions = {}): Promise<void> {
     this.#checkSingleStore(store, 'bulkDelete()', options);
-    await this.write(
+    await this.#write(
       [store],
-      (tx) => {
+      (tx, attempt) => {
+        if (keys.length > BULK_SCAN_FROM) attempt.expectMany(store, keys.length);
         const target = tx.objectStore(store) as unknown as StoreWriter;
         return Promise.all(keys.map((key) => target.delete(key)));
       },
