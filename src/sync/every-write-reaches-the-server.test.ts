@@ -187,6 +187,11 @@ describe('every public write to a transactional store reaches the server after a
       id: 'from-other-tab',
       title: 'pushed by the leader',
     });
+    // And its own tab's writes, of course.
+    const pushedAgain = firstValueFrom(leader.client.runs$.pipe(filter((run) => run.push.applied > 0)));
+    await leader.db.put('work_orders', { id: 'from-the-leader', title: 'pushed at once' });
+    await pushedAgain;
+    expect((await serverState(fx.server, 'work_orders', 'tabs'))['from-the-leader']).toBeDefined();
   });
 });
 
