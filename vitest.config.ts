@@ -42,7 +42,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           setupFiles: ['test/setup-pglite-templates.ts'],
           environment: 'node',
           typecheck: { enabled: false },

@@ -102,6 +102,52 @@ try {
   state = await page.evaluate(() => window.__demo.state());
   assert.ok(state.picker.rows.every((r) => /boiler/i.test(r.name) && /repair/i.test(r.name)));
   step(`search "boiler repair": ${state.picker.rows.length} rows on the first page`);
+
+  // A price range, the most expensive first, and the exact count, through the UI.
+  await page.fill('[data-testid="picker-min-price"]', '100');
+  await page.fill('[data-testid="picker-max-price"]', '400');
+  await page.selectOption('[data-testid="picker-sort"]', 'price-desc');
+  await until(
+    page,
+    (s) =>
+      s.picker.sort === 'price-desc' &&
+      s.picker.minPrice === 100 &&
+      s.picker.maxPrice === 400 &&
+      s.picker.rows.length > 0,
+  );
+  state = await page.evaluate(() => window.__demo.state());
+  const ranged = state.picker;
+  assert.ok(
+    ranged.rows.every((r) => r.price >= 100 && r.price <= 400),
+    'every row within the price range',
+  );
+  // Rows holding both words whole come first, each rank from the highest price down.
+  const exact = (r) => /\bboiler\b/i.test(r.name) && /\brepair\b/i.test(r.name);
+  const firstPrefix = ranged.rows.findIndex((r) => !exact(r));
+  assert.ok(
+    firstPrefix === -1 || ranged.rows.slice(firstPrefix).every((r) => !exact(r)),
+    'whole words first',
+  );
+  for (const rank of [ranged.rows.filter(exact), ranged.rows.filter((r) => !exact(r))]) {
+    assert.deepEqual(
+      rank.map((r) => r.price),
+      rank.map((r) => r.price).sort((a, b) => b - a),
+      'by price, descending',
+    );
+  }
+  assert.ok(ranged.total >= ranged.rows.length && ranged.total < state.serviceTypeCount);
+  if (ranged.hasMore) {
+    const next = await page.evaluate(() => window.__demo.searchServiceTypes({ page: 1 }));
+    assert.ok(next.rows.length > 0 && next.total === ranged.total);
+  }
+  step(`"boiler repair", price 100–400, highest first: ${ranged.total} matches`);
+  await page.fill('[data-testid="picker-min-price"]', '');
+  await page.fill('[data-testid="picker-max-price"]', '');
+  await page.selectOption('[data-testid="picker-sort"]', 'relevance');
+  await until(
+    page,
+    (s) => s.picker.sort === 'relevance' && s.picker.minPrice === null && s.picker.maxPrice === null,
+  );
   await page.click('[data-testid="picker-select"] >> nth=0');
 
   // Offline: create and edit work orders, nothing reaches the server until back online.

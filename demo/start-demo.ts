@@ -83,7 +83,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       cacheDir: fileURLToPath(new URL('../node_modules/.vite-demo', import.meta.url)),
       // Pre-bundle the SDK's dependencies at start: discovered later, Vite would reload the page
       // in the middle of its first sync.
-      optimizeDeps: { include: ['idb', 'rxjs', 'ky', 'zod', 'eventsource-parser'] },
+      optimizeDeps: { include: ['idb', 'rxjs', 'eventsource-parser'] },
     });
     await vite.listen();
     const address = vite.httpServer?.address();

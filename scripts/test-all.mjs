@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): lint, types, the client suite on two IndexedDB backends,
-// the server suite on PGlite and on PostgreSQL, the browser suites (Chromium, WebKit) and a
-// benchmark smoke run. Each stage reports its counts; the last line sums them.
+// The one test command (`npm test`): lint, types, the package's size budgets, the client suite on
+// two IndexedDB backends, the server suite on PGlite and on PostgreSQL, the browser suites
+// (Chromium, WebKit) and a benchmark smoke run. Each stage reports its counts; the last line sums them.
 //
 //   SKIP_BROWSERS=1  skip the real-browser stages (they are then listed as skipped, loudly)
 //   SKIP_POSTGRES=1  skip the PostgreSQL run of the server suite
@@ -72,6 +72,8 @@ const vitest = (name, args, env) =>
 
 run('lint', 'npx', ['biome', 'check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
+// The package: build, pack, bundle one-line entries, size budgets and side-effect checks (seconds).
+run('size', 'node', ['scripts/size.mjs']);
 vitest('unit', []);
 
 if (process.env.SKIP_POSTGRES === '1') skip('server-postgres', 'SKIP_POSTGRES=1');

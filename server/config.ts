@@ -1,9 +1,32 @@
 import type { CollectionInfo } from '../src/protocol/messages.js';
 import type { Database } from './db/database.js';
 import type { LogEntry } from './http/request-log.js';
+import type { CollectionStore } from './storage/collection-store.js';
 
-/** A collection the server syncs (see `docs/server.md`). */
-export type CollectionConfig = CollectionInfo;
+/**
+ * A collection the server syncs (see `docs/server.md`): its name and scope, plus settings that stay
+ * on the server.
+ */
+export interface CollectionConfig {
+  /** The collection name, as clients and the protocol use it: `^[a-z][a-z0-9_]{0,62}$`. */
+  name: string;
+  /** `'user'`: each user has their own records; `'shared'`: one set every user reads. */
+  scope: CollectionInfo['scope'];
+  /** Pushes are rejected (reason `read-only`); write with `admin` or a bulk import. Default `false`. */
+  readOnly?: boolean;
+  /** Field of imported records that holds their id (bulk import). Default `'id'`. */
+  key?: string;
+  /**
+   * Largest page served for this collection, below the server's `maxWindowSize` (e.g. a small one
+   * for a collection of large records). Default: the server's.
+   */
+  maxWindowSize?: number;
+  /**
+   * Where the records live. Default: the server's own `records` table. {@link appTable} serves an
+   * application's own table (its columns, written by other code too).
+   */
+  store?: CollectionStore;
+}
 
 /** The demo's collections: a shared read-only lookup and two per-user transactional ones. */
 export const defaultCollections: readonly CollectionConfig[] = [
@@ -54,6 +77,19 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Most mutations in one push (413 above). Default 500, at most 1000. */
   maxMutationsPerPush?: number;
+  /**
+   * Largest record value, in bytes of its compact JSON (UTF-8). A larger pushed value is rejected
+   * (reason `invalid`, code `VALUE_TOO_LARGE`); an admin write gets 413. Default 1 MiB. A pushed value
+   * must also fit in a request body ({@link maxBodyBytes}).
+   */
+  maxValueBytes?: number;
+  /** Deepest nesting of objects and arrays in a value (the value is level 1); deeper is `VALUE_TOO_DEEP`. Default 100. */
+  maxValueDepth?: number;
+  /**
+   * Byte budget of a pull page (about the JSON of its changes): a page stops early, with
+   * `moreAvailable`, once it is reached, but always holds at least one change. Default 4 MiB.
+   */
+  maxPageBytes?: number;
   /** Accepted client schema versions. Default `{ min: 1, minWritable: 1, max: Number.MAX_SAFE_INTEGER }`. */
   schemaVersions?: SchemaVersionPolicy;
   /** How long tombstones are kept before compaction, in ms. Default 30 days. */

@@ -9,7 +9,8 @@ let client: RawProtocolClient;
 let seeded: Awaited<ReturnType<typeof seedServiceTypes>>;
 
 beforeAll(async () => {
-  server = await startTestServer({ maxWindowSize: 5000 });
+  // A byte budget above a window of 5,000 records (about 5.5 MB): the window is what cuts pages here.
+  server = await startTestServer({ maxWindowSize: 5000, maxPageBytes: 64 * 1024 * 1024 });
   client = new RawProtocolClient(server.url, (await server.admin.createUser('alice')).token);
   seeded = await seedServiceTypes(server.db, ROWS);
 }, 120_000);

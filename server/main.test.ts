@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +82,83 @@ describe('npm run server', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('serves the collections of a config file, after importing a file into one of them', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'idb-sync-main-'));
+    const config = join(dataDir, 'idb-sync.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        collections: [
+          { name: 'cities', scope: 'shared', readOnly: true, key: 'geonameId' },
+          { name: 'visits', scope: 'user' },
+        ],
+        maxWindowSize: 50,
+      }),
+    );
+    const csv = join(dataDir, 'cities.csv');
+    writeFileSync(
+      csv,
+      `geonameId,name,population\n${Array.from({ length: 120 }, (_, i) => `${2_600_000 + i},"Town ${i}, CH",${i * 100}`).join('\n')}\n`,
+    );
+    const imported = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/main.ts',
+        'import',
+        '--config',
+        config,
+        '--data-dir',
+        dataDir,
+        '--collection',
+        'cities',
+        csv,
+      ],
+      { env: { ...process.env, DATABASE_URL: '' } },
+    );
+    let importOutput = '';
+    imported.stdout.on('data', (c: Buffer) => {
+      importOutput += c.toString();
+    });
+    imported.stderr.on('data', (c: Buffer) => {
+      importOutput += c.toString();
+    });
+    expect(await new Promise((resolve) => imported.once('exit', resolve))).toBe(0);
+    expect(importOutput).toMatch(/imported 120 records into cities in [\d.]+ s \([\d,]+ records\/s\)/);
+
+    const adminToken = 'admin-token-for-tests-0123456789';
+    const { url } = await startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--config',
+      config,
+      '--admin-token',
+      adminToken,
+    ]);
+    const created = await fetch(`${url}/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ userId: 'alice' }),
+    });
+    const client = new RawProtocolClient(url, ((await created.json()) as { token: string }).token);
+    const { pages } = await client.pullAll('cities', { windowSize: 1000 });
+    expect(pages.map((p) => p.changes.length)).toEqual([50, 50, 20]);
+    expect(pages[0]!.changes[0]).toMatchObject({
+      id: '2600000',
+      value: { geonameId: 2600000, name: 'Town 0, CH', population: 0 },
+    });
+    expect((await client.capabilities()).body).toMatchObject({
+      maxWindowSize: 50,
+      collections: [
+        { name: 'cities', scope: 'shared', readOnly: true },
+        { name: 'visits', scope: 'user', readOnly: false },
+      ],
+    });
   });
 
   it('refuses to open a PGlite directory another process is using', async () => {

@@ -3,10 +3,14 @@
 //   npm run server -- schema status | schema install | schema update
 //   npm run server -- seed [--service-types 100000] [--users demo] [--work-orders 200] [--customers 50]
 //   npm run server -- user create <userId> [--token T]
+//   npm run server -- import --collection cities [--key cityId] cities.ndjson
+// Options come from flags, then the environment, then the config file (--config), then defaults.
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createUser } from './admin/users.js';
-import { defaultCollections } from './config.js';
+import { loadConfigFile, parseCollectionFlag } from './cli/config-file.js';
+import { runImport } from './cli/import-command.js';
+import { defaultCollections, type ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { installSchema, schemaStatus, updateSchema } from './schema/schema-manager.js';
@@ -22,6 +26,14 @@ Commands:
   schema update          apply pending migrations, with progress
   seed                   fill the demo dataset (bulk SQL)
   user create <userId>   create a user and print a new bearer token
+  import FILE            bulk-import records (NDJSON, JSON array or CSV; FILE - = stdin) into --collection
+
+Configuration:
+  --config FILE          options file: JSON, or a .js/.mjs module (default export) that may add hooks
+                         (authenticate, canWrite, logger); see docs/server.md (env IDB_SYNC_CONFIG)
+  --collection N:S[:read-only]  serve collection N, scope S (user|shared); repeatable; replaces
+                         the config file's collections (default: the demo's service_types,
+                         work_orders, customers)
 
 Database (one of):
   --database-url URL     PostgreSQL (env DATABASE_URL)
@@ -33,6 +45,9 @@ Server options:
   --max-window-size N    largest page served, requests are clamped (default 1000, max 100000)
   --max-body-bytes N     largest request body (default 1048576)
   --max-mutations N      most mutations per push (default 500, max 1000)
+  --max-value-bytes N    largest record value, bytes of JSON (default 1048576)
+  --max-value-depth N    deepest nesting of objects/arrays in a value (default 100)
+  --max-page-bytes N     byte budget of a pull page (default 4194304)
   --schema-min N         oldest client schema version that may pull (default 1)
   --schema-min-writable N  oldest client schema version that may push (default: --schema-min)
   --schema-max N         newest client schema version accepted (default: unlimited)
@@ -45,6 +60,14 @@ Seed options:
   --users a,b            users to create with their work orders and customers (default demo)
   --work-orders N        work orders per user (default 200)
   --customers N          customers per user (default 50)
+
+Import options:
+  --collection NAME      the (configured) collection to import into
+  --owner USER           owner of the records, for per-user collections
+  --key FIELD            field holding each record's id (default: the collection's key, else id)
+  --format F             ndjson | json | csv (default: from the file name; else ndjson)
+  --batch-size N         records per transaction (default 5000)
+  --url URL              import through a running server's /admin/import (needs --admin-token)
 
 Other:
   --token T              with "user create": use this token instead of a random one
@@ -60,6 +83,9 @@ const { values, positionals } = parseArgs({
     'max-window-size': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'max-mutations': { type: 'string' },
+    'max-value-bytes': { type: 'string' },
+    'max-value-depth': { type: 'string' },
+    'max-page-bytes': { type: 'string' },
     'schema-min': { type: 'string' },
     'schema-min-writable': { type: 'string' },
     'schema-max': { type: 'string' },
@@ -71,6 +97,13 @@ const { values, positionals } = parseArgs({
     'work-orders': { type: 'string' },
     customers: { type: 'string' },
     token: { type: 'string' },
+    config: { type: 'string' },
+    collection: { type: 'string', multiple: true },
+    owner: { type: 'string' },
+    key: { type: 'string' },
+    format: { type: 'string' },
+    'batch-size': { type: 'string' },
+    url: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -82,13 +115,18 @@ function int(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
-const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? '.data/server';
-const location = databaseUrl ? { databaseUrl } : { dataDir };
+const configPath = values.config ?? (process.env.IDB_SYNC_CONFIG || undefined);
+let config: ServerOptions = {};
+const databaseUrl = () => values['database-url'] ?? (process.env.DATABASE_URL || config.databaseUrl);
+const dataDir = () => values['data-dir'] ?? process.env.DATA_DIR ?? config.dataDir ?? '.data/server';
+const location = () => {
+  const url = databaseUrl();
+  return url ? { databaseUrl: url, ...optional('pgSchema', config.pgSchema) } : { dataDir: dataDir() };
+};
 
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
-  const db = await openDatabase(location);
+  if (!databaseUrl()) mkdirSync(dataDir(), { recursive: true });
+  const db = await openDatabase(location());
   try {
     return await work(db);
   } finally {
@@ -96,7 +134,7 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
-const where = databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`;
+const where = () => (databaseUrl() ? 'PostgreSQL' : `PGlite in ${dataDir()}`);
 
 async function main(): Promise<number> {
   const [command, sub, arg] = positionals;
@@ -104,12 +142,13 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (configPath !== undefined) config = await loadConfigFile(configPath);
   if (command === 'schema') {
     return withDatabase(async (db) => {
       if (sub === 'status') {
         const status = await schemaStatus(db);
         console.log(
-          `schema: ${status.state} (installed ${status.installed ?? 'none'}, latest ${status.latest}, minimum ${status.minimum}) on ${where}`,
+          `schema: ${status.state} (installed ${status.installed ?? 'none'}, latest ${status.latest}, minimum ${status.minimum}) on ${where()}`,
         );
         for (const m of status.pending)
           console.log(`  pending v${m.version}${m.required ? ' (required)' : ''}: ${m.description}`);
@@ -127,7 +166,7 @@ async function main(): Promise<number> {
           sub === 'install'
             ? await installSchema(db, { onProgress })
             : await updateSchema(db, { onProgress });
-        console.log(`schema: ${status.state} (version ${status.installed}) on ${where}`);
+        console.log(`schema: ${status.state} (version ${status.installed}) on ${where()}`);
         return 0;
       }
       process.stderr.write(HELP);
@@ -151,7 +190,7 @@ async function main(): Promise<number> {
       for (const r of results) {
         console.log(
           `seeded ${r.rows} ${r.collection}${r.owner ? ` of ${r.owner}` : ''} in ${r.ms.toFixed(0)} ms ` +
-            `(${Math.round((r.rows / r.ms) * 1000)} rows/s, ~${r.avgValueBytes} bytes per value) on ${where}`,
+            `(${Math.round((r.rows / r.ms) * 1000)} rows/s, ~${r.avgValueBytes} bytes per value) on ${where()}`,
         );
       }
       return 0;
@@ -164,31 +203,70 @@ async function main(): Promise<number> {
       return 0;
     });
   }
+  if (command === 'import') {
+    const file = sub;
+    if (file === undefined || values.collection?.length !== 1) {
+      process.stderr.write('usage: npm run server -- import --collection NAME [options] FILE\n');
+      return 2;
+    }
+    const collection = values.collection[0]!;
+    const format = values.format;
+    if (format !== undefined && format !== 'ndjson' && format !== 'json' && format !== 'csv') {
+      throw new Error('--format must be ndjson, json or csv');
+    }
+    if (!databaseUrl() && values.url === undefined) mkdirSync(dataDir(), { recursive: true });
+    await runImport({
+      file,
+      collection,
+      owner: values.owner,
+      key: values.key,
+      format,
+      batchSize: int('batch-size', values['batch-size']),
+      url: values.url,
+      adminToken: values['admin-token'] ?? (process.env.ADMIN_TOKEN || config.adminToken),
+      // The collection named on the command line is one of the configured ones, not a new set.
+      options: { ...config, ...location(), collections: config.collections ?? defaultCollections },
+      log: (line) => console.log(line),
+    });
+    return 0;
+  }
   if (command !== undefined) {
     process.stderr.write(HELP);
     return 2;
   }
 
-  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
-  const min = int('schema-min', values['schema-min']) ?? 1;
+  if (!databaseUrl()) mkdirSync(dataDir(), { recursive: true });
+  const collectionFlags = values.collection ?? [];
+  const collections =
+    collectionFlags.length > 0
+      ? collectionFlags.map(parseCollectionFlag)
+      : (config.collections ?? defaultCollections);
+  const min = int('schema-min', values['schema-min']) ?? config.schemaVersions?.min ?? 1;
   const server = await startServer({
-    ...location,
-    port: int('port', values.port ?? process.env.PORT) ?? 8787,
-    host: values.host ?? process.env.HOST ?? '127.0.0.1',
-    collections: defaultCollections,
-    autoMigrate: !values['no-auto-migrate'],
+    ...config,
+    ...location(),
+    port: int('port', values.port ?? process.env.PORT) ?? config.port ?? 8787,
+    host: values.host ?? process.env.HOST ?? config.host ?? '127.0.0.1',
+    collections,
+    autoMigrate: values['no-auto-migrate'] ? false : (config.autoMigrate ?? true),
     schemaVersions: {
       min,
-      minWritable: int('schema-min-writable', values['schema-min-writable']) ?? min,
-      max: int('schema-max', values['schema-max']) ?? Number.MAX_SAFE_INTEGER,
+      minWritable:
+        int('schema-min-writable', values['schema-min-writable']) ??
+        (values['schema-min'] === undefined ? config.schemaVersions?.minWritable : undefined) ??
+        min,
+      max: int('schema-max', values['schema-max']) ?? config.schemaVersions?.max ?? Number.MAX_SAFE_INTEGER,
     },
     ...optional('maxWindowSize', int('max-window-size', values['max-window-size'])),
     ...optional('maxBodyBytes', int('max-body-bytes', values['max-body-bytes'])),
     ...optional('maxMutationsPerPush', int('max-mutations', values['max-mutations'])),
+    ...optional('maxValueBytes', int('max-value-bytes', values['max-value-bytes'])),
+    ...optional('maxValueDepth', int('max-value-depth', values['max-value-depth'])),
+    ...optional('maxPageBytes', int('max-page-bytes', values['max-page-bytes'])),
     ...optional('tombstoneRetentionMs', mapDays(int('tombstone-days', values['tombstone-days']))),
-    ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || undefined)),
+    ...optional('adminToken', values['admin-token'] ?? (process.env.ADMIN_TOKEN || config.adminToken)),
   });
-  console.log(`idb-sync reference server on ${server.url} (${where}, schema ${server.schema.state})`);
+  console.log(`idb-sync reference server on ${server.url} (${where()}, schema ${server.schema.state})`);
   if (server.schema.state !== 'up-to-date')
     console.log(`schema ${server.schema.state}: run "npm run server -- schema status"`);
   let stopping = false;

@@ -1,21 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import { PROTOCOL_LIMITS } from '../src/protocol/version.js';
-import { type AdminApi, createAdminApi } from './admin/admin-api.js';
-import { tableAuthenticator } from './auth/tokens.js';
+import type { AdminApi } from './admin/admin-api.js';
 import { defaultCollections, type ServerOptions } from './config.js';
+import { createInternalSyncServer } from './create-sync-server.js';
 import type { Database } from './db/database.js';
-import { openDatabase } from './db/open-database.js';
-import { openPgliteDatabase, pgliteTemplate } from './db/pglite-database.js';
-import { createApp } from './http/app.js';
-import { consoleLogger } from './http/request-log.js';
-import { SseHub } from './http/sse.js';
-import { attachWebSocket } from './http/websocket.js';
-import { ChangeBus } from './notify/change-bus.js';
-import { installSchema, type SchemaStatus, schemaStatus, updateSchema } from './schema/schema-manager.js';
-import { type ResolvedOptions, Runtime } from './sync/runtime.js';
+import type { SchemaStatus } from './schema/schema-manager.js';
+import { pgliteStorage } from './storage/pglite-storage.js';
+import { postgresStorage } from './storage/postgres-storage.js';
+import { databaseStorage, type SyncStorage } from './storage/sync-storage.js';
+import type { ResolvedOptions } from './sync/runtime.js';
+
+export { resolveOptions } from './resolve-options.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -35,63 +30,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
-
-/** Fills in defaults and checks the options; throws on impossible values. */
-export function resolveOptions(options: ServerOptions): ResolvedOptions {
-  const resolved: ResolvedOptions = {
-    port: options.port ?? 0,
-    host: options.host ?? '127.0.0.1',
-    autoMigrate: options.autoMigrate ?? true,
-    collections: options.collections ?? defaultCollections,
-    maxWindowSize: options.maxWindowSize ?? 1000,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    maxMutationsPerPush: options.maxMutationsPerPush ?? 500,
-    schemaVersions: options.schemaVersions ?? { min: 1, minWritable: 1, max: Number.MAX_SAFE_INTEGER },
-    tombstoneRetentionMs: options.tombstoneRetentionMs ?? 30 * DAY,
-    compactionIntervalMs: options.compactionIntervalMs ?? 60 * 60 * 1000,
-    mutationResultRetention: options.mutationResultRetention ?? 10_000,
-    heartbeatMs: options.heartbeatMs ?? 25_000,
-    logger: options.logger ?? consoleLogger,
-    database: options.database,
-    dataDir: options.dataDir,
-    databaseUrl: options.databaseUrl,
-    pgSchema: options.pgSchema,
-    adminToken: options.adminToken,
-    authenticate: options.authenticate,
-    canWrite: options.canWrite,
-  };
-  const int = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new Error(`Option ${name} must be an integer from ${min} to ${max}`);
-    }
-  };
-  int('port', resolved.port, 0, 65535);
-  int('maxWindowSize', resolved.maxWindowSize, 1, PROTOCOL_LIMITS.maxWindowSize);
-  int('maxMutationsPerPush', resolved.maxMutationsPerPush, 1, PROTOCOL_LIMITS.maxMutationsPerPush);
-  int('maxBodyBytes', resolved.maxBodyBytes, 1024, 256 * 1024 * 1024);
-  int('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000);
-  const { min, minWritable, max } = resolved.schemaVersions;
-  if (![min, minWritable, max].every(Number.isSafeInteger) || !(min <= minWritable && minWritable <= max)) {
-    throw new Error('Option schemaVersions needs integers with min ≤ minWritable ≤ max');
-  }
-  const names = new Set<string>();
-  for (const c of resolved.collections) {
-    if (!PROTOCOL_LIMITS.collectionNamePattern.test(c.name) || names.has(c.name)) {
-      throw new Error(`Invalid or duplicate collection name "${c.name}"`);
-    }
-    names.add(c.name);
-  }
-  if (resolved.adminToken !== undefined && resolved.adminToken.length < 16) {
-    throw new Error('Option adminToken must be at least 16 characters');
-  }
-  return resolved;
-}
-
 /**
- * Starts the reference server: HTTP (`/v1/*`, `/health`, `/admin/*`) and WebSocket (`/v1/ws`) on
- * `host:port`, on PostgreSQL (`databaseUrl`) or PGlite (`dataDir`, or in memory). With
- * `autoMigrate` (the default) the database schema is installed or updated first.
+ * Starts a standalone server: {@link createSyncServer} mounted on its own `node:http` server on
+ * `host:port`, on PostgreSQL (`databaseUrl`), PGlite (`dataDir`, or in memory) or an already open
+ * `database`. Used by `npm run server` and the tests; defaults to the demo's collections.
  *
  * @example
  * const server = await startServer({ port: 0 });
@@ -100,101 +42,71 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
  * await server.close();
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const resolved = resolveOptions(options);
-  const db = resolved.database ?? (await openServerDatabase(resolved));
-  const closeDb = () => (resolved.database === undefined ? db.close() : Promise.resolve());
-  let httpServer: Server | undefined;
-  let compaction: NodeJS.Timeout | undefined;
+  const { port = 0, host = '127.0.0.1', dataDir, databaseUrl, pgSchema, database, ...rest } = options;
+  const sync = await createInternalSyncServer({
+    ...rest,
+    storage: storageFor({ dataDir, databaseUrl, pgSchema, database }),
+    collections: rest.collections ?? defaultCollections,
+  });
+  const server: Server = createServer(sync.nodeHandler);
+  const detach = sync.attach(server);
   try {
-    let schema = await schemaStatus(db);
-    if (resolved.autoMigrate && schema.state === 'none') schema = await installSchema(db);
-    else if (resolved.autoMigrate && schema.state.startsWith('update')) schema = await updateSchema(db);
-
-    const bus = new ChangeBus();
-    resolved.authenticate ??= tableAuthenticator(db);
-    const runtime = new Runtime(db, resolved, bus, resolved.logger);
-    const admin = createAdminApi(runtime, db, bus);
-    const sse = new SseHub(runtime);
-    const app = createApp(runtime, admin, sse);
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    httpServer = server;
-    const ws = attachWebSocket(server, runtime);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(resolved.port, resolved.host, () => {
+      server.listen(port, host, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    if (resolved.compactionIntervalMs > 0) {
-      compaction = setInterval(() => {
-        admin.compactTombstones().catch((error: Error) => {
-          resolved.logger({
-            level: 'warn',
-            msg: `tombstone compaction failed: ${error.message}`,
-            event: 'compaction',
-          });
-        });
-      }, resolved.compactionIntervalMs);
-      compaction.unref();
-    }
-    let closing: Promise<void> | undefined;
-    const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
-    return {
-      url: `http://${host}:${port}`,
-      port,
-      admin,
-      db,
-      options: resolved,
-      schema,
-      connections: () => ({ sse: sse.size, ws: ws.size }),
-      close() {
-        closing ??= (async () => {
-          clearInterval(compaction);
-          sse.closeAll();
-          ws.closeAll();
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          });
-          await closeDb();
-        })();
-        return closing;
-      },
-    };
   } catch (error) {
-    clearInterval(compaction);
-    httpServer?.close();
-    await closeDb();
+    detach();
+    await sync.close();
     throw error;
   }
+  const address = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    admin: sync.admin,
+    db: sync.db,
+    options: sync.runtime.options,
+    schema: sync.schema,
+    connections: () => sync.connections(),
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Ends SSE streams and sockets first, so the server's close does not wait for them.
+        const closed = sync.close();
+        server.closeAllConnections();
+        await stopped;
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The storage `ServerOptions` point at: an open `database`, PostgreSQL (`databaseUrl`) or PGlite. */
+export function storageFor(
+  options: { [K in 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database']?: ServerOptions[K] | undefined },
+): SyncStorage {
+  const { dataDir, databaseUrl, pgSchema, database } = options;
+  if (database !== undefined) return databaseStorage(database);
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    return postgresStorage({
+      connectionString: databaseUrl,
+      ...(pgSchema === undefined ? {} : { schema: pgSchema }),
+    });
+  }
+  return pgliteStorage(dataDir === undefined ? {} : { dataDir });
 }
 
 /**
  * A dump of an in-memory PGlite with the latest schema, made once per process (or preset, see
  * `presetPgliteTemplate`): cloning it is ~5× faster than initdb and the migrations.
  */
-export function serverSchemaTemplate(): Promise<Blob | File> {
-  return pgliteTemplate('server-schema', async () => {
-    const db = await openPgliteDatabase({});
-    try {
-      await installSchema(db);
-      return await db.dump();
-    } finally {
-      await db.close();
-    }
-  });
-}
-
-async function openServerDatabase(o: ResolvedOptions): Promise<Database> {
-  const inMemory = (o.databaseUrl === undefined || o.databaseUrl === '') && o.dataDir === undefined;
-  if (!inMemory || !o.autoMigrate) return openDatabase(o);
-  const db = await openPgliteDatabase({ loadDataDir: await serverSchemaTemplate() });
-  // Each clone is its own database: its own epoch and checkpoint secret.
-  await db.query(`UPDATE meta SET value = $1 WHERE key = 'epoch'`, [randomBytes(16).toString('hex')]);
-  await db.query(`UPDATE meta SET value = $1 WHERE key = 'checkpoint_secret'`, [
-    randomBytes(32).toString('hex'),
-  ]);
-  return db;
+export async function serverSchemaTemplate(): Promise<Blob | File> {
+  return (await import('./db/pglite-database.js')).serverSchemaTemplate();
 }

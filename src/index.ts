@@ -139,9 +139,14 @@ export type { LookupPosition } from './query/lookup-cursor.js';
 export type { LookupTokenOptions } from './query/lookup-tokens.js';
 export { lookupTokens, lookupWords } from './query/lookup-tokens.js';
 export type {
+  CountedLookupPage,
+  LookupBetweenFilter,
+  LookupEqualsFilter,
   LookupFilter,
+  LookupOrder,
   LookupPage,
   LookupQuery,
+  LookupRangeFilter,
   TokenIndexName,
 } from './query/search-lookup.js';
 export { searchLookup } from './query/search-lookup.js';

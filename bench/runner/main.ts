@@ -15,6 +15,7 @@ import { chromiumBenchEngine } from './chromium-bench-engine.js';
 import type { BenchEngine, BenchSession } from './engines.js';
 import { currentLoad, describeMachine, type MachineInfo, type PageEnvironment } from './machine.js';
 import { mergeResults } from './merge-results.js';
+import { writeRealNames } from './real-names.js';
 import { renderAgain, writeReport } from './report.js';
 import { ResultSet } from './results.js';
 import { webkitBenchEngine } from './webkit-bench-engine.js';
@@ -26,6 +27,7 @@ import { fullSyncAnatomyWorkload } from './workloads/full-sync-anatomy.js';
 import { incrementalWorkload } from './workloads/incremental.js';
 import { pushWorkload } from './workloads/push.js';
 import { searchWorkload } from './workloads/search.js';
+import { searchRealWorkload } from './workloads/search-real.js';
 import { upversionWorkload } from './workloads/upversion.js';
 
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
@@ -37,6 +39,7 @@ const workloads: readonly Workload[] = [
   upversionWorkload,
   pushWorkload,
   searchWorkload,
+  searchRealWorkload,
   coldOpenWorkload,
 ];
 
@@ -52,10 +55,10 @@ type EngineId = (typeof engineIds)[number];
  * for the full sync: page sizes, index timing, relaxed durability) and the extra engines run when asked.
  */
 const defaultWorkloads: Record<EngineId, readonly string[]> = {
-  chromium: ['full-sync', 'incremental', 'upversion', 'push', 'search', 'cold-open'],
-  webkit: ['full-sync', 'push', 'search', 'cold-open'],
-  'chromium-disk': ['full-sync', 'incremental'],
-  'webkit-disk': ['full-sync', 'incremental', 'upversion', 'push', 'search', 'cold-open'],
+  chromium: ['full-sync', 'incremental', 'upversion', 'push', 'search', 'search-real', 'cold-open'],
+  webkit: ['full-sync', 'push', 'search', 'search-real', 'cold-open'],
+  'chromium-disk': ['full-sync', 'incremental', 'search-real'],
+  'webkit-disk': ['full-sync', 'incremental', 'upversion', 'push', 'search', 'search-real', 'cold-open'],
 };
 
 /** The engines of a default run: one Chromium and one WebKit, each with every workload of the issue. */
@@ -191,6 +194,9 @@ export async function main(argv: string[]): Promise<number> {
     if (started.status === 'fulfilled') server = started.value;
     if (started.status === 'rejected') throw started.reason;
     if (bundled.status === 'rejected') throw bundled.reason;
+    if (selected.includes('search-real')) {
+      console.log(`bench: ${writeRealNames(bundleDir)} real place names for search-real`);
+    }
     const srv = started.value;
     console.log(
       `bench: server seeded with ${srv.records} records of ~${srv.avgRecordBytes} bytes in ${(srv.seedMs / 1000).toFixed(1)} s`,

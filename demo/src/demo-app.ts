@@ -24,7 +24,12 @@ import {
   type SyncProgress,
   type SyncStatus,
 } from './sdk.js';
-import { type SearchQuery, searchServiceTypes } from './service-type-search.js';
+import {
+  forgetCounts,
+  type PickerSort,
+  type SearchQuery,
+  searchServiceTypes,
+} from './service-type-search.js';
 
 /** What `npm run demo` hands the page at `/demo-config.json` (or a test in `?config=`). */
 export interface DemoConfig {
@@ -43,10 +48,15 @@ export interface PickerState {
   query: string;
   category: string | null;
   priceBand: string | null;
+  /** The price range shown (both ends included); `null`: open. */
+  minPrice: number | null;
+  maxPrice: number | null;
+  sort: PickerSort;
   activeOnly: boolean;
   page: number;
   pageSize: number;
-  total: number | null;
+  /** Every match of the query (exact). */
+  total: number;
   hasMore: boolean;
   rows: { id: string; code: string; name: string; category: string; price: number; priceBand?: string }[];
   selectedId: string | null;
@@ -99,7 +109,12 @@ export class DemoApp {
   #closed = false;
   #searchSeq = 0;
   /** What the latest search asked for: a search started meanwhile (a refresh) keeps it, not the shown state. */
-  #asked: Pick<PickerState, 'query' | 'category' | 'priceBand' | 'activeOnly' | 'page'> | undefined;
+  #asked:
+    | Pick<
+        PickerState,
+        'query' | 'category' | 'priceBand' | 'minPrice' | 'maxPrice' | 'sort' | 'activeOnly' | 'page'
+      >
+    | undefined;
 
   constructor(config: DemoConfig, schemaVersion: 1 | 2) {
     this.#config = config;
@@ -139,10 +154,13 @@ export class DemoApp {
         query: '',
         category: null,
         priceBand: null,
+        minPrice: null,
+        maxPrice: null,
+        sort: 'relevance',
         activeOnly: false,
         page: 0,
         pageSize: 20,
-        total: null,
+        total: 0,
         hasMore: false,
         rows: [],
         selectedId: null,
@@ -267,6 +285,8 @@ export class DemoApp {
           remote: remote as Record<string, unknown> | null,
           result: result as Record<string, unknown> | null,
         }));
+      // Records may have come and gone: count the picker's query again.
+      forgetCounts(this.database);
       await this.search({});
     } catch (error) {
       this.#failed(error);
@@ -283,15 +303,21 @@ export class DemoApp {
     if ('category' in changes) p.category = changes.category ?? null;
     if ('priceBand' in changes) p.priceBand = changes.priceBand ?? null;
     if ('activeOnly' in changes) p.activeOnly = changes.activeOnly ?? false;
+    if ('minPrice' in changes) p.minPrice = changes.minPrice ?? null;
+    if ('maxPrice' in changes) p.maxPrice = changes.maxPrice ?? null;
+    if ('sort' in changes) p.sort = changes.sort ?? 'relevance';
     // A new filter starts on the first page; an explicit page wins.
     p.page = changes.page ?? (Object.keys(changes).length > 0 ? 0 : p.page);
-    const { query: text, category, priceBand, activeOnly, page } = p;
-    this.#asked = { query: text, category, priceBand, activeOnly, page };
+    const { query: text, category, priceBand, minPrice, maxPrice, sort, activeOnly, page } = p;
+    this.#asked = { query: text, category, priceBand, minPrice, maxPrice, sort, activeOnly, page };
     const query: SearchQuery = {
       query: p.query,
       page: p.page,
       pageSize: p.pageSize,
       activeOnly: p.activeOnly,
+      sort: p.sort,
+      ...(p.minPrice === null ? {} : { minPrice: p.minPrice }),
+      ...(p.maxPrice === null ? {} : { maxPrice: p.maxPrice }),
       ...(p.category === null ? {} : { category: p.category }),
       ...(p.priceBand === null || this.state.schemaVersion < 2
         ? {}

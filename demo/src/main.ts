@@ -4,6 +4,7 @@ import { SERVICE_CATEGORIES } from '../../server/seed-categories.js';
 import { DemoApp, type DemoConfig, type DemoState } from './demo-app.js';
 import { byTestId, render } from './render.js';
 import { chooseSchemaVersion, type WorkOrder } from './schema.js';
+import { PICKER_SORTS } from './service-type-search.js';
 
 /**
  * The page's configuration: `?config=<JSON>` when a test gives one (its server sits elsewhere),
@@ -71,6 +72,25 @@ async function main() {
           : { priceBand: undefined },
       ),
     );
+  });
+  for (const [id, bound] of [
+    ['picker-min-price', 'minPrice'],
+    ['picker-max-price', 'maxPrice'],
+  ] as const) {
+    fromEvent(byTestId<HTMLInputElement>(id), 'input')
+      .pipe(
+        map((e) => (e.target as HTMLInputElement).value.trim()),
+        auditTime(200),
+      )
+      .subscribe((value) => {
+        const price = value === '' ? undefined : Number(value);
+        void report(app.search({ [bound]: Number.isFinite(price) ? price : undefined }));
+      });
+  }
+  const sort = byTestId<HTMLSelectElement>('picker-sort');
+  sort.addEventListener('change', () => {
+    const value = PICKER_SORTS.find((s) => s === sort.value) ?? 'relevance';
+    void report(app.search({ sort: value }));
   });
   const activeOnly = byTestId<HTMLInputElement>('picker-active-only');
   activeOnly.addEventListener('change', () => void report(app.search({ activeOnly: activeOnly.checked })));

@@ -122,12 +122,8 @@ function renderPicker(state: DemoState): void {
   byTestId('picker-price-band-label').hidden = !v2;
   byTestId('picker-band-header').hidden = !v2;
   setText('picker-page', String(picker.page + 1));
-  setText(
-    'picker-total',
-    picker.total === null
-      ? `${picker.page * picker.pageSize + picker.rows.length}+`
-      : picker.total.toLocaleString('en'),
-  );
+  setText('picker-total', picker.total.toLocaleString('en'));
+  setText('picker-pages', String(Math.max(1, Math.ceil(picker.total / picker.pageSize))));
   byTestId<HTMLButtonElement>('picker-prev').disabled = picker.page === 0;
   byTestId<HTMLButtonElement>('picker-next').disabled = !picker.hasMore;
   byTestId('picker-rows').replaceChildren(

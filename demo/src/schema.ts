@@ -56,7 +56,7 @@ export interface DemoSchema extends DBSchema {
   service_types: {
     key: string;
     value: ServiceType;
-    indexes: { byCategory: string; byToken: string; byCode: string; byPriceBand: string };
+    indexes: { byCategory: string; byToken: string; byCode: string; byPrice: number; byPriceBand: string };
   };
   work_orders: { key: string; value: WorkOrder; indexes: { byUpdatedAt: string } };
   customers: { key: string; value: Customer };
@@ -82,6 +82,7 @@ const v1: VersionSpec = {
         byCategory: { keyPath: 'category' },
         byToken: { keyPath: 'tokens', multiEntry: true },
         byCode: { keyPath: 'code', unique: true },
+        byPrice: { keyPath: 'price' },
       },
     },
     work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byUpdatedAt: { keyPath: 'updatedAt' } } },
@@ -100,6 +101,7 @@ const v2: VersionSpec = {
         byCategory: { keyPath: 'category' },
         byToken: { keyPath: 'tokens', multiEntry: true },
         byCode: { keyPath: 'code', unique: true },
+        byPrice: { keyPath: 'price' },
         byPriceBand: { keyPath: 'priceBand' },
       },
     },

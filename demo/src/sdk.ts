@@ -6,6 +6,7 @@ export type {
   DatabaseHandle,
   DatabaseState,
   DBSchema,
+  LookupFilter,
   LookupPage,
   RunSummary,
   StoreConflictLogEntry,

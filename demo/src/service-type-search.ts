@@ -1,6 +1,10 @@
 import type { DemoDatabase, DemoSchema } from './schema.js';
 import { type PriceBand, priceBandOf, type ServiceType } from './schema.js';
-import { type LookupPage, searchLookup } from './sdk.js';
+import { type LookupFilter, type LookupPage, searchLookup } from './sdk.js';
+
+/** How the picker orders its results (after exact word matches, which always come first). */
+export type PickerSort = 'relevance' | 'price-asc' | 'price-desc';
+export const PICKER_SORTS: readonly PickerSort[] = ['relevance', 'price-asc', 'price-desc'];
 
 /** What the picker asks for. */
 export interface SearchQuery {
@@ -9,6 +13,11 @@ export interface SearchQuery {
   readonly category?: string;
   /** Uses the v2 index `byPriceBand` when there is one. */
   readonly priceBand?: PriceBand;
+  /** Lowest and highest price shown (both included), on the `byPrice` index. Default: none. */
+  readonly minPrice?: number;
+  readonly maxPrice?: number;
+  /** Default `'relevance'`: whole-word matches first, then by id. */
+  readonly sort?: PickerSort;
   readonly activeOnly?: boolean;
   /** 0-based page. */
   readonly page?: number;
@@ -17,8 +26,8 @@ export interface SearchQuery {
 
 export interface SearchResult {
   readonly rows: ServiceType[];
-  /** The number of matches, when known (one index range answers the query, or this is the last page); else `null`. */
-  readonly total: number | null;
+  /** The number of matches (`searchLookup`'s exact count, asked once per query). */
+  readonly total: number;
   readonly hasMore: boolean;
 }
 
@@ -26,8 +35,9 @@ type ServiceTypeQuery = Parameters<typeof searchLookup<DemoSchema, 'service_type
 
 /**
  * The picker's search, on the SDK's `searchLookup`: keywords on the multiEntry `byToken` index (the
- * tokens the sync client's `fromServer` made), the category (or, without one, the v2 price band) as
- * its indexed filter, and the other conditions checked in memory (`where`).
+ * tokens the sync client's `fromServer` made), the category, the v2 price band and a price range as
+ * indexed filters, the "active" flag checked in memory (`where`), ordered by relevance or by price,
+ * with the exact count of matches.
  *
  * `searchLookup` pages with a cursor (the last record's position: stable when records change
  * between pages); the picker shows page numbers, so the cursor that opens each page is remembered
@@ -41,16 +51,20 @@ export async function searchServiceTypes(
   const pageSize = search.pageSize ?? 20;
   const page = Math.max(0, search.page ?? 0);
   const query = lookupQuery(search, pageSize, options.hasPriceBand);
-  const cursors = pageCursors(
+  const remembered = pageCursors(
     database,
     JSON.stringify([
       search.query ?? '',
       search.category,
       search.priceBand,
+      search.minPrice,
+      search.maxPrice,
+      search.sort ?? 'relevance',
       search.activeOnly === true,
       pageSize,
     ]),
   );
+  const cursors = remembered.cursors;
 
   // Walk from the nearest page whose cursor is known (page 0 starts with none).
   let from = Math.min(page, cursors.length - 1);
@@ -58,32 +72,39 @@ export async function searchServiceTypes(
   let result: LookupPage<ServiceType, string> | undefined;
   for (let p = from; p <= page; p += 1) {
     const after = cursors[p];
-    result = await searchLookup(database, 'service_types', after === undefined ? query : { ...query, after });
+    // The count comes with the query's first page read (the cursor goes on from the same position).
+    const counting = remembered.total === undefined;
+    result = await searchLookup(database, 'service_types', {
+      ...query,
+      ...(after === undefined ? {} : { after }),
+      ...(counting ? { count: true } : {}),
+    });
+    if (result.total !== undefined) remembered.total = result.total;
     if (result.nextCursor === undefined) {
       cursors.length = p + 1;
-      if (p < page) return { rows: [], total: p * pageSize + result.items.length, hasMore: false };
+      if (p < page) return { rows: [], total: remembered.total ?? 0, hasMore: false };
       break;
     }
     cursors[p + 1] = result.nextCursor;
   }
   const rows = result?.items ?? [];
   const hasMore = result?.nextCursor !== undefined;
-  const total = hasMore
-    ? await countIfIndexed(database, search, options.hasPriceBand)
-    : page * pageSize + rows.length;
-  return { rows, total, hasMore };
+  return { rows, total: remembered.total ?? rows.length, hasMore };
 }
 
 function lookupQuery(search: SearchQuery, pageSize: number, hasPriceBand: boolean): ServiceTypeQuery {
-  const { category, priceBand, activeOnly } = search;
-  // The category is the indexed filter; without one, the v2 price band is.
-  const bandIndexed = category === undefined && priceBand !== undefined && hasPriceBand;
-  const filter =
-    category !== undefined
-      ? { index: 'byCategory' as const, equals: category }
-      : bandIndexed
-        ? { index: 'byPriceBand' as const, equals: priceBand }
-        : undefined;
+  const { category, priceBand, activeOnly, minPrice, maxPrice, sort } = search;
+  const filter: LookupFilter<DemoSchema, 'service_types'>[] = [];
+  if (category !== undefined) filter.push({ index: 'byCategory', equals: category });
+  const bandIndexed = priceBand !== undefined && hasPriceBand;
+  if (bandIndexed) filter.push({ index: 'byPriceBand', equals: priceBand });
+  if (minPrice !== undefined || maxPrice !== undefined) {
+    filter.push({
+      index: 'byPrice',
+      ...(minPrice === undefined ? {} : { atLeast: minPrice }),
+      ...(maxPrice === undefined ? {} : { atMost: maxPrice }),
+    });
+  }
   const checkBand = priceBand !== undefined && !bandIndexed;
   const where =
     checkBand || activeOnly === true
@@ -95,43 +116,42 @@ function lookupQuery(search: SearchQuery, pageSize: number, hasPriceBand: boolea
     index: 'byToken',
     text: search.query ?? '',
     pageSize,
-    ...(filter === undefined ? {} : { filter }),
+    ...(filter.length === 0 ? {} : { filter }),
+    ...(sort === 'price-asc' || sort === 'price-desc'
+      ? { orderBy: { index: 'byPrice', direction: sort === 'price-asc' ? 'asc' : 'desc' } }
+      : {}),
     ...(where === undefined ? {} : { where }),
   };
 }
 
-/** The count of matches when one index range alone answers the query (no keywords, no in-memory condition). */
-async function countIfIndexed(database: DemoDatabase, search: SearchQuery, hasPriceBand: boolean) {
-  const words = (search.query ?? '').trim();
-  if (words !== '' || search.activeOnly === true) return null;
-  const { category, priceBand } = search;
-  if (category !== undefined && priceBand === undefined) {
-    return database.read(['service_types'], (tx) => tx.store.index('byCategory').count(category));
-  }
-  if (category === undefined && priceBand !== undefined && hasPriceBand) {
-    return database.read(['service_types'], (tx) => tx.store.index('byPriceBand').count(priceBand));
-  }
-  if (category === undefined && priceBand === undefined) return database.count('service_types');
-  return null;
+/** What the picker remembers of a query: the cursor opening each page it saw, and its count. */
+interface RememberedQuery {
+  readonly cursors: (string | undefined)[];
+  total: number | undefined;
 }
 
-/** Remembered page cursors, per database and query (the newest queries only). */
-const cursorsByDatabase = new WeakMap<DemoDatabase, Map<string, (string | undefined)[]>>();
+/** Remembered queries, per database (the newest ones only). */
+const queriesByDatabase = new WeakMap<DemoDatabase, Map<string, RememberedQuery>>();
 const REMEMBERED_QUERIES = 50;
 
-function pageCursors(database: DemoDatabase, key: string): (string | undefined)[] {
-  let byQuery = cursorsByDatabase.get(database);
+function pageCursors(database: DemoDatabase, key: string): RememberedQuery {
+  let byQuery = queriesByDatabase.get(database);
   if (byQuery === undefined) {
     byQuery = new Map();
-    cursorsByDatabase.set(database, byQuery);
+    queriesByDatabase.set(database, byQuery);
   }
-  let cursors = byQuery.get(key);
-  if (cursors === undefined) {
-    cursors = [undefined];
+  let remembered = byQuery.get(key);
+  if (remembered === undefined) {
+    remembered = { cursors: [undefined], total: undefined };
     if (byQuery.size >= REMEMBERED_QUERIES) byQuery.delete(byQuery.keys().next().value as string);
   } else {
     byQuery.delete(key);
   }
-  byQuery.set(key, cursors);
-  return cursors;
+  byQuery.set(key, remembered);
+  return remembered;
+}
+
+/** Forgets the remembered counts: the store changed (a sync). Cursors stay valid across changes. */
+export function forgetCounts(database: DemoDatabase): void {
+  for (const remembered of queriesByDatabase.get(database)?.values() ?? []) remembered.total = undefined;
 }

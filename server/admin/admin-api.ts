@@ -1,10 +1,13 @@
-import type { RecordValue } from '../../src/protocol/messages.js';
+import { REJECT_CODES, type RecordValue } from '../../src/protocol/messages.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { toInt } from '../db/database.js';
+import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
-import { lockSequence, readRecord, type StoredRecord, writeRecord } from '../sync/records.js';
+import { ProtocolError } from '../sync/protocol-error.js';
+import { lockSequence, type StoredRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
+import { checkId, checkValue } from '../sync/storable.js';
 import { createUser } from './users.js';
 
 /**
@@ -34,6 +37,23 @@ export interface AdminApi {
   /** Alive records of a collection and owner. */
   countRecords(collection: string, owner?: string): Promise<number>;
   /**
+   * Writes many records at once, as the server (reference data: a catalog, a list of cities): each
+   * record is a put at its own change-log position, so clients pull them incrementally; a record with
+   * an existing id is overwritten. `records` may be any (async) iterable, e.g. `parseRecords(stream)`;
+   * batches of `batchSize` (default 5,000) commit one transaction each and are announced to listeners.
+   * Each record's id is its field `key` (default: the collection's `key`, else `'id'`).
+   */
+  importRecords(
+    collection: string,
+    records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+    options?: {
+      owner?: string;
+      key?: string;
+      batchSize?: number;
+      onProgress?: (progress: ImportProgress) => void;
+    },
+  ): Promise<ImportResult>;
+  /**
    * Removes tombstones older than `olderThanMs` (default: the configured retention) and moves each
    * affected collection's horizon up, so checkpoints from before it answer `RESET_REQUIRED`.
    * Returns how many tombstones were removed.
@@ -45,7 +65,13 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
   const ownerOf = (collection: string, owner: string | undefined) => {
     const config = runtime.collection(collection);
     if (config.scope === 'shared') return '';
-    if (owner === undefined) throw new Error(`Collection ${collection} is per user: pass the owner`);
+    if (owner === undefined || owner === '') {
+      throw new ProtocolError('INVALID_REQUEST', `Collection ${collection} is per user: pass the owner`, {
+        issues: [{ path: 'owner', message: 'required for a per-user collection' }],
+      });
+    }
+    const problem = checkId(owner, 'The owner');
+    if (problem !== undefined) throw new ProtocolError('INVALID_REQUEST', problem.message);
     return owner;
   };
   const write = async (
@@ -56,9 +82,34 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
   ) => {
     await runtime.requireServableSchema();
     const key = ownerOf(collection, owner);
+    const idProblem = checkId(id);
+    if (idProblem !== undefined) throw new ProtocolError('INVALID_REQUEST', idProblem.message);
+    // The same limits as a push, checked before anything is written.
+    const checked = value === null ? undefined : checkValue(value, runtime.options);
+    if (checked !== undefined && !checked.ok) {
+      throw new ProtocolError(
+        checked.code === REJECT_CODES.valueTooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST',
+        checked.message,
+        { code: checked.code },
+      );
+    }
+    const store = runtime.store(runtime.collection(collection));
     const seq = await db.transaction(async (tx) => {
-      await lockSequence(tx, collection, key);
-      return writeRecord(tx, { collection, owner: key, id, value, writtenBy: null });
+      if (store.lockOrder === 'sequence-first') await lockSequence(tx, collection, key);
+      const outcome = await store.write(
+        tx,
+        { collection, owner: key },
+        {
+          id,
+          value,
+          ...(checked === undefined ? {} : { json: checked.json, bytes: checked.bytes }),
+          writtenBy: null,
+        },
+      );
+      if ('refused' in outcome) {
+        throw new ProtocolError('INVALID_REQUEST', outcome.refused.message, { code: outcome.refused.code });
+      }
+      return outcome.rev;
     });
     bus.publish({ collection, owner: key, seq });
     return String(seq);
@@ -78,15 +129,33 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
     deleteRecord: (collection, id, owner) => write(collection, id, null, owner),
+    async importRecords(collection, records, options = {}) {
+      await runtime.requireServableSchema();
+      const config = runtime.collection(collection);
+      if (config.store !== undefined) {
+        throw new ProtocolError(
+          'INVALID_REQUEST',
+          `Collection ${collection} lives in the application's table: load it with SQL (COPY); its trigger logs every row`,
+        );
+      }
+      return importRecords(db, records, {
+        collection,
+        owner: ownerOf(collection, options.owner),
+        key: options.key ?? config.key ?? 'id',
+        limits: runtime.options,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        onCommit: (event) => bus.publish(event),
+      });
+    },
     async getRecord(collection, id, owner) {
-      return readRecord(db, collection, ownerOf(collection, owner), id);
+      const store = runtime.store(runtime.collection(collection));
+      const scope = { collection, owner: ownerOf(collection, owner) };
+      return db.transaction((tx) => store.read(tx, scope, id));
     },
     async countRecords(collection, owner) {
-      const { rows } = await db.query<{ n: unknown }>(
-        `SELECT count(*) AS n FROM records WHERE collection = $1 AND owner = $2 AND NOT deleted`,
-        [collection, ownerOf(collection, owner)],
-      );
-      return toInt(rows[0]!.n);
+      const store = runtime.store(runtime.collection(collection));
+      return store.count(db, { collection, owner: ownerOf(collection, owner) }, undefined);
     },
     async compactTombstones(options = {}) {
       await runtime.requireServableSchema();

@@ -1,24 +1,29 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { bodyLimit } from 'hono/body-limit';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
+import { int, object, optional, string } from '../../src/protocol/schema.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { AppEnv } from '../http/app.js';
 import { parseBody } from '../http/sync-gate.js';
+import { ImportInputError } from '../import/import-records.js';
+import { guessFormat, type ImportFormat, parseRecords } from '../import/parse-records.js';
 import { schemaStatus } from '../schema/schema-manager.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import type { Runtime } from '../sync/runtime.js';
 import type { AdminApi } from './admin-api.js';
 
-const userBody = z.object({ userId: z.string().min(1).max(128), name: z.string().max(256).optional() });
-const recordBody = z.object({ value: recordValueSchema, owner: z.string().min(1).optional() });
-const compactBody = z.object({ olderThanMs: z.number().int().nonnegative().optional() });
+const userBody = object({ userId: string({ min: 1, max: 128 }), name: optional(string({ max: 256 })) });
+const recordBody = object({ value: recordValueSchema, owner: optional(string({ min: 1 })) });
+const compactBody = object({ olderThanMs: optional(int({ min: 0 })) });
 
 /**
  * `/admin` over HTTP, for e2e tests and the demo (`Authorization: Bearer <adminToken>`):
  * - `POST /admin/users` `{ userId, name? }` → `{ userId, token }`
  * - `PUT /admin/records/:collection/:id` `{ value, owner? }` → `{ rev }`
  * - `DELETE /admin/records/:collection/:id?owner=` → `{ rev }`
+ * - `POST /admin/import/:collection?owner=&key=&format=` NDJSON, a JSON array or CSV (by `format`,
+ *   else the content type), streamed → `{ imported, batches, firstRev, lastRev, ms }`
  * - `POST /admin/compact` `{ olderThanMs? }` → `{ removed }`
  * - `GET /admin/schema` → the schema status
  */
@@ -33,6 +38,54 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
     c.set('userId', 'admin');
     await next();
   });
+  // Streamed in batches, an import holds at most a batch in memory: it is not bound by the body limit.
+  app.post('/import/:collection', async (c) => {
+    const collection = runtime.collection(c.req.param('collection')).name;
+    const format = c.req.query('format') ?? guessFormat(c.req.header('content-type') ?? '');
+    if (!['ndjson', 'json', 'csv'].includes(format)) {
+      throw new ProtocolError('INVALID_REQUEST', 'format must be ndjson, json or csv');
+    }
+    const body = c.req.raw.body;
+    if (body === null) throw new ProtocolError('INVALID_REQUEST', 'The import needs a body');
+    const owner = c.req.query('owner');
+    const key = c.req.query('key');
+    let result: Awaited<ReturnType<AdminApi['importRecords']>>;
+    try {
+      result = await admin.importRecords(collection, parseRecords(body, format as ImportFormat), {
+        ...(owner === undefined ? {} : { owner }),
+        ...(key === undefined ? {} : { key }),
+        onProgress: (p) =>
+          runtime.log({
+            level: 'info',
+            msg: `import ${collection}: ${p.imported} records in ${(p.ms / 1000).toFixed(1)} s`,
+            event: 'import-progress',
+            collection,
+            imported: p.imported,
+          }),
+      });
+    } catch (error) {
+      if (!(error instanceof ImportInputError)) throw error;
+      // The batches before the bad record are in: say which record, and how many were imported.
+      throw new ProtocolError('INVALID_REQUEST', error.message, { imported: error.imported });
+    }
+    return c.json(result);
+  });
+  // After the token check: a stranger's large body gets 403, not 413.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: runtime.options.maxBodyBytes,
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('Connection', 'close');
+        throw new ProtocolError(
+          'PAYLOAD_TOO_LARGE',
+          `The body is larger than ${runtime.options.maxBodyBytes} bytes`,
+          { maxBodyBytes: runtime.options.maxBodyBytes },
+        );
+      },
+    }),
+  );
   app.post('/users', async (c) => {
     const body = parseBody(userBody, await c.req.text());
     return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));

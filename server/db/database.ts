@@ -23,6 +23,11 @@ export interface Database extends Queryable {
    * row locks are held as briefly as possible.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection held for its duration, outside any transaction (session-level
+   * advisory locks, `CREATE INDEX CONCURRENTLY`).
+   */
+  connection<T>(work: (conn: Queryable) => Promise<T>): Promise<T>;
   /** Runs several `;`-separated statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Closes the connection (pool). Idempotent. */

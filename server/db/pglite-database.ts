@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { installSchema } from '../schema/schema-manager.js';
 import type { Database, Queryable, QueryResult } from './database.js';
 
 /**
@@ -77,6 +79,33 @@ export function emptyClusterTemplate(): Promise<Dump> {
 }
 
 /**
+ * A dump of an in-memory PGlite with the latest server schema, made once per process (or preset,
+ * see {@link presetPgliteTemplate}): cloning it is ~5× faster than initdb and the migrations.
+ */
+export function serverSchemaTemplate(): Promise<Dump> {
+  return pgliteTemplate('server-schema', async () => {
+    const db = await openPgliteDatabase({});
+    try {
+      await installSchema(db);
+      return await db.dump();
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+/** A new in-memory database with the latest server schema, cloned from {@link serverSchemaTemplate}. */
+export async function serverSchemaClone(): Promise<PgliteDatabase> {
+  const db = await openPgliteDatabase({ loadDataDir: await serverSchemaTemplate() });
+  // Each clone is its own database: its own epoch and checkpoint secret.
+  await db.query(`UPDATE meta SET value = $1 WHERE key = 'epoch'`, [randomBytes(16).toString('hex')]);
+  await db.query(`UPDATE meta SET value = $1 WHERE key = 'checkpoint_secret'`, [
+    randomBytes(32).toString('hex'),
+  ]);
+  return db;
+}
+
+/**
  * PGlite is single-process: two processes on one data directory corrupt it. A lock file holding
  * the owner's pid refuses a second opener (a lock left by a dead process is taken over).
  */
@@ -137,6 +166,11 @@ export class PgliteDatabase implements Database {
       };
       return work(q);
     });
+  }
+
+  /** PGlite has one connection: `work` runs on it like any query. */
+  connection<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
+    return work(this);
   }
 
   async exec(sql: string): Promise<void> {

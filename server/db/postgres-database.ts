@@ -71,6 +71,20 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  async connection<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work({
+        async query<Row>(sql: string, params: readonly unknown[] = []) {
+          const r = await client.query(sql, params as unknown[]);
+          return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
+        },
+      });
+    } finally {
+      client.release();
+    }
+  }
+
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
   }

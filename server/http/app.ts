@@ -21,7 +21,7 @@ import type { Runtime } from '../sync/runtime.js';
 import { newStats, type RequestStats, timedDatabase } from '../sync/stats.js';
 import { summaryEntry } from './request-log.js';
 import type { SseHub } from './sse.js';
-import { authenticate, parseBody } from './sync-gate.js';
+import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
 /** Per-request facts collected for the log line. */
 export type AppEnv = {
@@ -47,18 +47,24 @@ export function capabilities(runtime: Runtime, rawSchemaVersion: string | undefi
     maxMutationsPerPush: o.maxMutationsPerPush,
     maxBodyBytes: o.maxBodyBytes,
     schemaVersions: { ...o.schemaVersions },
-    collections: o.collections.map((c) => ({ ...c })),
+    collections: o.collections.map((c) => ({ name: c.name, scope: c.scope, readOnly: c.readOnly === true })),
     tombstoneRetentionMs: o.tombstoneRetentionMs,
     heartbeatMs: o.heartbeatMs,
+    maxValueBytes: o.maxValueBytes,
+    maxValueDepth: o.maxValueDepth,
+    maxPageBytes: o.maxPageBytes,
     ...(Number.isSafeInteger(version)
       ? { client: { schemaVersion: version, access: schemaAccess(o.schemaVersions, version) } }
       : {}),
   };
 }
 
-/** The HTTP API: `/v1/*`, `/health`, and `/admin/*` when an admin token is configured. */
-export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/**
+ * The HTTP API: `/v1/*`, `/health`, and `/admin/*` when an admin token is configured, all under
+ * `basePath` (e.g. `/sync`; default: at the root).
+ */
+export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePath = ''): Hono<AppEnv> {
+  const app = basePath === '' ? new Hono<AppEnv>() : new Hono<AppEnv>().basePath(basePath);
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -106,6 +112,8 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub): Hono<
     maxSize: runtime.options.maxBodyBytes,
     onError: (c) => {
       c.set('errorCode', 'PAYLOAD_TOO_LARGE');
+      // The rest of the body is not read: the connection cannot carry another request.
+      c.header('Connection', 'close');
       return c.json(
         errorBody('PAYLOAD_TOO_LARGE', `The body is larger than ${runtime.options.maxBodyBytes} bytes`, {
           maxBodyBytes: runtime.options.maxBodyBytes,
@@ -146,7 +154,11 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub): Hono<
     const user = await authenticate(runtime, bearerToken(c.req.header('authorization')));
     c.set('userId', user.userId);
     checkClientSchema(runtime.options.schemaVersions, c.req.header(PROTOCOL_HEADERS.schemaVersion), 'write');
-    const body = parseBody(pushRequestSchema, await c.req.text());
+    const body = parseBody(
+      pushRequestSchema,
+      await c.req.text(),
+      limitMutations(runtime.options.maxMutationsPerPush),
+    );
     const collections = [...new Set(body.mutations.map((m) => m.collection))];
     if (collections.length > 0) c.set('collection', collections.join(','));
     const stats = c.get('stats');

@@ -44,18 +44,27 @@ describe('auth', () => {
     expect((await temp.pull({ collection: 'customers', checkpoint: null, windowSize: 1 })).status).toBe(401);
   });
 
-  it('uses an injected authenticate hook instead of the token table', async () => {
+  it('uses an injected authenticate hook instead of the token table, whose users can push without a users row', async () => {
     const custom = await startTestServer({
       authenticate: async (token) => (token === 'jwt-for-zoe' ? { userId: 'zoe' } : null),
     });
     try {
-      await custom.admin.createUser('zoe');
-      const ok = await new RawProtocolClient(custom.url, 'jwt-for-zoe').pull({
-        collection: 'customers',
-        checkpoint: null,
-        windowSize: 1,
+      // Regression: a user the `users` table does not know failed every push on a foreign key (500).
+      const zoe = new RawProtocolClient(custom.url, 'jwt-for-zoe');
+      const pushed = await zoe.push({
+        clientId: 'zoe-phone',
+        mutations: [
+          { mutationId: 1, collection: 'customers', id: 'c1', op: 'put', baseRev: null, value: { n: 1 } },
+        ],
       });
+      expect(pushed.status).toBe(200);
+      expect(pushed.body.results).toEqual([{ mutationId: 1, status: 'applied', rev: '1' }]);
+      const ok = await zoe.pull({ collection: 'customers', checkpoint: null, windowSize: 1 });
       expect(ok.status).toBe(200);
+      expect(ok.body.changes).toEqual([{ id: 'c1', rev: '1', op: 'put', value: { n: 1 } }]);
+      // A second installation of the same user.
+      const second = await zoe.push({ clientId: 'zoe-laptop', mutations: [] });
+      expect(second.status).toBe(200);
       const no = await new RawProtocolClient(custom.url, 'other').pull({
         collection: 'customers',
         checkpoint: null,

@@ -13,10 +13,10 @@ import type { Runtime } from '../sync/runtime.js';
 import { newStats, timedDatabase } from '../sync/stats.js';
 import { summaryEntry } from './request-log.js';
 import { visibleTo } from './sse.js';
-import { authenticate, parseBody } from './sync-gate.js';
+import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
 /**
- * `/v1/ws`: after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
+ * `/v1/ws` (at `path`): after the client's `hello` (token in it, in the upgrade's `Authorization` header, or in
  * the `token` query parameter), the session gets `poke`s and may send `pull` and `push` requests,
  * each answered by a `result` or an `error` with the same `requestId`. Requests run one at a time
  * per session, in the order received.
@@ -24,12 +24,16 @@ import { authenticate, parseBody } from './sync-gate.js';
 export function attachWebSocket(
   server: Server,
   runtime: Runtime,
+  path: string = PROTOCOL_PATHS.ws,
 ): { closeAll(): void; readonly size: number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: runtime.options.maxBodyBytes });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== PROTOCOL_PATHS.ws) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (url.pathname !== path) {
+      // Another listener (the app's own WebSocket endpoints) may want it; refuse only when alone.
+      if (server.listenerCount('upgrade') === 1) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -77,9 +81,24 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
 
   const handle = async (raw: string) => {
     let message: ReturnType<typeof wsClientMessageSchema.parse>;
+    let pushRequestId: string | undefined;
     try {
-      message = parseBody(wsClientMessageSchema, raw);
+      message = parseBody(wsClientMessageSchema, raw, (json) => {
+        const m = json as { type?: unknown; requestId?: unknown; body?: unknown } | null;
+        if (m?.type !== 'push') return;
+        if (typeof m.requestId === 'string') pushRequestId = m.requestId;
+        limitMutations(runtime.options.maxMutationsPerPush)(m.body);
+      });
     } catch (error) {
+      // Too many mutations answers that request; the session goes on.
+      if (
+        error instanceof ProtocolError &&
+        error.code === 'PAYLOAD_TOO_LARGE' &&
+        pushRequestId !== undefined
+      ) {
+        send({ type: 'error', requestId: pushRequestId, body: error.toBody() });
+        return;
+      }
       if (error instanceof ProtocolError) return fail(WS_CLOSE_CODES.badMessage, error);
       throw error;
     }

@@ -11,6 +11,13 @@ export interface Migration {
   version: number;
   description: string;
   required: boolean;
+  /**
+   * Runs outside a transaction, statement by statement, under a session advisory lock: for
+   * `CREATE INDEX CONCURRENTLY`, which builds an index without blocking writes (a plain
+   * `CREATE INDEX` on a big table blocks every push for as long as it takes). Its statements must be
+   * safe to run again after a crash half-way (drop a half-built index first).
+   */
+  concurrently?: boolean;
   sql: string;
 }
 
@@ -93,8 +100,30 @@ export const migrations: readonly Migration[] = [
     version: 3,
     description: 'index of tombstones by age, for compaction',
     required: false,
+    concurrently: true,
     sql: `
-      CREATE INDEX records_tombstones ON records (updated_at) WHERE deleted;
+      DROP INDEX CONCURRENTLY IF EXISTS records_tombstones;
+      CREATE INDEX CONCURRENTLY records_tombstones ON records (updated_at) WHERE deleted;
+    `,
+  },
+  {
+    version: 4,
+    description: 'size of each stored value, for the byte budget of pull pages',
+    required: true,
+    sql: `
+      -- Bytes of the value's compact JSON as written; NULL for rows written before (or by bulk SQL),
+      -- whose size pulls compute from the value instead.
+      ALTER TABLE records ADD COLUMN value_bytes integer;
+    `,
+  },
+  {
+    version: 5,
+    description: 'index of tombstones by collection, owner and age, for compaction one owner at a time',
+    required: false,
+    concurrently: true,
+    sql: `
+      DROP INDEX CONCURRENTLY IF EXISTS records_tombstones_by_owner;
+      CREATE INDEX CONCURRENTLY records_tombstones_by_owner ON records (collection, owner, updated_at) WHERE deleted;
     `,
   },
 ];

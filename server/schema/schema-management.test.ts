@@ -106,9 +106,12 @@ describe('server schema management', () => {
       });
     const install = cli('schema', 'install');
     expect(install.status).toBe(0);
-    expect(install.stdout).toMatch(/^\[1\/3\] v1 core tables/m);
-    expect(install.stdout).toMatch(/^\[3\/3\] v3 /m);
+    const [latest, minimum] = [LATEST_SCHEMA_VERSION, MINIMUM_SCHEMA_VERSION];
+    expect(install.stdout).toMatch(new RegExp(`^\\[1/${latest}\\] v1 core tables`, 'm'));
+    expect(install.stdout).toMatch(new RegExp(`^\\[${latest}/${latest}\\] v${latest} `, 'm'));
     const after = cli('schema', 'status');
-    expect(after.stdout).toMatch(/^schema: up-to-date \(installed 3, latest 3, minimum 2\)/m);
+    expect(after.stdout).toMatch(
+      new RegExp(`^schema: up-to-date \\(installed ${latest}, latest ${latest}, minimum ${minimum}\\)`, 'm'),
+    );
   });
 });

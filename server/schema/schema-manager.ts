@@ -110,6 +110,7 @@ async function applyMigrations(
 
 /** One migration in one transaction; an advisory lock makes concurrent updaters take turns. */
 async function applyOne(db: Database, migration: Migration): Promise<boolean> {
+  if (migration.concurrently) return applyConcurrently(db, migration);
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('idb-sync-schema'))`);
     const { rows } = await tx.query<{ t: string | null }>(`SELECT to_regclass('meta')::text AS t`);
@@ -121,6 +122,28 @@ async function applyOne(db: Database, migration: Migration): Promise<boolean> {
     for (const statement of splitStatements(migration.sql)) await tx.query(statement);
     await tx.query(`UPDATE meta SET value = $1 WHERE key = 'schema_version'`, [String(migration.version)]);
     return true;
+  });
+}
+
+/**
+ * A migration that must not run in a transaction (`CREATE INDEX CONCURRENTLY`): on one connection,
+ * under a session advisory lock (the one key of every updater), each statement on its own, then the
+ * version bump. A crash half-way leaves the version unbumped; the statements are written to run again.
+ */
+async function applyConcurrently(db: Database, migration: Migration): Promise<boolean> {
+  return db.connection(async (conn) => {
+    await conn.query(`SELECT pg_advisory_lock(hashtext('idb-sync-schema'))`);
+    try {
+      const v = await conn.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      if (toInt(v.rows[0]?.value ?? 0) >= migration.version) return false;
+      for (const statement of splitStatements(migration.sql)) await conn.query(statement);
+      await conn.query(`UPDATE meta SET value = $1 WHERE key = 'schema_version'`, [
+        String(migration.version),
+      ]);
+      return true;
+    } finally {
+      await conn.query(`SELECT pg_advisory_unlock(hashtext('idb-sync-schema'))`);
+    }
   });
 }
 

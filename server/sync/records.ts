@@ -65,6 +65,9 @@ export async function writeRecord(
     owner: string;
     id: string;
     value: RecordValue | null;
+    /** The value's JSON text and its UTF-8 size, when the caller already made them (checks). */
+    json?: string;
+    bytes?: number;
     writtenBy: string | null;
   },
 ): Promise<number> {
@@ -73,20 +76,23 @@ export async function writeRecord(
     [write.collection, write.owner],
   );
   const seq = toInt(rows[0]!.seq);
+  const json = write.value === null ? null : (write.json ?? JSON.stringify(write.value));
   await tx.query(
-    `INSERT INTO records (collection, owner, id, rev, deleted, value, written_by, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, now())
+    `INSERT INTO records (collection, owner, id, rev, deleted, value, written_by, updated_at, value_bytes)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, now(), $8)
      ON CONFLICT (collection, owner, id) DO UPDATE
        SET rev = EXCLUDED.rev, deleted = EXCLUDED.deleted, value = EXCLUDED.value,
-           written_by = EXCLUDED.written_by, updated_at = EXCLUDED.updated_at`,
+           written_by = EXCLUDED.written_by, updated_at = EXCLUDED.updated_at,
+           value_bytes = EXCLUDED.value_bytes`,
     [
       write.collection,
       write.owner,
       write.id,
       seq,
       write.value === null,
-      write.value === null ? null : JSON.stringify(write.value),
+      json,
       write.writtenBy,
+      json === null ? null : (write.bytes ?? Buffer.byteLength(json)),
     ],
   );
   return seq;

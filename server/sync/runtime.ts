@@ -3,6 +3,8 @@ import type { Database } from '../db/database.js';
 import type { LogEntry } from '../http/request-log.js';
 import type { ChangeBus } from '../notify/change-bus.js';
 import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
+import type { CollectionStore } from '../storage/collection-store.js';
+import { recordsTable } from '../storage/records-table-store.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** Options with every default filled in. */
@@ -47,6 +49,11 @@ export class Runtime {
       throw new ProtocolError('UNKNOWN_COLLECTION', `Unknown collection "${name}"`, { collection: name });
     }
     return config;
+  }
+
+  /** Where the collection's records live: its `store`, else the server's `records` table. */
+  store(collection: CollectionConfig): CollectionStore {
+    return collection.store ?? recordsTable;
   }
 
   /** The owner key of `user`'s records in `collection`: the user id, or '' for shared collections. */

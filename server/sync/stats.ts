@@ -36,6 +36,7 @@ export function timedDatabase(db: Database, stats: RequestStats): Database {
     // A transaction's JavaScript between statements is counted as database time too: it runs
     // while the transaction holds its locks, which is what matters for contention.
     transaction: (work: (tx: Queryable) => Promise<never>) => timed(() => db.transaction(work)),
+    connection: (work: (conn: Queryable) => Promise<never>) => timed(() => db.connection(work)),
     exec: (sql) => timed(() => db.exec(sql)),
     close: () => db.close(),
   } as Database;

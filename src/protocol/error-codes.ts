@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { type Infer, int, object, optional, record, string, unknown } from './schema.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 /**
@@ -40,7 +40,10 @@ export const ERROR_CODES = {
    * (`read-only`: pushes refused) or nothing at all (`none`). The app must update.
    */
   UPGRADE_REQUIRED: { status: 426, retryable: false },
-  /** Unexpected server failure; nothing was half-applied (each mutation is one database transaction). */
+  /**
+   * Unexpected server failure; no mutation was half-applied (each one commits whole with its stored
+   * result), though a push may have applied some of its mutations: retrying it is safe (exactly once).
+   */
   INTERNAL_ERROR: { status: 500, retryable: true },
   /** The server's own database schema is missing or too old (`details.status`); sync is refused until it is updated. */
   SERVER_SCHEMA_OUTDATED: { status: 503, retryable: true },
@@ -49,7 +52,7 @@ export const ERROR_CODES = {
 /** A stable error code of the protocol. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** All known error codes, for `z.enum` and exhaustive tests. */
+/** All known error codes, for exhaustive tests. */
 export const errorCodes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 /** True when `code` is one this version of the protocol defines (a newer server may send others). */
@@ -62,17 +65,17 @@ export function isKnownErrorCode(code: string): code is ErrorCode {
  * than the enum so a client keeps working when a newer server adds codes; compare it with
  * {@link isKnownErrorCode}. `message` is for humans and never contains tokens or record contents.
  */
-export const errorBodySchema = z.object({
-  protocolVersion: z.int(),
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
+export const errorBodySchema = object({
+  protocolVersion: int(),
+  error: object({
+    code: string(),
+    message: string(),
     /** Machine-readable context, depending on the code (e.g. accepted schema versions). */
-    details: z.optional(z.record(z.string(), z.unknown())),
+    details: optional(record(unknown())),
   }),
 });
 /** Body of every error response. */
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ErrorBody = Infer<typeof errorBodySchema>;
 
 /** Builds an {@link ErrorBody} for this protocol version. */
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

@@ -2,36 +2,51 @@ import type { IndexedDBErrorContext } from '../errors/indexeddb-error.js';
 import { InvalidDataError } from '../errors/invalid-data-error.js';
 
 /**
- * Where a page of {@link searchLookup} ended: the last record's primary key and the index key it was
- * found under. Every search walks records in primary-key order, so the next page starts strictly
- * after that primary key whatever was inserted or deleted meanwhile (no offset to drift), even if
- * the next page is read through a different index.
+ * Where a page of {@link searchLookup} ended: the last record's rank, its key in the order index (when
+ * the query has `orderBy`) and its primary key. Results are sorted by exactly these, so the next page
+ * starts strictly after that position whatever was inserted or deleted meanwhile (no offset to drift).
  */
 export interface LookupPosition {
+  /** 0: the records holding every search word whole; 1: the other matches. */
+  readonly tier: number;
+  readonly order?: IDBValidKey;
   readonly primaryKey: IDBValidKey;
-  /** The index key the record was read under; absent when the page walked the store itself. */
-  readonly indexKey?: IDBValidKey;
 }
 
 type Encoded = number | string | { d: number } | Encoded[];
 
-const PREFIX = 'lk1.';
+const PREFIX = 'lk2.';
 
-/** Turns a position into the opaque string handed to apps as `nextCursor`. */
-export function encodeCursor(position: LookupPosition): string {
-  const body: { p: Encoded; k?: Encoded } = { p: encodeKey(position.primaryKey) };
-  if (position.indexKey !== undefined) body.k = encodeKey(position.indexKey);
+/** Turns a position into the opaque string handed to apps as `nextCursor`; `query` names the query it belongs to. */
+export function encodeCursor(position: LookupPosition, query: string): string {
+  const body: { q: string; t: number; p: Encoded; o?: Encoded } = {
+    q: query,
+    t: position.tier,
+    p: encodeKey(position.primaryKey),
+  };
+  if (position.order !== undefined) body.o = encodeKey(position.order);
   return PREFIX + JSON.stringify(body);
 }
 
-/** Reads a cursor made by {@link encodeCursor}; throws `InvalidDataError` for anything else. */
-export function decodeCursor(cursor: string, context: IndexedDBErrorContext): LookupPosition {
+/**
+ * Reads a cursor made by {@link encodeCursor} for the same query; throws `InvalidDataError` for
+ * anything else (a cursor of another query, or of an older version of the SDK).
+ */
+export function decodeCursor(cursor: string, query: string, context: IndexedDBErrorContext): LookupPosition {
   try {
     if (!cursor.startsWith(PREFIX)) throw new Error('unknown cursor format');
-    const body = JSON.parse(cursor.slice(PREFIX.length)) as { p?: Encoded; k?: Encoded };
-    if (body.p === undefined) throw new Error('no primary key');
+    const body = JSON.parse(cursor.slice(PREFIX.length)) as {
+      q?: string;
+      t?: number;
+      p?: Encoded;
+      o?: Encoded;
+    };
+    if (body.q !== query) throw new Error('the cursor belongs to another query');
+    if (body.p === undefined || typeof body.t !== 'number') throw new Error('no position');
     const primaryKey = decodeKey(body.p);
-    return body.k === undefined ? { primaryKey } : { primaryKey, indexKey: decodeKey(body.k) };
+    return body.o === undefined
+      ? { tier: body.t, primaryKey }
+      : { tier: body.t, order: decodeKey(body.o), primaryKey };
   } catch (cause) {
     throw new InvalidDataError(context, cause);
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bruteForce,
+  bruteForceSearch,
   deleteTestDatabase,
   type LookupSchema,
   loadServiceTypes,
@@ -120,6 +121,58 @@ describe(`searchLookup on ${COUNT} records`, () => {
     }
   });
 
+  it('keeps its place in an order and a rank across inserts and deletes between pages', async () => {
+    const query = {
+      index: 'byToken',
+      text: 'pump',
+      orderBy: { index: 'byCode', direction: 'desc' },
+      pageSize: 20,
+    } as const;
+    const ranked = (rs: readonly ServiceType[]) =>
+      bruteForceSearch(rs, {
+        text: 'pump',
+        textsOf: (r) => [r.code, r.name],
+        idOf: (r) => r.id,
+        orderOf: (r) => r.code,
+        descending: true,
+      });
+    const before = ranked(records);
+    const first = await searchLookup(db, 'service_types', query);
+    expect(first.items.map((r) => r.id)).toEqual(before.slice(0, 20).map((r) => r.id));
+    const last = before[19]!;
+    // Delete one record of the first page and the one that would open the second; insert one that
+    // sorts right after the cursor (same rank, next code down) and one before it.
+    const removed = [before[5]!.id, before[20]!.id];
+    const inserted: ServiceType[] = [
+      { ...last, id: 'zz-after', code: `${last.code}` },
+      { ...last, id: last.id.slice(0, -1), code: last.code },
+      { ...before[0]!, id: 'zz-before', code: `${before[0]!.code}9` },
+    ];
+    await db.write(['service_types'], (tx) => {
+      const store = tx.objectStore('service_types');
+      for (const id of removed) void store.delete(id);
+      for (const r of inserted) void store.put(r);
+    });
+    try {
+      const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
+      const order = ranked(now);
+      const at = order.findIndex((r) => r.id === last.id);
+      const second = await searchLookup(db, 'service_types', { ...query, after: first.nextCursor! });
+      expect(second.items.map((r) => r.id)).toEqual(order.slice(at + 1, at + 21).map((r) => r.id));
+      // Same code as the cursor's record and a smaller id: next in descending order.
+      expect(second.items[0]?.id).toBe(last.id.slice(0, -1));
+      // Same code as the cursor's record, a greater id: it sorts before it in descending order.
+      expect(second.items.map((r) => r.id)).not.toContain('zz-after');
+      expect(second.items.map((r) => r.id)).not.toContain('zz-before');
+    } finally {
+      await db.write(['service_types'], (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const r of inserted) void store.delete(r.id);
+        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+      });
+    }
+  });
+
   it('finds records whose tokens were made with non-default options when told the same options', async () => {
     const options = { minPrefixLength: 4 };
     const record: ServiceType = {
@@ -140,6 +193,42 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(page.items.map((r) => r.id)).toEqual(['zz-custom']);
     } finally {
       await db.delete('service_types', 'zz-custom', { localOnly: true });
+    }
+  });
+
+  it('still finds records whose tokens were made before 0.2.0 (until they are synced again)', async () => {
+    const legacy: ServiceType = {
+      id: 'zz-legacy',
+      code: 'OLD',
+      name: 'Pump overhaul',
+      category: 'general',
+      // lookupTokens of 0.1: prefixes of 2..12 characters and whole words, no whole word marked.
+      tokens: [
+        'ol',
+        'old',
+        'ov',
+        'ove',
+        'over',
+        'overh',
+        'overha',
+        'overhau',
+        'overhaul',
+        'pu',
+        'pum',
+        'pump',
+      ],
+    };
+    await db.put('service_types', legacy);
+    try {
+      const page = await searchLookup(db, 'service_types', {
+        index: 'byToken',
+        text: 'overh pum',
+        count: true,
+      });
+      expect(page.items.map((r) => r.id)).toEqual(['zz-legacy']);
+      expect(page.total).toBe(1);
+    } finally {
+      await db.delete('service_types', 'zz-legacy');
     }
   });
 

@@ -1,112 +1,173 @@
-import type { IndexKey, IndexNames, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { StoreKey, StoreNames, StoreValue } from 'idb';
 import { unwrap } from 'idb';
 import type { DatabaseHandle } from '../db/define-database.js';
+import { countMatches } from './count-lookup.js';
+import { foldTerms } from './fold-text.js';
 import { decodeCursor, encodeCursor } from './lookup-cursor.js';
-import { isIndexedWord, type LookupTokenOptions, lookupWords } from './lookup-tokens.js';
-import { scanPage } from './scan-page.js';
+import type { CountedLookupPage, LookupPage, LookupQuery } from './lookup-query.js';
+import { type FilterSpec, planLookup, type SearchSpec } from './plan-lookup.js';
+import { type Hit, readPage, type Walk } from './read-lookup.js';
 
-/** Indexes of store `N` whose keys are strings: candidates for the token index. */
-export type TokenIndexName<S, N extends StoreNames<S>> = {
-  [I in IndexNames<S, N>]: IndexKey<S, N, I> extends string ? I : never;
-}[IndexNames<S, N>];
-
-/** A filter on an indexed field: records whose field equals `equals` (contains it, for a multiEntry index). */
-export type LookupFilter<S, N extends StoreNames<S>> = {
-  [I in IndexNames<S, N>]: { readonly index: I; readonly equals: IndexKey<S, N, I> };
-}[IndexNames<S, N>];
-
-/** A query of {@link searchLookup}. */
-export interface LookupQuery<S, N extends StoreNames<S>> {
-  /** The multiEntry index over the records' tokens (see {@link lookupTokens}). Required when `text` has words. */
-  readonly index?: TokenIndexName<S, N>;
-  /**
-   * What the user typed. Every word must match the start of a word of the record (case and accents
-   * ignored). Default `''`: no text condition.
-   */
-  readonly text?: string;
-  /** Only records whose indexed field equals a value. Default: none. */
-  readonly filter?: LookupFilter<S, N>;
-  /**
-   * Only records for which this returns true: a condition no index answers (a boolean field, a
-   * second filter), checked in memory on each candidate record after the text and `filter`. Runs
-   * inside the read transaction, so it must be synchronous; what it throws rejects the search (as a
-   * `TransactionCallbackError` with it as `cause`).
-   * Default: none.
-   */
-  readonly where?: (record: StoreValue<S, N>) => boolean;
-  /** Records per page. Default `50`. */
-  readonly pageSize?: number;
-  /** The `nextCursor` of the previous page. Default: the first page. */
-  readonly after?: string;
-  /** How the records' tokens were made: must be the options given to {@link lookupTokens}. Default its defaults. */
-  readonly tokens?: LookupTokenOptions;
-}
-
-/** One page of results of {@link searchLookup}. */
-export interface LookupPage<V, K> {
-  /** Matching records in primary-key order. */
-  readonly items: V[];
-  /** The primary key of each item, in the same order. */
-  readonly keys: K[];
-  /** Pass as `after` for the next page; `undefined` when there is none. */
-  readonly nextCursor: string | undefined;
-}
+export type {
+  CountedLookupPage,
+  LookupBetweenFilter,
+  LookupEqualsFilter,
+  LookupFilter,
+  LookupOrder,
+  LookupPage,
+  LookupQuery,
+  LookupRangeFilter,
+  TokenIndexName,
+} from './lookup-query.js';
 
 /**
- * Searches a lookup store for a reference picker: keyword search over a multiEntry token index,
- * an optional filter on another index, and paging with a stable cursor, in one readonly transaction
- * per page.
+ * Searches a lookup store for a reference picker, in one readonly transaction per page: keyword
+ * search over a multiEntry token index (made by {@link lookupTokens}), conditions on other indexes
+ * (equality and ranges), ranking, an order, paging with a stable cursor and an exact count.
  *
- * Multi-word text intersects the words: the page is read from the index range of the rarest word
- * (or of the filter, when rarer; counts come from the index), and the other words and the filter
- * are checked in memory. Results come in primary-key order, so the cursor (the last primary key and
- * the index key it was read under) stays valid when records are inserted or deleted between pages:
- * no record is skipped or repeated that was there during both pages. Words shorter than the
- * tokenizer's `minPrefixLength` are only checked in memory; a text with no indexable word (and no
- * filter) walks the whole store. `where` narrows the candidates in memory: a page with a selective
- * `where` reads more records than it returns.
+ * - **Ranking**: records that hold every search word as a whole word come first, then the records
+ *   where some word only starts a word; within each rank, the `orderBy` index's order (else the
+ *   primary key's).
+ * - **Reading**: each rank is read from its narrowest condition (a search word's index key, a
+ *   filter's key or range), found by counting each: a narrow one (at most 1,000 records) is read and
+ *   sorted in memory, or walked in primary-key order; when every condition is broad, the page walks
+ *   the order checking in memory for at most 1,000 records, then intersects the conditions' primary
+ *   keys. A search word longer than `maxPrefixLength` is looked up by its stored prefix and checked
+ *   whole. See `docs/lookup-search.md`.
+ * - **Paging**: `nextCursor` holds the last record's rank, order key and primary key, so a page
+ *   resumes strictly after it even when records were inserted or deleted between pages.
  *
  * @example
- * const { items, nextCursor } = await searchLookup(appDb, 'service_types', {
+ * const { items, nextCursor, total } = await searchLookup(appDb, 'service_types', {
  *   index: 'byToken',
  *   text: 'pump rep',
- *   filter: { index: 'byCategory', equals: 'hvac' },
+ *   filter: [{ index: 'byCategory', equals: 'hvac' }, { index: 'byPrice', between: [50, 200] }],
+ *   orderBy: { index: 'byPrice', direction: 'desc' },
+ *   count: true,
  *   pageSize: 50,
  * });
  */
+export function searchLookup<S, N extends StoreNames<S>>(
+  db: DatabaseHandle<S>,
+  store: N,
+  query: LookupQuery<S, N> & { readonly count: true },
+): Promise<CountedLookupPage<StoreValue<S, N>, StoreKey<S, N>>>;
+export function searchLookup<S, N extends StoreNames<S>>(
+  db: DatabaseHandle<S>,
+  store: N,
+  query: LookupQuery<S, N>,
+): Promise<LookupPage<StoreValue<S, N>, StoreKey<S, N>>>;
 export async function searchLookup<S, N extends StoreNames<S>>(
   db: DatabaseHandle<S>,
   store: N,
   query: LookupQuery<S, N>,
 ): Promise<LookupPage<StoreValue<S, N>, StoreKey<S, N>>> {
-  const tokenOptions = query.tokens ?? {};
-  const words = [...new Set(lookupWords(query.text ?? ''))];
   const pageSize = query.pageSize ?? 50;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer (got ${pageSize})`);
   }
-  if (words.length > 0 && query.index === undefined) {
+  const terms = uniqueTerms(query.text ?? '');
+  if (terms.length > 0 && query.index === undefined) {
     throw new TypeError('searchLookup needs the token index (`index`) to search text');
   }
-  const context = { database: db.name, stores: [store as string], operation: 'searchLookup' };
-  const after = query.after === undefined ? undefined : decodeCursor(query.after, context);
-  const filter = query.filter as { index: string; equals: IDBValidKey } | undefined;
-  const page = await db.read([store as never], (tx) =>
-    scanPage((unwrap as (value: object) => unknown)(tx) as IDBTransaction, {
-      store: store as string,
-      tokenIndex: words.length > 0 ? (query.index as string) : undefined,
-      words,
-      indexedWords: words.filter((w) => isIndexedWord(w, tokenOptions)),
-      filter,
-      after,
-      pageSize,
-      ...(query.where === undefined ? {} : { where: query.where as (value: unknown) => boolean }),
-    }),
-  );
-  const items = page.items as StoreValue<S, N>[];
-  return {
-    items,
-    keys: page.keys as StoreKey<S, N>[],
-    nextCursor: page.more && page.last !== undefined ? encodeCursor(page.last) : undefined,
+  const filters = (
+    query.filter === undefined ? [] : Array.isArray(query.filter) ? query.filter : [query.filter]
+  ) as readonly FilterSpec[];
+  const spec: SearchSpec = {
+    store: store as string,
+    tokenIndex: query.index as string | undefined,
+    terms,
+    filters,
+    where: query.where as ((value: unknown) => boolean) | undefined,
+    orderBy:
+      query.orderBy === undefined
+        ? undefined
+        : { index: query.orderBy.index as string, descending: query.orderBy.direction === 'desc' },
+    tokens: query.tokens ?? {},
   };
+  const fingerprint = queryFingerprint(spec);
+  const context = { database: db.name, stores: [store as string], operation: 'searchLookup' };
+  const after = query.after === undefined ? undefined : decodeCursor(query.after, fingerprint, context);
+  const result = await db.read([store as never], (tx) => {
+    const idbTx = (unwrap as (value: object) => unknown)(tx) as IDBTransaction;
+    return new Promise<{ page: { hits: Hit[]; more: boolean }; total: number | undefined }>(
+      (resolve, reject) => {
+        const walk: Walk = {
+          plan: planLookup(idbTx, spec),
+          keyListsOnly: isIndexedDbShim(idbTx),
+          fail: reject,
+        };
+        let page: { hits: Hit[]; more: boolean } | undefined;
+        let total: number | undefined;
+        const counting = query.count === true;
+        const finish = () => {
+          if (page !== undefined && (!counting || total !== undefined)) resolve({ page, total });
+        };
+        // The page and the count read side by side in the same transaction.
+        readPage(walk, after, pageSize, (p) => {
+          page = p;
+          finish();
+        });
+        if (counting) {
+          countMatches(walk, (n) => {
+            total = n;
+            finish();
+          });
+        }
+      },
+    );
+  });
+  const { hits, more } = result.page;
+  const last = hits.at(-1);
+  return {
+    items: hits.map((h) => h.value) as StoreValue<S, N>[],
+    keys: hits.map((h) => h.primaryKey) as StoreKey<S, N>[],
+    nextCursor:
+      more && last !== undefined
+        ? encodeCursor(
+            last.order === undefined
+              ? { tier: last.tier, primaryKey: last.primaryKey }
+              : { tier: last.tier, order: last.order, primaryKey: last.primaryKey },
+            fingerprint,
+          )
+        : undefined,
+    ...(result.total === undefined ? {} : { total: result.total }),
+  };
+}
+
+/** The search terms of `text`, each once (a query's "l'aquila" is one word: "laquila"). */
+function uniqueTerms(text: string) {
+  const seen = new Set<string>();
+  return foldTerms(text, true).filter((t) => {
+    const id = `${t.cjk ? 'c' : 'w'}${t.text}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * Names a query in its cursors: a cursor is a position in one query's order, and is refused by a
+ * query that sorts or selects differently. (`where` cannot be compared: keep it the same.)
+ */
+function queryFingerprint(spec: SearchSpec): string {
+  const text = JSON.stringify(
+    [spec.store, spec.tokenIndex ?? null, spec.terms, spec.filters, spec.orderBy ?? null, spec.tokens],
+    (_, v: unknown) => (v instanceof Date ? { d: v.getTime() } : v),
+  );
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
+
+/**
+ * Whether `tx` belongs to indexeddbshim, the SQLite polyfill (used by the tests on Node and by old
+ * WebViews), whose cursors over a multiEntry index do not follow primary-key order. Its transactions
+ * have `__storeHandles`.
+ */
+function isIndexedDbShim(tx: IDBTransaction): boolean {
+  return Object.hasOwn(tx, '__storeHandles');
 }

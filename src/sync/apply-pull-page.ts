@@ -94,7 +94,9 @@ export async function applyPullPage(
       readPending(scope, store, (pending) => {
         const clear =
           previous.phase === 'snapshot' && previous.snapshotMode === 'red' && previous.cursor === null;
-        const write = { scope, target, keyType, pending, changes, counts };
+        // Outdated derived fields: records at the pulled revision are written again through fromServer.
+        const rederive = previous.phase === 'snapshot' && previous.rederive === true;
+        const write = { scope, target, keyType, pending, changes, counts, rederive };
         if (clear) clearThenPut(write, keyed);
         else if (page.mode === 'snapshot') replaceRange(write, page, keyed);
         else applyChanges(write, keyed);
@@ -132,7 +134,7 @@ export function nextCheckpoint(previous: CheckpointRecord, page: PullResponse): 
 }
 
 function withoutSnapshot(checkpoint: CheckpointRecord): CheckpointRecord {
-  const { snapshotMode: _mode, ...rest } = checkpoint;
+  const { snapshotMode: _mode, rederive: _rederive, ...rest } = checkpoint;
   return { ...rest, cursor: null };
 }
 
@@ -143,6 +145,8 @@ interface PageWrite {
   readonly pending: ReadonlySet<SyncedKey>;
   readonly changes: SyncChange[];
   readonly counts: PageCounts;
+  /** Write records already at the pulled revision too (a snapshot re-deriving outdated fields). */
+  readonly rederive: boolean;
 }
 
 /**
@@ -178,7 +182,10 @@ function storedValue(w: PageWrite, { change, key }: KeyedChange & { change: { op
 }
 
 function putRecord(w: PageWrite, keyed: KeyedChange & { change: { op: 'put' } }, local: unknown): void {
-  if (revOf(local as Record<string, unknown> | undefined, w.target.revField) === keyed.change.rev) {
+  if (
+    !w.rederive &&
+    revOf(local as Record<string, unknown> | undefined, w.target.revField) === keyed.change.rev
+  ) {
     w.counts.skipped += 1;
     return;
   }

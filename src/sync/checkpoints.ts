@@ -1,4 +1,5 @@
 import { type ConnectionSource, transact } from '../idb/transact.js';
+import { LOOKUP_TOKENS_VERSION } from '../query/lookup-tokens.js';
 import { CHECKPOINT_STORE, type CheckpointRecord } from './internal-stores.js';
 
 /** Every saved collection checkpoint, by collection. */
@@ -40,11 +41,15 @@ export function updateCheckpoints(
   });
 }
 
-/** A checkpoint starting a red or full sync from the beginning, under database version `schemaVersion`. */
+/**
+ * A checkpoint starting a red or full sync from the beginning, under database version `schemaVersion`;
+ * `rederive`: rewrite records already at the pulled revision too (their derived fields are outdated).
+ */
 export function startedSnapshot(
   collection: string,
   mode: 'red' | 'full',
   schemaVersion: number,
+  rederive = false,
 ): CheckpointRecord {
   return {
     collection,
@@ -54,6 +59,8 @@ export function startedSnapshot(
     cursor: null,
     done: 0,
     schemaVersion,
+    derivedWith: LOOKUP_TOKENS_VERSION,
+    ...(rederive ? { rederive: true as const } : {}),
     updatedAt: Date.now(),
   };
 }

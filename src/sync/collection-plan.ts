@@ -29,6 +29,7 @@ export type PlanReason =
   | 'checkpoint'
   | 'requested'
   | 'schema-changed'
+  | 'derivation-changed'
   | 'server-reset'
   | 'evicted'
   | 'outbox-pending'
@@ -56,6 +57,11 @@ export interface PlanCheckpoint {
   readonly schemaVersion: number;
   /** A red or full sync the app asked for and that has not started yet (kept across reloads). */
   readonly forced?: 'red' | 'full' | undefined;
+  /**
+   * The SDK's version of derived fields (`LOOKUP_TOKENS_VERSION`) the collection's data was (or is
+   * being) fully synced under; absent before 0.2.0.
+   */
+  readonly derivedWith?: number | undefined;
 }
 
 /** The part of an upversion upgrade report the planner reads. */

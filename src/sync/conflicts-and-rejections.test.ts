@@ -232,4 +232,32 @@ describe('rejected writes', () => {
     });
     expect(await app.client.pendingWrites()).toBe(0);
   });
+
+  it('rolls back a value the server cannot store (a NUL character), reports it, and keeps syncing the rest', async () => {
+    const token = await fx.user('unstorable');
+    const app = fx.app(token);
+    await app.client.sync();
+    const errors: unknown[] = [];
+    app.client.errors$.subscribe((e) => errors.push(e));
+    await app.db.put('work_orders', { id: 'before', title: 'fine' });
+    await app.db.put('work_orders', { id: 'nul', title: 'a\u0000b' });
+    await app.db.put('work_orders', { id: 'after', title: 'fine too' });
+
+    const summary = await app.client.sync();
+
+    expect(summary.outcome).toBe('ok');
+    expect(summary.push).toMatchObject({ applied: 2, rejected: 1 });
+    expect(
+      errors.filter((e) => isIdbSyncError(e, 'MUTATION_REJECTED')).map((e) => [e.store, e.id, e.reason]),
+    ).toEqual([['work_orders', 'nul', 'invalid']]);
+    expect(await app.db.get('work_orders', 'nul')).toBeUndefined();
+    expect(await app.client.pendingWrites()).toBe(0);
+    expect(await serverState(fx.server, 'work_orders', 'unstorable')).toEqual({
+      before: { id: 'before', title: 'fine' },
+      after: { id: 'after', title: 'fine too' },
+    });
+    // Not stuck: the next write syncs as usual.
+    await app.db.put('work_orders', { id: 'later', title: 'fine' });
+    expect((await app.client.sync()).push).toMatchObject({ applied: 1, rejected: 0 });
+  });
 });

@@ -72,6 +72,13 @@ export interface CheckpointRecord {
   readonly recentTokens?: readonly string[];
   /** A red or full sync asked for and not started yet (kept across reloads while it waits). */
   readonly forced?: 'red' | 'full';
+  /** `LOOKUP_TOKENS_VERSION` the data was (or is being) fully synced under; absent before 0.2.0. */
+  readonly derivedWith?: number;
+  /**
+   * A snapshot that also rewrites records already at the pulled revision, through `fromServer`: their
+   * derived fields were made by an older `lookupTokens`.
+   */
+  readonly rederive?: true;
   /** Epoch ms of the last write of this record. */
   readonly updatedAt: number;
 }

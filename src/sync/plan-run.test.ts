@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LOOKUP_TOKENS_VERSION } from '../query/lookup-tokens.js';
 import type { PlanCheckpoint } from './collection-plan.js';
 import { type PlanInput, planRun } from './plan-run.js';
 
@@ -48,6 +49,24 @@ describe('run planner', () => {
       ['service_types', 'full', ['schema-changed'], true],
       ['parts', 'incremental', ['checkpoint'], false],
     ]);
+  });
+
+  it('refetches lookup collections with derived fields made by an older lookupTokens, once', () => {
+    const derived = collections.map((c) => ({ ...c, derives: c.name !== 'parts' }));
+    const plans = planRun({ collections: derived, checkpoints: allSynced, upgradeReports: [] });
+    expect(plans.map((p) => [p.collection, p.mode, p.reasons, p.restart])).toEqual([
+      // A transactional collection keeps its local writes: refreshed by the app (see the CHANGELOG).
+      ['work_orders', 'incremental', ['checkpoint'], false],
+      ['service_types', 'full', ['derivation-changed'], true],
+      // No `fromServer`: nothing derived to refresh.
+      ['parts', 'incremental', ['checkpoint'], false],
+    ]);
+    const current = new Map(
+      collections.map((c) => [c.name, synced(1, { derivedWith: LOOKUP_TOKENS_VERSION })]),
+    );
+    expect(
+      planRun({ collections: derived, checkpoints: current, upgradeReports: [] }).map((p) => p.mode),
+    ).toEqual(['incremental', 'incremental', 'incremental']);
   });
 
   it('ignores upgrades older than the data, as after a full sync under the new version', () => {

@@ -1,3 +1,4 @@
+import { LOOKUP_TOKENS_VERSION } from '../query/lookup-tokens.js';
 import type {
   CollectionKind,
   CollectionPlan,
@@ -9,8 +10,15 @@ import type {
 
 /** Everything one run's decisions depend on; the planner reads nothing else (no IndexedDB, no network). */
 export interface PlanInput {
-  /** The synced collections, in the order the app declared them. */
-  readonly collections: readonly { readonly name: string; readonly kind: CollectionKind }[];
+  /**
+   * The synced collections, in the order the app declared them; `derives`: the collection has a
+   * `fromServer` transform (its stored records hold derived fields, such as search tokens).
+   */
+  readonly collections: readonly {
+    readonly name: string;
+    readonly kind: CollectionKind;
+    readonly derives?: boolean;
+  }[];
   /** Saved sync state per collection; absent before a collection's first sync. */
   readonly checkpoints: ReadonlyMap<string, PlanCheckpoint>;
   /** Upgrade reports of the database (all of them; the planner picks those newer than each checkpoint). */
@@ -37,10 +45,17 @@ export interface PlanInput {
  * waits, or skips it, and says why. Pure: the runner gathers the inputs and persists the outcome.
  */
 export function planRun(input: PlanInput): CollectionPlan[] {
-  return input.collections.map(({ name, kind }) => planCollection(name, kind, input));
+  return input.collections.map(({ name, kind, derives }) =>
+    planCollection(name, kind, derives === true, input),
+  );
 }
 
-function planCollection(collection: string, kind: CollectionKind, input: PlanInput): CollectionPlan {
+function planCollection(
+  collection: string,
+  kind: CollectionKind,
+  derives: boolean,
+  input: PlanInput,
+): CollectionPlan {
   const plan = (mode: SyncMode, reasons: PlanReason[], restart = false): CollectionPlan => ({
     collection,
     kind,
@@ -66,6 +81,16 @@ function planCollection(collection: string, kind: CollectionKind, input: PlanInp
     schemaChangedSince(collection, checkpoint.schemaVersion, input.upgradeReports)
   ) {
     reasons.push('schema-changed');
+    restart = true;
+  }
+  // Search tokens made by an older `lookupTokens` (0.1): refetch, so `fromServer` makes them anew.
+  if (
+    checkpoint !== undefined &&
+    kind === 'lookup' &&
+    derives &&
+    (checkpoint.derivedWith ?? 1) < LOOKUP_TOKENS_VERSION
+  ) {
+    reasons.push('derivation-changed');
     restart = true;
   }
   if (input.serverReset?.has(collection) === true) {

@@ -4,8 +4,8 @@ import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { RecordTransformError } from '../errors/record-transform-error.js';
 import type { RecordValue } from '../protocol/messages.js';
-import { lookupTokens } from '../query/lookup-tokens.js';
-import { readCheckpoints } from './checkpoints.js';
+import { LOOKUP_TOKENS_VERSION, lookupTokens } from '../query/lookup-tokens.js';
+import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { runTransform } from './record-transform.js';
 import { connectionSource } from './sync-database.js';
@@ -139,6 +139,39 @@ describe('fromServer: every record a pull writes goes through the collection tra
     expect(incremental.outcome).toBe('error');
     expect(((await app.db.get('service_types', ids[1]!)) as Rec)['name']).not.toBe('Changed one');
     expect(await checkpointOf(app.db, 'service_types')).toEqual(before);
+  });
+
+  it('refetches a lookup collection whose search tokens an older lookupTokens made (0.1), once', async () => {
+    const { owner, token } = await newUser();
+    await fx.seed('parts', 25, { prefix: `q${owner}-` });
+    const app = fx.app(token, { client: { collections: { parts: { fromServer: withTokens } } } });
+    await app.client.sync();
+    expect((await checkpointOf(app.db, 'parts'))?.derivedWith).toBe(LOOKUP_TOKENS_VERSION);
+
+    // As 0.1 left it: tokens of the old format, and a checkpoint that does not say how they were made.
+    await updateCheckpoints(connectionSource(app.db), ['parts'], (_, current) => {
+      const { derivedWith: _old, ...rest } = current!;
+      return rest;
+    });
+    const stored = await app.db.getAll('parts' as never);
+    await app.db.write(['parts' as never], (tx) => {
+      for (const r of stored as Rec[])
+        void tx.objectStore('parts' as never).put({ ...r, tokens: ['old'] } as never);
+    });
+
+    const refetch = await app.client.sync();
+    expect(refetch.plans.find((p) => p.collection === 'parts')).toMatchObject({
+      mode: 'full',
+      reasons: ['derivation-changed'],
+      restart: true,
+    });
+    const local = await localState(app.db, 'parts');
+    const server = await derivedServerState('parts', withTokens);
+    for (const [id, value] of Object.entries(server)) expect(local[id]).toEqual(value);
+    expect(Object.keys(local).sort()).toEqual(Object.keys(server).sort());
+    // The next runs pull incrementally.
+    const next = await app.client.sync();
+    expect(next.plans.find((p) => p.collection === 'parts')).toMatchObject({ mode: 'incremental' });
   });
 
   it('refuses a transform that returns a promise or no record', () => {

@@ -160,7 +160,8 @@ async function pullPlanned(ctx: RunContext, p: CollectionPlan, counts: Collectio
   let checkpoint = checkpoints.get(p.collection);
   if (p.mode === 'red' || p.mode === 'full') {
     if (p.restart || checkpoint === undefined || checkpoint.phase !== 'snapshot') {
-      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion);
+      const rederive = p.reasons.includes('derivation-changed');
+      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion, rederive);
       await ctx.clock.time(
         'indexedDb',
         updateCheckpoints(ctx.connect, [p.collection], () => started),
@@ -187,7 +188,7 @@ async function plan(
   ]);
   const collections = [...ctx.collections.values()]
     .filter((c) => serverReset.size === 0 || serverReset.has(c.name))
-    .map((c) => ({ name: c.name, kind: c.kind }));
+    .map((c) => ({ name: c.name, kind: c.kind, derives: c.fromServer !== undefined }));
   return planRun({
     collections,
     checkpoints,

@@ -1,8 +1,14 @@
-import ky, { type HTTPError, isHTTPError, isTimeoutError, type KyInstance, type Options } from 'ky';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { PROTOCOL_HEADERS } from '../protocol/version.js';
 import { errorFromRefusal } from './error-from-answer.js';
+import ky, {
+  type HTTPError,
+  isHTTPError,
+  isTimeoutError,
+  type KyInstance,
+  type Options,
+} from './fetch-client.js';
 import { parseJsonText } from './parse-response.js';
 import { redactHttpError, redactTimeoutError } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -19,11 +19,11 @@ export interface HttpTransportOptions extends HttpClientOptions {}
 export interface HttpSyncTransport extends SyncTransport, ServerEventSource {}
 
 /**
- * The sync transport over HTTP, on ky: `GET /v1/capabilities`, `POST /v1/pull`, `POST /v1/push`,
+ * The sync transport over HTTP, on fetch: `GET /v1/capabilities`, `POST /v1/pull`, `POST /v1/push`,
  * and `events()` reading `GET /v1/events` (Server-Sent Events over fetch, so the `Authorization`
- * header is sent and never put in a URL). Each attempt has a time limit, failures are retried by
- * ky (honouring `Retry-After`), a 401 triggers one `getToken({ forceRefresh: true })` and a retry,
- * and every answer is validated with the protocol's zod schemas before it is returned.
+ * header is sent and never put in a URL). Each attempt has a time limit, failures are retried
+ * (honouring `Retry-After`), a 401 triggers one `getToken({ forceRefresh: true })` and a retry,
+ * and every answer is validated with the protocol's schemas before it is returned.
  *
  * @example
  * const transport = createHttpTransport({

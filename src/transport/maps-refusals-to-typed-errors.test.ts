@@ -99,7 +99,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     expect(server.requests).toHaveLength(1);
   });
 
-  it('5xx becomes a retryable ServerError after ky retried it, also for a proxy HTML page', async () => {
+  it('5xx becomes a retryable ServerError after the retries, also for a proxy HTML page', async () => {
     server.script((_req, res) => sendJson(res, 500, errorBody('INTERNAL_ERROR', 'boom')));
     const error = await pullWith(2);
     expect(isIdbSyncError(error, 'SERVER_ERROR')).toBe(true);

@@ -1,4 +1,3 @@
-import type * as z from 'zod/mini';
 import { InvalidResponseError, type InvalidResponseIssue } from '../errors/invalid-response-error.js';
 import {
   type Capabilities,
@@ -10,6 +9,7 @@ import {
   pullResponseSchema,
   pushResponseSchema,
 } from '../protocol/messages.js';
+import type { Schema } from '../protocol/schema.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 /** Where an answer came from, for the error it may become. */
@@ -33,29 +33,14 @@ export function parseJsonText(text: string, context: AnswerContext): unknown {
 }
 
 /** Validates `body` with `schema`; a mismatch is an `InvalidResponseError` naming paths, never values. */
-export function validate<S extends z.ZodMiniType>(
-  schema: S,
-  body: unknown,
-  context: AnswerContext,
-): z.output<S> {
+export function validate<T>(schema: Schema<T>, body: unknown, context: AnswerContext): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issues: InvalidResponseIssue[] = result.error.issues.map((issue) => ({
     path: issue.path,
-    message: describeIssue(issue),
+    message: issue.message,
   }));
   throw new InvalidResponseError(context.endpoint, context.status, 'schema', issues);
-}
-
-/**
- * zod/mini ships no message texts (its locale is left out to keep the bundle small; an app that
- * configures one gets its messages): say what was expected from the issue's code instead.
- */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.message !== 'Invalid input') return issue.message;
-  if (issue.code === 'invalid_type') return `Invalid input: expected ${issue.expected}`;
-  if (issue.code === 'invalid_value') return 'Invalid input: not one of the allowed values';
-  return `Invalid input (${issue.code.replaceAll('_', ' ')})`;
 }
 
 function checkVersion(protocolVersion: number, context: AnswerContext): void {

@@ -1,6 +1,6 @@
-import { HTTPError, type NormalizedOptions, TimeoutError } from 'ky';
+import { HTTPError, type NormalizedOptions, TimeoutError } from './fetch-client.js';
 
-// ky's errors keep the request (with its Authorization header and body) and the options (headers,
+// The fetch client's errors (ky's) keep the request (with its Authorization header and body) and the options (headers,
 // JSON body). They become our errors' `cause`, which apps log and serialise: keep only what helps
 // debugging (method, URL without query, status) and nothing that could hold a credential or a record.
 

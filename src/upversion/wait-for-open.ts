@@ -1,5 +1,4 @@
 import type { Observable } from 'rxjs';
-import { map, NEVER, switchMap, timer } from 'rxjs';
 import { OpenTimeoutError } from '../errors/open-timeout-error.js';
 import { UpgradeBlockedError } from '../errors/upgrade-blocked-error.js';
 import type { OpenPhase } from './request-open.js';
@@ -25,35 +24,38 @@ export function waitForOpen<T>(
   timeouts: OpenTimeouts,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const subscription = attempt.phase$
-      .pipe(
-        switchMap((phase) => {
-          if (phase === 'blocked') {
-            return timer(timeouts.blockedTimeoutMs).pipe(
-              map(
-                () => new UpgradeBlockedError(timeouts.database, timeouts.version, timeouts.blockedTimeoutMs),
-              ),
-            );
-          }
-          if (phase === 'waiting') {
-            return timer(timeouts.openTimeoutMs).pipe(
-              map(() => new OpenTimeoutError(timeouts.database, timeouts.openTimeoutMs)),
-            );
-          }
-          return NEVER;
-        }),
-      )
-      .subscribe((error) => {
-        subscription.unsubscribe();
-        reject(error);
-      });
+    // Plain timers rather than rxjs `timer`: this is on the path of every app (defineDatabase), and
+    // rxjs's schedulers would cost it about 3 KB.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Only called asynchronously (a timer, the result), so `subscription` is set by then.
+    const settle = (): void => {
+      clearTimeout(timer);
+      subscription.unsubscribe();
+    };
+    const subscription = attempt.phase$.subscribe((phase) => {
+      clearTimeout(timer);
+      const error =
+        phase === 'blocked'
+          ? () => new UpgradeBlockedError(timeouts.database, timeouts.version, timeouts.blockedTimeoutMs)
+          : phase === 'waiting'
+            ? () => new OpenTimeoutError(timeouts.database, timeouts.openTimeoutMs)
+            : undefined;
+      if (error === undefined) return;
+      timer = setTimeout(
+        () => {
+          settle();
+          reject(error());
+        },
+        phase === 'blocked' ? timeouts.blockedTimeoutMs : timeouts.openTimeoutMs,
+      );
+    });
     attempt.result.then(
       (opened) => {
-        subscription.unsubscribe();
+        settle();
         resolve(opened);
       },
       (error: unknown) => {
-        subscription.unsubscribe();
+        settle();
         reject(error);
       },
     );

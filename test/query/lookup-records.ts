@@ -1,5 +1,7 @@
 import type { DBSchema } from 'idb';
 import { type DatabaseHandle, defineDatabase } from '../../src/db/define-database.js';
+import { compareKeys } from '../../src/query/compare-keys.js';
+import { foldTerms } from '../../src/query/fold-text.js';
 import { lookupTokens, lookupWords } from '../../src/query/lookup-tokens.js';
 
 /** A lookup record as the tests store it. */
@@ -110,16 +112,57 @@ export async function loadServiceTypes(
   return all;
 }
 
-/** The brute-force answer: records whose words start with every query word (independent of tokens). */
+/** How {@link bruteForceSearch} reads and orders records. */
+export interface BruteForceOptions<R> {
+  readonly text: string;
+  /** The record's searchable texts (what its tokens were made of). */
+  readonly textsOf: (record: R) => readonly (string | null | undefined)[];
+  /** The record's words, when known already (else `lookupWords` of its texts). */
+  readonly wordsOf?: (record: R) => readonly string[];
+  readonly idOf: (record: R) => IDBValidKey;
+  /** Other conditions (filters, `where`). */
+  readonly keep?: (record: R) => boolean;
+  /** The order within a rank; records without a key are left out. Default: the id. */
+  readonly orderOf?: (record: R) => IDBValidKey | undefined;
+  readonly descending?: boolean;
+}
+
+/**
+ * The documented answer of a search, computed without any index: records whose words (folded, as
+ * `lookupWords` says) start with every query word (CJK: contain every query run), those holding
+ * every query word whole first, then by the order, then by id.
+ */
+export function bruteForceSearch<R>(records: readonly R[], options: BruteForceOptions<R>): R[] {
+  const terms = foldTerms(options.text, true);
+  const ranked: { record: R; tier: number; order: IDBValidKey | undefined; id: IDBValidKey }[] = [];
+  for (const record of records) {
+    if (options.keep !== undefined && !options.keep(record)) continue;
+    const order = options.orderOf?.(record);
+    if (options.orderOf !== undefined && order === undefined) continue;
+    const words =
+      options.wordsOf?.(record) ?? options.textsOf(record).flatMap((t) => (t == null ? [] : lookupWords(t)));
+    const match = terms.every((q) => words.some((w) => (q.cjk ? w.includes(q.text) : w.startsWith(q.text))));
+    if (!match) continue;
+    const whole = terms.length > 0 && terms.every((q) => words.includes(q.text));
+    ranked.push({ record, tier: whole ? 0 : 1, order, id: options.idOf(record) });
+  }
+  const sign = options.descending === true ? -1 : 1;
+  ranked.sort(
+    (a, b) =>
+      a.tier - b.tier ||
+      sign * ((a.order === undefined ? 0 : compareKeys(a.order, b.order)) || compareKeys(a.id, b.id)),
+  );
+  return ranked.map((r) => r.record);
+}
+
+/** The brute-force answer for service types: text over code and name, an optional category. */
 export function bruteForce(records: readonly ServiceType[], text: string, category?: string): ServiceType[] {
-  const queryWords = lookupWords(text);
-  return records
-    .filter((r) => category === undefined || r.category === category)
-    .filter((r) => {
-      const recordWords = lookupWords(`${r.code} ${r.name}`);
-      return queryWords.every((q) => recordWords.some((w) => w.startsWith(q)));
-    })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return bruteForceSearch(records, {
+    text,
+    textsOf: (r) => [r.code, r.name],
+    idOf: (r) => r.id,
+    ...(category === undefined ? {} : { keep: (r: ServiceType) => r.category === category }),
+  });
 }
 
 let counter = 0;
