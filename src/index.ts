@@ -115,23 +115,29 @@ export type {
   RunSummary,
   RunTimings,
 } from './sync/run-summary.js';
-export type { CollectionName, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
+export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
-export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sync/sync-options.js';
+export type {
+  CollectionOptions,
+  LiveSyncClientOptions,
+  SyncClientBaseOptions,
+  SyncClientOptions,
+  SyncCollections,
+} from './sync/sync-options.js';
+export type { RetryOptions } from './transport/retry-policy.js';
 export type { GetToken, GetTokenOptions, SyncTransport } from './transport/sync-transport.js';
 
-// --- change feeds and live queries
+// --- the one-call client's channels and environment (a detached header, as above)
 
-export type {
-  ChangeFeed,
-  ChangeFeedOptions,
-  FeedChange,
-  FeedDatabase,
-  FeedReadTransaction,
-} from './listeners/change-feed.js';
-export { changeFeed } from './listeners/change-feed.js';
+export type { BrowserGlobals, SyncEnvironment } from './listeners/environment.js';
+export { browserEnvironment } from './listeners/environment.js';
+export type { TransportsOptions } from './listeners/live-connection.js';
+
+// --- live queries (a method of the database handle: `appDb.live(stores, fn)`)
+
+export type { LiveQueryOptions } from './live/live-query.js';
 
 // --- query
 

@@ -11,16 +11,12 @@ import {
 } from './schema.js';
 import {
   type ConnectionKind,
-  type ConnectionManager,
-  connectionManager,
-  createHttpTransport,
   createSyncClient,
-  createWebSocketTransport,
   type DatabaseState,
   isIdbSyncError,
+  type LiveSyncClient,
   type RunSummary,
   type StoreConflictLogEntry,
-  type SyncClient,
   type SyncProgress,
   type SyncStatus,
 } from './sdk.js';
@@ -95,11 +91,10 @@ export interface DemoState {
 const describeError = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** The demo app: one database, one sync client over the connection manager, and the UI state. */
+/** The demo app: one database, one live sync client (one call), and the UI state. */
 export class DemoApp {
   readonly database: DemoDatabase;
-  readonly client: SyncClient<DemoSchema>;
-  readonly connection: ConnectionManager;
+  readonly client: LiveSyncClient<DemoSchema>;
   readonly offline = new OfflineSwitch();
   readonly state: DemoState;
   /** Emits when the state changed (the page re-renders). */
@@ -121,22 +116,16 @@ export class DemoApp {
     this.database = demoDatabase(schemaVersion);
     // Same origin: Vite proxies /v1 (and its SSE and WebSocket) to the reference server.
     const baseUrl = `${globalThis.location.origin}${config.apiBase ?? ''}`;
-    const common = { baseUrl, schemaVersion, getToken: () => config.token };
-    const http = this.offline.wrap(createHttpTransport(common));
-    const ws = this.offline.wrap(createWebSocketTransport(common));
-    this.connection = connectionManager({
-      transport: http,
-      webSocket: ws,
-      environment: this.offline.environment,
-      intervalMs: 15_000,
-    });
     this.client = createSyncClient({
       database: this.database,
-      transport: this.connection.syncTransport,
-      triggers: this.connection.signals$,
+      url: baseUrl,
+      getToken: () => config.token,
       // service_types derive search tokens (and, in v2, the price band) from what the server sends.
       collections: demoCollections(schemaVersion),
-      retryDelayMs: { initial: 1000, max: 15_000 },
+      retry: { maxMs: 15_000 },
+      // The "go offline" switch: the client pauses its channel and its requests fail as offline ones do.
+      environment: this.offline.environment,
+      transports: { fetch: this.offline.fetch, pollIntervalMs: 15_000 },
     });
     this.state = {
       schemaVersion,
@@ -177,7 +166,7 @@ export class DemoApp {
     const s = this.state;
     const emit = () => this.changed$.next();
     this.#subscriptions.push(
-      this.connection.transport$.subscribe((kind) => {
+      this.client.connection$.subscribe((kind) => {
         s.transport = kind;
         emit();
       }),

@@ -5,6 +5,7 @@ import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
+import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
@@ -122,6 +123,14 @@ export class LazyDatabase implements ConnectionSource {
     options?: TransactionOptions,
   ) {
     return runTransaction(this, stores, 'readonly', fn, options);
+  }
+
+  live<R>(
+    stores: readonly string[],
+    fn: (tx: ReadTransaction) => R | PromiseLike<R>,
+    options?: LiveQueryOptions,
+  ): Observable<R> {
+    return liveQuery(this, stores, () => this.read(stores, fn), options);
   }
 
   write<R>(

@@ -1,6 +1,7 @@
 import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { TransactionOptions } from '../idb/open-transaction.js';
+import type { LiveQueryOptions } from '../live/live-query.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';
@@ -100,6 +101,25 @@ export interface DatabaseHandle<S = unknown> {
     fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
     options?: TransactionOptions,
   ): Promise<R>;
+  /**
+   * `read(stores, fn)` as an observable that stays current: `fn` runs in a readonly transaction of
+   * `stores` on subscribe and again after those stores change (writes through this handle, other
+   * tabs' writes, changes the sync client pulled), and each result is emitted. The changes of a
+   * burst (a pulled page, a batch write) re-run it once; runs never overlap, so a result never
+   * follows a newer one. Cold: nothing is read until subscribed; unsubscribing stops everything.
+   *
+   * @example
+   * const openOrders$ = appDb.live(['work_orders'], async (tx) =>
+   *   (await tx.objectStore('work_orders').getAll()).filter((order) => order.status === 'open'),
+   * );
+   * const subscription = openOrders$.subscribe((orders) => console.log(orders.length, 'open'));
+   * subscription.unsubscribe();
+   */
+  live<const N extends readonly DatabaseStoreName<S>[], R>(
+    stores: N,
+    fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
+    options?: LiveQueryOptions<DatabaseChange<S>>,
+  ): Observable<R>;
   /**
    * Runs `fn` in a fresh readwrite transaction (retried once on a dead connection, so `fn` may run
    * twice); resolves after it committed. If `fn` throws, the transaction is aborted and the error

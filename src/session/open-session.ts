@@ -2,8 +2,8 @@ import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from 
 import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
 import type { ConnectionSource } from '../idb/connection.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
-import { createSyncClient, type SyncClient } from '../sync/sync-client.js';
-import type { SyncClientOptions } from '../sync/sync-options.js';
+import { createSyncClient, type LiveSyncClient, type SyncClient } from '../sync/sync-client.js';
+import type { LiveSyncClientOptions, SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
 
 /** Options of {@link openSession}. */
@@ -43,7 +43,11 @@ export interface Session<S = unknown> {
   readonly databaseName: string;
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
-  /** Creates a sync client on the user's database; `signOut()` pushes through it and closes it. */
+  /**
+   * Creates a sync client on the user's database (either form of `createSyncClient`, without
+   * `database`); `signOut()` pushes through it and closes it.
+   */
+  createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient<S>;
   createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient<S>;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
@@ -59,7 +63,8 @@ export interface Session<S = unknown> {
  *
  * @example
  * const session = await openSession({ appName: 'field-app', userId, database: { versions } });
- * const client = session.createSyncClient({ transport });
+ * const client = session.createSyncClient({ url: 'https://sync.example.com', getToken: () => token });
+ * await client.start();
  * // …
  * await session.signOut(); // pushes, then deletes this user's data
  */
@@ -72,11 +77,13 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
     userId: options.userId,
     databaseName,
     database,
-    createSyncClient(clientOptions) {
+    createSyncClient(
+      clientOptions: Omit<LiveSyncClientOptions<S>, 'database'> | Omit<SyncClientOptions<S>, 'database'>,
+    ) {
       if (signedOut) throw new DOMException('The session was signed out', 'InvalidStateError');
-      const client = createSyncClient<S>({ ...clientOptions, database });
+      const client = createSyncClient<S>({ ...clientOptions, database } as SyncClientOptions<S>);
       clients.push(client);
-      return client;
+      return client as LiveSyncClient<S>;
     },
     async signOut({ push = true, force = false, timeoutMs } = {}) {
       let failure: unknown;

@@ -30,7 +30,7 @@ async function signIn(user: string, appName: string) {
       baseUrl: fx.server.url,
       schemaVersion: 1,
       getToken: () => token,
-      retry: { limit: 0 },
+      retry: { requestRetries: 0 },
     }),
   );
   const client = session.createSyncClient({ transport, locks: null, autoPush: false, collections: only });

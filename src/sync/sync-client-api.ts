@@ -1,6 +1,6 @@
 import type { DBSchema, StoreNames } from 'idb';
 import type { Observable } from 'rxjs';
-import type { PullOutcome } from '../listeners/pull-signal.js';
+import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { SyncProgress } from './run-context.js';
 import type { RunSummary } from './run-summary.js';
@@ -48,8 +48,10 @@ export interface SyncClient<S = unknown> {
   /** The summary of each finished run. */
   readonly runs$: Observable<RunSummary>;
   /**
-   * `{ ok: true }` after each successful run, `{ ok: false, error }` after each failed one: feed it to
-   * the listeners' `pullOutcomes` option so that they back off while the server is unreachable.
+   * `{ ok: true }` after each successful run, `{ ok: false, error }` after each one that failed in a
+   * way worth retrying (network, retryable server error; `error` keeps its `retryAfterMs`). Function
+   * triggers (`connectionManager(...).triggers`) get it by themselves; a hand-built listener takes it
+   * as its `pullOutcomes` option.
    */
   readonly pullOutcomes$: Observable<PullOutcome>;
   /** True while this tab leads: it follows triggers, pushes local writes of every tab and retries. */
@@ -75,4 +77,17 @@ export interface SyncClient<S = unknown> {
   clearConflictLog(upToSeq?: number): Promise<number>;
   /** Stops background sync, aborts requests under way, releases locks and closes the channel. */
   close(): Promise<void>;
+}
+
+/**
+ * The client of the one-call form (`createSyncClient({ database, url, getToken })`): a
+ * {@link SyncClient} that also says how it hears about server changes.
+ */
+export interface LiveSyncClient<S = unknown> extends SyncClient<S> {
+  /**
+   * How the client hears about server changes: `websocket`, `sse`, `polling`, or `offline` (not
+   * started, offline, hidden, or closed). Only the leading tab holds a connection; the other tabs
+   * show the leader's. Replays the current value to each subscriber.
+   */
+  readonly connection$: Observable<ConnectionKind>;
 }

@@ -1,4 +1,5 @@
 import { Observable, share } from 'rxjs';
+import type { ConnectionKind } from '../listeners/pull-signal.js';
 
 /**
  * Messages between the tabs (clients) syncing one database. Record changes and local writes travel
@@ -6,7 +7,13 @@ import { Observable, share } from 'rxjs';
  */
 export type TabMessage =
   /** A fallback lock record was released: waiting tabs try again at once. */
-  { readonly type: 'lock-released'; readonly key: string };
+  | { readonly type: 'lock-released'; readonly key: string }
+  /** The leading tab hears server changes over `kind` (the other tabs show it as their `connection$`). */
+  | { readonly type: 'connection'; readonly kind: ConnectionKind }
+  /** A tab became visible or hidden (the leader keeps its connection while any tab is visible). */
+  | { readonly type: 'visibility'; readonly tab: string; readonly visible: boolean }
+  /** A tab joined: the others say whether they are visible, the leader which channel it uses. */
+  | { readonly type: 'presence?' };
 
 /** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
 export interface TabChannel {

@@ -44,7 +44,7 @@ async function clientWithChangesWaiting() {
       baseUrl: proxy.url,
       schemaVersion: db.version,
       getToken: () => token,
-      retry: { limit: 0 },
+      retry: { requestRetries: 0 },
     }),
     collections: { work_orders: {} },
     locks: null,

@@ -31,7 +31,7 @@ describe('logs and error messages', () => {
         baseUrl: fx.server.url,
         schemaVersion: db.version,
         getToken: () => token,
-        retry: { limit: 0 },
+        retry: { requestRetries: 0 },
         logger: (entry) => transportLog.push(entry),
       }),
       collections: { work_orders: {}, service_types: {} },

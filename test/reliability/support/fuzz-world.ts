@@ -150,7 +150,7 @@ export class FuzzApp {
         baseUrl: this.server.url,
         schemaVersion: this.db.version,
         getToken: () => this.token,
-        retry: { limit: 0 },
+        retry: { requestRetries: 0 },
       }),
       abandonment,
     );
@@ -210,7 +210,7 @@ export async function dataBehindCheckpoint(
     baseUrl: app.server.url,
     schemaVersion: app.db.version,
     getToken: () => app.token,
-    retry: { limit: 0 },
+    retry: { requestRetries: 0 },
   });
   const state = Object.fromEntries(
     (await app.db.all(collection)).map((r) => {
