@@ -93,7 +93,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port: address.port,
     admin: sync.admin,
     db: sync.db,
-    options: sync.runtime.options,
+    // Where it listens and which database it serves, as `startServer` was given them (a second
+    // instance on the same database starts with these).
+    options: {
+      ...sync.runtime.options,
+      port: address.port,
+      host,
+      dataDir,
+      databaseUrl,
+      pgSchema,
+      database,
+      pool,
+    },
     schema: sync.schema,
     connections: () => sync.connections(),
     housekeeping: () => sync.housekeeping(),
