@@ -74,6 +74,8 @@ run('lint', 'npx', ['biome', 'check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
 // The package: build, pack, bundle one-line entries, size budgets and side-effect checks (seconds).
 run('size', 'node', ['scripts/size.mjs']);
+// The API reference (TypeDoc: every public export documented, no warning) and the docs' links.
+run('docs', 'npm', ['run', 'check:docs']);
 vitest('unit', []);
 
 if (process.env.SKIP_POSTGRES === '1') skip('server-postgres', 'SKIP_POSTGRES=1');
