@@ -90,11 +90,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       { ...before[0]!, id: `${before[0]!.id}a`, code: 'NEW-1' },
       { ...before[19]!, id: `${lastOfFirst}a`, code: 'NEW-2' },
     ];
-    await db.write(['service_types'], (tx) => {
-      const store = tx.objectStore('service_types');
-      for (const id of removed) void store.delete(id);
-      for (const r of inserted) void store.put(r);
-    });
+    await db.write(
+      ['service_types'],
+      (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const id of removed) void store.delete(id);
+        for (const r of inserted) void store.put(r);
+      },
+      { localOnly: true },
+    );
     try {
       const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
       const second = await searchLookup(db, 'service_types', { ...query, after: first.nextCursor! });
@@ -105,11 +109,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(second.items.map((r) => r.id)).toEqual(expected);
       expect(expected[0]).toBe(`${lastOfFirst}a`);
     } finally {
-      await db.write(['service_types'], (tx) => {
-        const store = tx.objectStore('service_types');
-        for (const r of inserted) void store.delete(r.id);
-        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
-      });
+      await db.write(
+        ['service_types'],
+        (tx) => {
+          const store = tx.objectStore('service_types');
+          for (const r of inserted) void store.delete(r.id);
+          for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+        },
+        { localOnly: true },
+      );
     }
   });
 
@@ -174,7 +182,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       category: 'general',
       tokens: lookupTokens(['CUSTOM', 'Quixotic widget'], options),
     };
-    await db.put('service_types', record);
+    await db.put('service_types', record, { localOnly: true });
     try {
       // "qu" is not stored as a token here: it must be matched in memory, not looked up.
       const page = await searchLookup(db, 'service_types', {
@@ -184,7 +192,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       });
       expect(page.items.map((r) => r.id)).toEqual(['zz-custom']);
     } finally {
-      await db.delete('service_types', 'zz-custom');
+      await db.delete('service_types', 'zz-custom', { localOnly: true });
     }
   });
 

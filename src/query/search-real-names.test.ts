@@ -56,6 +56,7 @@ beforeAll(async () => {
           cities: {
             keyPath: 'id',
             kind: 'lookup',
+            keyType: 'number',
             indexes: {
               byToken: { keyPath: 'tokens', multiEntry: true },
               byCountry: { keyPath: 'country' },
