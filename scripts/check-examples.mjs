@@ -4,10 +4,10 @@
 // project's strict settings. It keeps its own imports (`idb-sync`, `idb-sync/server`, … map to the
 // sources); a public name it uses without importing it is imported for it from the entry nearest
 // to the example's file (the root entry for `src/`, `idb-sync/server` for `server/`, …); and the few
-// free names examples lean on (`appDb`, `baseUrl`, `getToken`, …) are declared in one shared file,
-// `scripts/examples-context.d.ts`. Usage: node scripts/check-examples.mjs [files...]
+// free names examples lean on (`appDb`, `baseUrl`, `getToken`, …) are declared once, in `context` below.
+// Usage: node scripts/check-examples.mjs [files...]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,37 @@ const nearest = {
   server: ['idb-sync/server', 'idb-sync/protocol', 'idb-sync'],
   conformance: ['idb-sync/conformance', 'idb-sync/protocol', 'idb-sync'],
 };
+
+// The free names examples lean on: a global script (no imports or exports), so every example module
+// sees these names and may declare its own instead.
+const context = `type ExampleAppSchema = {
+  work_orders: {
+    key: string;
+    value: { id: string; title: string; status?: string; updatedAt?: string };
+    kind: 'transactional';
+  };
+  customers: { key: string; value: { id: string; name: string; note?: string }; kind: 'transactional' };
+  service_types: {
+    key: string;
+    value: { id: string; code: string; name: string; category: string; price: number; tokens?: string[] };
+    indexes: { byToken: string; byCategory: string; byPrice: number };
+    kind: 'lookup';
+  };
+};
+/** The schema of the examples' app (an \`interface AppSchema extends DBSchema\` in an app). */
+type AppSchema = ExampleAppSchema;
+
+declare const appDb: import('idb-sync').DatabaseHandle<AppSchema>;
+declare const baseUrl: string;
+declare const token: string;
+declare const userId: string;
+declare const getToken: import('idb-sync').GetToken;
+declare const versions: import('idb-sync').VersionList<AppSchema>;
+declare function render(value: unknown): void;
+declare function notify(message: string): void;
+declare const auth: { token(options: { forceRefresh: boolean }): Promise<string> };
+declare const session: { readonly token: string };
+`;
 
 function sourceFiles(dir) {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -117,7 +148,7 @@ const exports = Object.fromEntries(
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-copyFileSync(join(root, 'scripts/examples-context.d.ts'), join(out, 'examples-context.d.ts'));
+writeFileSync(join(out, 'context.d.ts'), context);
 
 const modules = examples.map((example, i) => {
   const body = example.code.join('\n');
