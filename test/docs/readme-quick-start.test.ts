@@ -79,6 +79,9 @@ describe('README quick start', () => {
       const { token } = await server.admin.createUser('alice');
       const storage = new Map<string, string>([['token', token]]);
       vi.stubGlobal('location', new URL(`${server.url}/`)); // the page's origin is the sync server's
+      // indexeddbshim queues opens per origin (`location.origin`): give the new origin its queue.
+      const shim = indexedDB as IDBFactory & { __setConnectionQueueOrigin?: () => void };
+      shim.__setConnectionQueueOrigin?.();
       vi.stubGlobal('localStorage', {
         getItem: (key: string) => storage.get(key) ?? null,
         setItem: (key: string, value: string) => void storage.set(key, String(value)),
