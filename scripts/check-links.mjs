@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Checks the links of the user and contributor docs (README, CONTRIBUTING, CHANGELOG, docs/, demo/,
 // bench/): every relative link names a file that exists and, with `#anchor`, a heading of that file
-// (GitHub's anchor rules); every repository path written in backticks (`src/…/x.ts`) exists; and each
-// test cited in docs/guarantees.md as `path` › "test name" is a test of that file.
+// (GitHub's anchor rules); every repository path written in backticks (`src/…/x.ts`) exists; each
+// test cited in docs/guarantees.md as `path` › "test name" is a test of that file; and
+// docs/error-codes.md lists every code of `IdbSyncErrorMap` (src/errors/error-map.ts).
 // Usage: node scripts/check-links.mjs [files...]. Exits 1 and lists the broken ones.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -136,6 +137,19 @@ if (existsSync(guarantees) && files.some((f) => resolve(root, f) === guarantees)
           problems.push(`docs/guarantees.md: ${cite[1]} has no test "${name[1]}"`);
       }
     }
+  }
+}
+
+// docs/error-codes.md lists every stable code: each key of IdbSyncErrorMap appears there as `CODE`.
+const errorCodes = join(root, 'docs/error-codes.md');
+if (existsSync(errorCodes) && files.some((f) => resolve(root, f) === errorCodes)) {
+  const map = readFileSync(join(root, 'src/errors/error-map.ts'), 'utf8');
+  const body = /export interface IdbSyncErrorMap \{([\s\S]*?)\n\}/.exec(map)?.[1] ?? '';
+  const codes = [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]);
+  if (codes.length === 0) problems.push('src/errors/error-map.ts: no IdbSyncErrorMap keys found');
+  const listed = readFileSync(errorCodes, 'utf8');
+  for (const code of codes) {
+    if (!listed.includes(`\`${code}\``)) problems.push(`docs/error-codes.md: code ${code} is not listed`);
   }
 }
 
