@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Type-checks every JSDoc `@example` of the shipped sources (`src/`, `server/`, `conformance/`, tests
-// excluded): a stale example is a bug. Each example becomes a module of its own, checked with the
-// project's strict settings. It keeps its own imports (`idb-sync`, `idb-sync/server`, … map to the
+// excluded) and every ```ts block of README.md and docs/*.md (but a block right after a
+// `<!-- not checked: why -->` line): a stale example is a bug. Each becomes a module of its own,
+// checked with the project's strict settings. It keeps its own imports (`idb-sync`, `idb-sync/server`, … map to the
 // sources); a public name it uses without importing it is imported for it from the entry nearest
 // to the example's file (the root entry for `src/`, `idb-sync/server` for `server/`, …); and the few
 // free names examples lean on (`appDb`, `baseUrl`, `getToken`, …) are declared once, in `context` below.
@@ -44,6 +45,12 @@ const context = `type ExampleAppSchema = {
     indexes: { byToken: string; byCategory: string; byPrice: number };
     kind: 'lookup';
   };
+  cities: {
+    key: number;
+    value: { id: number; name: string; otherNames: string[]; country: string; population: number; tokens?: string[] };
+    indexes: { byToken: string; byCountry: string; byPopulation: number };
+    kind: 'lookup';
+  };
 };
 /** The schema of the examples' app (an \`interface AppSchema extends DBSchema\` in an app). */
 type AppSchema = ExampleAppSchema;
@@ -58,6 +65,22 @@ declare function render(value: unknown): void;
 declare function notify(message: string): void;
 declare const auth: { token(options: { forceRefresh: boolean }): Promise<string> };
 declare const session: { readonly token: string };
+// … and those of the guides' code blocks (README.md, docs/*.md)
+declare const client: import('idb-sync').LiveSyncClient<AppSchema>;
+declare const catalogDb: import('idb-sync').DatabaseHandle<AppSchema>;
+declare const orders: AppSchema['work_orders']['value'][];
+declare const city: AppSchema['cities']['value'];
+declare function verifyYourSession(token: string): Promise<{ userId: string } | null>;
+declare const app: { use(handler: import('node:http').RequestListener): void };
+declare const httpServer: import('node:http').Server;
+declare const aliceToken: string;
+declare const bobToken: string;
+declare const myAdmin: {
+  upsert(collection: string, id: string, value: unknown, userId?: string): Promise<void>;
+  remove(collection: string, id: string, userId?: string): Promise<void>;
+  compactTombstones(options: { olderThanMs: number }): Promise<void>;
+  revokeTokens(userId: string): Promise<void>;
+};
 `;
 
 function sourceFiles(dir) {
@@ -87,6 +110,26 @@ function examplesOf(file) {
     }
     found.push({ file, line: i + 1, code, sourceLines });
     i = j - 1;
+  }
+  return found;
+}
+
+/** The ```ts blocks of a Markdown file, but those right after a `<!-- not checked: why -->` line. */
+function blocksOf(file) {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const found = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    if (!/^```ts\s*$/.test(lines[i])) continue;
+    const skipped = /^<!--\s*not checked\b/.test(lines[i - 1] ?? '');
+    const code = [];
+    const sourceLines = [];
+    let j = i + 1;
+    for (; j < lines.length && !/^```\s*$/.test(lines[j]); j += 1) {
+      code.push(lines[j]);
+      sourceLines.push(j + 1);
+    }
+    if (!skipped) found.push({ file, line: i + 1, code, sourceLines });
+    i = j;
   }
   return found;
 }
@@ -139,9 +182,17 @@ function ownNames(code) {
   return names;
 }
 
+const guides = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const files =
-  process.argv.length > 2 ? process.argv.slice(2) : ['src', 'server', 'conformance'].flatMap(sourceFiles);
-const examples = files.flatMap(examplesOf);
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : [...['src', 'server', 'conformance'].flatMap(sourceFiles), ...guides.sort()];
+const examples = files.flatMap((file) => (file.endsWith('.md') ? blocksOf(file) : examplesOf(file)));
 const exports = Object.fromEntries(
   Object.entries(entries).map(([spec, file]) => [spec, exportedNames(file)]),
 );
