@@ -32,7 +32,7 @@ describe('README quick start', () => {
   const code = quickStart();
 
   it('is short and imports only from idb-sync', () => {
-    expect(code.split('\n').length).toBeLessThanOrEqual(27);
+    expect(code.split('\n').length).toBeLessThanOrEqual(25);
     const imports = [...code.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
     expect(imports).toEqual(['idb-sync']);
   });
