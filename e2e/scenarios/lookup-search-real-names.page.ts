@@ -53,7 +53,7 @@ export async function load(sample: Place[]) {
     const page = places.slice(i, i + 1000);
     await handle.write([STORE], (tx) => {
       for (const p of page) tx.objectStore(STORE).put(p);
-    });
+    }, { localOnly: true });
   }
   return handle.read([STORE], (tx) => tx.objectStore(STORE).count());
 }

@@ -126,7 +126,7 @@ export async function setup(count: number): Promise<Record<RealImpl, number>> {
     await handle.write([STORE], (tx) => {
       const store = tx.objectStore(STORE);
       for (const place of page) store.put(place);
-    });
+    }, { localOnly: true });
   }
   const tx = raw.transaction(STORE, 'readonly');
   const rawCount = request(tx.objectStore(STORE).count());
