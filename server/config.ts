@@ -49,6 +49,7 @@ export interface SchemaVersionPolicy {
 
 /** The authenticated caller of a request. */
 export interface AuthUser {
+  /** The user the token belongs to: scopes per-user collections and pushes. */
   userId: string;
 }
 
@@ -114,7 +115,7 @@ export interface ServerOptions {
   helloTimeoutMs?: number;
   /** Most live connections (SSE + WebSocket) per user and instance; more get `429 TOO_MANY_CONNECTIONS` (4429). Default 50. */
   maxConnectionsPerUser?: number;
-  /** Collections served. Default {@link defaultCollections}. */
+  /** Collections served. Default: the demo's `service_types` (shared, read-only), `work_orders` and `customers` (per user). */
   collections?: readonly CollectionConfig[];
   /** Largest window served; larger requests are clamped. Default 1000, at most 100,000. */
   maxWindowSize?: number;
