@@ -18,10 +18,17 @@ export class Latencies {
     return sorted[rank];
   }
 
-  summary(): { count: number; p50: number | null; p99: number | null; max: number | null } {
+  summary(): {
+    count: number;
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+    max: number | null;
+  } {
     return {
       count: this.count,
       p50: round(this.percentile(50)),
+      p95: round(this.percentile(95)),
       p99: round(this.percentile(99)),
       max: round(this.percentile(100)),
     };

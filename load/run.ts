@@ -70,8 +70,8 @@ for (const clients of clientCounts) {
       const l = report.latencyMs;
       console.log(
         `   pushes ${report.pushesPerSecond}/s (${report.mutationsPerSecond} mutations/s), pulls ${report.pullsPerSecond}/s, ` +
-          `push p50 ${l.push.p50} p99 ${l.push.p99} ms, pull p50 ${l.pull.p50} p99 ${l.pull.p99} ms, ` +
-          `poke p50 ${l.poke.p50} p99 ${l.poke.p99} ms, errors ${JSON.stringify(report.errors)}, not applied ${report.notApplied} ` +
+          `push p50 ${l.push.p50} p95 ${l.push.p95} p99 ${l.push.p99} ms, pull p50 ${l.pull.p50} p95 ${l.pull.p95} p99 ${l.pull.p99} ms, ` +
+          `poke p50 ${l.poke.p50} p95 ${l.poke.p95} p99 ${l.poke.p99} ms, pokes ${report.pokes}/${report.pushes}, errors ${JSON.stringify(report.errors)}, not applied ${report.notApplied} ` +
           `(load after ${after.loadavg.join(' ')})`,
       );
     } finally {
@@ -81,13 +81,13 @@ for (const clients of clientCounts) {
 }
 
 console.log(
-  '\n| instances | clients | think ms | pushes/s | mutations/s | pulls/s | push p50/p99 ms | pull p50/p99 ms | poke p50/p99 ms | errors | load avg (1 min) before → after |',
+  '\n| instances | clients | think ms | pushes/s | mutations/s | pulls/s | push p50/p95/p99 ms | pull p50/p95/p99 ms | poke p50/p95/p99 ms | pokes/pushes | errors | load avg (1 min) before → after |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const l = r.latencyMs;
   console.log(
-    `| ${r.instances} | ${r.clients} | ${r.thinkMs} | ${r.pushesPerSecond} | ${r.mutationsPerSecond} | ${r.pullsPerSecond} | ${l.push.p50}/${l.push.p99} | ${l.pull.p50}/${l.pull.p99} | ${l.poke.p50}/${l.poke.p99} | ${Object.values(r.errors).reduce((a, b) => a + b, 0)} | ${r.machineBefore.loadavg[0]} → ${r.machineAfter.loadavg[0]} |`,
+    `| ${r.instances} | ${r.clients} | ${r.thinkMs} | ${r.pushesPerSecond} | ${r.mutationsPerSecond} | ${r.pullsPerSecond} | ${l.push.p50}/${l.push.p95}/${l.push.p99} | ${l.pull.p50}/${l.pull.p95}/${l.pull.p99} | ${l.poke.p50}/${l.poke.p95}/${l.poke.p99} | ${r.pokes}/${r.pushes} | ${Object.values(r.errors).reduce((a, b) => a + b, 0)} | ${r.machineBefore.loadavg[0]} → ${r.machineAfter.loadavg[0]} |`,
   );
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
