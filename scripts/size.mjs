@@ -154,7 +154,9 @@ async function bundle(dir, code, { sourcemap = false } = {}) {
     .join('\n');
 }
 
-const BASE64 = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+const BASE64 = new Map(
+  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]),
+);
 
 /** The fields of one source-map segment (relative values). */
 function decodeSegment(segment) {
