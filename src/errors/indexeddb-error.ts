@@ -23,19 +23,18 @@ export function describeOperation(context: IndexedDBErrorContext): string {
 export class IndexedDBError extends IdbSyncError {
   override readonly name = 'IndexedDBError' as const;
   readonly code = 'INDEXEDDB_ERROR' as const;
-  readonly database: string;
-  readonly stores: readonly string[];
-  readonly operation: string | undefined;
+  declare readonly database: string;
+  declare readonly stores: readonly string[];
+  declare readonly operation: string | undefined;
 
-  constructor(
-    context: IndexedDBErrorContext,
-    /** The DOMException name the browser reported (for example `UnknownError`). */
-    readonly domExceptionName: string,
-    cause?: unknown,
-  ) {
+  /** The DOMException name the browser reported (for example `UnknownError`). */
+  declare readonly domExceptionName: string;
+
+  constructor(context: IndexedDBErrorContext, domExceptionName: string, cause?: unknown) {
     super(`${describeOperation(context)} failed with ${domExceptionName}${hint(domExceptionName)}`, {
       cause,
     });
+    this.domExceptionName = domExceptionName;
     this.database = context.database;
     this.stores = context.stores ?? [];
     this.operation = context.operation;
