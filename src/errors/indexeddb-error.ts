@@ -23,8 +23,11 @@ export function describeOperation(context: IndexedDBErrorContext): string {
 export class IndexedDBError extends IdbSyncError {
   override readonly name = 'IndexedDBError' as const;
   readonly code = 'INDEXEDDB_ERROR' as const;
+  /** The database name. */
   declare readonly database: string;
+  /** The object stores of the transaction or request (empty when unknown). */
   declare readonly stores: readonly string[];
+  /** What the SDK was doing (`open`, `read`, `write`, …), when known. */
   declare readonly operation: string | undefined;
 
   /** The DOMException name the browser reported (for example `UnknownError`). */

@@ -23,6 +23,7 @@ export class WriteRefusedError extends IdbSyncError {
   declare readonly store: string;
   /** The refused operation, e.g. `clear()` or `cursor.update()`. */
   declare readonly operation: string;
+  /** Why: an operation the outbox cannot track, a lookup store, or `localOnly` on a synced store. */
   declare readonly reason: WriteRefusedReason;
   /** The call to make instead. */
   declare readonly use: string;
