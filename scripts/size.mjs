@@ -12,6 +12,8 @@
 //   --no-build   measure the dist/ that is there
 //   --write      put the table into README.md (between the size markers)
 //   --json F     also write the figures to F
+//   --breakdown F  also write, for each budgeted entry, where its bytes go (per module and per
+//                package, from the bundle's source map) to F (markdown)
 // Exits 1 when an entry is over its budget or a side-effect check fails.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     json: { type: 'string' },
+    breakdown: { type: 'string' },
   },
 });
 const KB = 1000;
@@ -126,7 +129,7 @@ function scratchApp() {
  * Bundles `code` as an app's entry script (an app build, fully minified, as an app ships it);
  * returns the output.
  */
-async function bundle(dir, code) {
+async function bundle(dir, code, { sourcemap = false } = {}) {
   const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
   writeFileSync(entry, `${code}\n`);
   const output = await build({
@@ -138,15 +141,120 @@ async function bundle(dir, code) {
       minify: true,
       target: 'es2022',
       modulePreload: false,
+      sourcemap,
       rolldownOptions: { input: entry },
     },
   });
   rmSync(entry);
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output);
+  if (sourcemap) return chunks.filter((c) => c.type === 'chunk');
   return chunks
     .filter((c) => c.type === 'chunk')
     .map((c) => c.code)
     .join('\n');
+}
+
+const BASE64 = new Map(
+  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]),
+);
+
+/** The fields of one source-map segment (relative values). */
+function decodeSegment(segment) {
+  const fields = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.get(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return fields;
+}
+
+/**
+ * Where the minified bytes of `chunks` come from: each generated column range is given to the
+ * source its mapping names (a module of ours under dist/src, or a package). Returns one row per
+ * source with its minified bytes and the gzip size of those bytes alone (an upper bound of what
+ * the module adds: modules compress better together).
+ */
+function attribute(chunks) {
+  const bySource = new Map();
+  const add = (source, text) => {
+    const entry = bySource.get(source) ?? [];
+    entry.push(text);
+    bySource.set(source, entry);
+  };
+  for (const chunk of chunks) {
+    const lines = chunk.code.split('\n');
+    const mappings = chunk.map.mappings.split(';');
+    let source = 0;
+    for (const [i, line] of lines.entries()) {
+      let column = 0;
+      let from = 0;
+      let owner = '(unmapped)';
+      for (const segment of (mappings[i] ?? '').split(',').filter(Boolean)) {
+        const fields = decodeSegment(segment);
+        column += fields[0];
+        if (column > from) add(owner, line.slice(from, column));
+        from = Math.max(from, column);
+        if (fields.length > 1) {
+          source += fields[1];
+          owner = chunk.map.sources[source] ?? '(unmapped)';
+        } else owner = '(unmapped)';
+      }
+      add(owner, `${line.slice(from)}\n`);
+    }
+  }
+  return [...bySource].map(([source, texts]) => {
+    const text = texts.join('');
+    // Ours as src/… (the package's dist/ mirrors the repository), a dependency by its package path.
+    const name = source.includes('node_modules/')
+      ? source.replace(/^.*node_modules\//, '').replace(/^idb-sync\/dist\//, '')
+      : source.includes('entry-')
+        ? '(the entry)'
+        : source;
+    return { name, min: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length };
+  });
+}
+
+/** The package or source directory a module belongs to. */
+function groupOf(name) {
+  if (name.startsWith('src/')) return name.split('/').slice(0, 2).join('/');
+  const parts = name.split('/');
+  return parts[0].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** A markdown breakdown of one entry's bundle: per directory/package, then per module. */
+async function breakdown(dir, entry) {
+  const chunks = await bundle(dir, entry.code, { sourcemap: true });
+  const rows = attribute(chunks).sort((a, b) => b.min - a.min);
+  const groups = new Map();
+  for (const row of rows) {
+    const group = groups.get(groupOf(row.name)) ?? { min: 0, gzip: 0, modules: 0 };
+    group.min += row.min;
+    group.gzip += row.gzip;
+    group.modules += 1;
+    groups.set(groupOf(row.name), group);
+  }
+  return [
+    `### ${entry.name}`,
+    '',
+    '| directory or package | modules | min | gzip of each module alone, summed |',
+    '| --- | ---: | ---: | ---: |',
+    ...[...groups]
+      .sort((a, b) => b[1].min - a[1].min)
+      .map(([name, g]) => `| ${name} | ${g.modules} | ${g.min} | ${g.gzip} |`),
+    '',
+    '| module | min | gzip alone |',
+    '| --- | ---: | ---: |',
+    ...rows.map((r) => `| ${r.name} | ${r.min} | ${r.gzip} |`),
+    '',
+  ].join('\n');
 }
 
 const format = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
@@ -231,6 +339,13 @@ console.log(JSON.stringify(seen));
   if (seen.length > 0) failures.push(`importing the built entries did: ${seen.join(', ')}`);
 
   if (args.json) writeFileSync(args.json, JSON.stringify({ rows, failures }, null, 2));
+  if (args.breakdown) {
+    const parts = [];
+    for (const entry of entries.filter((e) => e.budgetKb !== undefined))
+      parts.push(await breakdown(app.dir, entry));
+    writeFileSync(args.breakdown, parts.join('\n'));
+    console.log(`breakdown written to ${args.breakdown}`);
+  }
   if (args.write) {
     const readme = join(root, 'README.md');
     const text = readFileSync(readme, 'utf8');
