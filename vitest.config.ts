@@ -39,6 +39,22 @@ export default defineConfig({
         },
       },
       {
+        // The React and Vue bindings: components rendered in happy-dom on fake-indexeddb, against the
+        // reference server where they sync (server rendering tests pick the node environment).
+        extends: true,
+        test: {
+          name: 'bindings',
+          include: ['src/react/**/*.test.{ts,tsx}', 'src/vue/**/*.test.ts'],
+          setupFiles: ['test/setup-fake-indexeddb.ts', 'test/setup-pglite-templates.ts'],
+          environment: 'happy-dom',
+          // The reference server sends no CORS headers; the page would be served by its origin.
+          environmentOptions: {
+            happyDOM: { url: 'http://127.0.0.1/', settings: { fetch: { disableSameOriginPolicy: true } } },
+          },
+          typecheck: { enabled: false },
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'server',
