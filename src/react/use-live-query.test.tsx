@@ -45,6 +45,43 @@ function Orders({ db, status, renders }: { db: FieldDatabase; status: string; re
   return <p data-testid="orders">{text === '' ? '(none)' : text}</p>;
 }
 
+function Unlisted({ db, status }: { db: FieldDatabase; status: string }) {
+  // `status` is left out of deps on purpose: the next change must still read with the new one.
+  const { data } = useLiveQuery(db, ['work_orders'], (tx) =>
+    tx.objectStore('work_orders').index('byStatus').getAllKeys(status),
+  );
+  return <p data-testid="orders">{data?.join(',') ?? 'loading'}</p>;
+}
+
+function Counting({ db, onRun }: { db: FieldDatabase; onRun: () => void }) {
+  const { data } = useLiveQuery(db, ['work_orders'], (tx) => {
+    onRun();
+    return tx.objectStore('work_orders').count();
+  });
+  return <p data-testid="orders">{String(data)}</p>;
+}
+
+function Kept({ db, status, renders }: { db: FieldDatabase; status: string; renders: string[] }) {
+  const { data, isLoading } = useLiveQuery(
+    db,
+    ['work_orders'],
+    (tx) => tx.objectStore('work_orders').index('byStatus').getAllKeys(status),
+    [status],
+    { keepPreviousData: true },
+  );
+  const text = `${isLoading ? 'loading ' : ''}${data?.join(',') ?? '-'}`;
+  renders.push(text);
+  return <p data-testid="orders">{text}</p>;
+}
+
+function Failing({ db }: { db: FieldDatabase }) {
+  const { error, isLoading } = useLiveQuery(db, ['work_orders'], () => {
+    throw new RangeError('bad query');
+  });
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return <p data-testid="orders">{isLoading ? 'loading' : `${(error as Error).name} ← ${String(cause)}`}</p>;
+}
+
 const shown = () => screen.getByTestId('orders').textContent;
 
 it('re-renders when a record the query read changes in this tab', async () => {
@@ -94,16 +131,9 @@ it('reads again when its inputs change, and follows only the new query', async (
 it('re-runs after a change with the latest query rendered, even when deps do not list its input', async () => {
   const db = database();
   await db.bulkPut('work_orders', [order('a'), order('b', 'done')]);
-  function Unlisted({ status }: { status: string }) {
-    // `status` is left out of deps on purpose: the next change must still read with the new one.
-    const { data } = useLiveQuery(db, ['work_orders'], (tx) =>
-      tx.objectStore('work_orders').index('byStatus').getAllKeys(status),
-    );
-    return <p data-testid="orders">{data?.join(',') ?? 'loading'}</p>;
-  }
-  const view = render(<Unlisted status="open" />);
+  const view = render(<Unlisted db={db} status="open" />);
   await waitFor(() => expect(shown()).toBe('a'));
-  view.rerender(<Unlisted status="done" />);
+  view.rerender(<Unlisted db={db} status="done" />);
   await act(() => db.put('work_orders', order('c', 'done')));
   await waitFor(() => expect(shown()).toBe('b,c'));
 });
@@ -128,14 +158,7 @@ it('under StrictMode, the double effects leave one subscription, and unmounting 
 it('stops reading after unmount: a later change runs no query', async () => {
   const db = database();
   let runs = 0;
-  function Counting() {
-    const { data } = useLiveQuery(db, ['work_orders'], (tx) => {
-      runs += 1;
-      return tx.objectStore('work_orders').count();
-    });
-    return <p data-testid="orders">{String(data)}</p>;
-  }
-  const view = render(<Counting />);
+  const view = render(<Counting db={db} onRun={() => (runs += 1)} />);
   await waitFor(() => expect(shown()).toBe('0'));
   view.unmount();
   const before = runs;
@@ -148,21 +171,9 @@ it('keeps the previous inputs’ result while the new one loads with keepPreviou
   const db = database();
   await db.bulkPut('work_orders', [order('a'), order('b', 'done')]);
   const renders: string[] = [];
-  function Kept({ status }: { status: string }) {
-    const { data, isLoading } = useLiveQuery(
-      db,
-      ['work_orders'],
-      (tx) => tx.objectStore('work_orders').index('byStatus').getAllKeys(status),
-      [status],
-      { keepPreviousData: true },
-    );
-    const text = `${isLoading ? 'loading ' : ''}${data?.join(',') ?? '-'}`;
-    renders.push(text);
-    return <p data-testid="orders">{text}</p>;
-  }
-  const view = render(<Kept status="open" />);
+  const view = render(<Kept db={db} status="open" renders={renders} />);
   await waitFor(() => expect(shown()).toBe('a'));
-  view.rerender(<Kept status="done" />);
+  view.rerender(<Kept db={db} status="done" renders={renders} />);
   await waitFor(() => expect(shown()).toBe('b'));
   // Loading with nothing to show only before the very first result.
   const first = renders.indexOf('a');
@@ -172,16 +183,6 @@ it('keeps the previous inputs’ result while the new one loads with keepPreviou
 });
 
 it('reports a failing query as `error`', async () => {
-  const db = database();
-  function Failing() {
-    const { error, isLoading } = useLiveQuery(db, ['work_orders'], () => {
-      throw new RangeError('bad query');
-    });
-    const cause = (error as { cause?: unknown } | undefined)?.cause;
-    return (
-      <p data-testid="orders">{isLoading ? 'loading' : `${(error as Error).name} ← ${String(cause)}`}</p>
-    );
-  }
-  render(<Failing />);
+  render(<Failing db={database()} />);
   await waitFor(() => expect(shown()).toBe('TransactionCallbackError ← RangeError: bad query'));
 });
