@@ -46,11 +46,9 @@ export default defineConfig({
           name: 'bindings',
           include: ['src/react/**/*.test.{ts,tsx}', 'src/vue/**/*.test.ts'],
           setupFiles: ['test/setup-fake-indexeddb.ts', 'test/setup-pglite-templates.ts'],
-          environment: 'happy-dom',
-          // The reference server sends no CORS headers; the page would be served by its origin.
-          environmentOptions: {
-            happyDOM: { url: 'http://127.0.0.1/', settings: { fetch: { disableSameOriginPolicy: true } } },
-          },
+          // happy-dom's DOM with Node's fetch, Request, URL… (see the file).
+          environment: './test/bindings/dom-environment.ts',
+          environmentOptions: { happyDOM: { url: 'http://127.0.0.1/' } },
           typecheck: { enabled: false },
         },
       },

@@ -35,7 +35,10 @@ function syncedChanges$<S>(database: DatabaseHandle<S>, origin?: 'remote'): Obse
  * synced store (this tab or another), a change the sync brought (a push's acknowledgement stamps
  * the record) and each finished run.
  */
-export function pendingWrites$<S>(client: SyncClient<S>, database: DatabaseHandle<S>): Observable<number> {
+export function pendingWrites$<S>(
+  client: Pick<SyncClient, 'runs$' | 'pendingWrites'>,
+  database: DatabaseHandle<S>,
+): Observable<number> {
   return rerunOn(merge(syncedChanges$(database), client.runs$), () => client.pendingWrites());
 }
 
@@ -45,7 +48,7 @@ export function pendingWrites$<S>(client: SyncClient<S>, database: DatabaseHandl
  * leading tab changes its record) and each clear made through {@link clearConflictLog}.
  */
 export function conflictLog$<S, N extends Parameters<SyncClient<S>['conflictLog']>[0]>(
-  client: SyncClient<S>,
+  client: SyncClient<NoInfer<S>>,
   database: DatabaseHandle<S>,
   store?: N,
 ): Observable<ConflictLogOf<S, N>[]> {
@@ -55,23 +58,28 @@ export function conflictLog$<S, N extends Parameters<SyncClient<S>['conflictLog'
 }
 
 /** Empties the conflict log (up to `upToSeq`) and has every binding of `client` read it again. */
-export async function clearConflictLog<S>(client: SyncClient<S>, upToSeq?: number): Promise<number> {
+export async function clearConflictLog(
+  client: Pick<SyncClient, 'clearConflictLog'>,
+  upToSeq?: number,
+): Promise<number> {
   const removed = await client.clearConflictLog(upToSeq);
   clears.get(client)?.next();
   return removed;
 }
 
 /** The progress of the red or full sync under way (one event per page), `null` once the run ends. */
-export function syncProgress$<S>(client: SyncClient<S>): Observable<SyncProgress | null> {
+export function syncProgress$(
+  client: Pick<SyncClient, 'progress$' | 'runs$'>,
+): Observable<SyncProgress | null> {
   return merge(client.progress$, client.runs$.pipe(map(() => null)));
 }
 
 /** Each finished run's summary (remembered per client for bindings mounted later: {@link lastRun}). */
-export function lastRun$<S>(client: SyncClient<S>): Observable<RunSummary> {
+export function lastRun$(client: Pick<SyncClient, 'runs$'>): Observable<RunSummary> {
   return client.runs$.pipe(tap((run) => lastRuns.set(client, run)));
 }
 
 /** The last run a binding of `client` saw, or `null`. */
-export function lastRun<S>(client: SyncClient<S>): RunSummary | null {
+export function lastRun(client: Pick<SyncClient, 'runs$'>): RunSummary | null {
   return lastRuns.get(client) ?? null;
 }

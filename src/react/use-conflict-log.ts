@@ -33,7 +33,7 @@ export interface ConflictLogResult<E> extends LiveResult<E[]> {
  * }
  */
 export function useConflictLog<S, N extends CollectionName<S> = CollectionName<S>>(
-  client: SyncClient<S>,
+  client: SyncClient<NoInfer<S>>,
   database: DatabaseHandle<S>,
   store?: N,
 ): ConflictLogResult<ConflictLogOf<S, N>> {

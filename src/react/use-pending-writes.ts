@@ -15,7 +15,10 @@ import { useObservableStore } from './use-observable.js';
  *   return pending === 0 ? null : <span>{pending} not synced yet</span>;
  * }
  */
-export function usePendingWrites<S>(client: SyncClient<S>, database: DatabaseHandle<S>): LiveResult<number> {
+export function usePendingWrites<S>(
+  client: Pick<SyncClient, 'runs$' | 'pendingWrites'>,
+  database: DatabaseHandle<S>,
+): LiveResult<number> {
   return useObservableStore(
     () => pendingWrites$(client, database),
     [client, database],

@@ -17,7 +17,7 @@ import { lastValue, useObservableStore } from './use-observable.js';
  *   return <span className={`badge ${status}`}>{status}</span>;
  * }
  */
-export function useSyncStatus<S>(client: SyncClient<S>): SyncStatus {
+export function useSyncStatus(client: Pick<SyncClient, 'status$'>): SyncStatus {
   return useObservableStore(
     () => client.status$,
     [client],
@@ -38,7 +38,7 @@ export function useSyncStatus<S>(client: SyncClient<S>): SyncStatus {
  *   return <progress max={progress.total} value={progress.done} />;
  * }
  */
-export function useSyncProgress<S>(client: SyncClient<S>): SyncProgress | null {
+export function useSyncProgress(client: Pick<SyncClient, 'progress$' | 'runs$'>): SyncProgress | null {
   return useObservableStore<SyncProgress | null, SyncProgress | null>(
     () => syncProgress$(client),
     [client],
@@ -57,7 +57,7 @@ export function useSyncProgress<S>(client: SyncClient<S>): SyncProgress | null {
  *   return <span>{useConnection(client)}</span>;
  * }
  */
-export function useConnection<S>(client: LiveSyncClient<S>): ConnectionKind {
+export function useConnection(client: Pick<LiveSyncClient, 'connection$'>): ConnectionKind {
   return useObservableStore(
     () => client.connection$,
     [client],
@@ -78,7 +78,7 @@ export function useConnection<S>(client: LiveSyncClient<S>): ConnectionKind {
  *   return <p>{run === null ? 'not synced yet' : `${run.outcome}, ${run.push.applied} pushed`}</p>;
  * }
  */
-export function useLastRun<S>(client: SyncClient<S>): RunSummary | null {
+export function useLastRun(client: Pick<SyncClient, 'runs$'>): RunSummary | null {
   return useObservableStore<RunSummary | null, RunSummary>(
     () => lastRun$(client),
     [client],
