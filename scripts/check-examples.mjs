@@ -94,8 +94,8 @@ interface AppSchema extends DBSchema {
 interface CatalogSchema extends DBSchema {
   service_types: {
     key: string;
-    value: { id: string; code: string; name: string; category: string; tokens?: string[] };
-    indexes: { byToken: string; byCategory: string };
+    value: { id: string; code: string; name: string; category: string; price: number; tokens?: string[] };
+    indexes: { byToken: string; byCategory: string; byPrice: number };
   };
 }
 declare const appDb: DatabaseHandle<AppSchema & CatalogSchema>;
