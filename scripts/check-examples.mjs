@@ -17,6 +17,8 @@ const entries = Object.fromEntries(
     ['idb-sync', 'src/index.ts'],
     ['idb-sync/transport', 'src/transport/index.ts'],
     ['idb-sync/protocol', 'src/protocol/index.ts'],
+    ['idb-sync/react', 'src/react/index.ts'],
+    ['idb-sync/vue', 'src/vue/index.ts'],
   ].filter(([, file]) => existsSync(join(root, file))),
 );
 
@@ -103,40 +105,52 @@ declare const baseUrl: string;
 declare const token: string;
 declare const userId: string;
 declare const getToken: GetToken;
+declare const client: LiveSyncClient<AppSchema & CatalogSchema>;
 declare const versions: VersionList<AppSchema>;
 declare function render(value: unknown): void;
 declare const auth: { token(options: { forceRefresh: boolean }): Promise<string> };
 declare const session: { readonly token: string };
 `);
 
-const hoisted = new Set();
-const bodies = examples.map((example, i) => {
-  const kept = [];
-  for (const line of example.code.split('\n')) {
-    const from = /^import\s.*from\s+'([^']+)';/.exec(line);
-    if (from === null) kept.push(line);
-    else if (!(from[1] in entries) && !from[1].startsWith('idb-sync'))
-      hoisted.add(line.replace(/\s*\/\/.*$/, ''));
-  }
-  return `// ${example.file}:${example.line}\nexport async function example${i}() {\n${kept.join('\n')}\n}\n`;
+// Examples of the React binding are JSX: they go to a .tsx file of their own (a .tsx file would
+// read the other examples' type assertions and generic arrows as JSX).
+const isJsx = (file) => file.startsWith('src/react/');
+const generatedFiles = { 'examples.ts': [], 'examples.tsx': [] };
+examples.forEach((example, i) => {
+  generatedFiles[isJsx(example.file) ? 'examples.tsx' : 'examples.ts'].push({ ...example, i });
 });
-writeFileSync(join(out, 'examples.ts'), [...prelude, ...hoisted, '', ...bodies].join('\n'));
+for (const [name, list] of Object.entries(generatedFiles)) {
+  const hoisted = new Set();
+  const bodies = list.map((example) => {
+    const kept = [];
+    for (const line of example.code.split('\n')) {
+      const from = /^import\s.*from\s+'([^']+)';/.exec(line);
+      if (from === null) kept.push(line);
+      else if (!(from[1] in entries) && !from[1].startsWith('idb-sync'))
+        hoisted.add(line.replace(/\s*\/\/.*$/, ''));
+    }
+    return `// ${example.file}:${example.line}\nexport async function example${example.i}() {\n${kept.join('\n')}\n}\n`;
+  });
+  writeFileSync(join(out, name), [...prelude, ...hoisted, '', ...bodies].join('\n'));
+}
 writeFileSync(
   join(out, 'tsconfig.json'),
   JSON.stringify({
     extends: relative(out, join(root, 'tsconfig.json')),
     compilerOptions: { noUnusedLocals: false, noUnusedParameters: false },
-    include: ['examples.ts'],
+    include: Object.keys(generatedFiles),
   }),
 );
 
 const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', out], {
   encoding: 'utf8',
 });
-const generated = readFileSync(join(out, 'examples.ts'), 'utf8').split('\n');
-const origin = (line) => {
+const generated = Object.fromEntries(
+  Object.keys(generatedFiles).map((name) => [name, readFileSync(join(out, name), 'utf8').split('\n')]),
+);
+const origin = (name, line) => {
   for (let i = line - 1; i >= 0; i -= 1) {
-    const m = /^\/\/ (src\/\S+:\d+)$/.exec(generated[i] ?? '');
+    const m = /^\/\/ (src\/\S+:\d+)$/.exec(generated[name][i] ?? '');
     if (m) return m[1];
   }
   return 'prelude';
@@ -145,8 +159,8 @@ const errors = (result.stdout + result.stderr)
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => {
-    const m = /examples\.ts\((\d+),\d+\)/.exec(l);
-    return m ? `${origin(Number(m[1]))}: ${l.replace(/^.*?error /, 'error ')}` : l;
+    const m = /(examples\.tsx?)\((\d+),\d+\)/.exec(l);
+    return m ? `${origin(m[1], Number(m[2]))}: ${l.replace(/^.*?error /, 'error ')}` : l;
   });
 console.log(`${examples.length} examples in ${new Set(examples.map((e) => e.file)).size} files`);
 if (result.status !== 0) {

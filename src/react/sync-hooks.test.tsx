@@ -11,6 +11,7 @@ import {
 import type { LiveSyncClient } from '../sync/sync-client-api.js';
 import { useConflictLog } from './use-conflict-log.js';
 import { useDatabaseStatus } from './use-database-status.js';
+import { useLiveQuery } from './use-live-query.js';
 import { usePendingWrites } from './use-pending-writes.js';
 import { useConnection, useLastRun, useSyncProgress, useSyncStatus } from './use-sync-state.js';
 
@@ -70,7 +71,34 @@ function ConflictList({ db, client, testId }: AppProps & { testId: string }) {
   );
 }
 
+/** The work order list: a live query of the open orders. */
+function OrderList({ db }: { db: FieldDatabase }) {
+  const { data } = useLiveQuery(db, ['work_orders'], async (tx) =>
+    (await tx.objectStore('work_orders').getAll()).filter((o) => o.status === 'open'),
+  );
+  return (
+    <p data-testid="orders">{data === undefined ? '…' : data.map((o) => o.title).join(';') || 'none'}</p>
+  );
+}
+
 const text = (testId: string) => screen.getByTestId(testId).textContent;
+
+it('re-renders a live query when another device changes a record it read (poke, pull)', async () => {
+  const { db, client } = fx.app();
+  const other = fx.app();
+  render(<OrderList db={db} />);
+  await waitFor(() => expect(text('orders')).toBe('none'));
+  await act(() => client.start());
+
+  // Another device writes and pushes; the server pokes this client, which pulls the change.
+  await other.db.put('work_orders', { id: 'wo-2', title: 'Fix valve', status: 'open' });
+  expect((await other.client.sync()).outcome).toBe('ok');
+  await waitFor(() => expect(text('orders')).toBe('Fix valve'), { timeout: 10_000 });
+
+  await other.db.put('work_orders', { id: 'wo-2', title: 'Fix valve', status: 'done' });
+  expect((await other.client.sync()).outcome).toBe('ok');
+  await waitFor(() => expect(text('orders')).toBe('none'), { timeout: 10_000 });
+});
 
 it('shows a local write as pending until a run pushes it, with the run, the status and the connection', async () => {
   const { db, client } = fx.app();
