@@ -45,7 +45,13 @@ export default defineConfig({
         test: {
           name: 'bindings',
           include: ['src/react/**/*.test.{ts,tsx}', 'src/vue/**/*.test.ts'],
-          setupFiles: ['test/setup-fake-indexeddb.ts', 'test/setup-pglite-templates.ts'],
+          // fake-indexeddb in `npm test`; BINDINGS_IDB=indexeddbshim runs them on the shim.
+          setupFiles: [
+            process.env.BINDINGS_IDB === 'indexeddbshim'
+              ? 'test/setup-indexeddbshim.ts'
+              : 'test/setup-fake-indexeddb.ts',
+            'test/setup-pglite-templates.ts',
+          ],
           // happy-dom's DOM with Node's fetch, Request, URL… (see the file).
           environment: './test/bindings/dom-environment.ts',
           environmentOptions: { happyDOM: { url: 'http://127.0.0.1/' } },
