@@ -16,6 +16,7 @@ const projects = [
   'tsconfig.server.json',
   'tsconfig.conformance.json',
   'tsconfig.react.json',
+  'tsconfig.vue.json',
 ];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });

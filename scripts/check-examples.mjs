@@ -77,18 +77,30 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const rel = (file) => relative(out, join(root, file)).replace(/\.ts$/, '.js');
 
-const seen = new Set();
-const prelude = [];
-for (const [specifier, file] of Object.entries(entries)) {
-  const { values, types } = exportedNames(file);
-  const fresh = (names) => [...names].filter((n) => !seen.has(n) && seen.add(n));
-  const v = fresh(values);
-  const t = fresh(types);
-  if (v.length > 0) prelude.push(`import { ${v.join(', ')} } from '${rel(file)}';`);
-  if (t.length > 0) prelude.push(`import type { ${t.join(', ')} } from '${rel(file)}';`);
-  prelude.push(`// ${specifier}`);
+/**
+ * The imports of every public name for the examples of `binding` (`react`, `vue` or none): a
+ * binding's examples see its own hooks, never the other framework's namesakes.
+ */
+function importsFor(binding) {
+  const seen = new Set();
+  const lines = [];
+  for (const [specifier, file] of Object.entries(entries)) {
+    const framework = /^idb-sync\/(react|vue)$/.exec(specifier)?.[1];
+    if (framework !== undefined && framework !== binding) continue;
+    const { values, types } = exportedNames(file);
+    const fresh = (names) => [...names].filter((n) => !seen.has(n) && seen.add(n));
+    const v = fresh(values);
+    const t = fresh(types);
+    if (v.length > 0) lines.push(`import { ${v.join(', ')} } from '${rel(file)}';`);
+    if (t.length > 0) lines.push(`import type { ${t.join(', ')} } from '${rel(file)}';`);
+    lines.push(`// ${specifier}`);
+  }
+  if (!seen.has('DBSchema')) lines.push(`import type { DBSchema } from 'idb';`);
+  // Vue's own names the composables' examples import (their import lines are dropped).
+  if (binding === 'vue') lines.push(`import { computed, ref, watchEffect } from 'vue';`);
+  return lines;
 }
-if (!seen.has('DBSchema')) prelude.push(`import type { DBSchema } from 'idb';`);
+const prelude = [];
 prelude.push(`
 interface AppSchema extends DBSchema {
   work_orders: { key: string; value: { id: string; title: string; status?: string; updatedAt?: string } };
@@ -112,13 +124,16 @@ declare const auth: { token(options: { forceRefresh: boolean }): Promise<string>
 declare const session: { readonly token: string };
 `);
 
-// Examples of the React binding are JSX: they go to a .tsx file of their own (a .tsx file would
-// read the other examples' type assertions and generic arrows as JSX).
-const isJsx = (file) => file.startsWith('src/react/');
-const generatedFiles = { 'examples.ts': [], 'examples.tsx': [] };
+// Each binding's examples go to a file of their own: the React ones are JSX (a .tsx file would read
+// the other examples' type assertions and generic arrows as JSX), and both frameworks name their
+// hooks alike.
+const bindingOf = (file) => /^src\/(react|vue)\//.exec(file)?.[1];
+const fileOf = { react: 'examples-react.tsx', vue: 'examples-vue.ts' };
+const generatedFiles = { 'examples.ts': [], 'examples-react.tsx': [], 'examples-vue.ts': [] };
 examples.forEach((example, i) => {
-  generatedFiles[isJsx(example.file) ? 'examples.tsx' : 'examples.ts'].push({ ...example, i });
+  generatedFiles[fileOf[bindingOf(example.file)] ?? 'examples.ts'].push({ ...example, i });
 });
+const bindingOfGenerated = { 'examples-react.tsx': 'react', 'examples-vue.ts': 'vue' };
 for (const [name, list] of Object.entries(generatedFiles)) {
   const hoisted = new Set();
   const bodies = list.map((example) => {
@@ -126,12 +141,13 @@ for (const [name, list] of Object.entries(generatedFiles)) {
     for (const line of example.code.split('\n')) {
       const from = /^import\s.*from\s+'([^']+)';/.exec(line);
       if (from === null) kept.push(line);
-      else if (!(from[1] in entries) && !from[1].startsWith('idb-sync'))
+      else if (!(from[1] in entries) && !from[1].startsWith('idb-sync') && from[1] !== 'vue')
         hoisted.add(line.replace(/\s*\/\/.*$/, ''));
     }
     return `// ${example.file}:${example.line}\nexport async function example${example.i}() {\n${kept.join('\n')}\n}\n`;
   });
-  writeFileSync(join(out, name), [...prelude, ...hoisted, '', ...bodies].join('\n'));
+  const imports = importsFor(bindingOfGenerated[name]);
+  writeFileSync(join(out, name), [...imports, ...prelude, ...hoisted, '', ...bodies].join('\n'));
 }
 writeFileSync(
   join(out, 'tsconfig.json'),
@@ -159,7 +175,7 @@ const errors = (result.stdout + result.stderr)
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => {
-    const m = /(examples\.tsx?)\((\d+),\d+\)/.exec(l);
+    const m = /(examples(?:-\w+)?\.tsx?)\((\d+),\d+\)/.exec(l);
     return m ? `${origin(m[1], Number(m[2]))}: ${l.replace(/^.*?error /, 'error ')}` : l;
   });
 console.log(`${examples.length} examples in ${new Set(examples.map((e) => e.file)).size} files`);

@@ -84,6 +84,15 @@ const entries = [
     addsTo: 'idb-sync: the whole root entry',
     budgetKb: 3,
   },
+  {
+    name: 'idb-sync/vue: every composable, with the whole root entry (Vue not counted)',
+    code: uses([
+      ['idb-sync', '*'],
+      ['idb-sync/vue', '*'],
+    ]),
+    addsTo: 'idb-sync: the whole root entry',
+    budgetKb: 3,
+  },
   { name: 'Dexie', code: uses([['dexie', ['Dexie']]]) },
   {
     name: 'Dexie + dexie-cloud-addon',
@@ -221,16 +230,18 @@ try {
     if (bindings.length > 0 || externals.length > 0)
       failures.push(`${from} brings in a framework binding: ${[...bindings, ...externals].join(', ')}`);
   }
-  const reactBinding = await bundleWithGraph(app.dir, uses([['idb-sync/react', '*']]));
-  if (!reactBinding.externals.includes('react'))
-    failures.push('the idb-sync/react bundle does not import react: the framework check sees nothing');
-  console.log('frameworks: only the idb-sync/react bundle imports react');
+  for (const framework of ['react', 'vue']) {
+    const binding = await bundleWithGraph(app.dir, uses([[`idb-sync/${framework}`, '*']]));
+    if (!binding.externals.includes(framework))
+      failures.push(`the idb-sync/${framework} bundle does not import ${framework}: the check sees nothing`);
+  }
+  console.log('frameworks: only the idb-sync/react and idb-sync/vue bundles import react and vue');
 
   // An app that imports the entries and uses nothing ships nothing of them.
   const leftover = (
     await bundle(
       app.dir,
-      "import 'idb-sync';\nimport 'idb-sync/transport';\nimport 'idb-sync/protocol';\nimport 'idb-sync/react';",
+      "import 'idb-sync';\nimport 'idb-sync/transport';\nimport 'idb-sync/protocol';\nimport 'idb-sync/react';\nimport 'idb-sync/vue';",
     )
   ).trim();
   console.log(

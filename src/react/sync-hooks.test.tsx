@@ -74,7 +74,9 @@ function ConflictList({ db, client, testId }: AppProps & { testId: string }) {
 /** The work order list: a live query of the open orders. */
 function OrderList({ db }: { db: FieldDatabase }) {
   const { data } = useLiveQuery(db, ['work_orders'], async (tx) =>
-    (await tx.objectStore('work_orders').getAll()).filter((o) => o.status === 'open'),
+    (await tx.objectStore('work_orders').getAll()).filter(
+      (o) => o.status === 'open' && o.id.startsWith('dev-'),
+    ),
   );
   return (
     <p data-testid="orders">{data === undefined ? '…' : data.map((o) => o.title).join(';') || 'none'}</p>
@@ -91,11 +93,11 @@ it('re-renders a live query when another device changes a record it read (poke, 
   await act(() => client.start());
 
   // Another device writes and pushes; the server pokes this client, which pulls the change.
-  await other.db.put('work_orders', { id: 'wo-2', title: 'Fix valve', status: 'open' });
+  await other.db.put('work_orders', { id: 'dev-2', title: 'Fix valve', status: 'open' });
   expect((await other.client.sync()).outcome).toBe('ok');
   await waitFor(() => expect(text('orders')).toBe('Fix valve'), { timeout: 10_000 });
 
-  await other.db.put('work_orders', { id: 'wo-2', title: 'Fix valve', status: 'done' });
+  await other.db.put('work_orders', { id: 'dev-2', title: 'Fix valve', status: 'done' });
   expect((await other.client.sync()).outcome).toBe('ok');
   await waitFor(() => expect(text('orders')).toBe('none'), { timeout: 10_000 });
 });
