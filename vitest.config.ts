@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The client suite runs twice: once on fake-indexeddb, once on indexeddbshim (SQLite), because
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // templates (an empty cluster, the server schema) are made once per run, not once per test file.
 // Client tests sit beside their modules in src/; cross-cutting client suites (reliability, the
 // backend smoke test) live under test/ and run on both backends too.
+const source = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 const clientTests = ['src/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/smoke/**/*.test.ts'];
 
 export default defineConfig({
@@ -44,7 +47,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'bindings',
-          include: ['src/react/**/*.test.{ts,tsx}', 'src/vue/**/*.test.ts'],
+          include: [
+            'src/react/**/*.test.{ts,tsx}',
+            'src/vue/**/*.test.ts',
+            'examples/react-field-app/**/*.test.{ts,tsx}',
+            'examples/vue-field-app/**/*.test.ts',
+          ],
           // fake-indexeddb in `npm test`; BINDINGS_IDB=indexeddbshim runs them on the shim.
           setupFiles: [
             process.env.BINDINGS_IDB === 'indexeddbshim'
@@ -55,6 +63,12 @@ export default defineConfig({
           // happy-dom's DOM with Node's fetch, Request, URL… (see the file).
           environment: './test/bindings/dom-environment.ts',
           environmentOptions: { happyDOM: { url: 'http://127.0.0.1/' } },
+          // The examples import the package by name, as an app does.
+          alias: [
+            { find: /^idb-sync\/react$/, replacement: source('react/index.ts') },
+            { find: /^idb-sync\/vue$/, replacement: source('vue/index.ts') },
+            { find: /^idb-sync$/, replacement: source('index.ts') },
+          ],
           typecheck: { enabled: false },
         },
       },

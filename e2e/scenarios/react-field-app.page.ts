@@ -10,7 +10,7 @@ import {
   createFieldApp,
   type FieldClient,
   type FieldDatabase,
-} from '../../examples/react-field-app/src/field-app.js';
+} from '../../examples/shared/field-app.js';
 
 interface Mounted {
   readonly db: FieldDatabase;

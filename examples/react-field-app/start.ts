@@ -1,83 +1,15 @@
-// Starts the React field app: the reference server on PGlite (a small catalog and a few work orders
-// seeded when empty), a token for user "field", and the app on Vite's dev server (with
-// @vitejs/plugin-react), which proxies the sync API so the page talks to its own origin.
+// Starts the React field app (see README.md): the reference server on PGlite and the app on Vite's
+// dev server with @vitejs/plugin-react.
 //
 //   npx tsx examples/react-field-app/start.ts [--port 5174] [--data-dir .data/react-field-app]
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
-import { createServer } from 'vite';
-import { seedServiceTypes, seedWorkOrders } from '../../server/seed.js';
-import { startServer } from '../../server/start-server.js';
+import { startFieldApp } from '../shared/start-field-app.js';
 
-const USER_ID = 'field';
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: '5174' },
-    'data-dir': { type: 'string', default: '.data/react-field-app' },
-  },
-});
-const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
-
-mkdirSync(args['data-dir'], { recursive: true });
-const server = await startServer({
-  dataDir: args['data-dir'],
-  port: 0,
-  adminToken: randomBytes(24).toString('base64url'),
-  logger: () => {},
-});
-if ((await server.admin.countRecords('service_types')) === 0) {
-  await seedServiceTypes(server.db, 2_000);
-  await seedWorkOrders(server.db, USER_ID, 12);
-}
-const { token } = await server.admin.createUser(USER_ID);
-
-const vite = await createServer({
-  configFile: false,
+await startFieldApp({
+  name: 'react-field-app',
   root: fileURLToPath(new URL('./', import.meta.url)),
-  logLevel: 'warn',
-  clearScreen: false,
-  plugins: [
-    react(),
-    {
-      name: 'field-app-config',
-      configureServer(dev) {
-        dev.middlewares.use('/field-app-config.json', (_req, res: ServerResponse) => {
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ serverUrl: '', token }));
-        });
-      },
-    },
-  ],
-  // The app imports the package by name, as an app does; here the names map to the sources.
-  resolve: {
-    alias: [
-      { find: /^idb-sync\/react$/, replacement: source('react/index.ts') },
-      { find: /^idb-sync$/, replacement: source('index.ts') },
-    ],
-  },
-  server: {
-    host: '127.0.0.1',
-    port: Number(args.port),
-    strictPort: true,
-    fs: { allow: [fileURLToPath(new URL('../../', import.meta.url))] },
-    proxy: { '/v1': { target: server.url, ws: true } },
-  },
-  build: { target: 'es2022' },
-  cacheDir: fileURLToPath(new URL('../../node_modules/.vite-react-field-app', import.meta.url)),
-  optimizeDeps: { include: ['idb', 'rxjs', 'eventsource-parser', 'react', 'react-dom/client'] },
+  defaultPort: 5174,
+  plugins: [react()],
+  optimize: ['react', 'react-dom/client'],
 });
-await vite.listen();
-console.log(
-  `React field app on http://127.0.0.1:${args.port}/ (sync server ${server.url}, user "${USER_ID}")`,
-);
-const stop = async () => {
-  await vite.close();
-  await server.close();
-  process.exit(0);
-};
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());

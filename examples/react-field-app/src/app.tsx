@@ -14,7 +14,7 @@ import {
   useSyncStatus,
 } from 'idb-sync/react';
 import { type FormEvent, useState } from 'react';
-import type { FieldClient, FieldDatabase } from './field-app.js';
+import type { FieldClient, FieldDatabase } from '../../shared/field-app.js';
 
 export interface FieldAppProps {
   readonly db: FieldDatabase;

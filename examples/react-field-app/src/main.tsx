@@ -2,8 +2,8 @@
 // client once, starts syncing, and renders under StrictMode.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createFieldApp, type FieldAppConfig } from '../../shared/field-app.js';
 import { FieldApp } from './app.js';
-import { createFieldApp, type FieldAppConfig } from './field-app.js';
 
 const config = (await (await fetch('/field-app-config.json')).json()) as FieldAppConfig;
 const { db, client } = createFieldApp({ ...config, serverUrl: `${location.origin}${config.serverUrl}` });

@@ -1,6 +1,7 @@
-// The field app's data: the database (work orders synced per user, service types looked up from
-// the server's catalog) and its sync client. Defined once, at module level in a real app; made by a
-// function here so the e2e scenarios can build one per tab with their own server and names.
+// The data of the field app examples (React and Vue): the database (work orders synced per user,
+// service types looked up from the server's catalog) and its sync client. Defined once, at module
+// level, in a real app; made by a function here so the e2e scenarios build one per tab with their
+// own server and names. Runs in the browser (unlike the rest of examples/shared, for servers).
 import {
   createSyncClient,
   type DatabaseHandle,
