@@ -6,11 +6,7 @@ import { createElement, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { firstValueFrom } from 'rxjs';
 import { FieldApp } from '../../examples/react-field-app/src/app.js';
-import {
-  createFieldApp,
-  type FieldClient,
-  type FieldDatabase,
-} from '../../examples/shared/field-app.js';
+import { createFieldApp, type FieldClient, type FieldDatabase } from '../../examples/shared/field-app.js';
 
 interface Mounted {
   readonly db: FieldDatabase;
