@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The client suite runs twice: once on fake-indexeddb, once on indexeddbshim (SQLite), because
 // the shim, like Safari, lets a transaction go inactive across an await. The server suite runs
@@ -9,7 +9,14 @@ import { defineConfig } from 'vitest/config';
 // backend smoke test) live under test/ and run on both backends too.
 const source = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
-const clientTests = ['src/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/smoke/**/*.test.ts'];
+const clientTests = [
+  'src/**/*.test.ts',
+  'test/reliability/**/*.test.ts',
+  'test/smoke/**/*.test.ts',
+  'test/docs/**/*.test.ts',
+];
+// The bindings' tests render components: they run in the `bindings` project only.
+const bindingTests = ['src/react/**', 'src/vue/**'];
 
 export default defineConfig({
   test: {
@@ -27,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'fake-indexeddb',
           include: clientTests,
+          exclude: [...configDefaults.exclude, ...bindingTests],
           setupFiles: ['test/setup-fake-indexeddb.ts', 'test/setup-pglite-templates.ts'],
           environment: 'node',
         },
@@ -36,6 +44,7 @@ export default defineConfig({
         test: {
           name: 'indexeddbshim',
           include: clientTests,
+          exclude: [...configDefaults.exclude, ...bindingTests],
           setupFiles: ['test/setup-indexeddbshim.ts', 'test/setup-pglite-templates.ts'],
           environment: 'node',
           typecheck: { enabled: false },
