@@ -128,14 +128,12 @@ function TitleForm({
   const [value, setValue] = useState(title);
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    // The ordinary typed write is the synced write: the record and its outbox entry commit together,
-    // offline or not; the sync client pushes it when it can.
-    await db.write(['work_orders'], async (tx) => {
-      const store = tx.objectStore('work_orders');
-      const order = await store.get(id);
-      if (order !== undefined)
-        await store.put({ ...order, title: value, updatedAt: new Date().toISOString() });
-    });
+    // The ordinary typed put is the synced write: the record and its outbox entry commit together,
+    // offline or not, and the sync client pushes it when it can. (Read first: no await inside a
+    // write transaction, which Safari lets go inactive.)
+    const order = await db.get('work_orders', id);
+    if (order !== undefined)
+      await db.put('work_orders', { ...order, title: value, updatedAt: new Date().toISOString() });
     onDone();
   };
   return (

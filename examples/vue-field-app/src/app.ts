@@ -76,13 +76,16 @@ const WorkOrders = defineComponent({
     const editing = ref<string>();
     const draft = ref('');
     const save = async (id: string) => {
-      // The ordinary typed write is the synced write (record and outbox entry in one transaction).
-      await props.db.write(['work_orders'], async (tx) => {
-        const store = tx.objectStore('work_orders');
-        const order = await store.get(id);
-        if (order !== undefined)
-          await store.put({ ...order, title: draft.value, updatedAt: new Date().toISOString() });
-      });
+      // The ordinary typed put is the synced write: the record and its outbox entry commit together,
+      // offline or not, and the sync client pushes it when it can. (Read first: no await inside a
+      // write transaction, which Safari lets go inactive.)
+      const order = await props.db.get('work_orders', id);
+      if (order !== undefined)
+        await props.db.put('work_orders', {
+          ...order,
+          title: draft.value,
+          updatedAt: new Date().toISOString(),
+        });
       editing.value = undefined;
     };
     return () =>
