@@ -36,6 +36,11 @@ interface Payload {
   c?: [string, string, number][];
   /** A user whose tokens were revoked. */
   r?: string;
+  /**
+   * A change written by plain SQL to an application table (its capture trigger sends
+   * `[collection, owner]` without a position: the listener reads it).
+   */
+  s?: [string, string];
 }
 
 /**
@@ -64,6 +69,18 @@ export async function startPgNotifier(
       if (payload.i === instance) return;
       for (const [collection, owner, seq] of payload.c ?? []) bus.publish({ collection, owner, seq });
       if (typeof payload.r === 'string') bus.publishRevocation(payload.r);
+      if (Array.isArray(payload.s)) {
+        const [collection, owner] = payload.s;
+        position(db, collection, owner)
+          .then((seq) => seq !== undefined && bus.publish({ collection, owner, seq }))
+          .catch((error: Error) =>
+            options.log({
+              level: 'warn',
+              msg: `change notifications: reading a position failed: ${error.message}`,
+              event: 'notify',
+            }),
+          );
+      }
     },
     onReconnect() {
       options.log({ level: 'info', msg: 'change notifications: listening again', event: 'notify' });
@@ -103,6 +120,15 @@ export async function startPgNotifier(
     },
     close: () => listener.close(),
   };
+}
+
+/** The current position of `(collection, owner)`'s change log. */
+async function position(db: Database, collection: string, owner: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ seq: unknown }>(
+    `SELECT seq FROM collection_seq WHERE collection = $1 AND owner = $2`,
+    [collection, owner],
+  );
+  return rows[0] === undefined ? undefined : toInt(rows[0].seq);
 }
 
 /** Pokes live sessions with the current position of every collection their users can see. */

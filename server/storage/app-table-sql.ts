@@ -41,6 +41,15 @@ BEGIN
     ON CONFLICT (collection, owner, id) DO UPDATE
       SET rev = EXCLUDED.rev, deleted = EXCLUDED.deleted, value = NULL, value_bytes = NULL,
           written_by = EXCLUDED.written_by, updated_at = EXCLUDED.updated_at;
+  -- A writer other than the sync server (which pokes its own changes): wake the instances listening
+  -- on this schema's channel (server/notify/notifier.ts) at COMMIT. The payload names no position, so
+  -- PostgreSQL sends one notification per (collection, owner) per transaction however many rows it
+  -- wrote; the instances read the position when they hear it. Only PostgreSQL listens.
+  IF current_setting('idb_sync.writer', true) IS NULL OR current_setting('idb_sync.writer', true) = '' THEN
+    PERFORM pg_notify(
+      'idb_sync_' || left(encode(sha256(convert_to(current_schema(), 'UTF8')), 'hex'), 16),
+      json_build_object('i', 'sql', 's', json_build_array(coll, own))::text);
+  END IF;
 END
 $fn$;
 

@@ -5,8 +5,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PullResponse } from '../../src/protocol/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { type PullResponse, type WsServerMessage, wsServerMessageSchema } from '../../src/protocol/index.js';
+import { PROTOCOL_PATHS } from '../../src/protocol/version.js';
 import { applyPages, RawProtocolClient } from '../../test/server/raw-protocol-client.js';
 import { dropSchema, startTestServer, type TestServer } from '../../test/server/test-server.js';
 import type { Database } from '../db/database.js';
@@ -300,6 +302,42 @@ describe.runIf(databaseUrl)('an application table under concurrent writers (Post
     } finally {
       await first.end();
       await second.end();
+    }
+  });
+});
+
+describe.runIf(databaseUrl)('an application table written by another service (PostgreSQL)', () => {
+  it('pokes the live sessions of the row’s owner at COMMIT, once per transaction, with the position to pull to', async () => {
+    const ws = new WebSocket(server.url.replace('http', 'ws') + PROTOCOL_PATHS.ws);
+    const messages: WsServerMessage[] = [];
+    ws.on('message', (data) => messages.push(wsServerMessageSchema.parse(JSON.parse(data.toString()))));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    try {
+      ws.send(JSON.stringify({ type: 'hello', token: alice.token, schemaVersion: 1 }));
+      await vi.waitFor(() => expect(messages[0]?.type).toBe('hello'));
+      const pokes = () => messages.filter((m) => m.type === 'poke' && m.collection === 'work_orders');
+      const before = pokes().length;
+      // Another service adds three rows for alice in one transaction, by plain SQL.
+      const added: string[] = [randomUUID(), randomUUID(), randomUUID()];
+      await outside.query(
+        `INSERT INTO ${table} (id, technician_id, title) SELECT id, 'alice', 'From the back office' FROM unnest($1::uuid[]) AS id`,
+        [added],
+      );
+      await vi.waitFor(() => expect(pokes().length).toBe(before + 1), { timeout: 10_000 });
+      const poke = pokes().at(-1) as { seq: number };
+      const { pages } = await alice.pullAll('work_orders', { windowSize: 100 });
+      const revs = changesOf(pages)
+        .filter((c) => added.includes(c.id))
+        .map((c) => Number(c.rev));
+      expect(Math.max(...revs)).toBe(poke.seq);
+      // One transaction, one poke: no more follow.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(pokes().length).toBe(before + 1);
+    } finally {
+      ws.close();
     }
   });
 });
