@@ -48,6 +48,15 @@ export default defineConfig({
           typecheck: { enabled: false },
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['bench/**/*.test.ts'],
+          environment: 'node',
+          typecheck: { enabled: false },
+        },
+      },
     ],
   },
 });

@@ -72,6 +72,7 @@ const vitest = (name, args, env) =>
 
 run('lint', 'npx', ['biome', 'check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
+run('examples', 'node', ['scripts/check-examples.mjs']);
 // The package: build, pack, bundle one-line entries, size budgets and side-effect checks (seconds).
 run('size', 'node', ['scripts/size.mjs']);
 vitest('unit', []);

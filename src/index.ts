@@ -19,6 +19,7 @@ export type {
   IndexedDBUnavailableReason,
 } from './errors/indexeddb-unavailable-error.js';
 export type { InvalidDataError } from './errors/invalid-data-error.js';
+export type { InvalidKeyError } from './errors/invalid-key-error.js';
 export type { InvalidRecordError } from './errors/invalid-record-error.js';
 export type {
   InvalidResponseError,
@@ -41,10 +42,12 @@ export type { UnpushedWritesError } from './errors/unpushed-writes-error.js';
 export type { UpgradeBlockedError } from './errors/upgrade-blocked-error.js';
 export type { UpgradeFailedError } from './errors/upgrade-failed-error.js';
 export type { UpgradeRequiredError } from './errors/upgrade-required-error.js';
+export type { WriteRefusedError, WriteRefusedReason } from './errors/write-refused-error.js';
 
 // --- db (a detached header: the formatter sorts each section on its own)
 
 export type { DBSchema } from 'idb';
+export type { ChangeOrigin, DatabaseChange, StoreChange } from './db/database-changes.js';
 export type { DatabaseEvent, DatabaseState, EvictionReason } from './db/database-state.js';
 export type {
   DatabaseHandle,
@@ -54,6 +57,15 @@ export type {
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';
+export type {
+  PutOptions,
+  StoreKindOf,
+  SyncedWriteStore,
+  WriteArgs,
+  WriteOptions,
+  WriteStore,
+  WriteTransaction,
+} from './db/write-types.js';
 export type { TransactionOptions } from './idb/open-transaction.js';
 
 // --- upversion
@@ -63,6 +75,8 @@ export type { MarkerRecord, SchemaRecord, UpgradeReportRecord } from './upversio
 export type {
   IndexSpec,
   KeyPath,
+  KeyType,
+  KindAndKeySpec,
   LatestVersionSpec,
   Migration,
   MigrationContext,
@@ -92,7 +106,7 @@ export type {
   LastWriteWinsStrategy,
   MergeStrategy,
 } from './sync/conflict-strategy.js';
-export type { ConflictLogEntry } from './sync/internal-stores.js';
+export type { ConflictLogEntry, StoreConflictLogEntry } from './sync/internal-stores.js';
 export type { SyncProgress } from './sync/run-context.js';
 export type {
   CollectionSummary,
@@ -101,25 +115,29 @@ export type {
   RunSummary,
   RunTimings,
 } from './sync/run-summary.js';
-export type { SyncChange } from './sync/sync-change.js';
-export type { SyncClient, SyncRequestOptions } from './sync/sync-client.js';
+export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
-export type { SyncDatabase } from './sync/sync-database.js';
 export type { LockManagerLike } from './sync/sync-lock.js';
 export type { SyncLogEntry, SyncStatus } from './sync/sync-log.js';
-export type { CollectionOptions, SyncClientOptions, SyncCollections } from './sync/sync-options.js';
+export type {
+  CollectionOptions,
+  LiveSyncClientOptions,
+  SyncClientBaseOptions,
+  SyncClientOptions,
+  SyncCollections,
+} from './sync/sync-options.js';
+export type { RetryOptions } from './transport/retry-policy.js';
 export type { GetToken, GetTokenOptions, SyncTransport } from './transport/sync-transport.js';
 
-// --- change feeds and live queries
+// --- the one-call client's channels and environment (a detached header, as above)
 
-export type {
-  ChangeFeed,
-  ChangeFeedOptions,
-  FeedChange,
-  FeedDatabase,
-  FeedReadTransaction,
-} from './listeners/change-feed.js';
-export { changeFeed } from './listeners/change-feed.js';
+export type { BrowserGlobals, SyncEnvironment } from './listeners/environment.js';
+export { browserEnvironment } from './listeners/environment.js';
+export type { TransportsOptions } from './listeners/live-connection.js';
+
+// --- live queries (a method of the database handle: `appDb.live(stores, fn)`)
+
+export type { LiveQueryOptions } from './live/live-query.js';
 
 // --- query
 

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { normalize, sep } from 'node:path';
 import type { ControlHub } from '../../e2e/harness/control-hub.js';
 import { serveFile } from '../../e2e/harness/serve-file.js';
+import { type ShapingLink, startShapingLink } from './network/shaping-link.js';
 
 /** The origin the benchmark pages are loaded from. */
 export interface BenchOrigin {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`: the port of the network link in front of the origin. */
   readonly origin: string;
+  /** The link every request of the pages crosses; it shapes and counts the `/v1/*` exchanges. */
+  readonly network: ShapingLink;
   close(): Promise<void>;
 }
 
@@ -17,6 +20,11 @@ export interface BenchOrigin {
  * server sends no CORS headers, so pages must reach it on their own origin; every implementation
  * goes through this same hop, which costs well under a millisecond per request on loopback.
  * With a `hub`, it also serves the control channel of pages driven without automation.
+ *
+ * Browsers reach it through a {@link ShapingLink} (a TCP relay, see network/shaping-link.ts): its
+ * profile (loopback, wifi, cellular) delays and rate-limits the sync server's exchanges, the same
+ * for every implementation, and counts their bytes as sent. Page files and the control channel
+ * cross it unshaped.
  */
 export async function serveBenchOrigin(dir: string, target: string, hub?: ControlHub): Promise<BenchOrigin> {
   const root = normalize(dir + sep);
@@ -58,13 +66,15 @@ export async function serveBenchOrigin(dir: string, target: string, hub?: Contro
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const link = await startShapingLink({ targetPort: port, shapes: (path) => path.startsWith('/v1/') });
   return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        hub?.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    origin: `http://127.0.0.1:${link.port}`,
+    network: link.link,
+    close: async () => {
+      hub?.close();
+      await link.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -5,41 +5,44 @@ import { type ResultsFile, readResultsFile, resultSetOf, writeReport } from './r
 const engineIdOf = (m: { engine: string; storage: string }) =>
   m.storage === 'disk' ? `${m.engine}-disk` : m.engine;
 
-/** A workload measured on an engine and storage (a failure may name `workload / impl`). */
-const comboOf = (x: { engine: string; storage: string; workload: string }) =>
-  `${x.engine}|${x.storage}|${x.workload.split(' / ')[0]}`;
+/** A workload measured on an engine, storage and profile (a failure may name `workload / impl`). */
+const comboOf = (x: { engine: string; storage: string; profile: string; workload: string }) =>
+  `${x.engine}|${x.storage}|${x.profile}|${x.workload.split(' / ')[0]}`;
 
 /**
  * Merges results files of separate invocations (for example all engines, then one engine measured
- * again after a fix, or engines run side by side) into one report in `outDir`. For each workload on
- * each engine and storage, the LAST file that measured it wins: its figures and failures replace
- * those of earlier files. The report is complete when every input ran the full dataset with at least
- * 5 runs and together they measured every workload `expected` lists for each engine.
+ * again after a fix, engines run side by side, or one network profile run on its own) into one
+ * report in `outDir`. For each workload on each engine, storage and network profile, the LAST file
+ * that measured it wins: its figures and failures replace those of earlier files (files from before
+ * profiles count as loopback). The report is complete when every input ran the full dataset with at
+ * least 5 runs and together they measured, for each engine `expected` lists, each of its workloads
+ * under each of its profiles.
  */
 export function mergeResults(
   paths: readonly string[],
   outDir: string,
-  expected: Readonly<Record<string, readonly string[]>>,
+  expected: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>,
 ): string[] {
   if (paths.length < 2) throw new Error('--merge wants at least two results.json files, comma-separated');
   const files = paths.map((path) => ({ path, file: readResultsFile(path) }));
   const owner = new Map<string, number>();
+  // Notes name the engine by its command-line id (`webkit-disk`), the profile and the workload.
+  const noteOwner = new Map<string, number>();
   files.forEach(({ file }, i) => {
-    for (const m of file.measurements) owner.set(comboOf(m), i);
-    for (const f of file.failures) owner.set(comboOf(f), i);
+    for (const x of [...file.measurements, ...file.failures]) {
+      owner.set(comboOf(x), i);
+      noteOwner.set(`${engineIdOf(x)}|${x.profile}|${x.workload.split(' / ')[0]}`, i);
+    }
   });
-  const ownedBy = (i: number) => (x: { engine: string; storage: string; workload: string }) =>
-    owner.get(comboOf(x)) === i;
+  const ownedBy =
+    (i: number) => (x: { engine: string; storage: string; profile: string; workload: string }) =>
+      owner.get(comboOf(x)) === i;
   const merged: Pick<ResultsFile, 'measurements' | 'notes' | 'failures'> = {
     measurements: files.flatMap(({ file }, i) => file.measurements.filter(ownedBy(i))),
     failures: files.flatMap(({ file }, i) => file.failures.filter(ownedBy(i))),
-    // Notes name the engine and workload only: keep a note where its file owns that workload there.
+    // A note stays where its file owns that workload on that engine and profile.
     notes: files.flatMap(({ file }, i) =>
-      file.notes.filter((n) =>
-        [...owner].some(
-          ([combo, j]) => j === i && combo.startsWith(`${n.engine}|`) && combo.endsWith(`|${n.workload}`),
-        ),
-      ),
+      file.notes.filter((n) => noteOwner.get(`${n.engine}|${n.profile}|${n.workload}`) === i),
     ),
   };
   const engines = [...new Set(files.flatMap(({ file }) => file.engines ?? []))];
@@ -53,8 +56,12 @@ export function mergeResults(
       ({ file }) => file.options.records === 100_000 && file.options.runs >= 5 && !file.options.smoke,
     ) &&
     Object.entries(expected).every(([engine, workloads]) =>
-      workloads.every((workload) =>
-        merged.measurements.some((m) => engineIdOf(m) === engine && m.workload === workload),
+      Object.entries(workloads).every(([workload, profiles]) =>
+        profiles.every((profile) =>
+          merged.measurements.some(
+            (m) => engineIdOf(m) === engine && m.workload === workload && m.profile === profile,
+          ),
+        ),
       ),
     );
   mkdirSync(outDir, { recursive: true });

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { implementationNotes, workloadNotes } from './descriptions.js';
+import { implementationNotes, networkNote, workloadNotes } from './descriptions.js';
 import type { MachineInfo } from './machine.js';
+import { defaultProfileId, networkProfiles, type ProfileId, profileIds } from './network/profiles.js';
 import { ResultSet, type Storage, type SummarizedMeasurement } from './results.js';
 import { evaluateTargets, type TargetOutcome } from './targets.js';
 import type { BenchOptions } from './workload.js';
@@ -36,6 +37,9 @@ const engineLabel = (engine: string, storage: Storage) =>
 function format(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '–';
   if (unit === 'bytes') return `${(value / 1e6).toFixed(1)} MB`;
+  if (unit === 'bytes/record') return `${Math.round(value).toLocaleString('en-US')} B`;
+  if (unit === 'count') return Math.round(value).toLocaleString('en-US');
+  if (unit === '%') return `${value.toFixed(0)}%`;
   if (unit === 'records/s') return `${Math.round(value).toLocaleString('en-US')}/s`;
   if (Math.abs(value) >= 100) return `${Math.round(value).toLocaleString('en-US')} ms`;
   if (Math.abs(value) >= 1) return `${value.toFixed(1)} ms`;
@@ -51,6 +55,7 @@ function outcomeCell(o: TargetOutcome, failures: ResultSet['failures']): string 
         (f) =>
           f.engine === o.engine &&
           f.storage === o.storage &&
+          (f.profile === (o.target.profile ?? defaultProfileId) || f.profile === '*') &&
           (f.workload === op.workload || f.workload === `${op.workload} / ${op.impl}`),
       ),
     );
@@ -101,6 +106,7 @@ export function writeReport(dir: string, input: ReportInput): string[] {
       id: o.target.id,
       engine: o.engine,
       storage: o.storage,
+      profile: o.target.profile ?? defaultProfileId,
       bound: o.target.bound,
       direction: o.target.direction,
       reads: o.target.reads,
@@ -148,13 +154,19 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   md.push(
     `- ${options.records.toLocaleString('en-US')} records of \`service_types\` seeded by the reference server (\`server/seed.ts\`), about 1 KB each as JSON (id, code, name, category, tags, search tokens, description, instructions, price, timestamps).`,
     `- Pages (\`windowSize\`) of ${options.windowSize}; ${options.changes} changes for the incremental and push workloads; ${options.runs} measured run(s) per figure, implementations in rotating order.`,
-    '- The reference server runs on PGlite in memory in the benchmark process; pages reach it through the bench origin on 127.0.0.1 (static pages plus a streaming forward of `/v1/*`).',
+    '- The reference server runs on PGlite in memory in the benchmark process; pages reach it through the bench origin on 127.0.0.1 (static pages plus a streaming forward of `/v1/*`), behind a network link whose profile shapes the `/v1/*` traffic (next section).',
     '',
   );
+  md.push('## Network profiles', '', networkNote, '');
+  const measuredProfiles = profileIds.filter((id) => measurements.some((m) => m.profile === id));
+  for (const id of measuredProfiles) md.push(`- ${networkProfiles[id].label}`);
+  md.push('');
 
   md.push('## Targets (ratios of medians)', '');
-  md.push(`| target | bound | ${browsers.map((c) => engineLabel(c.engine, c.storage)).join(' | ')} |`);
-  md.push(`|---|---|${browsers.map(() => '---').join('|')}|`);
+  md.push(
+    `| target | profile | bound | ${browsers.map((c) => engineLabel(c.engine, c.storage)).join(' | ')} |`,
+  );
+  md.push(`|---|---|---|${browsers.map(() => '---').join('|')}|`);
   const ids = [...new Set(outcomes.map((o) => o.target.id))];
   for (const id of ids) {
     const row = outcomes.filter((o) => o.target.id === id);
@@ -164,7 +176,9 @@ export function writeReport(dir: string, input: ReportInput): string[] {
       const o = row.find((r) => r.engine === c.engine && r.storage === c.storage);
       return o ? outcomeCell(o, results.failures) : '–';
     });
-    md.push(`| ${t.label} (${t.reads}) | ${bound} | ${cells.join(' | ')} |`);
+    md.push(
+      `| ${t.label} (${t.reads}) | ${t.profile ?? defaultProfileId} | ${bound} | ${cells.join(' | ')} |`,
+    );
   }
   md.push('');
 
@@ -172,21 +186,34 @@ export function writeReport(dir: string, input: ReportInput): string[] {
     md.push(readFileSync(findingsFile, 'utf8').trim(), '');
   }
 
-  md.push('## Figures', '');
-  const workloads = [...new Set(measurements.map((m) => m.workload))];
-  for (const workload of workloads) {
-    md.push(`### ${workload}`, '');
-    const note = workloadNotes[workload];
-    if (note) md.push(note, '');
-    for (const c of combos) {
-      const rows = measurements.filter(
-        (m) => m.workload === workload && m.engine === c.engine && m.storage === c.storage,
-      );
-      if (rows.length === 0) continue;
-      md.push(`**${engineLabel(c.engine, c.storage)}**`, '', ...measurementTable(rows), '');
+  // Figures by profile (profiles of this code first, in their order; any other after them), each
+  // workload's description once, at its first appearance.
+  const profiles = [
+    ...measuredProfiles,
+    ...new Set(measurements.map((m) => m.profile).filter((p) => !profileIds.includes(p as ProfileId))),
+  ];
+  const described = new Set<string>();
+  for (const profile of profiles) {
+    const known = networkProfiles[profile as ProfileId];
+    md.push(`## Figures: ${known ? known.label : profile}`, '');
+    const inProfile = measurements.filter((m) => m.profile === profile);
+    for (const workload of [...new Set(inProfile.map((m) => m.workload))]) {
+      md.push(`### ${workload} (${profile})`, '');
+      const note = workloadNotes[workload];
+      if (note && !described.has(workload)) md.push(note, '');
+      described.add(workload);
+      for (const c of combos) {
+        const rows = inProfile.filter(
+          (m) => m.workload === workload && m.engine === c.engine && m.storage === c.storage,
+        );
+        if (rows.length === 0) continue;
+        md.push(`**${engineLabel(c.engine, c.storage)}**`, '', ...measurementTable(rows), '');
+      }
+      for (const n of results.notes.filter((n) => n.workload === workload && n.profile === profile)) {
+        md.push(`- ${n.engine}: ${n.text}`);
+      }
+      md.push('');
     }
-    for (const n of results.notes.filter((n) => n.workload === workload)) md.push(`- ${n.engine}: ${n.text}`);
-    md.push('');
   }
 
   md.push('## How each implementation is configured', '');
@@ -196,7 +223,14 @@ export function writeReport(dir: string, input: ReportInput): string[] {
   if (results.failures.length > 0) {
     md.push('## Failures', '');
     for (const f of results.failures) {
-      md.push(`- ${f.engine} (${f.storage}) / ${f.workload}:`, '', '```', f.error.slice(0, 2_000), '```', '');
+      md.push(
+        `- ${f.engine} (${f.storage}, ${f.profile}) / ${f.workload}:`,
+        '',
+        '```',
+        f.error.slice(0, 2_000),
+        '```',
+        '',
+      );
     }
   }
   const mdPath = join(dir, 'RESULTS.md');
@@ -218,8 +252,19 @@ export interface ResultsFile {
   failures: ResultSet['failures'];
 }
 
+/** Reads a results.json; figures, failures and notes from before network profiles get loopback's. */
 export function readResultsFile(jsonPath: string): ResultsFile {
-  return JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultsFile;
+  const file = JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultsFile;
+  const withProfile = <T extends { profile?: string }>(x: T) => ({
+    ...x,
+    profile: x.profile ?? defaultProfileId,
+  });
+  return {
+    ...file,
+    measurements: file.measurements.map(withProfile),
+    failures: file.failures.map(withProfile),
+    notes: file.notes.map(withProfile),
+  };
 }
 
 /** Rebuilds the sample set of results files (already merged or single). */

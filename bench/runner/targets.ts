@@ -1,3 +1,4 @@
+import { defaultProfileId, type ProfileId } from './network/profiles.js';
 import type { ResultSet, Storage } from './results.js';
 
 /** One figure of a ratio: a metric of an implementation in a workload (median of its samples). */
@@ -5,9 +6,14 @@ interface Operand {
   readonly workload: string;
   readonly impl: string;
   readonly metric: string;
+  /** A figure measured once in Node (the dataset), not per engine and profile. */
+  readonly node?: true;
 }
 
-/** A target of issue #7, as a ratio of medians (or an absolute bound when `denominator` is absent). */
+/** Where the runner records the figures measured in Node. */
+const nodeFigure = { engine: 'node', storage: 'memory', profile: defaultProfileId } as const;
+
+/** A target of issues #7 and #17, as a ratio of medians (or an absolute bound when `denominator` is absent). */
 export interface Target {
   readonly id: string;
   readonly label: string;
@@ -18,6 +24,8 @@ export interface Target {
   readonly direction: 'max' | 'min';
   /** How the ratio reads, e.g. `idb-sync ÷ raw one transaction`. */
   readonly reads: string;
+  /** The network profile its figures are measured under (default loopback). */
+  readonly profile?: ProfileId;
   /** Engines that can measure it, with why the others cannot (default: every engine). */
   readonly only?: {
     readonly engines: readonly string[];
@@ -27,6 +35,12 @@ export interface Target {
 }
 
 const op = (workload: string, impl: string, metric: string): Operand => ({ workload, impl, metric });
+const datasetOp = (metric: string): Operand => ({
+  workload: 'dataset',
+  impl: 'pull-pages',
+  metric,
+  node: true,
+});
 
 export const targets: readonly Target[] = [
   {
@@ -55,6 +69,36 @@ export const targets: readonly Target[] = [
     bound: 2,
     direction: 'min',
     reads: 'RxDB time ÷ idb-sync time',
+  },
+  {
+    id: 'full-vs-dexie-cellular',
+    label: 'Full sync on cellular: speed-up over the sequential fetch + Dexie bulkPut loop',
+    numerator: op('full-sync', 'dexie-loop', 'time'),
+    denominator: op('full-sync', 'idb-sync', 'time'),
+    bound: 2,
+    direction: 'min',
+    reads: 'Dexie loop time ÷ idb-sync time',
+    profile: 'cellular',
+  },
+  {
+    id: 'full-vs-rxdb-cellular',
+    label: 'Full sync on cellular: speed-up over RxDB replication',
+    numerator: op('full-sync', 'rxdb', 'time'),
+    denominator: op('full-sync', 'idb-sync', 'time'),
+    bound: 3,
+    direction: 'min',
+    reads: 'RxDB time ÷ idb-sync time',
+    profile: 'cellular',
+  },
+  {
+    id: 'wire-vs-json',
+    label: 'Full sync on cellular: bytes on the wire per record vs the record as JSON',
+    numerator: op('full-sync', 'idb-sync', 'wire-bytes/record'),
+    denominator: datasetOp('record-json'),
+    bound: 0.35,
+    direction: 'max',
+    reads: "idb-sync's wire bytes (both directions, headers included) ÷ the records' uncompressed JSON",
+    profile: 'cellular',
   },
   {
     id: 'full-heap',
@@ -128,8 +172,14 @@ export function evaluateTargets(results: ResultSet, engines: { engine: string; s
         });
         continue;
       }
-      const num = results.find({ ...target.numerator, engine, storage });
-      const den = target.denominator && results.find({ ...target.denominator, engine, storage });
+      const where = (o: Operand) => {
+        const { node: _node, ...figure } = o;
+        return o.node
+          ? { ...figure, ...nodeFigure }
+          : { ...figure, engine, storage, profile: target.profile ?? defaultProfileId };
+      };
+      const num = results.find(where(target.numerator));
+      const den = target.denominator && results.find(where(target.denominator));
       if (!num || (target.denominator && !den)) {
         const absent = [!num && target.numerator, target.denominator && !den && target.denominator]
           .filter((o): o is Operand => Boolean(o))

@@ -2,6 +2,7 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
 import {
   type DemoDatabase,
+  type DemoSchema,
   demoCollections,
   demoDatabase,
   priceBandOf,
@@ -9,17 +10,13 @@ import {
   type WorkOrder,
 } from './schema.js';
 import {
-  type ConflictLogEntry,
   type ConnectionKind,
-  type ConnectionManager,
-  connectionManager,
-  createHttpTransport,
   createSyncClient,
-  createWebSocketTransport,
   type DatabaseState,
   isIdbSyncError,
+  type LiveSyncClient,
   type RunSummary,
-  type SyncClient,
+  type StoreConflictLogEntry,
   type SyncProgress,
   type SyncStatus,
 } from './sdk.js';
@@ -81,7 +78,7 @@ export interface DemoState {
   recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
   conflicts: Pick<
-    ConflictLogEntry,
+    StoreConflictLogEntry,
     'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
   >[];
   picker: PickerState;
@@ -94,11 +91,10 @@ export interface DemoState {
 const describeError = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** The demo app: one database, one sync client over the connection manager, and the UI state. */
+/** The demo app: one database, one live sync client (one call), and the UI state. */
 export class DemoApp {
   readonly database: DemoDatabase;
-  readonly client: SyncClient;
-  readonly connection: ConnectionManager;
+  readonly client: LiveSyncClient<DemoSchema>;
   readonly offline = new OfflineSwitch();
   readonly state: DemoState;
   /** Emits when the state changed (the page re-renders). */
@@ -120,22 +116,16 @@ export class DemoApp {
     this.database = demoDatabase(schemaVersion);
     // Same origin: Vite proxies /v1 (and its SSE and WebSocket) to the reference server.
     const baseUrl = `${globalThis.location.origin}${config.apiBase ?? ''}`;
-    const common = { baseUrl, schemaVersion, getToken: () => config.token };
-    const http = this.offline.wrap(createHttpTransport(common));
-    const ws = this.offline.wrap(createWebSocketTransport(common));
-    this.connection = connectionManager({
-      transport: http,
-      webSocket: ws,
-      environment: this.offline.environment,
-      intervalMs: 15_000,
-    });
     this.client = createSyncClient({
       database: this.database,
-      transport: this.connection.syncTransport,
-      triggers: this.connection.signals$,
+      url: baseUrl,
+      getToken: () => config.token,
       // service_types derive search tokens (and, in v2, the price band) from what the server sends.
       collections: demoCollections(schemaVersion),
-      retryDelayMs: { initial: 1000, max: 15_000 },
+      retry: { maxMs: 15_000 },
+      // The "go offline" switch: the client pauses its channel and its requests fail as offline ones do.
+      environment: this.offline.environment,
+      transports: { fetch: this.offline.fetch, pollIntervalMs: 15_000 },
     });
     this.state = {
       schemaVersion,
@@ -176,7 +166,7 @@ export class DemoApp {
     const s = this.state;
     const emit = () => this.changed$.next();
     this.#subscriptions.push(
-      this.connection.transport$.subscribe((kind) => {
+      this.client.connection$.subscribe((kind) => {
         s.transport = kind;
         emit();
       }),
@@ -217,7 +207,7 @@ export class DemoApp {
         if (event.type === 'versionchange' && event.reloadRequired) this.#newerVersion();
       }),
       // Coalesce bursts (a page of 1000 changes) into one re-read of lists and counts.
-      merge(this.client.changes$, this.client.runs$, this.client.conflicts$)
+      merge(this.database.changes$, this.client.runs$, this.client.conflicts$)
         .pipe(auditTime(150))
         .subscribe(() => void this.refresh()),
     );
@@ -279,9 +269,10 @@ export class DemoApp {
           id,
           rule,
           winner,
-          local,
-          remote,
-          result,
+          // Shown field by field, whatever the store's record type.
+          local: local as Record<string, unknown> | null,
+          remote: remote as Record<string, unknown> | null,
+          result: result as Record<string, unknown> | null,
         }));
       // Records may have come and gone: count the picker's query again.
       forgetCounts(this.database);
@@ -370,7 +361,7 @@ export class DemoApp {
     return this.client.sync({ full: true });
   }
 
-  /** Creates a work order through the sync client (IndexedDB + outbox in one transaction). */
+  /** Creates a work order: the database handle stores it and queues it for the server in one transaction. */
   async createWorkOrder(fields: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>> = {}): Promise<string> {
     const id = `wo-${crypto.randomUUID().slice(0, 8)}`;
     const order: WorkOrder = {
@@ -383,17 +374,16 @@ export class DemoApp {
       ...(fields.notes === undefined ? {} : { notes: fields.notes }),
       updatedAt: new Date().toISOString(),
     };
-    await this.client.write('work_orders', { ...order });
+    await this.database.put('work_orders', order);
     await this.refresh();
     return id;
   }
 
-  /** Merges `patch` into the stored work order and writes it through the sync client. */
+  /** Merges `patch` into the stored work order and writes it (synced, like every write of a transactional store). */
   async editWorkOrder(id: string, patch: Partial<Omit<WorkOrder, 'id'>>): Promise<void> {
     const current = await this.database.get('work_orders', id);
     if (current === undefined) throw new Error(`No work order ${id}`);
-    const { _rev, ...rest } = current;
-    await this.client.write('work_orders', { ...rest, ...patch, id, updatedAt: new Date().toISOString() });
+    await this.database.put('work_orders', { ...current, ...patch, id, updatedAt: new Date().toISOString() });
     await this.refresh();
   }
 

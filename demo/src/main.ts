@@ -146,7 +146,6 @@ async function main() {
   const handle = {
     client: app.client,
     database: app.database,
-    connection: app.connection,
     schemaVersion,
     goOffline: () => app.goOffline(),
     goOnline: () => app.goOnline(),

@@ -1,18 +1,11 @@
-import { BehaviorSubject, combineLatest, map, type Observable, throwError } from 'rxjs';
-import {
-  browserEnvironment,
-  type ListenerEnvironment,
-  NetworkError,
-  type ServerEvent,
-  type ServerEventSource,
-  type SyncTransport,
-} from './sdk.js';
+import { BehaviorSubject, combineLatest, map, type Observable } from 'rxjs';
+import { browserEnvironment, type SyncEnvironment } from './sdk.js';
 
 /**
- * The demo's "go offline" switch. The browser's network is left alone: transports wrapped with
- * {@link OfflineSwitch.wrap} fail every call with the SDK's `NetworkError` while the switch is off,
- * as an offline device's requests would, and {@link OfflineSwitch.environment} reports offline so
- * the listeners pause their channel.
+ * The demo's "go offline" switch. The browser's network is left alone: the client's requests go
+ * through {@link OfflineSwitch.fetch}, which fails while the switch is off as an offline device's
+ * fetch would, and {@link OfflineSwitch.environment} reports offline so the client pauses its
+ * channel (the WebSocket or SSE stream closes, nothing is retried until back online).
  */
 export class OfflineSwitch {
   readonly #online = new BehaviorSubject(true);
@@ -30,33 +23,17 @@ export class OfflineSwitch {
   }
 
   /** The listeners' environment: online when the browser is and the switch is on. */
-  readonly environment: ListenerEnvironment = {
+  readonly environment: SyncEnvironment = {
     online$: combineLatest([this.#browser.online$, this.#online]).pipe(map(([a, b]) => a && b)),
     visible$: this.#browser.visible$,
   };
 
-  /** `transport` failing every request (and event stream) with `NetworkError` while offline. */
-  wrap(transport: SyncTransport & ServerEventSource): SyncTransport & ServerEventSource {
-    const guard = (endpoint: string) => {
-      if (!this.#online.value) throw new NetworkError(endpoint, 'unreachable');
-    };
-    return {
-      capabilities: async (signal) => {
-        guard('/v1/capabilities');
-        return transport.capabilities(signal);
-      },
-      pull: async (request, signal) => {
-        guard('/v1/pull');
-        return transport.pull(request, signal);
-      },
-      push: async (request, signal) => {
-        guard('/v1/push');
-        return transport.push(request, signal);
-      },
-      events: (): Observable<ServerEvent> =>
-        this.#online.value
-          ? transport.events()
-          : throwError(() => new NetworkError('/v1/events', 'unreachable')),
-    };
-  }
+  /**
+   * The fetch the client's transports use: fails every request while the switch is off, as fetch
+   * does on an offline device (a `TypeError`, which the SDK reports as a `NetworkError`).
+   */
+  readonly fetch: typeof globalThis.fetch = (input, init) =>
+    this.#online.value
+      ? globalThis.fetch(input, init)
+      : Promise.reject(new TypeError('Failed to fetch (the demo is offline)'));
 }

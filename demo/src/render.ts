@@ -188,7 +188,7 @@ function renderConflicts(state: DemoState): void {
       const fields = conflictFields(c);
       const tr = document.createElement('tr');
       tr.dataset.testid = 'conflict-row';
-      tr.dataset.id = c.id;
+      tr.dataset.id = String(c.id);
       tr.dataset.winner = c.winner;
       const code = (text: string) => {
         const td = document.createElement('td');

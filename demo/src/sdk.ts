@@ -1,4 +1,4 @@
-// The demo uses the SDK's public entries only (`idb-sync`, `idb-sync/transport`): every SDK name the
+// The demo uses the SDK's public entry only (`idb-sync`): every SDK name the
 // page needs comes through here.
 export type {
   ConflictLogEntry,
@@ -6,33 +6,23 @@ export type {
   DatabaseHandle,
   DatabaseState,
   DBSchema,
+  LiveSyncClient,
   LookupFilter,
   LookupPage,
   RunSummary,
+  StoreConflictLogEntry,
   SyncClient,
   SyncCollections,
+  SyncEnvironment,
   SyncProgress,
   SyncStatus,
-  SyncTransport,
   VersionSpec,
 } from '../../src/index.js';
 export {
+  browserEnvironment,
   createSyncClient,
   defineDatabase,
   isIdbSyncError,
   lookupTokens,
   searchLookup,
 } from '../../src/index.js';
-export type {
-  ConnectionManager,
-  ListenerEnvironment,
-  ServerEvent,
-  ServerEventSource,
-} from '../../src/transport/index.js';
-export {
-  browserEnvironment,
-  connectionManager,
-  createHttpTransport,
-  createWebSocketTransport,
-  NetworkError,
-} from '../../src/transport/index.js';

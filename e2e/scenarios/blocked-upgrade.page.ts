@@ -1,6 +1,7 @@
 // Tab A keeps a raw v1 connection that ignores versionchange; tab B's handle wants v2.
 import { defineDatabase, isIdbSyncError } from '../../src/index.js';
 import { openRaw } from './support/describe-database.js';
+import { rawConnectionOf } from './support/raw-connection.js';
 import { task, v1, v2, within } from './support/versions.js';
 
 let raw: IDBDatabase | undefined;
@@ -30,7 +31,7 @@ export async function openV2(name: string, blockedTimeoutMs: number) {
   db.state$.subscribe((state) => states.push(state));
   let isUpgradeBlocked = false;
   const result = await within(
-    db.db().catch((error: unknown) => {
+    db.open().catch((error: unknown) => {
       isUpgradeBlocked = isIdbSyncError(error, 'UPGRADE_BLOCKED');
       throw error;
     }),
@@ -44,7 +45,7 @@ export async function retry(boundMs: number) {
   if (!handle) throw new Error('openV2 first');
   const db = handle;
   const result = await within(
-    db.count('tasks').then(async (tasks) => ({ tasks, version: (await db.db()).version })),
+    db.count('tasks').then(async (tasks) => ({ tasks, version: (await rawConnectionOf(db)).version })),
     boundMs,
   );
   return { result, state: states.at(-1) };

@@ -1,12 +1,12 @@
 // In-page side shared by the sync scenarios (their `page: 'sync-app'`): one app per tab, built by
 // `openApp`, and small functions that drive it and answer with JSON.
-import type { IDBPDatabase } from 'idb';
 import { filter, firstValueFrom } from 'rxjs';
-import type { RecordValue } from '../../src/index.js';
+import type { RecordValue, StoreConflictLogEntry } from '../../src/index.js';
 import type { CheckpointRecord } from '../../src/sync/internal-stores.js';
 import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
 import { openRaw } from './support/describe-database.js';
 import { searchServiceTypes } from './support/picker.js';
+import { idbOf, rawConnectionOf } from './support/raw-connection.js';
 import { type App, type AppConfig, counts, createApp, describeRun } from './support/sync-app.js';
 import { describeError, within } from './support/versions.js';
 
@@ -52,9 +52,54 @@ export async function read(store: string, id: string) {
   return ((await current().database.get(store as never, id as never)) ?? null) as RecordValue | null;
 }
 
-/** A local write through the sync client (queued for the server). */
+/** A local write through the database handle (queued for the server in the same transaction). */
 export async function write(store: string, value: RecordValue) {
-  await current().client.write(store, value);
+  await current().database.put(store as never, value as never);
+}
+
+/**
+ * Writes `work_orders` and `customers` through every public write API of the handle (single put and
+ * delete, a multi-store transaction with put, add and a range delete, bulkPut, bulkDelete), then
+ * tries writes that must be refused. Answers with the ids that should reach the server and the
+ * refusals, as JSON.
+ */
+export async function writeEveryWay(prefix: string) {
+  const { database } = current();
+  const id = (n: string | number) => `${prefix}-${n}`;
+  await database.put('work_orders', { id: id('put'), title: 'put' });
+  await database.put('work_orders', { id: id('gone'), title: 'deleted again' });
+  await database.delete('work_orders', id('gone'));
+  await database.put('work_orders', { id: id('range-1'), title: 'deleted by range' });
+  await database.put('work_orders', { id: id('range-2'), title: 'deleted by range' });
+  await database.write(['work_orders', 'customers'], (tx) => {
+    const orders = tx.objectStore('work_orders');
+    void orders.put({ id: id('tx-put'), title: 'in a transaction' });
+    void orders.add({ id: id('tx-add'), title: 'added in a transaction' });
+    void orders.delete(IDBKeyRange.bound(id('range-'), `${id('range-')}\uffff`));
+    void tx.objectStore('customers').put({ id: id('customer'), name: 'Acme' });
+  });
+  const bulk = Array.from({ length: 40 }, (_, i) => ({ id: id(`bulk-${String(i).padStart(2, '0')}`), n: i }));
+  await database.bulkPut('work_orders', bulk);
+  await database.bulkDelete(
+    'work_orders',
+    bulk.filter((r) => r.n % 4 === 0).map((r) => r.id),
+  );
+  const clear = await database
+    .write(['work_orders'], (tx) =>
+      (tx.objectStore('work_orders') as unknown as { clear(): unknown }).clear(),
+    )
+    .then(() => null, describeError);
+  const lookup = await database.put('parts', { id: id('part'), name: 'x' }).then(() => null, describeError);
+  const expected = {
+    work_orders: [
+      id('put'),
+      id('tx-put'),
+      id('tx-add'),
+      ...bulk.filter((r) => r.n % 4 !== 0).map((r) => r.id),
+    ],
+    customers: [id('customer')],
+  };
+  return { expected, refused: { clear, lookup } };
 }
 
 /** Local writes not acknowledged by the server yet. */
@@ -63,8 +108,9 @@ export function pendingWrites() {
 }
 
 /** The conflict log. */
-export function conflictLog() {
-  return current().client.conflictLog();
+export async function conflictLog() {
+  // Values as plain records (the page's app is untyped).
+  return (await current().client.conflictLog()) as StoreConflictLogEntry[];
 }
 
 /** Statuses seen by this tab so far. */
@@ -92,7 +138,7 @@ export async function openDatabaseWithin(ms: number) {
   const subscription = database.state$.subscribe((state) => states.push(state));
   try {
     const result = await within(
-      database.db().then((db) => db.version),
+      rawConnectionOf(database).then((db) => db.version),
       ms,
     );
     return { ...result, state: database.state, states };
@@ -165,7 +211,7 @@ export function seenErrors() {
  * checkpoint, the record count and the first and last keys, to compare the data with the checkpoint.
  */
 export async function storedState(collection: string) {
-  const idb = (await current().database.db()) as unknown as IDBPDatabase;
+  const idb = await idbOf(current().database);
   const tx = idb.transaction([collection, '_checkpoints'], 'readonly');
   const store = tx.objectStore(collection);
   const reads = Promise.all([

@@ -11,7 +11,7 @@ const v1 = {
       kind: 'lookup',
       indexes: { byName: { keyPath: 'name' }, byCode: { keyPath: 'code' } },
     },
-    notes: { keyPath: 'id', kind: 'transactional' },
+    notes: { keyPath: 'id', keyType: 'number', kind: 'transactional' },
     legacy: { keyPath: 'id', kind: 'local' },
   },
 } as const;
@@ -48,16 +48,21 @@ function handle(name: string, upTo: 1 | 2 | 3) {
 /** Creates the database at v1 through the SDK and writes the records the later versions must keep. */
 export async function seedV1(name: string) {
   const db = handle(name, 1);
-  await db.write(['items', 'notes', 'legacy'], (tx) => {
-    const items = tx.objectStore('items');
-    items.put({ id: 1, name: 'bolt', code: 'B-1', tags: ['metal', 'small'] });
-    items.put({ id: 2, name: 'bolt', code: 'B-2', tags: ['metal'] });
-    items.put({ id: 3, name: 'nut', code: 'N-1', tags: [] });
-    const notes = tx.objectStore('notes');
-    notes.put({ id: 1, uuid: 'c9', title: 'first' });
-    notes.put({ id: 2, uuid: 'a7', title: 'second' });
-    tx.objectStore('legacy').put({ id: 'old', value: 42 });
-  });
+  // items is a lookup store: written here as a pull would, locally only.
+  await db.write(
+    ['items', 'notes', 'legacy'],
+    (tx) => {
+      const items = tx.objectStore('items');
+      items.put({ id: 1, name: 'bolt', code: 'B-1', tags: ['metal', 'small'] });
+      items.put({ id: 2, name: 'bolt', code: 'B-2', tags: ['metal'] });
+      items.put({ id: 3, name: 'nut', code: 'N-1', tags: [] });
+      const notes = tx.objectStore('notes');
+      notes.put({ id: 1, uuid: 'c9', title: 'first' });
+      notes.put({ id: 2, uuid: 'a7', title: 'second' });
+      tx.objectStore('legacy').put({ id: 'old', value: 42 });
+    },
+    { localOnly: true },
+  );
   await db.close();
   return readBack(name);
 }
@@ -79,11 +84,11 @@ async function readBack(name: string) {
  */
 export async function openAt(name: string, upTo: 2 | 3) {
   const db = handle(name, upTo);
-  await db.db();
+  await db.open();
   const reports = await db.upgradeReports();
   let duplicateCode: { name: string; code?: string } | 'accepted';
   try {
-    await db.put('items', { id: 99, name: 'dup', code: 'B-1', tags: [] });
+    await db.put('items', { id: 99, name: 'dup', code: 'B-1', tags: [] }, { localOnly: true });
     duplicateCode = 'accepted';
   } catch (error) {
     const { name: errorName, code } = error as { name: string; code?: string };

@@ -31,7 +31,7 @@ export async function openV1(name: string) {
 export async function openV2(name: string, boundMs: number) {
   const db = track(defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 5_000 }));
   const opened = await within(
-    db.put('labels', { id: 'urgent' }).then(async () => ({
+    db.put('labels', { id: 'urgent' }, { localOnly: true }).then(async () => ({
       tasks: await db.count('tasks'),
       labels: await db.count('labels'),
       report: (await db.upgradeReports()).at(-1),

@@ -31,7 +31,7 @@ describe('blocked upgrade', () => {
     const open = vi.spyOn(indexedDB, 'open');
     const db = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 100 });
     const blockedEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'blocked')));
-    const error = await within(db.db(), 2_000, 'the blocked open').catch((e: unknown) => e);
+    const error = await within(db.open(), 2_000, 'the blocked open').catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'UPGRADE_BLOCKED')).toBe(true);
     expect(error).toMatchObject({ database: name, version: 2, timeoutMs: 100 });
     expect(await blockedEvent).toEqual({ type: 'blocked', operation: 'open' });
@@ -58,7 +58,7 @@ describe('blocked upgrade', () => {
     const db = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 5_000 });
     const states: string[] = [];
     const subscription = db.state$.subscribe((state) => states.push(state));
-    await within(db.db(), 2_000, 'the upgrade next to two open handles');
+    await within(db.open(), 2_000, 'the upgrade next to two open handles');
     subscription.unsubscribe();
     expect(states).not.toContain('blocked');
     expect(others.map((other) => other.state)).toEqual(['versionchange', 'versionchange']);

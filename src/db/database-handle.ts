@@ -5,12 +5,14 @@ import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
+import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
 import { META_STORE } from '../upversion/system-stores.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import { waitForOpen } from '../upversion/wait-for-open.js';
+import { ChangeHub, type StoreChange, type WrittenChange } from './database-changes.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { DefineDatabaseOptions } from './define-database.js';
 import { detectEviction, type EvictionHint, hintFor } from './eviction-hint.js';
@@ -19,6 +21,20 @@ import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete
 import { requestPersistence } from './request-persistence.js';
 import { resolveFactory } from './resolve-factory.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
+import { bulkDelete, bulkPut, deleteOne, putOne, runWrite } from './run-write.js';
+import type { PutOptions, WriteOptions } from './write-types.js';
+
+/**
+ * How the sync client hands the handle the changes it made (pulls, conflict resolutions,
+ * rollbacks), so that `changes$` announces them as `remote` in every tab. Not part of the public API.
+ */
+export const announceSyncChanges = Symbol.for('idb-sync.announce-sync-changes');
+
+/**
+ * The handle's raw connection (opening it if needed), for the sync client's and the session's own
+ * transactions. Not public: an app writing through a raw connection would bypass the outbox.
+ */
+export const rawConnection = Symbol.for('idb-sync.raw-connection');
 
 /** An open in flight; `closeOnArrival` is set by `close()` and cleared by the next operation. */
 interface PendingOpen {
@@ -38,6 +54,9 @@ export class LazyDatabase implements ConnectionSource {
   readonly name: string;
   readonly version: number;
   readonly stores: Readonly<Record<string, DeclaredStore>>;
+  readonly revField: string;
+  readonly #changes: ChangeHub;
+  readonly changes$: Observable<StoreChange>;
   readonly #schema: DeclaredSchema;
   readonly #options: ResolvedOptions;
   readonly #state$ = new BehaviorSubject<DatabaseState>('closed');
@@ -58,6 +77,9 @@ export class LazyDatabase implements ConnectionSource {
     this.#options = resolveOptions(options);
     this.name = schema.name;
     this.version = schema.latest.version;
+    this.revField = options.revField ?? '_rev';
+    this.#changes = new ChangeHub(schema.name);
+    this.changes$ = this.#changes.changes$;
     this.stores = Object.fromEntries(
       Object.values(schema.latest.stores)
         .filter((s) => !s.system)
@@ -86,8 +108,13 @@ export class LazyDatabase implements ConnectionSource {
     return this.#evicted;
   }
 
-  async db(): Promise<IDBPDatabase<unknown>> {
-    return (await this.connect()).db;
+  async open(): Promise<void> {
+    await this.connect();
+  }
+
+  /** The raw connection, for the SDK's own transactions (sync). Not part of the public API. */
+  async [rawConnection](): Promise<IDBDatabase> {
+    return (await this.connect()).raw;
   }
 
   read<R>(
@@ -98,12 +125,20 @@ export class LazyDatabase implements ConnectionSource {
     return runTransaction(this, stores, 'readonly', fn, options);
   }
 
+  live<R>(
+    stores: readonly string[],
+    fn: (tx: ReadTransaction) => R | PromiseLike<R>,
+    options?: LiveQueryOptions,
+  ): Observable<R> {
+    return liveQuery(this, stores, () => this.read(stores, fn), options);
+  }
+
   write<R>(
     stores: readonly string[],
     fn: (tx: WriteTransaction) => R | PromiseLike<R>,
-    options?: TransactionOptions,
-  ) {
-    return runTransaction(this, stores, 'readwrite', fn, options);
+    options?: WriteOptions,
+  ): Promise<R> {
+    return runWrite(this, stores, (tx) => fn(tx), options);
   }
 
   get(store: string, query: IDBValidKey | IDBKeyRange): Promise<unknown> {
@@ -118,12 +153,30 @@ export class LazyDatabase implements ConnectionSource {
     return this.read([store], (tx) => tx.objectStore(store).count(query));
   }
 
-  put(store: string, value: unknown, key?: IDBValidKey): Promise<IDBValidKey> {
-    return this.write([store], (tx) => tx.objectStore(store).put(value, key));
+  async put(store: string, value: unknown, options?: PutOptions): Promise<IDBValidKey> {
+    return putOne(this, store, value, options);
   }
 
-  delete(store: string, query: IDBValidKey | IDBKeyRange): Promise<void> {
-    return this.write([store], (tx) => tx.objectStore(store).delete(query));
+  async delete(store: string, query: IDBValidKey | IDBKeyRange, options?: WriteOptions): Promise<void> {
+    return deleteOne(this, store, query, options);
+  }
+
+  async bulkPut(store: string, values: readonly unknown[], options?: WriteOptions): Promise<IDBValidKey[]> {
+    return bulkPut(this, store, values, options);
+  }
+
+  async bulkDelete(store: string, keys: readonly IDBValidKey[], options?: WriteOptions): Promise<void> {
+    return bulkDelete(this, store, keys, options);
+  }
+
+  /** Announces this handle's committed writes on `changes$` (and to the other tabs). */
+  announce(changes: readonly WrittenChange[]): void {
+    this.#changes.announce(changes, 'local');
+  }
+
+  /** Called by the sync client after a transaction of its own committed. */
+  [announceSyncChanges](changes: readonly WrittenChange[]): void {
+    this.#changes.announce(changes, 'remote');
   }
 
   async upgradeReports(): Promise<UpgradeReport[]> {
@@ -142,6 +195,7 @@ export class LazyDatabase implements ConnectionSource {
   }
 
   async close(): Promise<void> {
+    this.#changes.close();
     this.#dropConnection();
     if (this.#pending) this.#pending.closeOnArrival = true;
     this.#state$.next('closed');
@@ -179,6 +233,7 @@ export class LazyDatabase implements ConnectionSource {
   async connect(): Promise<Connection> {
     const current = this.#connection;
     if (current && !current.dead) return current;
+    this.#changes.resume();
     if (this.#deletion) await waitForDelete(this.#deletion, this.name, this.#options.deleteTimeoutMs);
     const pending = this.#pending ?? this.#startOpen();
     pending.closeOnArrival = false;

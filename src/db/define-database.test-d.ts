@@ -1,4 +1,4 @@
-import type { DBSchema, IDBPDatabase } from 'idb';
+import type { DBSchema } from 'idb';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { MarkerRecord, SchemaRecord, UpgradeReportRecord } from '../upversion/meta-records.js';
 import type { DatabaseHandle } from './define-database.js';
@@ -24,6 +24,7 @@ const latest = {
   stores: {
     service_types: {
       keyPath: 'id',
+      keyType: 'number',
       kind: 'lookup',
       indexes: {
         byCode: { keyPath: 'code', unique: true },
@@ -76,8 +77,10 @@ describe('defineDatabase types', () => {
     });
   });
 
-  it('returns the idb database typed with the app schema', () => {
-    expectTypeOf(appDb.db()).resolves.toEqualTypeOf<IDBPDatabase<AppSchema>>();
+  it('opens on demand without handing out a raw connection (which could write past the outbox)', () => {
+    expectTypeOf(appDb.open()).resolves.toEqualTypeOf<void>();
+    // @ts-expect-error no raw connection
+    appDb.db();
   });
 
   it('checks the latest version against the schema', () => {
@@ -88,7 +91,6 @@ describe('defineDatabase types', () => {
     });
     defineDatabase<AppSchema>({
       name: 'x',
-      // @ts-expect-error service_types lacks byToken and declares byName, which the schema does not have
       versions: [
         {
           version: 1,
@@ -96,7 +98,9 @@ describe('defineDatabase types', () => {
             work_orders: latest.stores.work_orders,
             service_types: {
               keyPath: 'id',
+              keyType: 'number',
               kind: 'lookup',
+              // @ts-expect-error service_types lacks byToken and declares byName, which the schema does not have
               indexes: { byCode: { keyPath: 'code' }, byName: { keyPath: 'n' } },
             },
           },

@@ -53,7 +53,7 @@ describe('defineDatabase', () => {
     const db = defineDatabase({ name: uniqueName('states'), versions });
     const states = collect<DatabaseState>(db.state$);
     const events = collect<DatabaseEvent>(db.events$);
-    await db.db();
+    await db.open();
     expect(states.values).toEqual(['closed', 'opening', 'upgrading', 'open']);
     expect(events.values.map((e) => e.type)).toEqual(['upgraded', 'opened']);
     const upgraded = events.values[0] as Extract<DatabaseEvent, { type: 'upgraded' }>;
@@ -93,7 +93,7 @@ describe('defineDatabase', () => {
         tx.objectStore('service_types').put({ id: 1, code: 'PUMP' });
         return 'done';
       },
-      { durability: 'relaxed' },
+      { durability: 'relaxed', localOnly: true },
     );
     expect(written).toBe('done');
     expect(await db.get('work_orders', 'wo-2')).toEqual({ id: 'wo-2', title: 'Check valve' });
@@ -130,14 +130,18 @@ describe('defineDatabase', () => {
 
   it('rolls back and reports a typed error when an awaited request fails', async () => {
     const db = defineDatabase({ name: uniqueName('constraint'), versions });
-    await db.put('service_types', { id: 1, code: 'PUMP' });
+    await db.put('service_types', { id: 1, code: 'PUMP' }, { localOnly: true });
     const error = await db
-      .write(['service_types'], async (tx) => {
-        const store = tx.objectStore('service_types');
-        const first = store.put({ id: 2, code: 'VALVE' });
-        const second = store.put({ id: 3, code: 'PUMP' }); // breaks the unique index
-        await Promise.all([first, second]);
-      })
+      .write(
+        ['service_types'],
+        async (tx) => {
+          const store = tx.objectStore('service_types');
+          const first = store.put({ id: 2, code: 'VALVE' });
+          const second = store.put({ id: 3, code: 'PUMP' }); // breaks the unique index
+          await Promise.all([first, second]);
+        },
+        { localOnly: true },
+      )
       .catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'CONSTRAINT_VIOLATION')).toBe(true);
     expect(error).toMatchObject({ stores: ['service_types'], operation: 'write', database: db.name });
@@ -186,10 +190,10 @@ describe('defineDatabase', () => {
     try {
       const db = defineDatabase({ name: uniqueName('persist'), versions, persist: true });
       const answer = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'persisted')));
-      await db.db();
+      await db.open();
       expect(await answer).toEqual({ type: 'persisted', persisted: true });
       await db.close();
-      await db.db(); // a reopen does not ask again
+      await db.open(); // a reopen does not ask again
       await db.close();
       expect(persist).toHaveBeenCalledTimes(1);
     } finally {
@@ -200,7 +204,7 @@ describe('defineDatabase', () => {
   it('leaves the live structure exactly as declared', async () => {
     const name = uniqueName('shape');
     const db = defineDatabase({ name, versions });
-    await db.db();
+    await db.open();
     await db.close();
     const shape = await describeRaw(name);
     expect(shape.version).toBe(1001);

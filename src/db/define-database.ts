@@ -1,14 +1,17 @@
-import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
+import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
 import type { TransactionOptions } from '../idb/open-transaction.js';
+import type { LiveQueryOptions } from '../live/live-query.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';
 import type { SystemSchema } from '../upversion/system-stores.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
+import type { DatabaseChange } from './database-changes.js';
 import { LazyDatabase } from './database-handle.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
 import type { HintStorage } from './eviction-hint.js';
+import type { PutOptions, WriteArgs, WriteOptions, WriteTransaction } from './write-types.js';
 
 /** The app's schema plus the SDK's system stores (untyped when no schema type is given). */
 export type DatabaseSchema<S> = unknown extends S ? unknown : S & SystemSchema;
@@ -52,6 +55,12 @@ export interface DefineDatabaseOptions<S = unknown> {
   /** The IndexedDB factory. Default: the global `indexedDB`, read at the first operation. */
   readonly indexedDB?: IDBFactory;
   /**
+   * Field of each synced record holding its server revision, written by sync (used to push on top
+   * of the right revision and to skip records a pull already has). Part of the stored records'
+   * layout: keep it when the app evolves. Default `'_rev'`.
+   */
+  readonly revField?: string;
+  /**
    * Where to remember the database's id outside IndexedDB, to tell an evicted database from a first
    * visit. Default `localStorage` when available; `null` turns that part of the detection off.
    */
@@ -81,11 +90,11 @@ export interface DatabaseHandle<S = unknown> {
   /** True from an eviction being detected until {@link acknowledgeEviction}. */
   readonly evicted: boolean;
   /**
-   * The open idb database, opening (and upgrading) it if needed, typed with the app's schema (the
-   * system stores are reached through `read`/`write`). The connection may later be closed under
-   * you (versionchange): prefer `read`/`write`, which reopen and retry.
+   * Opens (and upgrades) the database now rather than at the first operation; resolves once it is
+   * open. The connection is the handle's own: reads and writes go through `read`/`write` and the
+   * conveniences, which reopen and retry, and which sync every write to a synced store.
    */
-  db(): Promise<IDBPDatabase<S extends DBSchema ? S : unknown>>;
+  open(): Promise<void>;
   /** Runs `fn` in a fresh readonly transaction (retried once on a dead connection); resolves after it completes. */
   read<const N extends readonly DatabaseStoreName<S>[], R>(
     stores: N,
@@ -93,14 +102,38 @@ export interface DatabaseHandle<S = unknown> {
     options?: TransactionOptions,
   ): Promise<R>;
   /**
+   * `read(stores, fn)` as an observable that stays current: `fn` runs in a readonly transaction of
+   * `stores` on subscribe and again after those stores change (writes through this handle, other
+   * tabs' writes, changes the sync client pulled), and each result is emitted. The changes of a
+   * burst (a pulled page, a batch write) re-run it once; runs never overlap, so a result never
+   * follows a newer one. Cold: nothing is read until subscribed; unsubscribing stops everything.
+   *
+   * @example
+   * const openOrders$ = appDb.live(['work_orders'], async (tx) =>
+   *   (await tx.objectStore('work_orders').getAll()).filter((order) => order.status === 'open'),
+   * );
+   * const subscription = openOrders$.subscribe((orders) => console.log(orders.length, 'open'));
+   * subscription.unsubscribe();
+   */
+  live<const N extends readonly DatabaseStoreName<S>[], R>(
+    stores: N,
+    fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
+    options?: LiveQueryOptions<DatabaseChange<S>>,
+  ): Observable<R>;
+  /**
    * Runs `fn` in a fresh readwrite transaction (retried once on a dead connection, so `fn` may run
    * twice); resolves after it committed. If `fn` throws, the transaction is aborted and the error
    * comes back typed. Issue every request before awaiting anything but them (Safari).
+   *
+   * Writes to a `transactional` store through `tx.objectStore(name)` are synced: `put`, `add` and
+   * `delete` record their outbox entry in this same transaction. What the outbox cannot record
+   * (`clear()`, cursor writes, out-of-line keys) throws `WriteRefusedError`, as do writes to a
+   * `lookup` store unless `options.localOnly` is `true`. Writes to `local` stores are plain.
    */
-  write<const N extends readonly DatabaseStoreName<S>[], R>(
+  write<const N extends readonly DatabaseStoreName<S>[], R, const O extends WriteOptions = WriteOptions>(
     stores: N,
-    fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readwrite'>) => R | PromiseLike<R>,
-    options?: TransactionOptions,
+    fn: (tx: WriteTransaction<S, DatabaseSchema<S>, N, O>) => R | PromiseLike<R>,
+    options?: O,
   ): Promise<R>;
   /** One record by key (or the first in a range). */
   get<N extends DatabaseStoreName<S>>(
@@ -118,22 +151,51 @@ export interface DatabaseHandle<S = unknown> {
     store: N,
     query?: StoreKey<DatabaseSchema<S>, N> | IDBKeyRange | null,
   ): Promise<number>;
-  /** Writes one record; resolves with its key after the transaction committed. */
+  /**
+   * Writes one record; resolves with its key after the transaction committed. On a `transactional`
+   * store the write is synced (its outbox entry is in the same transaction); a `lookup` store needs
+   * `{ localOnly: true }`.
+   */
   put<N extends DatabaseStoreName<S>>(
     store: N,
     value: StoreValue<DatabaseSchema<S>, N>,
-    key?: StoreKey<DatabaseSchema<S>, N>,
+    ...options: WriteArgs<S, N, PutOptions<StoreKey<DatabaseSchema<S>, N>>>
   ): Promise<StoreKey<DatabaseSchema<S>, N>>;
-  /** Deletes the record(s) with a key or in a range. */
+  /** Deletes the record(s) with a key or in a range (synced on a `transactional` store, like `put`). */
   delete<N extends DatabaseStoreName<S>>(
     store: N,
     query: StoreKey<DatabaseSchema<S>, N> | IDBKeyRange,
+    ...options: WriteArgs<S, N, WriteOptions>
   ): Promise<void>;
+  /**
+   * Writes many records of one store in ONE transaction (one commit), each synced like `put`;
+   * resolves with their keys, in order, after the commit. For several stores at once use `write`.
+   */
+  bulkPut<N extends DatabaseStoreName<S>>(
+    store: N,
+    values: readonly StoreValue<DatabaseSchema<S>, N>[],
+    ...options: WriteArgs<S, N, WriteOptions>
+  ): Promise<StoreKey<DatabaseSchema<S>, N>[]>;
+  /** Deletes many records of one store by key in ONE transaction, each synced like `delete`. */
+  bulkDelete<N extends DatabaseStoreName<S>>(
+    store: N,
+    keys: readonly StoreKey<DatabaseSchema<S>, N>[],
+    ...options: WriteArgs<S, N, WriteOptions>
+  ): Promise<void>;
+  /**
+   * Record changes after their transaction committed: writes through this handle (`origin:
+   * 'local'`), through a handle on the same database in another tab (`'tab'`), and changes from the
+   * server made by a sync client in any tab (`'remote'`). One emission per record, in order; a
+   * transaction's changes come in one burst. Subscribing opens a BroadcastChannel (closed by `close()`).
+   */
+  readonly changes$: Observable<DatabaseChange<S>>;
+  /** Field of synced records holding their server revision (`revField` option, default `'_rev'`). */
+  readonly revField: string;
   /** Every persisted upgrade report, oldest first. Opens the database if needed. */
   upgradeReports(): Promise<UpgradeReport[]>;
   /** Clears `evicted` (after sync refetched the data); the state returns to `open`. */
   acknowledgeEviction(): void;
-  /** Closes the connection. The handle stays usable: the next operation reopens. */
+  /** Closes the connection (and the `changes$` channel). The handle stays usable: the next operation reopens. */
   close(): Promise<void>;
   /**
    * Deletes the database, after closing this handle's connection; other tabs' handles close theirs
@@ -153,7 +215,7 @@ export interface DatabaseHandle<S = unknown> {
  *   name: 'field-app',
  *   versions: [{ version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } }],
  * });
- * await appDb.put('work_orders', { id: 'wo-1', title: 'Replace pump' });
+ * await appDb.put('work_orders', { id: 'wo-1', title: 'Replace pump' }); // stored and queued for the server
  */
 export function defineDatabase<S = unknown>(options: DefineDatabaseOptions<S>): DatabaseHandle<S> {
   const schema = declareSchema(options.name, options.versions as readonly VersionSpec[]);

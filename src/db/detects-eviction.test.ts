@@ -15,7 +15,7 @@ describe('eviction detection', () => {
       versions,
       evictionHintStorage: new MemoryStorage(),
     });
-    await db.db();
+    await db.open();
     expect(db.state).toBe('open');
     expect(db.evicted).toBe(false);
     await db.close();
@@ -44,7 +44,7 @@ describe('eviction detection', () => {
 
     // The next page load sees the recreated database as normal.
     const later = defineDatabase({ name, versions, evictionHintStorage: storage });
-    await later.db();
+    await later.open();
     expect(later.evicted).toBe(false);
     await later.close();
   });
@@ -71,7 +71,7 @@ describe('eviction detection', () => {
     await db.close();
     // A new marker was written: the next open is not an eviction again.
     const next = defineDatabase({ name, versions, evictionHintStorage: null });
-    await next.db();
+    await next.open();
     expect(next.evicted).toBe(false);
     await next.close();
   });

@@ -35,7 +35,7 @@ describe('IndexedDB unavailable', () => {
     });
     try {
       const db = defineDatabase({ name: uniqueName('denied'), versions });
-      const error = await db.db().catch((e: unknown) => e);
+      const error = await db.open().catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'INDEXEDDB_UNAVAILABLE', reason: 'access-denied', cause: denied });
     } finally {
       Object.defineProperty(globalThis, 'indexedDB', original);
@@ -50,7 +50,7 @@ describe('IndexedDB unavailable', () => {
       },
     } as unknown as IDBFactory;
     const first = defineDatabase({ name: uniqueName('throws'), versions, indexedDB: throwing });
-    await expect(first.db()).rejects.toMatchObject({
+    await expect(first.open()).rejects.toMatchObject({
       code: 'INDEXEDDB_UNAVAILABLE',
       reason: 'open-failed',
       cause: securityError,
@@ -69,7 +69,7 @@ describe('IndexedDB unavailable', () => {
       },
     } as unknown as IDBFactory;
     const second = defineDatabase({ name: uniqueName('private'), versions, indexedDB: failing });
-    const error = await within(second.db(), 2_000, 'the failing open').catch((e: unknown) => e);
+    const error = await within(second.open(), 2_000, 'the failing open').catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'INDEXEDDB_UNAVAILABLE')).toBe(true);
     expect(error).toMatchObject({ reason: 'open-failed' });
   });

@@ -8,8 +8,9 @@ interface AppSchema extends DBSchema {
     key: number;
     value: { id: number; code: string; tokens: string[] };
     indexes: { byCode: string; byToken: string };
+    kind: 'lookup';
   };
-  work_orders: { key: string; value: { id: string; title: string; status: string } };
+  work_orders: { key: string; value: { id: string; title: string; status: string }; kind: 'transactional' };
 }
 
 it('runs the README example', async () => {
@@ -21,6 +22,7 @@ it('runs the README example', async () => {
         stores: {
           service_types: {
             keyPath: 'id',
+            keyType: 'number',
             kind: 'lookup',
             indexes: {
               byCode: { keyPath: 'code', unique: true },
@@ -33,8 +35,10 @@ it('runs the README example', async () => {
     ],
   });
 
-  await appDb.put('work_orders', { id: 'wo-1', title: 'Replace pump', status: 'open' });
-  await appDb.put('service_types', { id: 1, code: 'PUMP', tokens: ['pump'] });
+  // Not in the README: a lookup record, as a pull would bring it (local-only writes say so).
+  await appDb.put('service_types', { id: 1, code: 'PUMP', tokens: ['pump'] }, { localOnly: true });
+
+  await appDb.put('work_orders', { id: 'wo-1', title: 'Replace pump', status: 'open' }); // synced
   const pump = await appDb.read(['service_types'], (tx) =>
     tx.objectStore('service_types').index('byCode').get('PUMP'),
   );
@@ -53,12 +57,14 @@ it('runs the README example', async () => {
 
   expect(pump).toEqual({ id: 1, code: 'PUMP', tokens: ['pump'] });
   expect(await appDb.count('work_orders')).toBe(2);
+  // Both work order writes are queued for the server, in the transactions that wrote them.
+  expect(await appDb.count('_outbox')).toBe(2);
   // A newer release in "another tab" makes this one say reload.
   const newer = defineDatabase({
     name: appDb.name,
     versions: [{ version: 2, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } }],
   });
-  await newer.db();
+  await newer.open();
   expect(warn).toHaveBeenCalledWith('A newer version was loaded: reload');
   subscription.unsubscribe();
   warn.mockRestore();

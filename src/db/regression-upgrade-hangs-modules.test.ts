@@ -8,7 +8,7 @@
 
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { readAllRaw, sortBy, uniqueName, within } from '../../test/db/test-support.js';
+import { rawConnectionOf, readAllRaw, sortBy, uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 import type { VersionSpec } from '../upversion/schema-types.js';
@@ -19,7 +19,7 @@ const v1 = {
   version: 1,
   stores: {
     work_orders: { keyPath: 'id', kind: 'transactional' },
-    customers: { keyPath: 'id', kind: 'lookup' },
+    customers: { keyPath: 'id', kind: 'transactional' },
   },
 } as const satisfies VersionSpec;
 
@@ -54,7 +54,7 @@ describe('regression: modules holding handles while another module upgrades', ()
       tx.objectStore('work_orders').put({ id: 'wo-2' }),
     );
     const serviceTypes = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: bound });
-    const upgraded = serviceTypes.put('service_types', { id: 1, code: 'PUMP' });
+    const upgraded = serviceTypes.put('service_types', { id: 1, code: 'PUMP' }, { localOnly: true });
 
     await within(Promise.all([inFlight, upgraded]), bound, 'the in-flight write and the upgrade');
     await within(
@@ -76,7 +76,7 @@ describe('regression: modules holding handles while another module upgrades', ()
       'module 2 after the upgrade',
     );
     await within(
-      serviceTypes.put('service_types', { id: 2, code: 'VALVE' }),
+      serviceTypes.put('service_types', { id: 2, code: 'VALVE' }, { localOnly: true }),
       bound,
       'module 3 after the upgrade',
     );
@@ -90,8 +90,8 @@ describe('regression: modules holding handles while another module upgrades', ()
       { id: 'c-2', name: 'Globex' },
     ]);
     expect(await serviceTypes.count('service_types')).toBe(2);
-    expect((await serviceTypes.db()).version).toBe(2001);
-    expect((await workOrders.db()).version).toBe(2001);
+    expect((await rawConnectionOf(serviceTypes)).version).toBe(2001);
+    expect((await rawConnectionOf(workOrders)).version).toBe(2001);
 
     await Promise.all([workOrders.close(), customers.close(), serviceTypes.close()]);
   });
@@ -109,7 +109,7 @@ describe('regression: modules holding handles while another module upgrades', ()
     } as const satisfies VersionSpec;
     const newer = defineDatabase({ name, versions: [v1, reshaped], blockedTimeoutMs: bound });
     const closed = event(workOrders, 'versionchange');
-    await within(newer.db(), bound, 'the upgrade');
+    await within(newer.open(), bound, 'the upgrade');
     expect(await closed).toMatchObject({ reloadRequired: true });
     const error = await within(workOrders.count('work_orders'), bound, 'the old module').catch(
       (e: unknown) => e,
@@ -128,7 +128,7 @@ describe('regression: modules holding handles while another module upgrades', ()
       migrations: { work_orders: (w: { title: string }) => ({ ...w, title: w.title.toUpperCase() }) },
     };
     const newer = defineDatabase({ name, versions: [v1, migrated] });
-    await within(newer.db(), bound, 'the upgrade');
+    await within(newer.open(), bound, 'the upgrade');
     const error = await within(workOrders.count('customers'), bound, 'the old module').catch(
       (e: unknown) => e,
     );

@@ -31,7 +31,7 @@ describe('versionchange', () => {
     const versionchange = nextEvent(oldTab, 'versionchange');
 
     const newTab = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 2_000 });
-    await within(newTab.db(), 2_000, 'the upgrade next to an open v1 handle');
+    await within(newTab.open(), 2_000, 'the upgrade next to an open v1 handle');
     expect(await versionchange).toEqual({
       type: 'versionchange',
       oldVersion: 1,

@@ -7,6 +7,7 @@ import type { DeleteBlockedError } from './delete-blocked-error.js';
 import type { IndexedDBError } from './indexeddb-error.js';
 import type { IndexedDBUnavailableError } from './indexeddb-unavailable-error.js';
 import type { InvalidDataError } from './invalid-data-error.js';
+import type { InvalidKeyError } from './invalid-key-error.js';
 import type { InvalidRecordError } from './invalid-record-error.js';
 import type { InvalidResponseError } from './invalid-response-error.js';
 import type { MutationRejectedError } from './mutation-rejected-error.js';
@@ -25,6 +26,7 @@ import type { UnpushedWritesError } from './unpushed-writes-error.js';
 import type { UpgradeBlockedError } from './upgrade-blocked-error.js';
 import type { UpgradeFailedError } from './upgrade-failed-error.js';
 import type { UpgradeRequiredError } from './upgrade-required-error.js';
+import type { WriteRefusedError } from './write-refused-error.js';
 
 /**
  * Every error kind idb-sync throws, by its stable `code`. `isIdbSyncError(error, code)` narrows to
@@ -42,6 +44,7 @@ export interface IdbSyncErrorMap {
   INDEXEDDB_ERROR: IndexedDBError;
   INDEXEDDB_UNAVAILABLE: IndexedDBUnavailableError;
   INVALID_DATA: InvalidDataError;
+  INVALID_KEY: InvalidKeyError;
   INVALID_RECORD: InvalidRecordError;
   INVALID_RESPONSE: InvalidResponseError;
   INVALID_SCHEMA: SchemaDefinitionError;
@@ -60,6 +63,7 @@ export interface IdbSyncErrorMap {
   UPGRADE_BLOCKED: UpgradeBlockedError;
   UPGRADE_FAILED: UpgradeFailedError;
   UPGRADE_REQUIRED: UpgradeRequiredError;
+  WRITE_REFUSED: WriteRefusedError;
 }
 
 /** The stable code of an idb-sync error (`error.code`). */

@@ -12,8 +12,8 @@ export class MutationRejectedError extends IdbSyncError {
   constructor(
     /** The collection of the record. */
     readonly store: string,
-    /** The record's id. */
-    readonly id: string,
+    /** The record's key (a number in a `keyType: 'number'` store). */
+    readonly id: string | number,
     /** The refused mutation. */
     readonly mutationId: number,
     /** Why the server refused it. */

@@ -4,7 +4,7 @@ import { NetworkError } from '../errors/network-error.js';
 import type { Capabilities, PullRequest, PullResponse, TransportKind } from '../protocol/messages.js';
 import type { ServerEvent, ServerEventSource, SyncTransport } from '../transport/sync-transport.js';
 import { connectionManager } from './connection-manager.js';
-import type { ConnectionKind, PullSignal } from './pull-signal.js';
+import type { ConnectionKind, PullOutcome, PullSignal } from './pull-signal.js';
 
 /** A change stream the test opens and breaks by hand; counts its live subscriptions. */
 class ScriptedStream implements ServerEventSource {
@@ -82,7 +82,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('connection mana
     vi.useRealTimers();
   });
 
-  function start(extra: { wsFails?: () => unknown } = {}) {
+  function start(extra: { wsFails?: () => unknown; outcomes?: Observable<PullOutcome> } = {}) {
     const http = { ...fakeTransport('http', () => offered), events: () => sse.events() };
     const webSocket = {
       ...fakeTransport('ws', () => offered, extra.wsFails),
@@ -97,8 +97,10 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('connection mana
       upgradeAfterMs: 10_000,
     });
     const subscriptions = [
-      manager.transport$.subscribe((kind) => kinds.push(kind)),
-      manager.signals$.subscribe((signal) => signals.push(signal)),
+      manager.connection$.subscribe((kind) => kinds.push(kind)),
+      (extra.outcomes === undefined ? manager.signals$ : manager.triggers(extra.outcomes)).subscribe(
+        (signal) => signals.push(signal),
+      ),
     ];
     const stop = () => {
       for (const subscription of subscriptions) subscription.unsubscribe();
@@ -171,7 +173,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('connection mana
     stop();
     expect(ws.live + sse.live).toBe(0);
     let now: ConnectionKind | undefined;
-    manager.transport$
+    manager.connection$
       .subscribe((kind) => {
         now = kind;
       })
@@ -208,5 +210,19 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('connection mana
     stop();
     wsBroken = undefined;
     expect((await pull()).collection).toBe('http');
+  });
+
+  it('triggers(outcomes) follows the runner: a failed pull is retried after the Retry-After, nothing circular', async () => {
+    const outcomes = new Subject<PullOutcome>();
+    const { stop } = start({ outcomes });
+    await settle();
+    ws.open();
+    outcomes.next({ ok: false, error: { code: 'SERVER_ERROR', retryAfterMs: 5_000 } });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(signals.map((s) => s.reason)).toEqual(['start', 'connected']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signals.at(-1)).toEqual({ reason: 'retry', transport: 'websocket' });
+    stop();
+    expect(outcomes.observed).toBe(false);
   });
 });

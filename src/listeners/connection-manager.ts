@@ -5,7 +5,7 @@ import type { Capabilities, TransportKind } from '../protocol/messages.js';
 import type { ServerEventSource, SyncTransport } from '../transport/sync-transport.js';
 import { type Channel, ChannelUnavailable, eventChannel, pollingChannel } from './channel.js';
 import { pullScheduler } from './pull-scheduler.js';
-import type { ConnectionKind, PullSignal } from './pull-signal.js';
+import type { ConnectionKind, PullOutcome, PullSignal } from './pull-signal.js';
 import { resolveScheduling, type SchedulingOptions } from './scheduling-options.js';
 
 /** Options of {@link connectionManager}. */
@@ -34,8 +34,15 @@ export interface ConnectionManager {
    * starts it, the last unsubscribe stops everything (sockets, streams, timers, event listeners).
    */
   readonly signals$: Observable<PullSignal>;
+  /**
+   * {@link signals$} that also follows the runner's pull outcomes: after a failed pull it emits a
+   * `retry` signal once the backoff delay (at least the error's `Retry-After`) has passed, and polling
+   * ticks pause until a pull succeeds. Pass it (the function itself) as the sync client's `triggers`:
+   * the client calls it with its own outcomes, so nothing circular is left to wire.
+   */
+  readonly triggers: (pullOutcomes: Observable<PullOutcome>) => Observable<PullSignal>;
   /** The current channel (`offline` while paused or not subscribed); emits the current value on subscribe. */
-  readonly transport$: Observable<ConnectionKind>;
+  readonly connection$: Observable<ConnectionKind>;
   /**
    * A transport for the sync runner: pulls and pushes go over the WebSocket while it is the current
    * channel (one connection for everything), over `transport` otherwise, and over `transport` again
@@ -52,12 +59,20 @@ export interface ConnectionManager {
  * soon as one opens. Backoff, `Retry-After`, online/offline and visibility handling are those of
  * every listener (see {@link SchedulingOptions}).
  *
+ * `createSyncClient({ database, url, getToken })` runs one for you; build your own only to
+ * assemble transports by hand.
+ *
  * @example
- * const http = createHttpTransport({ baseUrl, schemaVersion: 3, getToken });
- * const ws = createWebSocketTransport({ baseUrl, schemaVersion: 3, getToken });
- * const connection = connectionManager({ transport: http, webSocket: ws, pullOutcomes: runner.pullOutcomes$ });
- * connection.transport$.subscribe((kind) => showConnectionBadge(kind));
- * connection.signals$.subscribe((signal) => runner.requestPull(signal));
+ * const http = createHttpTransport({ baseUrl, schemaVersion: appDb.version, getToken });
+ * const ws = createWebSocketTransport({ baseUrl, schemaVersion: appDb.version, getToken });
+ * const connection = connectionManager({ transport: http, webSocket: ws });
+ * const client = createSyncClient({
+ *   database: appDb,
+ *   transport: connection.syncTransport,
+ *   triggers: connection.triggers,
+ * });
+ * connection.connection$.subscribe((kind) => console.log('hearing changes over', kind));
+ * await client.start();
  */
 export function connectionManager(options: ConnectionManagerOptions): ConnectionManager {
   const scheduling = resolveScheduling(options);
@@ -94,12 +109,13 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
   if (sse !== false) channels.push(eventChannel('sse', sse, scheduler, offered('sse')));
   channels.push(pollingChannel(options.intervalMs ?? 30_000, scheduler));
 
-  const signals$ = pullScheduler(
-    channels,
-    scheduling,
-    { fallbackAfterFailures: options.fallbackAfterFailures ?? 3, upgradeAfterMs },
-    (kind) => kind$.next(kind),
-  ).pipe(share());
+  const policy = { fallbackAfterFailures: options.fallbackAfterFailures ?? 3, upgradeAfterMs };
+  const schedule = (pullOutcomes: Observable<PullOutcome> | undefined) =>
+    pullScheduler(channels, { ...scheduling, pullOutcomes }, policy, (kind) => kind$.next(kind)).pipe(
+      share(),
+    );
+  const signals$ = schedule(scheduling.pullOutcomes);
+  const triggers = (pullOutcomes: Observable<PullOutcome>) => schedule(pullOutcomes);
 
   const { transport, webSocket } = options;
   const route = async <T>(request: (via: SyncTransport) => Promise<T>): Promise<T> => {
@@ -117,5 +133,5 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
     push: (request, signal) => route((via) => via.push(request, signal)),
   };
 
-  return { signals$, transport$: kind$.pipe(distinctUntilChanged()), syncTransport };
+  return { signals$, triggers, connection$: kind$.pipe(distinctUntilChanged()), syncTransport };
 }

@@ -1,10 +1,12 @@
 import { defer, distinctUntilChanged, fromEvent, map, merge, type Observable, of, startWith } from 'rxjs';
 
 /**
- * Where the listeners learn whether the device is online and the page visible. Both streams emit
- * the current value on subscribe, then every change. Inject your own for tests or other runtimes.
+ * Where the sync client and its listeners learn whether the device is online and the page visible
+ * (the one place the SDK reads `online`/`offline` and `visibilitychange`). Both streams emit the
+ * current value on subscribe, then every change. Inject your own for tests, other runtimes, or an
+ * app's own "work offline" switch.
  */
-export interface ListenerEnvironment {
+export interface SyncEnvironment {
   readonly online$: Observable<boolean>;
   readonly visible$: Observable<boolean>;
 }
@@ -27,9 +29,7 @@ export interface BrowserGlobals {
  *
  * @param globals the global object to read; default `globalThis`.
  */
-export function browserEnvironment(
-  globals: BrowserGlobals = globalThis as BrowserGlobals,
-): ListenerEnvironment {
+export function browserEnvironment(globals: BrowserGlobals = globalThis as BrowserGlobals): SyncEnvironment {
   const online$ = defer(() => {
     if (typeof globals.addEventListener !== 'function') return of(true);
     const target = globals as EventTarget;

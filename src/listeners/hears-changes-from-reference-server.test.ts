@@ -15,7 +15,7 @@ import type { PullResponse } from '../protocol/messages.js';
 import { createHttpTransport, type HttpSyncTransport } from '../transport/http-transport.js';
 import { createWebSocketTransport, type WebSocketSyncTransport } from '../transport/web-socket-transport.js';
 import { connectionManager } from './connection-manager.js';
-import type { ListenerEnvironment } from './environment.js';
+import type { SyncEnvironment } from './environment.js';
 import { pollingListener } from './polling-listener.js';
 import type { ConnectionKind, PullSignal } from './pull-signal.js';
 import { sseListener } from './sse-listener.js';
@@ -49,7 +49,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
     let http: HttpSyncTransport;
     let ws: WebSocketSyncTransport;
     let online: BehaviorSubject<boolean>;
-    let environment: ListenerEnvironment;
+    let environment: SyncEnvironment;
     const recorders: SignalRecorder[] = [];
     let mutationId = 0;
 
@@ -99,8 +99,8 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
 
     const listeners = {
       polling: () => pollingListener({ intervalMs: 100, environment }),
-      sse: () => sseListener({ transport: http, environment, backoff: fastBackoff }),
-      websocket: () => webSocketListener({ transport: ws, environment, backoff: fastBackoff }),
+      sse: () => sseListener({ transport: http, environment, retry: fastBackoff }),
+      websocket: () => webSocketListener({ transport: ws, environment, retry: fastBackoff }),
     };
 
     it.each(Object.keys(listeners) as (keyof typeof listeners)[])(
@@ -184,10 +184,10 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
         transport: http,
         webSocket: ws,
         environment,
-        backoff: fastBackoff,
+        retry: fastBackoff,
       });
       const kinds: ConnectionKind[] = [];
-      const kindSub = manager.transport$.subscribe((kind) => kinds.push(kind));
+      const kindSub = manager.connection$.subscribe((kind) => kinds.push(kind));
       const recorder = record(manager.signals$);
       await recorder.next((s) => s.reason === 'connected' && s.transport === 'websocket');
       await manager.syncTransport.pull({ collection: 'work_orders', checkpoint: null, windowSize: 1 });
@@ -211,10 +211,10 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')(
         transport: http,
         webSocket: broken,
         environment,
-        backoff: fastBackoff,
+        retry: fastBackoff,
       });
       const fallbackKinds: ConnectionKind[] = [];
-      fallback.transport$.subscribe((kind) => fallbackKinds.push(kind));
+      fallback.connection$.subscribe((kind) => fallbackKinds.push(kind));
       const second = record(fallback.signals$);
       await second.next((s) => s.reason === 'connected' && s.transport === 'sse');
       expect(fallbackKinds).toEqual(['offline', 'websocket', 'sse']);

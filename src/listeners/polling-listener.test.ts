@@ -1,7 +1,7 @@
 import { type Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { ListenerEnvironment } from './environment.js';
+import type { SyncEnvironment } from './environment.js';
 import { pollingListener } from './polling-listener.js';
 import type { PullOutcome, PullSignal } from './pull-signal.js';
 
@@ -15,7 +15,7 @@ const values = {
   v: signal('visible'),
   r: signal('retry'),
 };
-const always: ListenerEnvironment = { online$: of(true), visible$: of(true) };
+const always: SyncEnvironment = { online$: of(true), visible$: of(true) };
 
 // Pure scheduling logic, no IndexedDB: run it once, in the fake-indexeddb project.
 describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('polling listener', () => {
@@ -71,7 +71,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('polling listene
         environment: always,
         pullOutcomes,
         random: () => 0.5,
-        backoff: { initialMs: 8 },
+        retry: { initialMs: 8 },
       });
       // fail@1 → retry@5; fail@6 → retry@14; fail@15 → retry@31; ok@32; ticks at 40, 60 (phase kept).
       expectObservable(listener, '^ 65ms !').toBe('s 4ms r 8ms r 16ms r 8ms i 19ms i', values);
@@ -88,7 +88,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('polling listene
         environment: always,
         pullOutcomes,
         random: () => 0.5,
-        backoff: { initialMs: 8 },
+        retry: { initialMs: 8 },
       });
       expectObservable(listener, '^ 55ms !').toBe('s 51ms r', values);
     });
@@ -107,7 +107,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('polling listene
         environment: always,
         pullOutcomes,
         random: () => 0.999,
-        backoff: { initialMs: 8, maxMs: 9, maxRetryAfterMs: 100 },
+        retry: { initialMs: 8, maxMs: 9, maxRetryAfterMs: 100 },
       });
       // fail@0 → 7 (0.999×8); fail@10 → 8 (0.999×min(9,16)); fail@20 → held 100 ms.
       expectObservable(listener, '^ 130ms !').toBe('s 6ms r 10ms r 101ms r', values);

@@ -18,8 +18,13 @@ export interface PollingListenerOptions extends SchedulingOptions {
  * subscribed; unsubscribing clears every timer and event listener.
  *
  * @example
- * const subscription = pollingListener({ intervalMs: 60_000, pullOutcomes: runner.pullOutcomes$ })
- *   .subscribe((signal) => runner.requestPull(signal));
+ * // A client that polls every minute instead of listening for pokes:
+ * const client = createSyncClient({
+ *   database: appDb,
+ *   transport: createHttpTransport({ baseUrl, schemaVersion: appDb.version, getToken }),
+ *   triggers: (pullOutcomes) => pollingListener({ intervalMs: 60_000, pullOutcomes }),
+ * });
+ * await client.start();
  */
 export function pollingListener(options: PollingListenerOptions = {}): Observable<PullSignal> {
   const scheduling = resolveScheduling(options);

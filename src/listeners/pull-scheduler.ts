@@ -7,7 +7,7 @@ import {
   type Subscription,
   startWith,
 } from 'rxjs';
-import { backoffDelay, retryAfterOf } from './backoff.js';
+import { backoffDelay, retryAfterOf } from '../transport/retry-policy.js';
 import { type Channel, type ChannelEvent, ChannelUnavailable } from './channel.js';
 import type { ConnectionKind, PullSignal, PullSignalReason } from './pull-signal.js';
 import type { ResolvedScheduling } from './scheduling-options.js';
@@ -55,7 +55,7 @@ export function pullScheduler(
   onKind?: (kind: ConnectionKind) => void,
 ): Observable<PullSignal> {
   return new Observable<PullSignal>((subscriber) => {
-    const { scheduler, backoff, random } = scheduling;
+    const { scheduler, retry, random } = scheduling;
     const timers = new Map<TimerName, Subscription>();
     let active = false;
     let activating = false;
@@ -97,9 +97,9 @@ export function pullScheduler(
       const now = scheduler.now();
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined) {
-        notBefore = Math.max(notBefore, now + Math.min(retryAfter, backoff.maxRetryAfterMs));
+        notBefore = Math.max(notBefore, now + Math.min(retryAfter, retry.maxRetryAfterMs));
       }
-      return Math.max(backoffDelay(failures, backoff, random), notBefore - now);
+      return Math.max(backoffDelay(failures, retry, random), notBefore - now);
     };
 
     const emit = (reason: PullSignalReason, collections?: readonly string[]) => {

@@ -3,13 +3,13 @@ import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { ServerEvent, ServerEventSource } from '../transport/sync-transport.js';
-import type { ListenerEnvironment } from './environment.js';
+import type { SyncEnvironment } from './environment.js';
 import type { PullSignal } from './pull-signal.js';
 import { sseListener } from './sse-listener.js';
 import { webSocketListener } from './web-socket-listener.js';
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const always: ListenerEnvironment = { online$: of(true), visible$: of(true) };
+const always: SyncEnvironment = { online$: of(true), visible$: of(true) };
 
 const events = {
   o: { type: 'open', heartbeatMs: 10 },
@@ -59,7 +59,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE and WebSock
         transport: sourceOf([refused, refused, refused, works]),
         environment: always,
         random: () => 0.5,
-        backoff: { initialMs: 8 },
+        retry: { initialMs: 8 },
       });
       // refused@0 → wait 4; refused@4 → wait 8; refused@12 → wait 16; open@28, poke@32.
       expectObservable(listener, '^ 40ms !').toBe('s 27ms c 3ms a', values);
@@ -74,7 +74,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE and WebSock
         transport: sourceOf([short]),
         environment: always,
         random: () => 0.5,
-        backoff: { initialMs: 8 },
+        retry: { initialMs: 8 },
       });
       // open@0, end@3 → 1st failure → wait 4 → open@7, end@10 → again 1st failure (reset by the open) → open@14.
       expectObservable(listener, '^ 15ms !').toBe('(sc) 3ms c 6ms c', values);

@@ -1,12 +1,12 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff.js';
-import { browserEnvironment, type ListenerEnvironment } from './environment.js';
+import { type RetryOptions, type RetryPolicy, resolveRetry } from '../transport/retry-policy.js';
+import { browserEnvironment, type SyncEnvironment } from './environment.js';
 import type { PullOutcome } from './pull-signal.js';
 
-/** Options every listener shares: environment, backoff, and what drives time. */
+/** Options every listener shares: environment, retry policy, and what drives time. */
 export interface SchedulingOptions {
   /** Online and visibility signals. Default {@link browserEnvironment}() (listeners added on subscribe). */
-  readonly environment?: ListenerEnvironment;
+  readonly environment?: SyncEnvironment;
   /**
    * While the page is hidden: `pause` closes the channel and stops signals until it is visible again
    * (then pulls at once); `continue` keeps going. Default `pause`.
@@ -18,8 +18,12 @@ export interface SchedulingOptions {
    * Default `pause`.
    */
   readonly whenOffline?: 'pause' | 'continue';
-  /** Delays after failures; see {@link BackoffOptions}. */
-  readonly backoff?: BackoffOptions;
+  /**
+   * Delays before reconnecting a failed channel and before retrying a failed pull (full jitter,
+   * `Retry-After` honoured); see {@link RetryOptions}. Only `initialMs`, `maxMs` and
+   * `maxRetryAfterMs` matter here.
+   */
+  readonly retry?: RetryOptions;
   /**
    * The sync runner's report of each pull triggered by a signal. Without it the listener cannot know
    * that pulls fail, so it never emits `retry` signals and polls at its plain interval.
@@ -33,10 +37,10 @@ export interface SchedulingOptions {
 
 /** {@link SchedulingOptions} with defaults applied. */
 export interface ResolvedScheduling {
-  readonly environment: ListenerEnvironment;
+  readonly environment: SyncEnvironment;
   readonly whenHidden: 'pause' | 'continue';
   readonly whenOffline: 'pause' | 'continue';
-  readonly backoff: ResolvedBackoff;
+  readonly retry: RetryPolicy;
   readonly pullOutcomes: Observable<PullOutcome> | undefined;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
@@ -48,7 +52,7 @@ export function resolveScheduling(options: SchedulingOptions): ResolvedSchedulin
     environment: options.environment ?? browserEnvironment(),
     whenHidden: options.whenHidden ?? 'pause',
     whenOffline: options.whenOffline ?? 'pause',
-    backoff: resolveBackoff(options.backoff),
+    retry: resolveRetry(options.retry),
     pullOutcomes: options.pullOutcomes,
     scheduler: options.scheduler ?? asyncScheduler,
     random: options.random ?? Math.random,

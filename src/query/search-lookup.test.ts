@@ -90,11 +90,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       { ...before[0]!, id: `${before[0]!.id}a`, code: 'NEW-1' },
       { ...before[19]!, id: `${lastOfFirst}a`, code: 'NEW-2' },
     ];
-    await db.write(['service_types'], (tx) => {
-      const store = tx.objectStore('service_types');
-      for (const id of removed) void store.delete(id);
-      for (const r of inserted) void store.put(r);
-    });
+    await db.write(
+      ['service_types'],
+      (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const id of removed) void store.delete(id);
+        for (const r of inserted) void store.put(r);
+      },
+      { localOnly: true },
+    );
     try {
       const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
       const second = await searchLookup(db, 'service_types', { ...query, after: first.nextCursor! });
@@ -105,11 +109,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(second.items.map((r) => r.id)).toEqual(expected);
       expect(expected[0]).toBe(`${lastOfFirst}a`);
     } finally {
-      await db.write(['service_types'], (tx) => {
-        const store = tx.objectStore('service_types');
-        for (const r of inserted) void store.delete(r.id);
-        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
-      });
+      await db.write(
+        ['service_types'],
+        (tx) => {
+          const store = tx.objectStore('service_types');
+          for (const r of inserted) void store.delete(r.id);
+          for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+        },
+        { localOnly: true },
+      );
     }
   });
 
@@ -140,11 +148,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       { ...last, id: last.id.slice(0, -1), code: last.code },
       { ...before[0]!, id: 'zz-before', code: `${before[0]!.code}9` },
     ];
-    await db.write(['service_types'], (tx) => {
-      const store = tx.objectStore('service_types');
-      for (const id of removed) void store.delete(id);
-      for (const r of inserted) void store.put(r);
-    });
+    await db.write(
+      ['service_types'],
+      (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const id of removed) void store.delete(id);
+        for (const r of inserted) void store.put(r);
+      },
+      { localOnly: true },
+    );
     try {
       const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
       const order = ranked(now);
@@ -157,11 +169,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(second.items.map((r) => r.id)).not.toContain('zz-after');
       expect(second.items.map((r) => r.id)).not.toContain('zz-before');
     } finally {
-      await db.write(['service_types'], (tx) => {
-        const store = tx.objectStore('service_types');
-        for (const r of inserted) void store.delete(r.id);
-        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
-      });
+      await db.write(
+        ['service_types'],
+        (tx) => {
+          const store = tx.objectStore('service_types');
+          for (const r of inserted) void store.delete(r.id);
+          for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+        },
+        { localOnly: true },
+      );
     }
   });
 
@@ -174,7 +190,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       category: 'general',
       tokens: lookupTokens(['CUSTOM', 'Quixotic widget'], options),
     };
-    await db.put('service_types', record);
+    await db.put('service_types', record, { localOnly: true });
     try {
       // "qu" is not stored as a token here: it must be matched in memory, not looked up.
       const page = await searchLookup(db, 'service_types', {
@@ -184,7 +200,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       });
       expect(page.items.map((r) => r.id)).toEqual(['zz-custom']);
     } finally {
-      await db.delete('service_types', 'zz-custom');
+      await db.delete('service_types', 'zz-custom', { localOnly: true });
     }
   });
 
@@ -210,7 +226,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
         'pump',
       ],
     };
-    await db.put('service_types', legacy);
+    await db.put('service_types', legacy, { localOnly: true });
     try {
       const page = await searchLookup(db, 'service_types', {
         index: 'byToken',
@@ -220,7 +236,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(page.items.map((r) => r.id)).toEqual(['zz-legacy']);
       expect(page.total).toBe(1);
     } finally {
-      await db.delete('service_types', 'zz-legacy');
+      await db.delete('service_types', 'zz-legacy', { localOnly: true });
     }
   });
 

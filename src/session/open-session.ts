@@ -1,8 +1,9 @@
 import { type DatabaseHandle, type DefineDatabaseOptions, defineDatabase } from '../db/define-database.js';
 import { UnpushedWritesError } from '../errors/unpushed-writes-error.js';
+import type { ConnectionSource } from '../idb/connection.js';
 import { OUTBOX_STORE } from '../sync/internal-stores.js';
-import { createSyncClient, type SyncClient } from '../sync/sync-client.js';
-import type { SyncClientOptions } from '../sync/sync-options.js';
+import { createSyncClient, type LiveSyncClient, type SyncClient } from '../sync/sync-client.js';
+import type { LiveSyncClientOptions, SyncClientOptions } from '../sync/sync-options.js';
 import { userDatabaseName } from './database-name.js';
 
 /** Options of {@link openSession}. */
@@ -42,8 +43,12 @@ export interface Session<S = unknown> {
   readonly databaseName: string;
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
-  /** Creates a sync client on the user's database; `signOut()` pushes through it and closes it. */
-  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient;
+  /**
+   * Creates a sync client on the user's database (either form of `createSyncClient`, without
+   * `database`); `signOut()` pushes through it and closes it.
+   */
+  createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient<S>;
+  createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient<S>;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then
    * closes the sync clients and deletes the user's database, outbox and conflict log included.
@@ -58,24 +63,27 @@ export interface Session<S = unknown> {
  *
  * @example
  * const session = await openSession({ appName: 'field-app', userId, database: { versions } });
- * const client = session.createSyncClient({ transport });
+ * const client = session.createSyncClient({ url: 'https://sync.example.com', getToken: () => token });
+ * await client.start();
  * // …
  * await session.signOut(); // pushes, then deletes this user's data
  */
 export async function openSession<S = unknown>(options: SessionOptions<S>): Promise<Session<S>> {
   const databaseName = await userDatabaseName(options.appName, options.userId);
   const database = defineDatabase<S>({ ...options.database, name: databaseName } as DefineDatabaseOptions<S>);
-  const clients: SyncClient[] = [];
+  const clients: SyncClient<S>[] = [];
   let signedOut = false;
   return {
     userId: options.userId,
     databaseName,
     database,
-    createSyncClient(clientOptions) {
+    createSyncClient(
+      clientOptions: Omit<LiveSyncClientOptions<S>, 'database'> | Omit<SyncClientOptions<S>, 'database'>,
+    ) {
       if (signedOut) throw new DOMException('The session was signed out', 'InvalidStateError');
-      const client = createSyncClient<S>({ ...clientOptions, database });
+      const client = createSyncClient<S>({ ...clientOptions, database } as SyncClientOptions<S>);
       clients.push(client);
-      return client;
+      return client as LiveSyncClient<S>;
     },
     async signOut({ push = true, force = false, timeoutMs } = {}) {
       let failure: unknown;
@@ -99,11 +107,12 @@ export async function openSession<S = unknown>(options: SessionOptions<S>): Prom
 }
 
 /** Writes waiting in the outbox, read straight from the database (any tab's client may have queued them). */
-async function countOutbox(database: { db(): Promise<unknown> }): Promise<number> {
-  const connection = (await database.db()) as unknown as {
-    objectStoreNames: DOMStringList;
-    count(store: string): Promise<number>;
-  };
+async function countOutbox(database: object): Promise<number> {
+  const connection = (await (database as unknown as ConnectionSource).connect()).raw;
   if (!connection.objectStoreNames.contains(OUTBOX_STORE)) return 0;
-  return connection.count(OUTBOX_STORE);
+  return new Promise((resolve, reject) => {
+    const request = connection.transaction(OUTBOX_STORE).objectStore(OUTBOX_STORE).count();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
 }

@@ -30,7 +30,7 @@ async function signIn(user: string, appName: string) {
       baseUrl: fx.server.url,
       schemaVersion: 1,
       getToken: () => token,
-      retry: { limit: 0 },
+      retry: { requestRetries: 0 },
     }),
   );
   const client = session.createSyncClient({ transport, locks: null, autoPush: false, collections: only });
@@ -58,7 +58,7 @@ describe('sessions', () => {
     await fx.seed('work_orders', 3, { owner: 'ann', prefix: 'ann' });
     const ann = await signIn('ann', app);
     await ann.client.sync();
-    await ann.client.write('work_orders', { id: 'ann-draft', title: 'only mine' });
+    await ann.session.database.put('work_orders', { id: 'ann-draft', title: 'only mine' });
     expect(await records(ann.session, 'work_orders')).toHaveLength(4);
 
     const ben = await signIn('ben', app);
@@ -75,7 +75,7 @@ describe('sessions', () => {
     const app = `sign-out-${apps}`;
     const cy = await signIn('cy', app);
     await cy.client.sync();
-    await cy.client.write('work_orders', { id: 'w1', title: 'written before sign-out' });
+    await cy.session.database.put('work_orders', { id: 'w1', title: 'written before sign-out' });
 
     const report = await cy.session.signOut();
 
@@ -95,7 +95,7 @@ describe('sessions', () => {
     const app = `offline-sign-out-${apps}`;
     const dee = await signIn('dee', app);
     await dee.client.sync();
-    await dee.client.write('work_orders', { id: 'w1', title: 'unpushed' });
+    await dee.session.database.put('work_orders', { id: 'w1', title: 'unpushed' });
     dee.transport.offline = true;
 
     const refused = await dee.session.signOut().catch((e: unknown) => e);

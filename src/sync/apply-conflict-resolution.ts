@@ -5,19 +5,20 @@ import type { ConflictResolution } from './conflict-strategy.js';
 import { deepEqual } from './deep-equal.js';
 import {
   CONFLICT_STORE,
-  type ConflictLogEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
+  type StoreConflictLogEntry,
 } from './internal-stores.js';
 import { withoutRev, withRev } from './outbox-model.js';
+import type { SyncedKey } from './record-key.js';
 import type { SyncChange } from './sync-change.js';
 
 /** What writing one resolution did. */
 export type ResolutionOutcome =
   | {
       readonly kind: 'resolved';
-      readonly log: ConflictLogEntry;
+      readonly log: StoreConflictLogEntry;
       readonly change: SyncChange | null;
       /** True when the result differs from the server's value and was queued to be pushed. */
       readonly requeued: boolean;
@@ -75,7 +76,7 @@ export function applyConflictResolution(
         result === null ? null : (withRev(result, revField, remoteRev ?? undefined) as RecordValue);
       if (stored === null) data.delete(entry.id);
       else data.put(stored);
-      const log: Omit<ConflictLogEntry, 'seq'> = {
+      const log: Omit<StoreConflictLogEntry, 'seq'> = {
         store: entry.store,
         id: entry.id,
         mutationId: entry.mutationId,
@@ -93,10 +94,11 @@ export function applyConflictResolution(
         at: Date.now(),
       };
       scope.on(scope.store(CONFLICT_STORE).add(log), (seq) => {
-        const change: SyncChange =
-          stored === null
-            ? { store: entry.store, type: 'delete', id: entry.id, origin: 'remote' }
-            : { store: entry.store, type: 'put', id: entry.id, value: stored, origin: 'remote' };
+        const change: SyncChange = {
+          store: entry.store,
+          type: stored === null ? 'delete' : 'put',
+          key: entry.id,
+        };
         outcome = { kind: 'resolved', log: { ...log, seq: seq as number }, change, requeued };
       });
     });
@@ -104,7 +106,7 @@ export function applyConflictResolution(
   });
 }
 
-/** The result keeps the record's id at its key path whatever the resolver returned. */
-function withKey(value: RecordValue, keyPath: string, id: string): RecordValue {
+/** The result keeps the record's key at its key path whatever the resolver returned. */
+function withKey(value: RecordValue, keyPath: string, id: SyncedKey): RecordValue {
   return value[keyPath] === id ? value : { ...value, [keyPath]: id };
 }

@@ -10,7 +10,6 @@ import { applyPullPage } from './apply-pull-page.js';
 import { readCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { connectionSource } from './sync-database.js';
-import { writeLocal } from './write-local.js';
 
 let db: TestDatabase;
 afterEach(async () => {
@@ -63,7 +62,10 @@ const ids = async (store: string) => (await db.all(store)).map((r) => r.id).sort
 describe('writing a pulled page', () => {
   it('replaces only the page key range of a snapshot and leaves later records readable', async () => {
     const connect = open();
-    for (const id of ['a', 'b', 'c', 'd', 'x', 'y']) await db.put('parts', { id, code: id, _rev: '1' });
+    await db.seed(
+      'parts',
+      ['a', 'b', 'c', 'd', 'x', 'y'].map((id) => ({ id, code: id, _rev: '1' })),
+    );
     const first = await applyPullPage(
       connect,
       target('parts'),
@@ -78,7 +80,7 @@ describe('writing a pulled page', () => {
     // b and d were missing from the page: deleted; a unchanged (same rev): not rewritten; x, y untouched.
     expect(await ids('parts')).toEqual(['a', 'c', 'x', 'y']);
     expect(first.counts).toEqual({ fetch: 2, change: 1, delete: 2, skipped: 1 });
-    expect(first.changes.map((c) => [c.type, c.id])).toEqual([
+    expect(first.changes.map((c) => [c.type, c.key])).toEqual([
       ['put', 'c'],
       ['delete', 'b'],
       ['delete', 'd'],
@@ -109,17 +111,12 @@ describe('writing a pulled page', () => {
 
   it('never overwrites or deletes records with pending local writes, in any kind of page', async () => {
     const connect = open();
-    for (const id of ['o1', 'o2', 'o3']) await db.put('orders', { id, v: 'server', _rev: '1' });
-    await writeLocal(
-      connect,
-      { store: 'orders', id: 'o1', op: 'put', value: { id: 'o1', v: 'local' } },
-      '_rev',
+    await db.seed(
+      'orders',
+      ['o1', 'o2', 'o3'].map((id) => ({ id, v: 'server', _rev: '1' })),
     );
-    await writeLocal(
-      connect,
-      { store: 'orders', id: 'o4', op: 'put', value: { id: 'o4', v: 'local new' } },
-      '_rev',
-    );
+    await db.put('orders', { id: 'o1', v: 'local' });
+    await db.put('orders', { id: 'o4', v: 'local new' });
 
     const changes = await applyPullPage(
       connect,
@@ -137,7 +134,7 @@ describe('writing a pulled page', () => {
       start('orders', 'full'),
       page({ changes: [put('o2', '2')], range: { after: null, until: null }, moreAvailable: false }),
     );
-    expect(snapshot.changes.map((c) => [c.type, c.id])).toEqual([
+    expect(snapshot.changes.map((c) => [c.type, c.key])).toEqual([
       ['put', 'o2'],
       ['delete', 'o3'],
     ]);
@@ -147,7 +144,7 @@ describe('writing a pulled page', () => {
       start('orders', 'red'),
       page({ changes: [put('o9', '1')], range: { after: null, until: 'z' } }),
     );
-    expect(red.changes.map((c) => [c.type, c.id])).toEqual([
+    expect(red.changes.map((c) => [c.type, c.key])).toEqual([
       ['delete', 'o2'],
       ['put', 'o9'],
     ]);

@@ -139,11 +139,11 @@ function ackOne(
   ack.rejected.push(rejection(entry, result));
   if (entry.base === null) {
     data.delete(entry.id);
-    ack.changes.push({ store: entry.store, type: 'delete', id: entry.id, origin: 'remote' });
+    ack.changes.push({ store: entry.store, type: 'delete', key: entry.id });
   } else {
     const restored = withRev(entry.base, revField, entry.baseRev ?? undefined) as RecordValue;
     data.put(restored);
-    ack.changes.push({ store: entry.store, type: 'put', id: entry.id, value: restored, origin: 'remote' });
+    ack.changes.push({ store: entry.store, type: 'put', key: entry.id });
   }
 }
 

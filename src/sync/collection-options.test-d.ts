@@ -3,7 +3,6 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { DatabaseHandle } from '../db/define-database.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import { createSyncClient } from './sync-client.js';
-import type { SyncDatabase } from './sync-database.js';
 
 interface ServiceType {
   id: string;
@@ -21,7 +20,7 @@ interface Schema extends DBSchema {
 }
 
 declare const db: DatabaseHandle<Schema>;
-declare const untypedDb: SyncDatabase;
+declare const untypedDb: DatabaseHandle;
 declare const transport: SyncTransport;
 
 describe('collection options types', () => {

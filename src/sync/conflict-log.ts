@@ -1,11 +1,11 @@
 import { type ConnectionSource, transact } from '../idb/transact.js';
-import { CONFLICT_STORE, type ConflictLogEntry } from './internal-stores.js';
+import { CONFLICT_STORE, type StoreConflictLogEntry } from './internal-stores.js';
 
 /** The logged conflicts, oldest first; `store` limits them to one collection. */
-export function listConflicts(connect: ConnectionSource, store?: string): Promise<ConflictLogEntry[]> {
+export function listConflicts(connect: ConnectionSource, store?: string): Promise<StoreConflictLogEntry[]> {
   return transact(connect, [CONFLICT_STORE], 'readonly', (scope) => {
-    let entries: ConflictLogEntry[] = [];
-    scope.on(scope.store(CONFLICT_STORE).getAll(), (all: ConflictLogEntry[]) => {
+    let entries: StoreConflictLogEntry[] = [];
+    scope.on(scope.store(CONFLICT_STORE).getAll(), (all: StoreConflictLogEntry[]) => {
       // Sorted here: indexeddbshim does not always return an unbounded getAll in key order.
       entries = (store === undefined ? all : all.filter((e) => e.store === store)).sort(
         (a, b) => a.seq - b.seq,

@@ -6,11 +6,11 @@ export type ConflictSide = 'server' | 'client';
  * the local change was based on. Values are `null` when the record is deleted on that side (or, for
  * `base`, when the local change created it).
  */
-export interface Conflict<T = unknown> {
+export interface Conflict<T = unknown, K extends string | number = string | number> {
   /** The collection (object store) of the record. */
   readonly store: string;
-  /** The record's id. */
-  readonly id: string;
+  /** The record's key (a number in a `keyType: 'number'` store). */
+  readonly id: K;
   /** The local value the client tried to push (`null`: deleted locally). */
   readonly local: T | null;
   /** The server's current value (`null`: deleted on the server). */
@@ -43,7 +43,9 @@ export interface ConflictResolution<T = unknown> {
  * A custom resolver: receives the conflict and returns the value to keep (`null` deletes the
  * record). May be async. Errors it throws are wrapped in a `ConflictResolverError` naming it.
  */
-export type ConflictResolver<T = unknown> = (conflict: Conflict<T>) => T | null | Promise<T | null>;
+export type ConflictResolver<T = unknown, K extends string | number = string | number> = (
+  conflict: Conflict<T, K>,
+) => T | null | Promise<T | null>;
 
 /**
  * Last write wins, by a timestamp field of the record (a number of milliseconds, an ISO date string
@@ -69,11 +71,11 @@ export interface MergeStrategy {
 }
 
 /** A named custom resolver; the name appears in the conflict log (`custom:<name>`) and in errors. */
-export interface CustomStrategy<T = unknown> {
+export interface CustomStrategy<T = unknown, K extends string | number = string | number> {
   readonly kind: 'custom';
   /** Name for the log and errors. Default: the function's own name, or `anonymous`. */
   readonly name?: string;
-  readonly resolve: ConflictResolver<T>;
+  readonly resolve: ConflictResolver<T, K>;
 }
 
 /**
@@ -83,10 +85,10 @@ export interface CustomStrategy<T = unknown> {
  * - `{ kind: 'last-write-wins', field }`, `{ kind: 'merge' }`, `{ kind: 'custom', resolve }` or a bare
  *   resolver function: see each type.
  */
-export type ConflictStrategy<T = unknown> =
+export type ConflictStrategy<T = unknown, K extends string | number = string | number> =
   | 'server-wins'
   | 'client-wins'
   | LastWriteWinsStrategy<T>
   | MergeStrategy
-  | CustomStrategy<T>
-  | ConflictResolver<T>;
+  | CustomStrategy<T, K>
+  | ConflictResolver<T, K>;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
+import {
+  localState,
+  type SyncFixture,
+  serverState,
+  startSyncFixture,
+  testStores,
+} from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
@@ -31,7 +37,7 @@ async function conflictWith(
   const dbName = uniqueDbName('conflict');
   const app = fx.app(token, { dbName, client: { collections: { work_orders: { conflicts: strategy } } } });
   await app.client.sync();
-  await app.client.write('work_orders', { id: 'w1', ...local });
+  await app.db.put('work_orders', { id: 'w1', ...local });
   await fx.server.admin.putRecord('work_orders', 'w1', remote, owner);
   const logged: ConflictLogEntry[] = [];
   app.client.conflicts$.subscribe((c) => logged.push(c));
@@ -166,11 +172,11 @@ describe('conflicts of a chain of writes', () => {
       await app.client.sync();
       // Another device creates x on the server; this one creates x too, offline.
       await fx.server.admin.putRecord('work_orders', 'x', { title: 'created on the server' }, owner);
-      await app.client.write('work_orders', { id: 'x', title: 'created here' });
+      await app.db.put('work_orders', { id: 'x', title: 'created here' });
       app.transport.losePushResponses = 1;
       expect((await app.client.sync()).outcome).toBe('waiting');
       // The create was answered `conflict`, but the answer was lost; the user deletes x meanwhile.
-      await app.client.delete('work_orders', 'x');
+      await app.db.delete('work_orders', 'x');
       expect(await app.client.pendingWrites()).toBe(2);
 
       const summary = await app.client.sync();
@@ -197,15 +203,17 @@ describe('rejected writes', () => {
   it('rolls back a write to a read-only collection and reports it without blocking the outbox', async () => {
     const token = await fx.user('rejected');
     await fx.server.admin.putRecord('service_types', 'st1', { name: 'Repair' });
+    // Declared transactional here (the app thinks it may edit them); the server's collection is read-only.
     const app = fx.app(token, {
+      stores: { ...testStores, service_types: { kind: 'transactional' } },
       client: { collections: { service_types: {}, work_orders: {} } },
     });
     await app.client.sync();
     const errors: unknown[] = [];
     app.client.errors$.subscribe((e) => errors.push(e));
-    await app.client.write('service_types', { id: 'st1', name: 'Hacked' });
-    await app.client.write('service_types', { id: 'st-new', name: 'Invented' });
-    await app.client.write('work_orders', { id: 'after', title: 'still pushed' });
+    await app.db.put('service_types', { id: 'st1', name: 'Hacked' });
+    await app.db.put('service_types', { id: 'st-new', name: 'Invented' });
+    await app.db.put('work_orders', { id: 'after', title: 'still pushed' });
 
     const summary = await app.client.sync();
 
@@ -231,9 +239,9 @@ describe('rejected writes', () => {
     await app.client.sync();
     const errors: unknown[] = [];
     app.client.errors$.subscribe((e) => errors.push(e));
-    await app.client.write('work_orders', { id: 'before', title: 'fine' });
-    await app.client.write('work_orders', { id: 'nul', title: 'a\u0000b' });
-    await app.client.write('work_orders', { id: 'after', title: 'fine too' });
+    await app.db.put('work_orders', { id: 'before', title: 'fine' });
+    await app.db.put('work_orders', { id: 'nul', title: 'a\u0000b' });
+    await app.db.put('work_orders', { id: 'after', title: 'fine too' });
 
     const summary = await app.client.sync();
 
@@ -249,7 +257,7 @@ describe('rejected writes', () => {
       after: { id: 'after', title: 'fine too' },
     });
     // Not stuck: the next write syncs as usual.
-    await app.client.write('work_orders', { id: 'later', title: 'fine' });
+    await app.db.put('work_orders', { id: 'later', title: 'fine' });
     expect((await app.client.sync()).push).toMatchObject({ applied: 1, rejected: 0 });
   });
 });

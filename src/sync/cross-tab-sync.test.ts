@@ -40,16 +40,16 @@ describe('several tabs on one database', () => {
     await b.client.start();
     expect([a.client.isLeader, b.client.isLeader]).toEqual([true, false]);
 
-    // A server change pulled by A reaches B's changes$ over the BroadcastChannel; B never pulls.
-    const heardInB = firstValueFrom(b.client.changes$.pipe(filter((c) => c.id === 'w-new')));
+    // A server change pulled by A reaches B's database changes$ over the BroadcastChannel; B never pulls.
+    const heardInB = firstValueFrom(b.db.changes$.pipe(filter((c) => c.key === 'w-new')));
     await fx.server.admin.putRecord('work_orders', 'w-new', { title: 'from the server' }, 'tabs');
     await a.client.sync();
-    expect(await heardInB).toEqual({ store: 'work_orders', type: 'put', id: 'w-new', origin: 'remote' });
+    expect(await heardInB).toEqual({ store: 'work_orders', type: 'put', key: 'w-new', origin: 'remote' });
     expect(b.transport.pulls).toHaveLength(0);
     expect(await b.db.get('work_orders', 'w-new')).toMatchObject({ title: 'from the server' });
 
     const pushedByA = nextRun(a.client, (s) => s.push.applied > 0);
-    await b.client.write('work_orders', { id: 'from-b', title: 'written in tab B' });
+    await b.db.put('work_orders', { id: 'from-b', title: 'written in tab B' });
     await pushedByA;
     expect(b.transport.pushes).toHaveLength(0);
     expect((await serverState(fx.server, 'work_orders', 'tabs'))['from-b']).toEqual({

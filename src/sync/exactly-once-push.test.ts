@@ -24,7 +24,7 @@ describe('exactly-once push', () => {
     const token = await fx.user('lost');
     const app = fx.app(token, { client: only });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w1', title: 'v1' });
+    await app.db.put('work_orders', { id: 'w1', title: 'v1' });
 
     app.transport.losePushResponses = 1;
     const lost = await app.client.sync();
@@ -32,7 +32,7 @@ describe('exactly-once push', () => {
     expect(await serverState(fx.server, 'work_orders', 'lost')).toEqual({ w1: { id: 'w1', title: 'v1' } });
 
     // Written while the first push's fate is unknown: it must wait for that push's revision.
-    await app.client.write('work_orders', { id: 'w1', title: 'v2' });
+    await app.db.put('work_orders', { id: 'w1', title: 'v2' });
     expect(await app.client.pendingWrites()).toBe(2);
     const retried = await app.client.sync();
 
@@ -68,8 +68,8 @@ describe('exactly-once push', () => {
           await app.client.sync();
           for (const { writes, lose } of rounds) {
             for (const w of writes) {
-              if (w.del) await app.client.delete('work_orders', w.id);
-              else await app.client.write('work_orders', { id: w.id, n: w.n });
+              if (w.del) await app.db.delete('work_orders', w.id);
+              else await app.db.put('work_orders', { id: w.id, n: w.n });
             }
             app.transport.losePushResponses = lose;
             await app.client.sync();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
-import type { SyncChange } from './sync-change.js';
+import type { StoreChange } from '../db/database-changes.js';
 
 let fx: SyncFixture;
 beforeAll(async () => {
@@ -44,8 +44,8 @@ describe('first and incremental sync against the reference server', () => {
     await fx.server.admin.putRecord('customers', 'cu003', { name: 'renamed' }, 'incr');
     await fx.server.admin.deleteRecord('customers', 'cu007', 'incr');
     await fx.server.admin.putRecord('customers', 'cu100', { name: 'new' }, 'incr');
-    const events: SyncChange[] = [];
-    const sub = client.changes$.subscribe((c) => events.push(c));
+    const events: StoreChange[] = [];
+    const sub = db.changes$.subscribe((c) => events.push(c));
     const summary = await client.sync();
     sub.unsubscribe();
 
@@ -57,7 +57,7 @@ describe('first and incremental sync against the reference server', () => {
       change: 2,
       delete: 1,
     });
-    expect(events.map((e) => [e.store, e.type, e.id, e.origin])).toEqual([
+    expect(events.map((e) => [e.store, e.type, e.key, e.origin])).toEqual([
       ['customers', 'put', 'cu003', 'remote'],
       ['customers', 'delete', 'cu007', 'remote'],
       ['customers', 'put', 'cu100', 'remote'],
@@ -69,12 +69,12 @@ describe('first and incremental sync against the reference server', () => {
     const token = await fx.user('pusher');
     const { db, client } = fx.app(token);
     await client.sync();
-    const events: SyncChange[] = [];
-    const sub = client.changes$.subscribe((c) => events.push(c));
+    const events: StoreChange[] = [];
+    const sub = db.changes$.subscribe((c) => events.push(c));
 
-    await client.write('work_orders', { id: 'w1', title: 'fix pump' });
-    await client.write('work_orders', { id: 'w2', title: 'paint' });
-    await client.delete('work_orders', 'w2');
+    await db.put('work_orders', { id: 'w1', title: 'fix pump' });
+    await db.put('work_orders', { id: 'w2', title: 'paint' });
+    await db.delete('work_orders', 'w2');
     expect(await client.pendingWrites()).toBe(1);
     const pushed = await client.sync();
     const again = await client.sync();
@@ -88,7 +88,7 @@ describe('first and incremental sync against the reference server', () => {
     expect((await db.get('work_orders', 'w1'))?._rev).toEqual(expect.any(String));
     const wo = [...pushed.collections, ...again.collections].filter((c) => c.collection === 'work_orders');
     expect(wo.reduce((n, c) => n + c.change, 0)).toBe(0);
-    expect(events.map((e) => [e.type, e.id, e.origin])).toEqual([
+    expect(events.map((e) => [e.type, e.key, e.origin])).toEqual([
       ['put', 'w1', 'local'],
       ['put', 'w2', 'local'],
       ['delete', 'w2', 'local'],

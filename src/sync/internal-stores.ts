@@ -1,4 +1,6 @@
+import type { DBSchema, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { RecordValue } from '../protocol/messages.js';
+import type { SyncedKey } from './record-key.js';
 
 // Names of the sync runner's own object stores. Like every system store they start with `_`, so they
 // never clash with an app store; the upversion controller creates them in every database.
@@ -22,7 +24,8 @@ export interface OutboxEntry {
   /** Set by the key generator when the entry is added. */
   readonly mutationId: number;
   readonly store: string;
-  readonly id: string;
+  /** The record's local key (a number in a `keyType: 'number'` store); pushed as its wire id. */
+  readonly id: SyncedKey;
   readonly op: 'put' | 'delete';
   /** The whole new value for a `put` (without the revision field). */
   readonly value?: RecordValue;
@@ -35,6 +38,13 @@ export interface OutboxEntry {
   readonly base: RecordValue | null;
   /** Mutation id of an earlier write of the same record that was already sent when this one was made. */
   readonly dependsOn?: number;
+  /**
+   * The record was not stored here when the write was made because a red sync had cleared the store
+   * and not refetched it yet: the server may hold it at a revision this client does not know. Not
+   * pushed until the pull that reaches the record sets `baseRev`/`base` (or finds that the server has
+   * no such record: a delete is then dropped, a put becomes a create).
+   */
+  readonly awaitsRev?: true;
   /** When the write was made (epoch ms). */
   readonly createdAt: number;
 }
@@ -73,17 +83,25 @@ export interface CheckpointRecord {
   readonly updatedAt: number;
 }
 
-/** One resolved conflict, as kept in the conflict log. */
-export interface ConflictLogEntry {
+/**
+ * One resolved conflict of one store, as kept in the conflict log. `N`, `K` and `V` are the store's
+ * name, key and record types ({@link ConflictLogEntry} fills them in from a schema).
+ */
+export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey, V = RecordValue> {
   /** Set by the key generator: increases with each logged conflict. */
   readonly seq: number;
-  readonly store: string;
-  readonly id: string;
+  readonly store: N;
+  /** The record's key. */
+  readonly id: K;
   readonly mutationId: number;
-  readonly local: RecordValue | null;
-  readonly remote: RecordValue | null;
-  readonly base: RecordValue | null;
-  readonly result: RecordValue | null;
+  /** The newest local value the client tried to push (`null`: deleted locally). */
+  readonly local: V | null;
+  /** The server's value (`null`: deleted there). */
+  readonly remote: V | null;
+  /** The value both sides started from (`null`: created locally). */
+  readonly base: V | null;
+  /** The value kept (`null`: deleted). */
+  readonly result: V | null;
   readonly rule: string;
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
   readonly conflictingFields?: readonly string[];
@@ -92,6 +110,18 @@ export interface ConflictLogEntry {
   /** Epoch ms of the resolution. */
   readonly at: number;
 }
+
+/**
+ * A conflict log entry, typed per store from the schema `S` (`store` narrows `id` and the values);
+ * untyped without a schema.
+ */
+export type ConflictLogEntry<S = unknown> = unknown extends S
+  ? StoreConflictLogEntry<string, SyncedKey, unknown>
+  : S extends DBSchema
+    ? {
+        [N in StoreNames<S> & string]: StoreConflictLogEntry<N, StoreKey<S, N>, StoreValue<S, N>>;
+      }[StoreNames<S> & string]
+    : StoreConflictLogEntry<string, SyncedKey, unknown>;
 
 /** Keys of the records of {@link SYNC_STATE_STORE}. */
 export const SYNC_STATE_KEYS = {

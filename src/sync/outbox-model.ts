@@ -1,10 +1,11 @@
 import type { RecordValue } from '../protocol/messages.js';
 import type { NewOutboxEntry, OutboxEntry } from './internal-stores.js';
+import type { SyncedKey } from './record-key.js';
 
 /** A local write as the app asked for it. */
 export interface LocalWrite {
   readonly store: string;
-  readonly id: string;
+  readonly id: SyncedKey;
   readonly op: 'put' | 'delete';
   /** The new value for a `put`, without the revision field. */
   readonly value?: RecordValue;
@@ -21,6 +22,11 @@ export interface LocalWriteContext {
   /** Field of stored records holding their server revision. */
   readonly revField: string;
   readonly now: number;
+  /**
+   * True when the record is absent because a red sync cleared the store and has not refetched it
+   * yet (the server may still have it). Read only for a write that finds no record and no entry.
+   */
+  readonly cleared?: boolean;
 }
 
 /** What one local write does to the outbox and to the stored record. */
@@ -49,7 +55,8 @@ export function decideLocalWrite(write: LocalWrite, ctx: LocalWriteContext): Loc
     write.op === 'put' ? { op: 'put' as const, value: write.value ?? {} } : { op: 'delete' as const };
 
   if (latest !== undefined && latest.mutationId > ctx.sentUpTo) {
-    const neverSynced = latest.baseRev === null && latest.dependsOn === undefined;
+    const neverSynced =
+      latest.baseRev === null && latest.dependsOn === undefined && latest.awaitsRev === undefined;
     if (write.op === 'delete' && neverSynced)
       return { outbox: { kind: 'remove', mutationId: latest.mutationId }, record };
     const { value: _old, ...rest } = latest;
@@ -69,6 +76,19 @@ export function decideLocalWrite(write: LocalWrite, ctx: LocalWriteContext): Loc
     return { outbox: { kind: 'add', entry }, record };
   }
   // First pending write of the record: it is based on the stored server revision, if any.
+  if (ctx.current === undefined && ctx.cleared === true) {
+    // Cleared by a red sync, not refetched yet: the revision comes with the pull that reaches it.
+    const entry: NewOutboxEntry = {
+      store: write.store,
+      id: write.id,
+      ...change,
+      baseRev: null,
+      base: null,
+      awaitsRev: true,
+      createdAt: ctx.now,
+    };
+    return { outbox: { kind: 'add', entry }, record };
+  }
   if (currentRev === undefined && write.op === 'delete') return { outbox: { kind: 'none' }, record };
   const entry: NewOutboxEntry = {
     store: write.store,
@@ -83,15 +103,16 @@ export function decideLocalWrite(write: LocalWrite, ctx: LocalWriteContext): Loc
 }
 
 /**
- * The next entries to push: the oldest first, at most `max`, stopping before the first entry that
- * depends on an earlier write whose result is not known yet (its base revision is not known). Stopping
+ * The next entries to push: the oldest first, at most `max`, stopping before the first entry whose
+ * base revision is not known yet (it depends on an earlier write whose result is not known, or it
+ * waits for a red sync to refetch its record). Stopping
  * rather than skipping keeps mutation ids increasing on the server: an id lower than one the server
  * already applied would be taken for a retry.
  */
 export function selectBatch(entries: readonly OutboxEntry[], max: number): OutboxEntry[] {
   const batch: OutboxEntry[] = [];
   for (const entry of entries) {
-    if (batch.length >= max || entry.dependsOn !== undefined) break;
+    if (batch.length >= max || entry.dependsOn !== undefined || entry.awaitsRev !== undefined) break;
     batch.push(entry);
   }
   return batch;

@@ -18,6 +18,7 @@ export async function pullCollection(
   const target = {
     store: collection.name,
     keyPath: collection.keyPath,
+    keyType: collection.keyType,
     revField: ctx.revField,
     ...(collection.fromServer === undefined ? {} : { fromServer: collection.fromServer }),
   };
@@ -53,6 +54,7 @@ export async function pullCollection(
     summary.change += applied.counts.change;
     summary.delete += applied.counts.delete;
     summary.skipped += applied.counts.skipped;
+    if (applied.released > 0) ctx.releasedWrites(applied.released);
     ctx.emitChanges(applied.changes);
     if (snapshotMode !== undefined && page.mode === 'snapshot') {
       const total = page.total ?? current.total;

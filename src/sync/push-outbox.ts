@@ -5,6 +5,7 @@ import { applyPushResults, type PendingConflict } from './apply-push-results.js'
 import type { ConflictStrategy } from './conflict-strategy.js';
 import type { OutboxEntry } from './internal-stores.js';
 import { readPushBatch } from './read-push-batch.js';
+import { encodeId } from './record-key.js';
 import { runTransform } from './record-transform.js';
 import { resolveConflict } from './resolve-conflict.js';
 import type { ResolvedCollection, RunContext } from './run-context.js';
@@ -88,10 +89,11 @@ export async function pushOutbox(
 }
 
 function toMutation(ctx: RunContext, entry: OutboxEntry): Mutation {
+  const id = encodeId(entry.id);
   const mutation: Mutation = {
     mutationId: entry.mutationId,
     collection: entry.store,
-    id: entry.id,
+    id,
     op: entry.op,
     baseRev: entry.baseRev,
   };
@@ -99,7 +101,7 @@ function toMutation(ctx: RunContext, entry: OutboxEntry): Mutation {
     const value = entry.value ?? {};
     const toServer = ctx.collections.get(entry.store)?.toServer;
     mutation.value =
-      toServer === undefined ? value : runTransform('toServer', toServer, entry.store, entry.id, value);
+      toServer === undefined ? value : runTransform('toServer', toServer, entry.store, id, value);
   }
   return mutation;
 }
@@ -112,12 +114,14 @@ function inLocalShape(
   const { current, entry } = conflict;
   const fromServer = collection?.fromServer;
   if (current?.op !== 'put' || fromServer === undefined) return conflict;
-  const transformed = runTransform('fromServer', fromServer, entry.store, entry.id, { ...current.value });
+  const transformed = runTransform('fromServer', fromServer, entry.store, encodeId(entry.id), {
+    ...current.value,
+  });
   const value = { ...transformed, [collection?.keyPath ?? 'id']: entry.id };
   return { ...conflict, current: { ...current, value } };
 }
 
-/** The server's value carries the record id at the key path, as stored records and local values do. */
+/** The server's value carries the record key at the key path, as stored records and local values do. */
 function withStampedId(conflict: PendingConflict, keyPath: string): PendingConflict {
   const { current, entry } = conflict;
   if (current?.op !== 'put' || current.value[keyPath] === entry.id) return conflict;

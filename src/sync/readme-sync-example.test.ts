@@ -13,7 +13,6 @@ import {
   lookupTokens,
   searchLookup,
 } from '../index.js';
-import { createHttpTransport } from '../transport/index.js';
 
 interface AppSchema extends DBSchema {
   service_types: { key: string; value: { id: string; name: string } };
@@ -58,10 +57,10 @@ it('runs the README sync examples', async () => {
       },
     ],
   });
-  const transport = createHttpTransport({ baseUrl, schemaVersion: appDb.version, getToken: () => token });
   const client = createSyncClient({
     database: appDb,
-    transport,
+    url: baseUrl,
+    getToken: () => token,
     windowSize: 500,
     collections: {
       service_types: {},
@@ -88,14 +87,14 @@ it('runs the README sync examples', async () => {
   await client.sync(); // pulls only what changed since the saved checkpoints
 
   // --- README: local writes
-  await client.write('work_orders', {
+  await appDb.put('work_orders', {
     id: 'wo-1',
     title: 'Replace pump',
     status: 'open',
     qty: 1,
     updatedAt: new Date().toISOString(),
   });
-  await client.delete('work_orders', 'wo000');
+  await appDb.delete('work_orders', 'wo000');
   const pushed = await client.sync();
   // pushed.push: { sent: 2, applied: 2, conflicts: 0, rejected: 0 }
 
@@ -114,10 +113,11 @@ it('runs the README sync examples', async () => {
   const log = await client.conflictLog();
   await client.clearConflictLog();
 
-  // --- README: background sync across tabs
-  await client.start(); // this tab competes for leadership; the leader syncs now and after each write
+  // --- README: live sync across tabs
+  client.connection$.subscribe((kind) => notify(`hearing changes over ${kind}`)); // 'websocket' | 'sse' | 'polling' | 'offline'
+  await client.start(); // this tab competes for leadership; the leader connects and syncs now, on pokes and after writes
   await client.whenIdle();
-  await client.close();
+  await client.close(); // closes sockets, streams, timers and listeners
 
   // Checks (not in the README).
   expect(first.collections.find((c) => c.collection === 'service_types')?.fetch).toBe(30);
@@ -157,11 +157,12 @@ it('runs the README conflict strategy examples', async () => {
     });
     const client = createSyncClient({
       database: appDb,
-      transport: createHttpTransport({ baseUrl, schemaVersion: 1, getToken: () => userToken }),
+      url: baseUrl,
+      getToken: () => userToken,
       collections: { work_orders: { conflicts: strategy as never } },
     });
     await client.sync();
-    await client.write('work_orders', {
+    await appDb.put('work_orders', {
       id: 'wo001',
       title: 'mine',
       status: 'open',
@@ -214,11 +215,11 @@ it('runs the README derived-fields example', async () => {
     ],
   });
   await fx.server.admin.putRecord('service_types', 'st-pump', { code: 'P-1', name: 'Pump repair' });
-  const transport = createHttpTransport({ baseUrl, schemaVersion: 1, getToken: () => token });
   // --- README: derived fields
   const client = createSyncClient({
     database: catalogDb,
-    transport,
+    url: baseUrl,
+    getToken: () => token,
     collections: {
       service_types: {
         // Pure and synchronous: it runs inside the page's IndexedDB transaction.

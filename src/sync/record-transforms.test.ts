@@ -8,7 +8,7 @@ import { LOOKUP_TOKENS_VERSION, lookupTokens } from '../query/lookup-tokens.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { runTransform } from './record-transform.js';
-import { connectionSource, type SyncDatabase } from './sync-database.js';
+import { connectionSource } from './sync-database.js';
 import type { CollectionOptions } from './sync-options.js';
 
 let fx: SyncFixture;
@@ -41,7 +41,7 @@ function collectErrors(client: { errors$: { subscribe(fn: (e: unknown) => void):
   return errors;
 }
 
-async function checkpointOf(db: SyncDatabase, collection: string): Promise<CheckpointRecord | undefined> {
+async function checkpointOf(db: object, collection: string): Promise<CheckpointRecord | undefined> {
   return (await readCheckpoints(connectionSource(db))).get(collection);
 }
 
@@ -153,11 +153,11 @@ describe('fromServer: every record a pull writes goes through the collection tra
       const { derivedWith: _old, ...rest } = current!;
       return rest;
     });
-    const stored = await app.db.getAll('parts' as never);
-    await app.db.write(['parts' as never], (tx) => {
-      for (const r of stored as Rec[])
-        void tx.objectStore('parts' as never).put({ ...r, tokens: ['old'] } as never);
-    });
+    const stored = (await app.db.getAll('parts')) as Rec[];
+    await app.db.seed(
+      'parts',
+      stored.map((r) => ({ ...r, tokens: ['old'] })),
+    );
 
     const refetch = await app.client.sync();
     expect(refetch.plans.find((p) => p.collection === 'parts')).toMatchObject({
@@ -203,7 +203,7 @@ describe('toServer and conflicts: derived fields stay local', () => {
     const { owner, token } = await newUser();
     const app = fx.app(token, { client: { collections: { work_orders: workOrders } } });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w1', title: 'pump', titleUpper: 'PUMP' });
+    await app.db.put('work_orders', { id: 'w1', title: 'pump', titleUpper: 'PUMP' });
     const pushed = await app.client.sync();
     expect(pushed.push).toMatchObject({ sent: 1, applied: 1 });
     expect((await serverState(fx.server, 'work_orders', owner))['w1']).toEqual({ id: 'w1', title: 'pump' });
@@ -216,7 +216,7 @@ describe('toServer and conflicts: derived fields stay local', () => {
     const app = fx.app(token, { client: { collections: { work_orders: workOrders } } });
     await app.client.sync();
     expect(await app.db.get('work_orders', 'w1')).toMatchObject({ titleUpper: 'BASE' });
-    await app.client.write('work_orders', { id: 'w1', title: 'base', titleUpper: 'BASE', qty: 2 });
+    await app.db.put('work_orders', { id: 'w1', title: 'base', titleUpper: 'BASE', qty: 2 });
     await fx.server.admin.putRecord('work_orders', 'w1', { title: 'theirs', qty: 1 }, owner);
 
     const summary = await app.client.sync();
@@ -251,7 +251,7 @@ describe('toServer and conflicts: derived fields stay local', () => {
     };
     const app = fx.app(token, { client: { collections: { work_orders: { ...workOrders, fromServer } } } });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w1', title: 'mine', titleUpper: 'MINE' });
+    await app.db.put('work_orders', { id: 'w1', title: 'mine', titleUpper: 'MINE' });
     await fx.server.admin.putRecord('work_orders', 'w1', { title: 'theirs' }, owner);
     const errors = collectErrors(app.client);
     broken = true;
@@ -286,7 +286,7 @@ describe('toServer and conflicts: derived fields stay local', () => {
     });
     await app.client.sync();
     const errors = collectErrors(app.client);
-    await app.client.write('work_orders', { id: 'w1', title: 'pump' });
+    await app.db.put('work_orders', { id: 'w1', title: 'pump' });
     const summary = await app.client.sync();
     expect(summary.outcome).toBe('error');
     expect(summary.error?.code).toBe('RECORD_TRANSFORM_FAILED');

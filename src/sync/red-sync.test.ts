@@ -26,8 +26,8 @@ describe('red sync', () => {
     const app = fx.app(token, { client: only });
     await app.client.sync();
     // Local state drifts: a pending write, plus a record the server no longer knows about.
-    await app.client.write('work_orders', { id: 'w001', title: 'edited offline' });
-    await app.client.write('work_orders', { id: 'local-new', title: 'created offline' });
+    await app.db.put('work_orders', { id: 'w001', title: 'edited offline' });
+    await app.db.put('work_orders', { id: 'local-new', title: 'created offline' });
     await fx.server.admin.deleteRecord('work_orders', 'w002', 'red');
 
     const summary = await app.client.sync({ red: ['work_orders'] });
@@ -53,8 +53,8 @@ describe('red sync', () => {
     const dbName = uniqueDbName('red-offline');
     const app = fx.app(token, { dbName, client: only });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w003', title: 'unpushed edit' });
-    await app.client.write('work_orders', { id: 'draft', title: 'unpushed create' });
+    await app.db.put('work_orders', { id: 'w003', title: 'unpushed edit' });
+    await app.db.put('work_orders', { id: 'draft', title: 'unpushed create' });
     const before = await localState(app.db, 'work_orders');
 
     app.transport.offline = true;
@@ -87,7 +87,7 @@ describe('red sync', () => {
     const token = await fx.user('stopped');
     const app = fx.app(token, { client: only });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'keep-me', title: 'x' });
+    await app.db.put('work_orders', { id: 'keep-me', title: 'x' });
     const statuses: string[] = [];
     app.client.status$.subscribe((s) => statuses.push(s));
     const errors: unknown[] = [];

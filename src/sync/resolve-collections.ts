@@ -36,6 +36,7 @@ export function resolveCollections(options: SyncClientOptions): Map<string, Reso
       name,
       kind: spec.kind,
       keyPath: spec.keyPath,
+      keyType: spec.keyType ?? 'string',
       conflicts: own.conflicts ?? 'server-wins',
       windowSize: own.windowSize ?? options.windowSize ?? 500,
       ...(own.filter === undefined ? {} : { filter: own.filter }),

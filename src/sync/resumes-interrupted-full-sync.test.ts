@@ -89,7 +89,7 @@ describe('resumable full sync', () => {
     // Mid-sync: one page written, the next one awaited with no transaction open.
     expect(await app.db.count('parts')).toBe(100);
     expect(await app.db.get('parts', 'p000')).toMatchObject({ name: 'renamed' });
-    await app.client.write('work_orders', { id: 'mid-sync', title: 'written during the full sync' });
+    await app.db.put('work_orders', { id: 'mid-sync', title: 'written during the full sync' });
     app.transport.releasePulls();
     expect((await running).outcome).toBe('ok');
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));

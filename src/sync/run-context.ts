@@ -1,9 +1,10 @@
 import type { ConnectionSource } from '../idb/transact.js';
 import type { PullFilter } from '../protocol/messages.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
+import type { KeyType } from '../upversion/schema-types.js';
 import type { CollectionKind } from './collection-plan.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { ConflictLogEntry } from './internal-stores.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import type { TransformFn } from './record-transform.js';
 import type { RunClock } from './run-summary.js';
 import type { SyncChange } from './sync-change.js';
@@ -13,6 +14,8 @@ export interface ResolvedCollection {
   readonly name: string;
   readonly kind: CollectionKind;
   readonly keyPath: string;
+  /** The type of the store's keys (wire ids are decoded to it). */
+  readonly keyType: KeyType;
   readonly conflicts: ConflictStrategy;
   readonly windowSize: number;
   readonly filter?: PullFilter;
@@ -43,7 +46,9 @@ export interface RunContext {
   readonly clock: RunClock;
   readonly signal: AbortSignal;
   emitChanges(changes: readonly SyncChange[]): void;
-  emitConflict(entry: ConflictLogEntry): void;
+  /** A pulled page settled writes that waited for their record's revision: push again after the pulls. */
+  releasedWrites(count: number): void;
+  emitConflict(entry: StoreConflictLogEntry): void;
   emitError(error: unknown): void;
   emitProgress(progress: SyncProgress): void;
 }

@@ -42,8 +42,21 @@ export interface RunEnvironment {
  * pull. Never throws: the outcome and the failure are in the result, and every error also goes to
  * `ctx.emitError`.
  */
-export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvironment): Promise<RunResult> {
+export async function runSync(
+  runCtx: RunContext,
+  request: RunRequest,
+  env: RunEnvironment,
+): Promise<RunResult> {
   const startedAt = Date.now();
+  // Writes made while a red sync had cleared their records wait for the pull that reaches them.
+  let released = 0;
+  const ctx: RunContext = {
+    ...runCtx,
+    releasedWrites: (count) => {
+      released += count;
+      runCtx.releasedWrites(count);
+    },
+  };
   const push = { sent: 0, applied: 0, conflicts: 0, rejected: 0 };
   const summary: RunSummary = {
     runId: env.runId,
@@ -72,10 +85,11 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
     //    been applied on the server without this client knowing its new revision yet.
     let serverCollections: Set<string> | undefined;
     let pushFailed: unknown;
+    let maxBatch = Math.max(1, env.maxPushBatch);
     try {
       const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
       serverCollections = new Set(capabilities.collections.map((c) => c.name));
-      const maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
+      maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
       if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
         env.onPhase('pushing');
         const outcome = await pushOutbox(ctx, maxBatch, push);
@@ -128,6 +142,11 @@ export async function runSync(ctx: RunContext, request: RunRequest, env: RunEnvi
         Object.assign(counts, { mode: reset.mode, reasons: reset.reasons });
         await pullPlanned(ctx, reset, counts);
       }
+    }
+    // 3. Push what the pulls released, in the same run.
+    if (released > 0 && !readOnly) {
+      env.onPhase('pushing');
+      await pushOutbox(ctx, maxBatch, push);
     }
   } catch (error) {
     fail(error, isIdbSyncError(error, 'NETWORK_ERROR') ? 'waiting' : 'error');

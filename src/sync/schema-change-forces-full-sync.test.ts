@@ -64,7 +64,7 @@ describe('schema changes', () => {
     const dbName = uniqueDbName('schema-red');
     const before = fx.app(token, { dbName });
     await before.client.sync();
-    await before.client.write('work_orders', { id: 'w002', title: 'edited before the upgrade' });
+    await before.db.put('work_orders', { id: 'w002', title: 'edited before the upgrade' });
     await before.client.close();
     await before.db.close();
 

@@ -1,15 +1,13 @@
-import type { RecordValue } from '../protocol/messages.js';
+import type { SyncedKey } from './record-key.js';
 
 /**
- * One record change, emitted after the transaction that made it committed. `origin: 'local'` are
- * writes of this app (`client.write`/`delete`, in any tab); `remote` are changes from the server
- * (pulls, conflict resolutions, rollbacks of rejected writes). `value` is the stored record; it is
- * absent for deletes and for changes announced by another tab.
+ * A record change the sync client made in IndexedDB (a pulled change, a conflict resolution, the
+ * rollback of a refused write), reported after its transaction committed. The client hands these
+ * to the database handle, whose `changes$` announces them with `origin: 'remote'`.
  */
 export interface SyncChange {
   readonly store: string;
   readonly type: 'put' | 'delete';
-  readonly id: string;
-  readonly value?: RecordValue;
-  readonly origin: 'remote' | 'local';
+  /** The record's local key. */
+  readonly key: SyncedKey;
 }

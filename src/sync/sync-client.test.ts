@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, Subject } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/db/test-support.js';
 import {
@@ -9,8 +9,11 @@ import {
   testStores,
 } from '../../test/sync/sync-fixture.js';
 import { deleteTestDatabase, openTestDatabase, uniqueDbName } from '../../test/sync/test-database.js';
+import { sendJson, startScriptedHttpServer } from '../../test/transport/scripted-http-server.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-
+import type { PullOutcome } from '../listeners/pull-signal.js';
+import { errorBody } from '../protocol/error-codes.js';
+import { createHttpTransport } from '../transport/http-transport.js';
 import type { SyncProgress } from './run-context.js';
 import { createSyncClient } from './sync-client.js';
 import type { SyncLogEntry, SyncStatus } from './sync-log.js';
@@ -36,13 +39,13 @@ describe('the sync client', () => {
     await client.close();
   });
 
-  it('refuses writes to stores it does not sync and records without a string id', async () => {
+  it('refuses writes to stores the database does not declare and records without a string id', async () => {
     const app = fx.app(await fx.user('invalid'));
-    await expect(app.client.write('nope', { id: 'x' })).rejects.toSatisfy((e) =>
-      isIdbSyncError(e, 'INVALID_RECORD'),
+    await expect(app.db.put('nope', { id: 'x' })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INDEXEDDB_ERROR'),
     );
-    await expect(app.client.write('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
-      isIdbSyncError(e, 'INVALID_RECORD'),
+    await expect(app.db.put('work_orders', { id: 42 })).rejects.toSatisfy((e) =>
+      isIdbSyncError(e, 'INVALID_KEY'),
     );
     expect(await app.client.pendingWrites()).toBe(0);
   });
@@ -76,7 +79,7 @@ describe('the sync client', () => {
       client: { collections: { work_orders: {} }, logger: (e) => entries.push(e) },
     });
     await app.client.sync();
-    await app.client.write('work_orders', { id: 'w1', secret: 'local value' });
+    await app.db.put('work_orders', { id: 'w1', secret: 'local value' });
     await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'remote value' }, 'logged');
     await app.client.sync();
     app.transport.offline = true;
@@ -98,7 +101,7 @@ describe('the sync client', () => {
       client: { collections: { work_orders: {} }, logger: (e) => open.push(e), logRecordContents: true },
     });
     await opted.client.sync();
-    await opted.client.write('work_orders', { id: 'w1', secret: 'mine' });
+    await opted.db.put('work_orders', { id: 'w1', secret: 'mine' });
     await fx.server.admin.putRecord('work_orders', 'w1', { secret: 'theirs' }, 'logged');
     await opted.client.sync();
     expect(open.find((e) => e.type === 'conflict')).toMatchObject({
@@ -127,7 +130,7 @@ describe('the sync client', () => {
   it('retries in the leading tab after a network failure until the server is reachable again', async () => {
     const token = await fx.user('retry');
     const app = fx.app(token, {
-      client: { collections: { parts: {} }, retryDelayMs: { initial: 10, max: 40 } },
+      client: { collections: { parts: {} }, retry: { initialMs: 10, maxMs: 40 } },
     });
     app.transport.offline = true;
     const statuses: SyncStatus[] = [];
@@ -142,6 +145,110 @@ describe('the sync client', () => {
     expect(statuses.at(-1)).toBe('idle');
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
   });
+
+  it('runs at once when the environment comes back online, without waiting for the retry delay', async () => {
+    const token = await fx.user('online-again');
+    const online = new BehaviorSubject(true);
+    const app = fx.app(token, {
+      client: {
+        collections: { parts: {} },
+        retry: { initialMs: 600_000 },
+        environment: { online$: online, visible$: new BehaviorSubject(true) },
+      },
+    });
+    app.transport.offline = true;
+    const failed = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'waiting')));
+    await app.client.start();
+    await failed;
+    online.next(false);
+    app.transport.offline = false;
+    const recovered = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'ok')));
+    online.next(true);
+    await recovered;
+    expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
+    await app.client.close();
+    expect(online.observed).toBe(false);
+  });
+
+  it('function triggers get the pull outcomes (the failure itself) and retry failed runs instead of the client', async () => {
+    const token = await fx.user('function-triggers');
+    const signals = new Subject<object>();
+    let outcomes: Observable<PullOutcome> | undefined;
+    const app = fx.app(token, {
+      client: {
+        collections: { parts: {} },
+        triggers: (pullOutcomes) => {
+          outcomes = pullOutcomes;
+          return signals;
+        },
+      },
+    });
+    app.transport.offline = true;
+    await app.client.start();
+    expect(outcomes).toBeDefined();
+    const failure = await firstValueFrom(outcomes!.pipe(filter((o) => !o.ok)));
+    expect(failure).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR', retryable: true } });
+    app.transport.offline = false;
+    const ok = firstValueFrom(outcomes!.pipe(filter((o) => o.ok)));
+    signals.next({ reason: 'retry' });
+    await ok;
+    expect(signals.observed).toBe(true);
+    await app.client.close();
+    expect(signals.observed).toBe(false);
+  });
+
+  it.each(['advanced', 'one-call'] as const)(
+    'retries a failed run no sooner than the server’s Retry-After (%s form)',
+    async (form) => {
+      const token = await fx.user(`retry-after-${form}`);
+      // A real HTTP front that refuses the first request with 503 + Retry-After: 1, then forwards.
+      const front = await startScriptedHttpServer(async (request, response) => {
+        if (front.requests.length === 1) {
+          sendJson(response, 503, errorBody('INTERNAL_ERROR', 'busy'), { 'retry-after': '1' });
+          return;
+        }
+        const upstream = await fetch(`${fx.server.url}${request.path}`, {
+          method: request.method,
+          headers: { ...(request.headers as Record<string, string>), host: '' },
+          ...(request.method === 'GET' ? {} : { body: request.body }),
+        });
+        sendJson(response, upstream.status, await upstream.text());
+      });
+      const db = openTestDatabase(uniqueDbName('retry-after'), testStores);
+      const common = { locks: null, collections: { parts: {} }, retry: { initialMs: 10, requestRetries: 0 } };
+      const client =
+        form === 'advanced'
+          ? createSyncClient({
+              ...common,
+              database: db,
+              transport: createHttpTransport({
+                baseUrl: front.url,
+                schemaVersion: db.version,
+                getToken: () => token,
+                retry: { requestRetries: 0 },
+              }),
+            })
+          : createSyncClient({
+              ...common,
+              database: db,
+              url: front.url,
+              getToken: () => token,
+              transports: { websocket: false, sse: false },
+            });
+      try {
+        const ok = firstValueFrom(client.runs$.pipe(filter((run) => run.outcome === 'ok')));
+        await client.start();
+        await ok;
+        const [refused, retried] = front.requests;
+        expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(950);
+      } finally {
+        await client.close();
+        await db.close();
+        await deleteTestDatabase(db.name);
+        await front.close();
+      }
+    },
+  );
 
   it('refetches everything after the browser evicted the database, then acknowledges the eviction', async () => {
     const token = await fx.user('evicted');

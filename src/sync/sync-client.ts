@@ -1,14 +1,22 @@
-import { BehaviorSubject, map, type Observable, Subject, type Subscription } from 'rxjs';
-import type { DatabaseHandle } from '../db/define-database.js';
+import {
+  BehaviorSubject,
+  defer,
+  distinctUntilChanged,
+  filter,
+  type Observable,
+  Subject,
+  type Subscription,
+} from 'rxjs';
+import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import { InvalidRecordError } from '../errors/invalid-record-error.js';
 import type { ConnectionSource } from '../idb/transact.js';
-import type { PullOutcome } from '../listeners/pull-signal.js';
-import type { RecordValue } from '../protocol/messages.js';
+import { browserEnvironment } from '../listeners/environment.js';
+import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
+import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
+import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
-import type { ConflictLogEntry } from './internal-stores.js';
-import { withoutRev } from './outbox-model.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
@@ -17,44 +25,79 @@ import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
 import type { SyncChange } from './sync-change.js';
-import type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+import type { ConflictLogOf, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionSource, type SyncDatabase, toPlanReports } from './sync-database.js';
 import { type CrossTabLock, crossTabLock } from './sync-lock.js';
 import { redactConflict, type SyncLogEntry, type SyncStatus } from './sync-log.js';
-import type { SyncClientOptions } from './sync-options.js';
+import type { LiveSyncClientOptions, SyncClientOptions } from './sync-options.js';
 import { openTabChannel, type TabChannel } from './tab-channel.js';
-import { writeLocal } from './write-local.js';
+import { TabPresence } from './tab-presence.js';
 
-export type { SyncClient, SyncRequestOptions } from './sync-client-api.js';
+export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 
 /**
  * Creates the sync client of a database. Creating it opens nothing: the database is opened by the
- * first call that needs it, and the channel and locks by {@link SyncClient.start} or the first run.
+ * first call that needs it, and the channel, locks and connections by {@link SyncClient.start} or
+ * the first run.
+ *
+ * One call gives a live-synced app: with `url` (and `getToken`), the client builds its transports,
+ * hears about server changes over the best channel the server offers (WebSocket, else Server-Sent
+ * Events, else polling; falling back when one keeps failing and returning when it works again),
+ * pulls when told, retries failed runs with one backoff policy (`retry`) and pauses while offline
+ * or hidden (`environment`). `connection$` says which channel is in use. The advanced form takes a
+ * `transport` (and optional `triggers`) you built from the building blocks in `idb-sync/transport`.
  *
  * @example
  * const client = createSyncClient({
  *   database: appDb,
- *   transport: createHttpTransport({ baseUrl, schemaVersion: appDb.version, getToken }),
+ *   url: 'https://sync.example.com',
+ *   getToken: () => session.token,
  *   collections: { work_orders: { conflicts: { kind: 'merge' } }, service_types: {} },
  * });
- * await client.sync();
+ * client.connection$.subscribe((kind) => console.log('hearing changes over', kind));
+ * await client.start(); // syncs now, then on every server poke and local write
+ * await client.close(); // closes sockets, timers, listeners and the channel
  */
+export function createSyncClient<S = unknown>(options: LiveSyncClientOptions<S>): LiveSyncClient<S>;
+export function createSyncClient<S = unknown>(options: SyncClientOptions<S>): SyncClient<S>;
 export function createSyncClient<S = unknown>(
-  options: SyncClientOptions<S> & { readonly database: DatabaseHandle<S> | SyncDatabase },
-): SyncClient {
-  return new Client(options as SyncClientOptions);
+  options: SyncClientOptions<S> | LiveSyncClientOptions<S>,
+): SyncClient<S> {
+  if (options.url === undefined) return new Client(options as SyncClientOptions) as unknown as SyncClient<S>;
+  const { url, getToken, transports, ...rest } = options as LiveSyncClientOptions;
+  const environment = options.environment ?? browserEnvironment();
+  let client: Client | undefined;
+  const live = liveConnection({
+    url,
+    schemaVersion: options.database.version,
+    getToken,
+    retry: options.retry,
+    // The leader keeps its connection while any tab of the database is visible.
+    environment: {
+      online$: environment.online$,
+      visible$: defer(() => client?.anyTabVisible$ ?? environment.visible$),
+    },
+    transports,
+  });
+  client = new Client({ ...rest, environment, transport: live.syncTransport, triggers: live.triggers }, live);
+  return client as unknown as SyncClient<S>;
 }
 
-class Client implements SyncClient {
+class Client implements LiveSyncClient {
   readonly #options: SyncClientOptions;
+  readonly #live: LiveConnection | undefined;
+  readonly #retry: RetryPolicy;
+  /** Function triggers get the pull outcomes and retry failed runs themselves. */
+  readonly #triggersRetry: boolean;
+  /** The handle as the client uses it (its public API plus the sync hooks). */
+  readonly #database: SyncDatabase;
   readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
   readonly #status = new BehaviorSubject<SyncStatus>('idle');
   readonly #progress = new Subject<SyncProgress>();
   readonly #errors = new Subject<unknown>();
-  readonly #conflicts = new Subject<ConflictLogEntry>();
-  readonly #changes = new Subject<SyncChange>();
+  readonly #conflicts = new Subject<StoreConflictLogEntry>();
   readonly #runs = new Subject<RunSummary>();
   readonly #leader$ = new BehaviorSubject(false);
   readonly #closing = new AbortController();
@@ -71,29 +114,29 @@ class Client implements SyncClient {
   #started: Promise<void> | undefined;
   #onLeading: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryDelay = 0;
+  #retryFailures = 0;
+  #online = true;
+  readonly #outcomes = new Subject<PullOutcome>();
+  readonly #presence = new TabPresence(this.#instance, () => this.#leader);
   #closed = false;
 
   readonly status$: Observable<SyncStatus> = this.#status.asObservable();
   readonly progress$ = this.#progress.asObservable();
   readonly errors$ = this.#errors.asObservable();
   readonly conflicts$ = this.#conflicts.asObservable();
-  readonly changes$ = this.#changes.asObservable();
   readonly runs$ = this.#runs.asObservable();
   readonly leader$ = this.#leader$.asObservable();
-  readonly pullOutcomes$: Observable<PullOutcome> = this.#runs.pipe(
-    map(
-      (summary): PullOutcome =>
-        summary.outcome === 'error' || summary.error !== undefined
-          ? { ok: false, error: summary.error }
-          : { ok: true },
-    ),
-  );
+  readonly pullOutcomes$: Observable<PullOutcome> = this.#outcomes.asObservable();
+  readonly connection$: Observable<ConnectionKind> = this.#presence.connection$;
 
-  constructor(options: SyncClientOptions) {
+  constructor(options: SyncClientOptions, live?: LiveConnection) {
     this.#options = options;
-    this.#connect = connectionSource(options.database);
-    this.#revField = options.revField ?? '_rev';
+    this.#live = live;
+    this.#retry = resolveRetry(options.retry);
+    this.#triggersRetry = typeof options.triggers === 'function';
+    this.#database = options.database as unknown as SyncDatabase;
+    this.#connect = connectionSource(this.#database);
+    this.#revField = this.#database.revField ?? '_rev';
     this.#collections = resolveCollections(options);
     this.#queue = new RunQueue((request) => this.#execute(request), [...this.#collections.keys()]);
   }
@@ -126,20 +169,6 @@ class Client implements SyncClient {
     });
   }
 
-  async write(store: string, value: RecordValue): Promise<void> {
-    const collection = this.#collection(store);
-    const id = value[collection.keyPath];
-    if (typeof id !== 'string' || id.length === 0) {
-      throw new InvalidRecordError(store, `its key "${collection.keyPath}" must be a non-empty string`);
-    }
-    await this.#writeLocal({ store, id, op: 'put', value: withoutRev(value, this.#revField) });
-  }
-
-  async delete(store: string, id: string): Promise<void> {
-    this.#collection(store);
-    await this.#writeLocal({ store, id, op: 'delete' });
-  }
-
   whenIdle(): Promise<void> {
     return this.#queue.whenIdle();
   }
@@ -149,7 +178,7 @@ class Client implements SyncClient {
     return [...counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  conflictLog(store?: string): Promise<ConflictLogEntry[]> {
+  conflictLog(store?: string): Promise<ConflictLogOf<unknown, string>[]> {
     return listConflicts(this.#connect, store);
   }
 
@@ -165,8 +194,10 @@ class Client implements SyncClient {
     for (const s of this.#subscriptions) s.unsubscribe();
     await this.#queue.stop();
     await this.#leadership;
+    this.#live?.close();
     this.#channel?.close();
-    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#changes, this.#runs]) {
+    this.#presence.leave();
+    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#runs, this.#outcomes]) {
       subject.complete();
     }
     this.#status.complete();
@@ -189,7 +220,7 @@ class Client implements SyncClient {
   async #runOnce(request: RunRequest): Promise<RunSummary> {
     const clock = new RunClock();
     const runId = ++this.#runId;
-    const database = this.#options.database;
+    const database = this.#database;
     const evicted = this.#evicted || database.evicted === true;
     let result: RunResult;
     try {
@@ -222,11 +253,12 @@ class Client implements SyncClient {
       transport: this.#options.transport,
       clientId,
       revField: this.#revField,
-      schemaVersion: this.#options.database.version,
+      schemaVersion: this.#database.version,
       collections: this.#collections,
       clock,
       signal: this.#closing.signal,
-      emitChanges: (changes) => this.#emitChanges(changes, true),
+      emitChanges: (changes) => this.#emitChanges(changes),
+      releasedWrites: () => undefined,
       emitConflict: (entry) => {
         this.#conflicts.next(entry);
         this.#log({
@@ -242,24 +274,32 @@ class Client implements SyncClient {
   #afterRun({ summary, failure }: RunResult): void {
     if (failure === undefined) {
       this.#setStatus('idle');
-      this.#retryDelay = 0;
+      this.#retryFailures = 0;
+      clearTimeout(this.#retryTimer);
+      this.#outcomes.next({ ok: true });
     } else if (blocksSync(failure)) {
       this.#setStatus('blocked');
     } else {
       this.#setStatus(isIdbSyncError(failure, 'NETWORK_ERROR') ? 'waiting-for-network' : 'error');
-      if ((failure as { retryable?: unknown }).retryable !== false) this.#scheduleRetry();
+      if ((failure as { retryable?: unknown }).retryable !== false) {
+        this.#outcomes.next({ ok: false, error: failure });
+        this.#scheduleRetry(failure);
+      }
     }
     this.#runs.next(summary);
     this.#log({ type: 'run', summary });
   }
 
-  /** The leading tab retries failed runs with a growing delay (one timer, replaced by any new run). */
-  #scheduleRetry(): void {
-    if (!this.#leader || this.#closed) return;
-    const { initial = 1000, max = 60_000 } = this.#options.retryDelayMs ?? {};
-    this.#retryDelay = this.#retryDelay === 0 ? initial : Math.min(max, this.#retryDelay * 2);
+  /**
+   * The leading tab retries failed runs after the retry policy's delay (one timer, replaced by any
+   * new failure), unless its function triggers do (they got the outcome), and never while offline.
+   */
+  #scheduleRetry(failure: unknown): void {
+    if (!this.#leader || this.#closed || this.#triggersRetry || !this.#online) return;
+    this.#retryFailures += 1;
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#enqueue({}), this.#retryDelay);
+    const delay = retryDelay(this.#retryFailures, failure, this.#retry);
+    this.#retryTimer = setTimeout(() => this.#enqueue({}), delay);
   }
 
   // --- leadership, channel, locks
@@ -268,31 +308,76 @@ class Client implements SyncClient {
     this.#leader = true;
     this.#leader$.next(true);
     try {
-      if (this.#options.triggers !== undefined) {
+      const triggers = this.#options.triggers;
+      // Triggers that signal at once on subscribe (a listener's `start`) make the first run.
+      let signalled = false;
+      if (triggers !== undefined) {
+        const signals$ = typeof triggers === 'function' ? triggers(this.pullOutcomes$) : triggers;
         this.#subscriptions.push(
-          this.#options.triggers.subscribe((signal) => this.#enqueue(signalRequest(signal))),
+          signals$.subscribe((signal) => {
+            signalled = true;
+            this.#enqueue(signalRequest(signal));
+          }),
         );
       }
-      const online = () => this.#enqueue({});
-      globalThis.addEventListener?.('online', online);
-      this.#enqueue({});
+      const changes$ = this.#database.changes$;
+      if (changes$ !== undefined && this.#options.autoPush !== false) {
+        // A write to a synced store through the database handle, in this tab or another: push it.
+        this.#subscriptions.push(
+          changes$
+            .pipe(
+              filter(
+                (change) =>
+                  change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional',
+              ),
+            )
+            .subscribe(() => this.#enqueue({})),
+        );
+      }
+      if (this.#live !== undefined) {
+        this.#subscriptions.push(
+          this.#live.connection$.subscribe((kind) => {
+            if (!this.#closed) this.#presence.setConnection(kind);
+          }),
+        );
+      }
+      // Function triggers follow the environment themselves (and retry when back online).
+      if (!this.#triggersRetry) this.#followEnvironment();
+      if (!signalled) this.#enqueue({});
       this.#onLeading?.();
       await new Promise<void>((resolve) => {
         if (this.#closing.signal.aborted) resolve();
         this.#closing.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      globalThis.removeEventListener?.('online', online);
     } finally {
       this.#leader = false;
       if (!this.#closed) this.#leader$.next(false);
     }
   }
 
+  /** Coming back online runs at once; no retry waits while offline. */
+  #followEnvironment(): void {
+    const environment = this.#options.environment ?? browserEnvironment();
+    this.#subscriptions.push(
+      environment.online$.pipe(distinctUntilChanged()).subscribe((online) => {
+        const back = online && !this.#online;
+        this.#online = online;
+        if (!online) clearTimeout(this.#retryTimer);
+        else if (back) this.#enqueue({});
+      }),
+    );
+  }
+
+  /** True while this tab or another tab of the database is visible (the one-call connection follows it). */
+  get anyTabVisible$(): Observable<boolean> {
+    return this.#presence.anyTabVisible$;
+  }
+
   /** Opens the BroadcastChannel and starts watching the database's events (once). */
   #openShared(): void {
     if (this.#watching || this.#closed) return;
     this.#watching = true;
-    const events$ = this.#options.database.events$;
+    const events$ = this.#database.events$;
     if (events$ !== undefined) {
       this.#subscriptions.push(
         events$.subscribe((event) => {
@@ -300,22 +385,16 @@ class Client implements SyncClient {
         }),
       );
     }
-    this.#channel = openTabChannel(`idb-sync:${this.#options.database.name}`);
-    if (this.#channel !== undefined) {
-      this.#subscriptions.push(
-        this.#channel.messages$.subscribe((message) => {
-          if (message.type === 'changes') for (const c of message.changes) this.#changes.next(c);
-          else if (message.type === 'outbox' && this.#leader && this.#options.autoPush !== false)
-            this.#enqueue({});
-        }),
-      );
+    this.#channel = openTabChannel(`idb-sync:${this.#database.name}`);
+    if (this.#live !== undefined) {
+      this.#presence.join(this.#channel, (this.#options.environment ?? browserEnvironment()).visible$);
     }
   }
 
   #lock(kind: 'run' | 'leader'): CrossTabLock {
     if (kind === 'run' && this.#runLock !== undefined) return this.#runLock;
     const lock = crossTabLock({
-      name: `idb-sync:${this.#options.database.name}:${kind}`,
+      name: `idb-sync:${this.#database.name}:${kind}`,
       locks: this.#options.locks,
       connect: this.#connect,
       owner: this.#instance,
@@ -326,26 +405,12 @@ class Client implements SyncClient {
     return lock;
   }
 
-  // --- local writes and events
+  // --- events
 
-  async #writeLocal(write: Parameters<typeof writeLocal>[1]): Promise<void> {
-    this.#assertOpen();
-    const { change, queued } = await writeLocal(this.#connect, write, this.#revField);
-    this.#emitChanges([change], true);
-    if (!queued) return;
-    if (this.#leader && this.#options.autoPush !== false) this.#enqueue({});
-    else this.#channel?.post({ type: 'outbox' });
-  }
-
-  #emitChanges(changes: readonly SyncChange[], broadcast: boolean): void {
+  /** Changes this client made go to the database handle's `changes$` (all tabs hear them there). */
+  #emitChanges(changes: readonly SyncChange[]): void {
     if (changes.length === 0) return;
-    for (const c of changes) this.#changes.next(c);
-    if (broadcast && this.#channel !== undefined) {
-      this.#channel.post({
-        type: 'changes',
-        changes: changes.map(({ value: _value, ...rest }) => rest),
-      });
-    }
+    this.#database[announceSyncChanges]?.(changes);
   }
 
   #emitError(error: unknown): void {
@@ -373,13 +438,6 @@ class Client implements SyncClient {
     } catch {
       // A failing logger must not break sync.
     }
-  }
-
-  #collection(store: string): ResolvedCollection {
-    this.#assertOpen();
-    const collection = this.#collections.get(store);
-    if (collection === undefined) throw new InvalidRecordError(store, 'the store is not a synced collection');
-    return collection;
   }
 
   #assertOpen(): void {

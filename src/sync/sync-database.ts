@@ -1,24 +1,29 @@
-import { type IDBPDatabase, unwrap, wrap } from 'idb';
 import type { Observable } from 'rxjs';
-import type { Connection, ConnectionSource } from '../idb/connection.js';
-import type { KeyPath, StoreKind } from '../upversion/schema-types.js';
+import type { announceSyncChanges } from '../db/database-handle.js';
+import type { ConnectionSource } from '../idb/connection.js';
+import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import type { PlanUpgradeReport } from './collection-plan.js';
+import type { SyncChange } from './sync-change.js';
 
 /**
- * The part of a database handle (`defineDatabase(...)`) the sync client uses: the declared stores
- * with their kinds, a live connection, the persisted upgrade reports and the handle's events.
+ * The part of a database handle (`defineDatabase(...)`) the sync client uses: its connections (the
+ * handle is a {@link ConnectionSource}), the declared stores with their kinds and key types, the
+ * persisted upgrade reports, the handle's events and record changes, and the hook through which
+ * the client announces the changes it makes.
  */
-export interface SyncDatabase {
+export interface SyncDatabase extends ConnectionSource {
   readonly name: string;
   /** The app's schema version (the latest declared). */
   readonly version: number;
   /** The latest declared stores, with their sync kind. */
   readonly stores: {
-    readonly [store: string]: { readonly keyPath?: KeyPath | null; readonly kind: StoreKind };
+    readonly [store: string]: {
+      readonly keyPath?: KeyPath | null;
+      readonly kind: StoreKind;
+      readonly keyType?: KeyType;
+    };
   };
-  /** An open connection (reopened after a versionchange or an eviction). */
-  db(): Promise<IDBDatabase | object>;
   /** Every upgrade the database went through, also those run by another tab. */
   upgradeReports(): Promise<readonly UpgradeReport[]>;
   /** Lifecycle events; an `evicted` event makes the next run report eviction as the reason for its resyncs. */
@@ -27,37 +32,22 @@ export interface SyncDatabase {
   readonly evicted?: boolean;
   /** Called after a run that refetched everything following an eviction. */
   acknowledgeEviction?(): void;
-  /** Drops the connection; the next `db()` opens a new one. */
+  /** Drops the connection; the next operation opens a new one. */
   close?(): Promise<void>;
+  /** Field of synced records holding their server revision. Default `'_rev'`. */
+  readonly revField?: string;
+  /** The handle's record changes: the leading tab pushes after writes to synced stores (any tab). */
+  readonly changes$?: Observable<{ readonly store: string; readonly origin: string }>;
+  /** Where the client reports the changes it made, for the handle's `changes$`. */
+  [announceSyncChanges]?(changes: readonly SyncChange[]): void;
 }
 
 /**
- * The connections of `database` for the sync engine's transactions: the handle itself (it is a
- * {@link ConnectionSource}: lazy reopen, lost-connection grace), or, for another implementation of
- * {@link SyncDatabase}, one built from its `db()` and `close()`.
+ * The connections of a database handle for the sync engine's transactions: the handle itself (it is
+ * a {@link ConnectionSource}: lazy reopen, lost-connection grace).
  */
-export function connectionSource(database: SyncDatabase): ConnectionSource {
-  if (isConnectionSource(database)) return database;
-  const never = new Promise<void>(() => {});
-  return {
-    database: database.name,
-    lostConnectionGraceMs: 2_000,
-    async connect(): Promise<Connection> {
-      const db = await database.db();
-      // idb's `unwrap` returns the raw connection of a wrapped one, and undefined for a raw one.
-      const raw = (unwrap as (value: object) => IDBDatabase | undefined)(db) ?? (db as IDBDatabase);
-      return { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false, lost: never };
-    },
-    discard(): void {
-      // The database still hands out the connection found closed (it got no `close` event): drop it.
-      void database.close?.();
-    },
-  };
-}
-
-function isConnectionSource(value: object): value is ConnectionSource {
-  const candidate = value as Partial<ConnectionSource>;
-  return typeof candidate.connect === 'function' && typeof candidate.discard === 'function';
+export function connectionSource(database: object): ConnectionSource {
+  return database as SyncDatabase;
 }
 
 /** Reduces upgrade reports to the stores each one touched in a way that invalidates synced data. */

@@ -1,4 +1,4 @@
-import type { ConflictLogEntry } from './internal-stores.js';
+import type { StoreConflictLogEntry } from './internal-stores.js';
 import type { RunSummary } from './run-summary.js';
 
 /** Status of a sync client. */
@@ -17,14 +17,14 @@ export type SyncStatus =
 /** One entry for the app's logger. Record contents are `'[redacted]'` unless `logRecordContents` is set. */
 export type SyncLogEntry =
   | { readonly type: 'run'; readonly summary: RunSummary }
-  | { readonly type: 'conflict'; readonly conflict: ConflictLogEntry }
+  | { readonly type: 'conflict'; readonly conflict: StoreConflictLogEntry }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'status'; readonly status: SyncStatus };
 
 const REDACTED = '[redacted]';
 
 /** A conflict log entry with the record values replaced, for logs. */
-export function redactConflict(entry: ConflictLogEntry): ConflictLogEntry {
+export function redactConflict(entry: StoreConflictLogEntry): StoreConflictLogEntry {
   const hide = (v: unknown) => (v === null ? null : REDACTED) as never;
   return {
     ...entry,

@@ -1,16 +1,20 @@
-import type { DBSchema, StoreNames, StoreValue } from 'idb';
+import type { DBSchema, StoreKey, StoreNames, StoreValue } from 'idb';
 import type { Observable } from 'rxjs';
+import type { DatabaseHandle } from '../db/define-database.js';
+import type { SyncEnvironment } from '../listeners/environment.js';
+import type { TransportsOptions } from '../listeners/live-connection.js';
+import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { PullFilter, RecordValue } from '../protocol/messages.js';
-import type { SyncTransport } from '../transport/sync-transport.js';
+import type { RetryOptions } from '../transport/retry-policy.js';
+import type { GetToken, SyncTransport } from '../transport/sync-transport.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
-import type { SyncDatabase } from './sync-database.js';
 import type { LockManagerLike } from './sync-lock.js';
 import type { SyncLogEntry } from './sync-log.js';
 
-/** Options of one synced collection. */
-export interface CollectionOptions<T = unknown> {
+/** Options of one synced collection; `T` is its record type, `K` its key type. */
+export interface CollectionOptions<T = unknown, K extends string | number = string | number> {
   /** How push conflicts are resolved (see {@link ConflictStrategy}). Default `'server-wins'`. */
-  readonly conflicts?: ConflictStrategy<T>;
+  readonly conflicts?: ConflictStrategy<T, K>;
   /** Records per pulled page. Default: the client's `windowSize`. */
   readonly windowSize?: number;
   /** Pull only records whose top-level fields equal these values. Default: all records. */
@@ -46,15 +50,21 @@ export interface CollectionOptions<T = unknown> {
 export type SyncCollections<S = unknown> = unknown extends S
   ? { readonly [store: string]: CollectionOptions }
   : S extends DBSchema
-    ? { readonly [N in StoreNames<S> & string]?: CollectionOptions<StoreValue<S, N>> }
+    ? {
+        readonly [N in StoreNames<S> & string]?: CollectionOptions<
+          StoreValue<S, N>,
+          StoreKey<S, N> extends string | number ? StoreKey<S, N> : never
+        >;
+      }
     : { readonly [store: string]: CollectionOptions };
 
-/** Options of {@link createSyncClient}; `S` is the database's schema type (inferred from `database`). */
-export interface SyncClientOptions<S = unknown> {
+/**
+ * Options shared by both forms of {@link createSyncClient}; `S` is the database's schema type
+ * (inferred from `database`).
+ */
+export interface SyncClientBaseOptions<S = unknown> {
   /** The database handle from `defineDatabase`. Its stores of kind `transactional` and `lookup` are synced. */
-  readonly database: SyncDatabase;
-  /** The server connection, e.g. `createHttpTransport(...)`. */
-  readonly transport: SyncTransport;
+  readonly database: DatabaseHandle<S>;
   /**
    * Per-collection options. Default: every `transactional` and `lookup` store with default options.
    * When given, only the listed stores are synced.
@@ -65,23 +75,25 @@ export interface SyncClientOptions<S = unknown> {
   /** Most mutations per push. Default `200` (the server's `maxMutationsPerPush` caps it). */
   readonly maxPushBatch?: number;
   /**
-   * Field of each stored record holding its server revision (used to push on top of the right
-   * revision and to skip records a pull already has). Default `'_rev'`.
-   */
-  readonly revField?: string;
   /**
-   * "Sync now" signals, e.g. `connectionManager(...).signals$` from the listeners: each emission
-   * requests a run (coalesced with one already queued); a signal naming `collections` pulls only
-   * those (the outbox is always pushed). Only the leading tab follows them. Default: none.
+   * Push right after each write to a synced store through the database handle, in any tab (the
+   * leading tab follows the handle's `changes$`). Default `true`.
    */
-  readonly triggers?: Observable<unknown>;
-  /** Push right after each local write (in the leading tab). Default `true`. */
   readonly autoPush?: boolean;
   /**
-   * Delay before retrying a run that failed on the network or with a retryable server error, doubled
-   * per failure up to `max`, in milliseconds. Only the leading tab retries. Default `{ initial: 1000, max: 60_000 }`.
+   * The retry policy ({@link RetryOptions}, the SDK's one shape): delays before retrying a run that
+   * failed on the network or with a retryable server error (full jitter from `initialMs`, doubling
+   * up to `maxMs`, at least the server's `Retry-After` up to `maxRetryAfterMs`); in the one-call
+   * form also the requests' own retries and the listeners' reconnects. Only the leading tab
+   * retries runs. Defaults: `initialMs` 1 s, `maxMs` 60 s, `maxRetryAfterMs` 10 min.
    */
-  readonly retryDelayMs?: { readonly initial?: number; readonly max?: number };
+  readonly retry?: RetryOptions;
+  /**
+   * Online and visibility signals (default `browserEnvironment()`): coming back online runs a sync
+   * at once, and no run is retried while offline. In the one-call form the listeners follow it too
+   * (paused while offline or hidden).
+   */
+  readonly environment?: SyncEnvironment;
   /**
    * Lifetime of the fallback cross-tab lock used where Web Locks are missing: a tab that dies holding
    * it blocks the others for at most this long, in milliseconds. Default `10_000`.
@@ -93,4 +105,44 @@ export interface SyncClientOptions<S = unknown> {
   readonly logger?: (entry: SyncLogEntry) => void;
   /** Let the logger see record contents (conflict values). Default `false`: they are redacted. */
   readonly logRecordContents?: boolean;
+}
+
+/**
+ * The advanced form of {@link createSyncClient}: a transport you built (`createHttpTransport`, a
+ * `connectionManager`'s `syncTransport`, a test wrapper) and optional triggers.
+ */
+export interface SyncClientOptions<S = unknown> extends SyncClientBaseOptions<S> {
+  /** The server connection, e.g. `createHttpTransport(...)`. */
+  readonly transport: SyncTransport;
+  /**
+   * "Sync now" signals: each emission requests a run (coalesced with one already queued); a
+   * `PullSignal` naming `collections` pulls only those (the outbox is always pushed). Only the
+   * leading tab follows them. Either an observable, or a function the client calls with its own
+   * pull outcomes (`connectionManager(...).triggers`): the triggers then also retry failed runs
+   * (after the backoff, paused while offline or hidden), instead of the client. Default: none.
+   */
+  readonly triggers?: Observable<unknown> | ((pullOutcomes: Observable<PullOutcome>) => Observable<unknown>);
+  readonly url?: never;
+}
+
+/**
+ * The one-call form of {@link createSyncClient}: the client builds its HTTP and WebSocket
+ * transports, hears changes over the best channel the server offers (WebSocket, else Server-Sent
+ * Events, else polling, falling back and upgrading again by itself) and follows it once started.
+ */
+export interface LiveSyncClientOptions<S = unknown> extends SyncClientBaseOptions<S> {
+  /**
+   * The sync server's base URL, e.g. `https://sync.example.com` or `https://example.com/api` (a
+   * path prefix is kept; `/v1/...` is appended).
+   */
+  readonly url: string | URL;
+  /**
+   * The auth hook: returns the bearer token (or `null` for none); called with `forceRefresh: true`
+   * once after a 401. Default: no `Authorization` header.
+   */
+  readonly getToken?: GetToken;
+  /** Which channels to use and how; see {@link TransportsOptions}. Default: all, best first. */
+  readonly transports?: TransportsOptions;
+  readonly transport?: never;
+  readonly triggers?: never;
 }

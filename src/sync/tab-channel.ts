@@ -1,14 +1,19 @@
 import { Observable, share } from 'rxjs';
-import type { SyncChange } from './sync-change.js';
+import type { ConnectionKind } from '../listeners/pull-signal.js';
 
-/** Messages between the tabs (clients) syncing one database. */
+/**
+ * Messages between the tabs (clients) syncing one database. Record changes and local writes travel
+ * on the database handle's own channel (its `changes$`).
+ */
 export type TabMessage =
-  /** Records changed (values left out: the other tab reads them from the shared database if needed). */
-  | { readonly type: 'changes'; readonly changes: readonly SyncChange[] }
-  /** A local write entered the outbox: the leading tab pushes it. */
-  | { readonly type: 'outbox' }
   /** A fallback lock record was released: waiting tabs try again at once. */
-  | { readonly type: 'lock-released'; readonly key: string };
+  | { readonly type: 'lock-released'; readonly key: string }
+  /** The leading tab hears server changes over `kind` (the other tabs show it as their `connection$`). */
+  | { readonly type: 'connection'; readonly kind: ConnectionKind }
+  /** A tab became visible or hidden (the leader keeps its connection while any tab is visible). */
+  | { readonly type: 'visibility'; readonly tab: string; readonly visible: boolean }
+  /** A tab joined: the others say whether they are visible, the leader which channel it uses. */
+  | { readonly type: 'presence?' };
 
 /** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
 export interface TabChannel {

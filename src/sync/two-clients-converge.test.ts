@@ -46,8 +46,8 @@ describe('two devices editing the same records', () => {
                 const current = (await device.db.get('work_orders', e.id)) as
                   | Record<string, unknown>
                   | undefined;
-                if (e.del) await device.client.delete('work_orders', e.id);
-                else await device.client.write('work_orders', { ...current, id: e.id, [e.field]: e.value });
+                if (e.del) await device.db.delete('work_orders', e.id);
+                else await device.db.put('work_orders', { ...current, id: e.id, [e.field]: e.value });
               }
               for (const d of devices) expect((await d.client.sync()).outcome).toBe('ok');
             }

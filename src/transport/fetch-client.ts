@@ -1,26 +1,27 @@
 // The part of ky's API the HTTP client uses (`create(defaults)(input, options)`, `HTTPError`,
-// `TimeoutError`, its retry options and `beforeRetry` hook), with ky's semantics, over `fetch`.
+// `TimeoutError`, the retry options it sets and the `beforeRetry` hook), with ky's semantics, over
+// `fetch`. (A long `Retry-After` is refused by the client's `shouldRetry`, hence no `maxRetryAfter`;
+// the client names the methods and statuses to retry, hence no defaults for them.)
 // It replaces ky itself: ky cost the sync client 4.5 KB min+gzip and built a `Request` when it was
 // imported (its feature detection), which an SDK that promises to do nothing at import cannot have.
+import { parseRetryAfter } from './retry-after.js';
 
 /** How failed requests are retried (ky's `retry` option). */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   readonly limit?: number;
-  /** Methods that may be retried (lower case). Default `get`, `put`, `head`, `delete`, `options`, `trace`. */
+  /** Methods that may be retried (lower case). Default: none. */
   readonly methods?: readonly string[];
-  /** Statuses that are retried. Default 408, 413, 429, 500, 502, 503, 504. */
+  /** Statuses that are retried. Default: none. */
   readonly statusCodes?: readonly number[];
-  /** Statuses whose `Retry-After` is waited for. Default 413, 429, 503. */
+  /** Statuses whose `Retry-After` is waited for (the one header read, as a delay or a date). Default: none. */
   readonly afterStatusCodes?: readonly number[];
-  /** Longest `Retry-After` waited for, in milliseconds. Default: no limit. */
-  readonly maxRetryAfter?: number;
   /** Cap of the delay between attempts, in milliseconds. Default: none. */
   readonly backoffLimit?: number;
   /** Delay before retry `attemptCount` (1, 2, …), in milliseconds. Default `0.3 * 2 ** (attemptCount - 1) * 1000`. */
   readonly delay?: (attemptCount: number) => number;
-  /** `true`: a random delay between 0 and the computed one (full jitter). Default none. */
-  readonly jitter?: boolean | ((delay: number) => number);
+  /** `true`: a random delay between 0 and the computed one (full jitter). Default `false`. */
+  readonly jitter?: boolean;
   /** Retry after a timeout too. Default `false`. */
   readonly retryOnTimeout?: boolean;
   /** `false`: never retry this error; `true`: retry it; `undefined`: the rules above decide. */
@@ -90,13 +91,11 @@ export class TimeoutError extends Error {
   }
 }
 
-/** True for an {@link HTTPError} (also one made by another copy of this module). */
-export const isHTTPError = (error: unknown): error is HTTPError =>
-  error instanceof HTTPError || (error as { name?: unknown } | null)?.name === 'HTTPError';
+/** True for an {@link HTTPError}. */
+export const isHTTPError = (error: unknown): error is HTTPError => error instanceof HTTPError;
 
 /** True for a {@link TimeoutError}. */
-export const isTimeoutError = (error: unknown): error is TimeoutError =>
-  error instanceof TimeoutError || (error as { name?: unknown } | null)?.name === 'TimeoutError';
+export const isTimeoutError = (error: unknown): error is TimeoutError => error instanceof TimeoutError;
 
 const maxSafeTimeout = 2_147_483_647;
 
@@ -116,10 +115,7 @@ function create(defaults: Options): KyInstance {
     for (const [name, value] of Object.entries(own.headers ?? {})) headers.set(name, value);
     if (options.json !== undefined) headers.set('content-type', 'application/json');
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const normalized: NormalizedOptions = {
-      method,
-      ...(options.prefixUrl === undefined ? {} : { prefixUrl: prefix }),
-    };
+    const normalized: NormalizedOptions = { method };
     const retry = options.retry ?? {};
     const limit = retry.limit ?? 2;
     for (let retryCount = 0; ; ) {
@@ -169,35 +165,22 @@ async function retryDelay(
   retry: RetryOptions,
 ): Promise<number | undefined> {
   if (retryCount > limit) return undefined;
-  const methods = retry.methods ?? ['get', 'put', 'head', 'delete', 'options', 'trace'];
-  if (!methods.includes(method.toLowerCase())) return undefined;
+  if (!retry.methods?.includes(method.toLowerCase())) return undefined;
   const decided = await retry.shouldRetry?.({ error, retryCount });
   if (decided === false) return undefined;
   if (decided !== true) {
     if (isTimeoutError(error) && retry.retryOnTimeout !== true) return undefined;
     if (isHTTPError(error)) {
       const { status, headers } = error.response;
-      if (!(retry.statusCodes ?? [408, 413, 429, 500, 502, 503, 504]).includes(status)) return undefined;
-      const retryAfter = headers.get('Retry-After');
-      if (retryAfter && (retry.afterStatusCodes ?? [413, 429, 503]).includes(status)) {
-        let after = Number(retryAfter) * 1000;
-        if (Number.isNaN(after)) after = Date.parse(retryAfter) - Date.now();
-        else if (after >= Date.parse('2024-01-01')) after -= Date.now();
-        return Math.min(after, retry.maxRetryAfter ?? after);
-      }
-      if (status === 413) return undefined;
+      if (!retry.statusCodes?.includes(status)) return undefined;
+      const after = parseRetryAfter(headers.get('Retry-After'));
+      if (after !== undefined && retry.afterStatusCodes?.includes(status)) return after;
     }
   }
   const computed = (retry.delay ?? ((n) => 0.3 * 2 ** (n - 1) * 1000))(retryCount);
-  const jittered =
-    retry.jitter === true
-      ? Math.random() * computed
-      : typeof retry.jitter === 'function'
-        ? retry.jitter(computed)
-        : computed;
   return Math.min(
     retry.backoffLimit ?? Number.POSITIVE_INFINITY,
-    Number.isFinite(jittered) && jittered >= 0 ? jittered : computed,
+    retry.jitter ? Math.random() * computed : computed,
   );
 }
 

@@ -12,26 +12,8 @@ import ky, {
 import { parseJsonText } from './parse-response.js';
 import { redactHttpError, redactTimeoutError } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import { backoffDelay, type RetryOptions, resolveRetry } from './retry-policy.js';
 import type { GetToken, TransportLogger } from './sync-transport.js';
-
-/** How the HTTP transport retries a failed request (ky's own `retry`). */
-export interface HttpRetryOptions {
-  /**
-   * Retries after the first attempt, for timeouts, network failures and statuses 408, 429, 500, 502,
-   * 503, 504. All three requests are retried, `push` (a POST) included: the server applies each
-   * `mutationId` once and answers a repeat from its stored result, so a retried push after a lost
-   * answer is safe. Default `2`; `0` disables retries.
-   */
-  readonly limit?: number;
-  /**
-   * Longest `Retry-After` (429/503) waited for inside a request, in milliseconds. A longer one fails
-   * the request at once with `retryAfterMs` on its error, so the listeners wait instead of a hanging
-   * call. Default `10_000`.
-   */
-  readonly maxRetryAfterMs?: number;
-  /** Cap of ky's exponential backoff between retries (full jitter), in milliseconds. Default `5_000`. */
-  readonly backoffLimitMs?: number;
-}
 
 /** Options shared by the HTTP and WebSocket transports. */
 export interface HttpClientOptions {
@@ -51,8 +33,13 @@ export interface HttpClientOptions {
    * for reading the body. Default `30_000`.
    */
   readonly timeoutMs?: number;
-  /** Retry policy; see {@link HttpRetryOptions}. */
-  readonly retry?: HttpRetryOptions;
+  /**
+   * The retry policy (the SDK's one shape, {@link RetryOptions}): a request is retried
+   * `requestRetries` times (default 2) after timeouts, network failures and statuses 408, 429, 500,
+   * 502, 503, 504, with full-jitter delays from `initialMs`/`maxMs`, waiting out a `Retry-After` of
+   * up to `requestRetryAfterMs` (a longer one fails the request at once with `retryAfterMs`).
+   */
+  readonly retry?: RetryOptions;
   /** Extra headers sent with every request (never logged). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Receives one entry per response, retry, auth refresh and failure. Default: none. */
@@ -94,21 +81,21 @@ const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 /** Builds the shared HTTP client of the transports. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const limit = options.retry?.limit ?? 2;
-  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 10_000;
+  const policy = resolveRetry(options.retry);
+  const maxRetryAfterMs = Math.min(policy.requestRetryAfterMs, policy.maxRetryAfterMs);
   const { getToken, logger, schemaVersion } = options;
   const base: Options = {
     prefixUrl: String(options.baseUrl),
     timeout: timeoutMs,
     headers: { ...options.headers, [PROTOCOL_HEADERS.schemaVersion]: String(schemaVersion) },
     retry: {
-      limit,
+      limit: policy.requestRetries,
       methods: ['get', 'post'],
       statusCodes: RETRY_STATUSES,
       afterStatusCodes: [429, 503],
       retryOnTimeout: true,
-      backoffLimit: options.retry?.backoffLimitMs ?? 5_000,
-      jitter: true,
+      // The SDK's one full-jitter formula (no jitter or limit of the fetch client on top).
+      delay: (attempt) => backoffDelay(attempt, policy),
       // A Retry-After longer than we are willing to block a call for ends the call: the error
       // carries it to the listeners' scheduler, which waits without holding a request open.
       shouldRetry: ({ error }) => {

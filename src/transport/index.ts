@@ -1,5 +1,6 @@
 // `idb-sync/transport`: the building blocks under `createSyncClient({ database, transport, triggers })`,
-// for apps that assemble live sync themselves or bring their own transport: the HTTP and WebSocket
+// for apps that assemble live sync themselves or bring their own transport (the one-call
+// `createSyncClient({ database, url, getToken })` in `idb-sync` builds all of this itself): the HTTP and WebSocket
 // transports, the listeners and the connection manager, the environment (online, visibility), and
 // the error classes a transport throws so the sync client can tell a network failure from a refusal.
 
@@ -16,9 +17,10 @@ export { UpgradeRequiredError } from '../errors/upgrade-required-error.js';
 
 // --- transports (a detached header: the formatter sorts each section on its own)
 
-export type { HttpClientOptions, HttpRetryOptions } from './http-client.js';
+export type { HttpClientOptions } from './http-client.js';
 export type { HttpSyncTransport, HttpTransportOptions } from './http-transport.js';
 export { createHttpTransport } from './http-transport.js';
+export type { RetryOptions } from './retry-policy.js';
 export type {
   GetToken,
   GetTokenOptions,
@@ -38,10 +40,9 @@ export { createWebSocketTransport } from './web-socket-transport.js';
 
 // --- listeners, connection manager, environment (a detached header, as above)
 
-export type { BackoffOptions } from '../listeners/backoff.js';
 export type { ConnectionManager, ConnectionManagerOptions } from '../listeners/connection-manager.js';
 export { connectionManager } from '../listeners/connection-manager.js';
-export type { BrowserGlobals, ListenerEnvironment } from '../listeners/environment.js';
+export type { BrowserGlobals, SyncEnvironment } from '../listeners/environment.js';
 export { browserEnvironment } from '../listeners/environment.js';
 export type { PollingListenerOptions } from '../listeners/polling-listener.js';
 export { pollingListener } from '../listeners/polling-listener.js';

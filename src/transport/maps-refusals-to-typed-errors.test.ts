@@ -34,7 +34,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     createHttpTransport({
       baseUrl: server.url,
       schemaVersion: 4,
-      retry: { limit, backoffLimitMs: 1 },
+      retry: { requestRetries: limit, initialMs: 1 },
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     })
       .pull(pullRequest)
@@ -146,7 +146,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     const transport = createHttpTransport({
       baseUrl: server.url,
       schemaVersion: 1,
-      retry: { backoffLimitMs: 1 },
+      retry: { initialMs: 1 },
     });
     await expect(transport.push(push)).resolves.toMatchObject({ results: [{ status: 'applied' }] });
     expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify(push), JSON.stringify(push)]);
@@ -183,7 +183,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     const error = await createHttpTransport({
       baseUrl: `http://127.0.0.1:${port}`,
       schemaVersion: 1,
-      retry: { limit: 1, backoffLimitMs: 1 },
+      retry: { requestRetries: 1, initialMs: 1 },
     })
       .pull(pullRequest)
       .catch((e: unknown) => e);

@@ -27,7 +27,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
   afterEach(() => server.close());
 
   const transport = (getToken: GetToken = () => 'token-1') =>
-    createHttpTransport({ baseUrl: server.url, schemaVersion: 2, getToken, retry: { limit: 0 } });
+    createHttpTransport({ baseUrl: server.url, schemaVersion: 2, getToken, retry: { requestRetries: 0 } });
 
   it('reads hello, pokes and heartbeats split across chunks, ignoring unknown events, with the auth header', async () => {
     server.script((_req, res) => {

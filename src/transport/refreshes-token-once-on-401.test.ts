@@ -55,7 +55,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
     createHttpTransport({
       baseUrl: server.url,
       schemaVersion: 1,
-      retry: { limit: 2, backoffLimitMs: 1 },
+      retry: { requestRetries: 2, initialMs: 1 },
       getToken: async (options) => {
         calls.push(options);
         return options.forceRefresh ? FRESH : STALE;
@@ -128,7 +128,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
         baseUrl: server.url,
         schemaVersion: 1,
         timeoutMs: 50,
-        retry: { limit: 0 },
+        retry: { requestRetries: 0 },
         getToken: () => STALE,
         logger: (entry) => logs.push(entry),
       })

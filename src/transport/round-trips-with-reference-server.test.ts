@@ -32,7 +32,7 @@ const kinds = {
       baseUrl: server.url,
       schemaVersion,
       getToken,
-      retry: { limit: 1, backoffLimitMs: 10 },
+      retry: { requestRetries: 1, initialMs: 10 },
       ...(logger === undefined ? {} : { logger }),
     }),
   websocket: (getToken: GetToken, schemaVersion = 3, logger?: (e: TransportLogEntry) => void) => {
@@ -41,7 +41,7 @@ const kinds = {
       schemaVersion,
       getToken,
       WebSocket,
-      retry: { limit: 1 },
+      retry: { requestRetries: 1 },
       ...(logger === undefined ? {} : { logger }),
     });
     opened.push(transport);

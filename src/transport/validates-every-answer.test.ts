@@ -45,7 +45,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('HTTP transport 
 
   beforeEach(async () => {
     server = await startScriptedHttpServer((_req, res) => sendJson(res, 200, validPage));
-    transport = createHttpTransport({ baseUrl: server.url, schemaVersion: 1, retry: { limit: 0 } });
+    transport = createHttpTransport({ baseUrl: server.url, schemaVersion: 1, retry: { requestRetries: 0 } });
   });
   afterEach(() => server.close());
 

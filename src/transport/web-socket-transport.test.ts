@@ -81,7 +81,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     server.script((message, connection) => {
       helloAnswer(message, connection);
     });
-    const error = await make({ requestTimeoutMs: 100, retry: { limit: 0 } })
+    const error = await make({ requestTimeoutMs: 100, retry: { requestRetries: 0 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('timeout');
@@ -107,7 +107,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
     server.script((message, connection) => {
       if (!helloAnswer(message, connection)) connection.socket.terminate();
     });
-    const error = await make({ retry: { limit: 1 } })
+    const error = await make({ retry: { requestRetries: 1 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('connection-lost');
@@ -149,7 +149,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
         body: errorBody('INTERNAL_ERROR', 'boom'),
       });
     });
-    const transport = make({ retry: { limit: 0 } });
+    const transport = make({ retry: { requestRetries: 0 } });
     const failed = await transport.pull(pullOf('a')).catch((e: unknown) => e);
     expect(isIdbSyncError(failed, 'SERVER_ERROR')).toBe(true);
     expect(failed).toMatchObject({ status: 500, serverCode: 'INTERNAL_ERROR', retryable: true });
@@ -165,7 +165,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
       if (helloAnswer(message, connection)) return;
       connection.send({ type: 'result', requestId: message['requestId'], body: { ...pageOf('b') } });
     });
-    const mismatch = await make({ retry: { limit: 0 } })
+    const mismatch = await make({ retry: { requestRetries: 0 } })
       .pull(pullOf('a'))
       .catch((e: unknown) => e);
     expect(isIdbSyncError(mismatch, 'INVALID_RESPONSE') && mismatch.problem).toBe('mismatch');

@@ -12,6 +12,7 @@ import { PROTOCOL_PATHS } from '../protocol/version.js';
 import type { HttpClientOptions } from './http-client.js';
 import { createHttpTransport } from './http-transport.js';
 import { parsePullResponse, parsePushResponse } from './parse-response.js';
+import { backoffDelay, resolveRetry } from './retry-policy.js';
 import type { ServerEvent, ServerEventSource, SyncTransport } from './sync-transport.js';
 import { type WebSocketConstructor, WebSocketSession } from './web-socket-session.js';
 
@@ -51,7 +52,7 @@ export interface WebSocketSyncTransport extends SyncTransport, ServerEventSource
  * their answers by request id, so a realtime client needs a single connection for pokes, pulls and
  * pushes. The socket opens on first use (the `hello` carries `getToken()` and the schema version;
  * a refused token is refreshed once) and closes after `idleTimeoutMs` unused. A request whose
- * socket dies is retried on a new socket up to `retry.limit` times (default 2; safe, as over
+ * socket dies is retried on a new socket up to `retry.requestRetries` times (default 2; safe, as over
  * HTTP, thanks to checkpoints and mutation ids), then fails with a `NetworkError`. Answers are
  * validated like the HTTP transport's. `capabilities()` uses HTTP (`GET /v1/capabilities`).
  *
@@ -66,7 +67,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? missingWebSocket();
   const requestTimeoutMs = options.requestTimeoutMs ?? options.timeoutMs ?? 30_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
-  const retryLimit = options.retry?.limit ?? 2;
+  const policy = resolveRetry(options.retry);
   const { getToken, logger, schemaVersion } = options;
   let session: WebSocketSession | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
@@ -145,11 +146,11 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         from(ready().then((s) => s.request(type, body, requestTimeoutMs, signal, collection))),
       ).pipe(
         retry({
-          count: retryLimit,
+          count: policy.requestRetries,
           delay: (error: unknown, attempt) => {
             if (!isIdbSyncError(error, 'NETWORK_ERROR') || signal?.aborted) throw error;
             logger?.({ event: 'retry', endpoint: PROTOCOL_PATHS.ws, retries: attempt, error: error.code });
-            return timer(Math.random() * Math.min(5_000, 300 * 2 ** (attempt - 1)));
+            return timer(backoffDelay(attempt, policy));
           },
         }),
       ),

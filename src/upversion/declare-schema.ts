@@ -3,6 +3,7 @@ import { fingerprintStore } from './fingerprint.js';
 import type {
   IndexSpec,
   KeyPath,
+  KeyType,
   RecordMigration,
   StoreKind,
   StoreSpec,
@@ -25,6 +26,8 @@ export interface DeclaredStore {
   readonly keyPath: KeyPath | null;
   readonly autoIncrement: boolean;
   readonly kind: StoreKind;
+  /** The type of the store's keys for sync (`'string'` unless declared; meaningful for synced stores). */
+  readonly keyType: KeyType;
   readonly indexes: Readonly<Record<string, DeclaredIndex>>;
   /** True for the SDK's own stores (names starting with `_`). */
   readonly system: boolean;
@@ -136,6 +139,11 @@ export function declareSchema(name: string, versions: readonly VersionSpec[]): D
     }
     declared.push({ version, stores, migrations });
   }
+  const last = versions[versions.length - 1]!;
+  for (const [storeName, store] of Object.entries(declared[declared.length - 1]!.stores)) {
+    if (!store.system)
+      checkSyncedKey(store, (p) => fail(`version ${last.version}, store "${storeName}": ${p}`));
+  }
   const latest = withStableSince(declared);
   declared[declared.length - 1] = latest;
   return {
@@ -178,6 +186,35 @@ function declareSystemStores(database: string): Record<string, DeclaredStore> {
 }
 
 const kinds: readonly StoreKind[] = ['transactional', 'lookup', 'local'];
+const keyTypes: readonly KeyType[] = ['string', 'number'];
+
+/**
+ * A synced store's records travel with a string id that the store's key must map to one to one: a
+ * single top-level key field, written by the app (not generated), holding a string or a number.
+ * Checked for the latest version (older versions only describe what devices may still hold).
+ */
+function checkSyncedKey(store: DeclaredStore, fail: (problem: string) => never): void {
+  if (store.kind === 'local') return;
+  const kind = `a ${store.kind} store`;
+  if (store.keyPath === null) {
+    fail(
+      `${kind} needs an in-line key (keyPath): give each record an id field, e.g. keyPath: 'id', and store the key there`,
+    );
+  }
+  if (Array.isArray(store.keyPath)) {
+    fail(
+      `${kind} cannot have a compound key: map it to one string field (e.g. id: \`\${a}:\${b}\`) and index the parts`,
+    );
+  }
+  if (typeof store.keyPath === 'string' && (store.keyPath === '' || store.keyPath.includes('.'))) {
+    fail(`${kind} needs its key in a top-level field (keyPath 'id', not a nested path)`);
+  }
+  if (store.autoIncrement) {
+    fail(
+      `${kind} cannot use autoIncrement: ids must be chosen before the server sees the record (use crypto.randomUUID() or a server-assigned id)`,
+    );
+  }
+}
 
 function declareStore(
   name: string,
@@ -188,6 +225,12 @@ function declareStore(
   if (typeof spec !== 'object' || spec === null) fail('the store definition must be an object');
   if (!kinds.includes(spec.kind)) fail(`kind must be one of ${kinds.join(', ')}`);
   const keyPath = spec.keyPath === undefined ? null : checkKeyPath(spec.keyPath, 'keyPath', fail);
+  const keyType = spec.keyType ?? 'string';
+  if (!keyTypes.includes(keyType)) {
+    fail(
+      `keyType must be 'string' or 'number' (got ${JSON.stringify(String(keyType))}): map dates to ISO strings or numbers of milliseconds, binary keys to hex or base64 strings`,
+    );
+  }
   const autoIncrement = spec.autoIncrement ?? false;
   // IndexedDB itself throws InvalidAccessError for these; say it in our words, at declaration time.
   if (autoIncrement && (Array.isArray(keyPath) || keyPath === '')) {
@@ -208,7 +251,7 @@ function declareStore(
       multiEntry,
     };
   }
-  const definition = { keyPath, autoIncrement, kind: spec.kind, indexes };
+  const definition = { keyPath, autoIncrement, kind: spec.kind, keyType, indexes };
   return { name, ...definition, system, fingerprint: fingerprintStore(definition), stableSince: 0 };
 }
 

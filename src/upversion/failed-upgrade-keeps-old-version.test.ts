@@ -10,7 +10,12 @@ import type { VersionSpec } from './schema-types.js';
 const v1 = {
   version: 1,
   stores: {
-    work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byCode: { keyPath: 'code' } } },
+    work_orders: {
+      keyPath: 'id',
+      keyType: 'number',
+      kind: 'transactional',
+      indexes: { byCode: { keyPath: 'code' } },
+    },
   },
 } as const satisfies VersionSpec;
 
@@ -40,7 +45,7 @@ async function failedUpgrade(
 ): Promise<UpgradeFailedError> {
   const db = defineDatabase({ name, versions, ...options });
   const errorEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'error')));
-  const error = await within(db.db(), 5_000, 'the failing upgrade').catch((e: unknown) => e);
+  const error = await within(db.open(), 5_000, 'the failing upgrade').catch((e: unknown) => e);
   expect(isIdbSyncError(error, 'UPGRADE_FAILED')).toBe(true);
   expect(db.state).toBe('error');
   expect(await errorEvent).toEqual({ type: 'error', error });
@@ -206,7 +211,7 @@ describe('migrations', () => {
         },
       ],
     });
-    await within(db.db(), 5_000, 'the async migration');
+    await within(db.open(), 5_000, 'the async migration');
     expect(await readAllRaw(name, 'work_orders')).toEqual(records.map((r) => ({ ...r, checked: r.id * 10 })));
     await db.close();
   });
@@ -257,7 +262,7 @@ describe('migrations', () => {
         },
       ],
     });
-    await db.db();
+    await db.open();
     expect(db.lastUpgrade).toMatchObject({ rebuiltStores: ['work_orders'], migratedStores: ['work_orders'] });
     const rows = (await readAllRaw(name, 'work_orders')) as { id: number; uuid: string }[];
     expect(rows.map((r) => r.uuid)).toEqual(['u-05', 'u-06', 'u-07', 'u-08', 'u-09']);

@@ -1,6 +1,13 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { describeRaw, openRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
+import {
+  describeRaw,
+  openRaw,
+  rawConnectionOf,
+  readAllRaw,
+  uniqueName,
+  within,
+} from '../../test/db/test-support.js';
 import { LazyDatabase } from '../db/database-handle.js';
 import { defineDatabase } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -11,9 +18,11 @@ import { createStore } from './rebuild-store.js';
 import type { VersionSpec } from './schema-types.js';
 import { systemStores } from './system-stores.js';
 
+// A local store: these tests simulate older SDK releases without the sync system stores, which
+// synced writes need.
 const v1 = {
   version: 1,
-  stores: { work_orders: { keyPath: 'id', kind: 'transactional', indexes: { byCode: { keyPath: 'code' } } } },
+  stores: { work_orders: { keyPath: 'id', kind: 'local', indexes: { byCode: { keyPath: 'code' } } } },
 } as const satisfies VersionSpec;
 const idbVersion = declareSchema('x', [v1]).idbVersion;
 const systemNames = Object.keys(systemStores);
@@ -91,11 +100,11 @@ describe('structure checks on open', () => {
     };
     const oldTab = new LazyDatabase(olderSchema, { name, versions: [v1] });
     await oldTab.put('work_orders', { id: 'wo-1', code: 'A' });
-    expect((await oldTab.db()).version).toBe(idbVersion - 1);
+    expect((await rawConnectionOf(oldTab)).version).toBe(idbVersion - 1);
 
     const versionchange = firstValueFrom(oldTab.events$.pipe(filter((e) => e.type === 'versionchange')));
     const newTab = defineDatabase({ name, versions: [v1] });
-    await within(newTab.db(), 2_000, 'the newer SDK upgrade');
+    await within(newTab.open(), 2_000, 'the newer SDK upgrade');
     expect(await versionchange).toMatchObject({ oldVersion: 1, newVersion: 1, reloadRequired: false });
     // The old tab reopens on the newer IndexedDB version (same app version) and keeps working.
     await within(
@@ -103,7 +112,7 @@ describe('structure checks on open', () => {
       2_000,
       'the old tab after the upgrade',
     );
-    expect((await oldTab.db()).version).toBe(idbVersion);
+    expect((await rawConnectionOf(oldTab)).version).toBe(idbVersion);
     expect(await newTab.count('work_orders')).toBe(2);
     await Promise.all([oldTab.close(), newTab.close()]);
   });
@@ -127,7 +136,7 @@ describe('structure checks on open', () => {
     const fresh = defineDatabase({ name, versions: [v1] });
     expect(await within(fresh.count('work_orders'), 2_000, 'the open after healing')).toBe(1);
     expect(fresh.lastUpgrade).toBeUndefined();
-    expect((await fresh.db()).version).toBe(idbVersion + 1);
+    expect((await rawConnectionOf(fresh)).version).toBe(idbVersion + 1);
     await Promise.all([db.close(), fresh.close()]);
   });
 
@@ -151,7 +160,7 @@ describe('structure checks on open', () => {
     const name = uniqueName('mismatch');
     await createRaw(name, idbVersion, systemNames, { unique: true }); // unique on disk, not unique declared
     const db = defineDatabase({ name, versions: [v1] });
-    const error = await db.db().catch((e: unknown) => e);
+    const error = await db.open().catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'SCHEMA_MISMATCH')).toBe(true);
     expect(error).toMatchObject({ version: 1, mismatches: ['work_orders.byCode'] });
     expect(db.state).toBe('error');
@@ -174,7 +183,7 @@ describe('structure checks on open', () => {
         },
       ],
     });
-    await db.db();
+    await db.open();
     expect(db.lastUpgrade).toMatchObject({
       fromVersion: 0,
       fromIdbVersion: 3,

@@ -11,6 +11,13 @@ export type StoreKind = 'transactional' | 'lookup' | 'local';
 /** An IndexedDB key path: one property path (`'a.b'`) or a compound of several. */
 export type KeyPath = string | readonly string[];
 
+/**
+ * The type of a synced store's keys. Record ids travel as strings on the wire; a store declared
+ * `keyType: 'number'` stores them as numbers (decoded from the wire id, encoded back to it), so
+ * `get(3042030)` finds what the server sent as id `"3042030"`. Default `'string'`.
+ */
+export type KeyType = 'string' | 'number';
+
 /** One index of a store. Changing any field recreates the index on the next upgrade. */
 export interface IndexSpec {
   /** The indexed property path(s). */
@@ -29,6 +36,11 @@ export interface StoreSpec<IndexName extends string = string> {
   readonly autoIncrement?: boolean;
   /** How sync treats the store. */
   readonly kind: StoreKind;
+  /**
+   * The type of the keys of a synced (`transactional` or `lookup`) store: `'number'` for numeric ids,
+   * `'string'` (the default) otherwise. Ignored for `local` stores.
+   */
+  readonly keyType?: KeyType;
   /** The store's indexes by name. Default none. */
   readonly indexes?: { readonly [I in IndexName]: IndexSpec };
 }
@@ -88,16 +100,39 @@ export type LatestVersionSpec<S> = unknown extends S
   : S extends DBSchema
     ? {
         readonly version: number;
-        readonly stores: { readonly [K in StoreNames<S> & string]: TypedStoreSpec<IndexNames<S, K>> };
+        readonly stores: {
+          readonly [K in StoreNames<S> & string]: TypedStoreSpec<IndexNames<S, K>> & KindAndKeySpec<S[K]>;
+        };
         readonly migrations?: { readonly [K in StoreNames<S> & string]?: Migration<StoreValue<S, K>> };
       }
     : never;
 
 /** A store of the latest version: its `indexes` must name exactly the schema's indexes. */
-export type TypedStoreSpec<IndexName extends string> = Omit<StoreSpec, 'indexes'> &
+export type TypedStoreSpec<IndexName extends string> = Omit<StoreSpec, 'indexes' | 'kind' | 'keyType'> &
   ([IndexName] extends [never]
     ? { readonly indexes?: { readonly [name: string]: never } }
     : { readonly indexes: { readonly [I in IndexName]: IndexSpec } });
+
+/**
+ * The `kind` and `keyType` a schema store entry allows. A store whose schema entry declares a
+ * `kind` (beside `key` and `value`) must be declared with that kind. Synced stores need string or
+ * number keys, and a store with number keys must say `keyType: 'number'`; a store with any other key
+ * type (compound, `Date`, binary) can only be `local`.
+ */
+export type KindAndKeySpec<E> = E extends { readonly key: infer Key }
+  ? KindSpec<E> extends infer Kind extends StoreKind
+    ? [Key] extends [string]
+      ? { readonly kind: Kind; readonly keyType?: 'string' }
+      : [Key] extends [number]
+        ?
+            | { readonly kind: Exclude<Kind, 'local'>; readonly keyType: 'number' }
+            | ('local' extends Kind ? { readonly kind: 'local'; readonly keyType?: KeyType } : never)
+        : { readonly kind: Extract<Kind, 'local'>; readonly keyType?: never }
+    : never
+  : { readonly kind: StoreKind; readonly keyType?: KeyType };
+
+/** The store kind a schema entry declares (all kinds when it declares none). */
+type KindSpec<E> = E extends { readonly kind: infer K extends StoreKind } ? K : StoreKind;
 
 /**
  * The version list: older versions, then the latest, which is typed from the schema. Without a

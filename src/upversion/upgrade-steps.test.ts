@@ -16,7 +16,7 @@ const v1 = {
       kind: 'lookup',
       indexes: { byName: { keyPath: 'name' }, byCode: { keyPath: 'code' } },
     },
-    notes: { keyPath: 'id', kind: 'transactional' },
+    notes: { keyPath: 'id', keyType: 'number', kind: 'transactional' },
     legacy: { keyPath: 'id', kind: 'local' },
   },
 } as const satisfies VersionSpec;
@@ -54,11 +54,15 @@ const notes = [
 
 async function seedV1(name: string): Promise<void> {
   const db = defineDatabase({ name, versions: [v1] });
-  await db.write(['items', 'notes', 'legacy'], (tx) => {
-    for (const item of items) tx.objectStore('items').put(item);
-    for (const note of notes) tx.objectStore('notes').put(note);
-    tx.objectStore('legacy').put({ id: 'old', value: 42 });
-  });
+  await db.write(
+    ['items', 'notes', 'legacy'],
+    (tx) => {
+      for (const item of items) tx.objectStore('items').put(item);
+      for (const note of notes) tx.objectStore('notes').put(note);
+      tx.objectStore('legacy').put({ id: 'old', value: 42 });
+    },
+    { localOnly: true }, // items is a lookup store
+  );
   await db.close();
 }
 
@@ -80,7 +84,7 @@ describe('upgrade steps', () => {
     await seedV1(name);
 
     const atV2 = defineDatabase({ name, versions: [v1, v2] });
-    await atV2.db();
+    await atV2.open();
     const report2 = atV2.lastUpgrade!;
     expect(report2).toMatchObject({
       fromVersion: 1,
@@ -99,13 +103,15 @@ describe('upgrade steps', () => {
     expect(report2.deletedIndexes).toEqual([{ store: 'items', index: 'byName' }]);
     expect(sortBy(await atV2.getAll('notes'), 'id')).toEqual(notes);
     expect(await readAllRaw(name, 'notes')).toEqual([notes[1], notes[0]]); // now keyed (ordered) by uuid
-    await expect(atV2.put('items', { id: 9, name: 'x', code: 'B-1', tags: [] })).rejects.toMatchObject({
+    await expect(
+      atV2.put('items', { id: 9, name: 'x', code: 'B-1', tags: [] }, { localOnly: true }),
+    ).rejects.toMatchObject({
       code: 'CONSTRAINT_VIOLATION',
     });
     await atV2.close();
 
     const atV3 = defineDatabase({ name, versions: [v1, v2, v3] });
-    await atV3.db();
+    await atV3.open();
     expect(atV3.lastUpgrade).toMatchObject({
       fromVersion: 2,
       toVersion: 3,
@@ -157,7 +163,7 @@ describe('upgrade steps', () => {
         },
       ],
     });
-    await atV3.db();
+    await atV3.open();
     expect(atV3.lastUpgrade).toMatchObject({
       fromVersion: 1,
       toVersion: 3,
@@ -193,7 +199,7 @@ describe('upgrade steps', () => {
         v3,
       ],
     });
-    await db.db();
+    await db.open();
     expect(ran).toBe(false);
     expect(db.lastUpgrade).toMatchObject({
       fromVersion: 0,
@@ -212,7 +218,7 @@ describe('upgrade steps', () => {
       name,
       versions: [{ version: 1, stores: { codes: { keyPath: 'id', kind: 'local' } } }],
     });
-    await before.put('codes', { id: 1 });
+    await before.put('codes', { id: 1 }, { localOnly: true });
     await before.close();
     const after = defineDatabase({
       name,
@@ -221,7 +227,7 @@ describe('upgrade steps', () => {
         { version: 2, stores: { codes: { keyPath: 'id', kind: 'lookup' } } },
       ],
     });
-    await after.db();
+    await after.open();
     expect(after.lastUpgrade).toMatchObject({
       changedStores: ['codes'],
       createdStores: [],

@@ -1,5 +1,6 @@
 // Helpers shared by the IndexedDB tests: raw connections (no SDK), unique names, bounded waits.
 import { IDBVersionChangeEvent as FakeVersionChangeEvent, forceCloseDatabase } from 'fake-indexeddb';
+import { rawConnection } from '../../src/db/database-handle.js';
 import type { HintStorage } from '../../src/db/eviction-hint.js';
 
 let counter = 0;
@@ -151,4 +152,9 @@ export class MemoryStorage implements HintStorage {
 /** Which IndexedDB implementation the test runs on (set by the setup files in test/). */
 function backend(): string | undefined {
   return (globalThis as { __IDB_BACKEND__?: string }).__IDB_BACKEND__;
+}
+
+/** A handle's own raw connection (opening it if needed): what the SDK's internals use. */
+export function rawConnectionOf(handle: object): Promise<IDBDatabase> {
+  return (handle as { [rawConnection](): Promise<IDBDatabase> })[rawConnection]();
 }

@@ -83,13 +83,13 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
         'Boiler service',
         'Gutter cleaning',
       ]);
-      await phone.client.write('work_orders', { id: 'wo-1', title: 'Boiler', status: 'open' });
+      await phone.database.put('work_orders', { id: 'wo-1', title: 'Boiler', status: 'open' });
       const pushed = await phone.client.sync();
       expect(pushed.push).toMatchObject({ sent: 1, applied: 1 });
 
       await laptop.client.sync();
       expect(await laptop.database.get('work_orders', 'wo-1')).toMatchObject({ status: 'open' });
-      await laptop.client.write('work_orders', { id: 'wo-1', title: 'Boiler', status: 'done' });
+      await laptop.database.put('work_orders', { id: 'wo-1', title: 'Boiler', status: 'done' });
       await laptop.client.sync();
 
       await phone.client.sync();

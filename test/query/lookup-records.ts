@@ -100,10 +100,14 @@ export async function loadServiceTypes(
   const all = Array.from({ length: count }, (_, i) => makeServiceType(i));
   for (let start = 0; start < count; start += pageSize) {
     const page = all.slice(start, start + pageSize);
-    await db.write(['service_types'], (tx) => {
-      const store = tx.objectStore('service_types');
-      for (const record of page) void store.put(record);
-    });
+    await db.write(
+      ['service_types'],
+      (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const record of page) void store.put(record);
+      },
+      { localOnly: true }, // as a pull would write them
+    );
   }
   return all;
 }

@@ -19,8 +19,8 @@ afterAll(async () => {
 let users = 0;
 
 /** Every object store of the database, app and SDK stores alike, serialized. */
-async function snapshot(db: { db(): Promise<unknown> }): Promise<string> {
-  const connection = (await db.db()) as {
+async function snapshot(db: { idb(): Promise<unknown> }): Promise<string> {
+  const connection = (await db.idb()) as {
     objectStoreNames: ArrayLike<string>;
     getAll(store: string): Promise<unknown[]>;
   };
@@ -44,7 +44,7 @@ async function clientWithChangesWaiting() {
       baseUrl: proxy.url,
       schemaVersion: db.version,
       getToken: () => token,
-      retry: { limit: 0 },
+      retry: { requestRetries: 0 },
     }),
     collections: { work_orders: {} },
     locks: null,

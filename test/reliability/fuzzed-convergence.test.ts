@@ -80,10 +80,10 @@ async function runSequence(ops: readonly Op[]): Promise<void> {
     for (const o of ops) {
       switch (o.t) {
         case 'write':
-          await apps[o.c]!.client.write('work_orders', { id: o.id, n: o.n, by: o.c });
+          await apps[o.c]!.db.put('work_orders', { id: o.id, n: o.n, by: o.c });
           break;
         case 'delete':
-          await apps[o.c]!.client.delete('work_orders', o.id);
+          await apps[o.c]!.db.delete('work_orders', o.id);
           break;
         case 'server-put': {
           const rev = await server.admin.putRecord(o.collection, o.id, { n: o.n, by: 'server' }, user);
@@ -138,7 +138,7 @@ async function runSequence(ops: readonly Op[]): Promise<void> {
       work_orders: await serverRecords(server, 'work_orders', user),
       refs: await serverRecords(server, 'refs', user),
     };
-    const logged: { id: string }[] = [];
+    const logged: { id: string | number }[] = [];
     const sent = new Set<number>();
     for (const app of apps) {
       expect(await app.client.pendingWrites(), 'pending writes').toBe(0);

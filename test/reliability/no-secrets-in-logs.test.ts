@@ -20,14 +20,18 @@ describe('logs and error messages', () => {
     const clientLog: SyncLogEntry[] = [];
     const transportLog: unknown[] = [];
     const errors: unknown[] = [];
-    const db = openTestDatabase(uniqueDbName('logs'), testStores);
+    // service_types is read-only on the server: declared transactional here, a write to it is refused there.
+    const db = openTestDatabase(uniqueDbName('logs'), {
+      ...testStores,
+      service_types: { kind: 'transactional' },
+    });
     const client = createSyncClient({
       database: db,
       transport: createHttpTransport({
         baseUrl: fx.server.url,
         schemaVersion: db.version,
         getToken: () => token,
-        retry: { limit: 0 },
+        retry: { requestRetries: 0 },
         logger: (entry) => transportLog.push(entry),
       }),
       collections: { work_orders: {}, service_types: {} },
@@ -39,14 +43,14 @@ describe('logs and error messages', () => {
 
     expect((await client.sync()).outcome).toBe('ok');
     // A conflict (both sides edit w1), a rejected write (read-only collection), a server refusal.
-    await client.write('work_orders', { id: 'w1', title: `local ${SECRET_VALUE}` });
+    await db.put('work_orders', { id: 'w1', title: `local ${SECRET_VALUE}` });
     await fx.server.admin.putRecord('work_orders', 'w1', { title: `newer ${SECRET_VALUE}` }, 'logs');
-    await client
-      .write('service_types', { id: 'st1', title: `forbidden ${SECRET_VALUE}` })
+    await db
+      .put('service_types', { id: 'st1', title: `forbidden ${SECRET_VALUE}` })
       .catch((e) => errors.push(e));
     await client.sync();
     await fx.server.admin.revokeTokens('logs');
-    await client.write('work_orders', { id: 'w2', title: `after revoke ${SECRET_VALUE}` });
+    await db.put('work_orders', { id: 'w2', title: `after revoke ${SECRET_VALUE}` });
     await client.sync();
 
     expect(clientLog.some((e) => e.type === 'conflict')).toBe(true);

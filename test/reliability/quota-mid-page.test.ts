@@ -15,8 +15,8 @@ afterAll(() => fx?.close());
  * exhausted (the transaction then aborts). Patched on the backend's IDBObjectStore prototype, so it
  * works on fake-indexeddb and indexeddbshim alike; `restore()` frees the space.
  */
-async function fillDiskAfter(db: { db(): Promise<unknown> }, store: string, allowed: number) {
-  const connection = (await db.db()) as { transaction(s: string): { objectStore(s: string): object } };
+async function fillDiskAfter(db: { idb(): Promise<unknown> }, store: string, allowed: number) {
+  const connection = (await db.idb()) as { transaction(s: string): { objectStore(s: string): object } };
   const proto = Object.getPrototypeOf(connection.transaction(store).objectStore(store)) as {
     put: (this: { name: string }, ...args: unknown[]) => unknown;
   };
@@ -41,8 +41,8 @@ async function fillDiskAfter(db: { db(): Promise<unknown> }, store: string, allo
   };
 }
 
-async function checkpointOf(db: { db(): Promise<unknown> }, collection: string): Promise<unknown> {
-  const connection = (await db.db()) as { get(store: string, key: string): Promise<unknown> };
+async function checkpointOf(db: { idb(): Promise<unknown> }, collection: string): Promise<unknown> {
+  const connection = (await db.idb()) as { get(store: string, key: string): Promise<unknown> };
   return connection.get('_checkpoints', collection);
 }
 

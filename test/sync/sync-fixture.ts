@@ -86,7 +86,7 @@ export async function startSyncFixture(options: ServerOptions = {}): Promise<Syn
           baseUrl: server.url,
           schemaVersion: db.version,
           getToken: () => token,
-          retry: { limit: 0 },
+          retry: { requestRetries: 0 },
         }),
       );
       const syncClient = createSyncClient({

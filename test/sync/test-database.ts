@@ -1,14 +1,26 @@
+import { type IDBPDatabase, wrap } from 'idb';
+import { rawConnection } from '../../src/db/database-handle.js';
 import { type DatabaseHandle, defineDatabase } from '../../src/db/define-database.js';
 import type { HintStorage } from '../../src/db/eviction-hint.js';
-import type { StoreKind, VersionSpec } from '../../src/upversion/schema-types.js';
+import type { KeyType, StoreKind, VersionSpec } from '../../src/upversion/schema-types.js';
 
-/** App stores of a test database: kind and key path (`id` by default). */
-export type TestStores = Record<string, { readonly kind: StoreKind; readonly keyPath?: string }>;
+/** App stores of a test database: kind, key path (`id` by default) and key type (`string` by default). */
+export type TestStores = Record<
+  string,
+  { readonly kind: StoreKind; readonly keyPath?: string; readonly keyType?: KeyType }
+>;
 
-/** A real database handle (`defineDatabase`) for sync tests, plus untyped read helpers. */
+/** A real database handle (`defineDatabase`) for sync tests, plus untyped helpers. */
 export interface TestDatabase extends DatabaseHandle {
   /** All records of a store. */
   all(store: string): Promise<Record<string, unknown>[]>;
+  /**
+   * The handle's own connection, wrapped by idb, for inspecting stores (system stores included) or
+   * for writing records as a pull leaves them (bypassing the outbox, which no app code can do).
+   */
+  idb(): Promise<IDBPDatabase<unknown>>;
+  /** Writes records as a pull leaves them (no outbox entry), e.g. `{ id, v, _rev: '1' }`. */
+  seed(store: string, records: readonly Record<string, unknown>[]): Promise<void>;
 }
 
 let counter = 0;
@@ -33,6 +45,7 @@ export function testVersion(
         {
           keyPath: spec.keyPath ?? 'id',
           kind: spec.kind,
+          ...(spec.keyType === undefined ? {} : { keyType: spec.keyType }),
           indexes: Object.fromEntries(
             (indexes[name] ?? []).map((field) => [`by-${field}`, { keyPath: field }]),
           ),
@@ -59,8 +72,23 @@ export function openTestDatabase(
     blockedTimeoutMs: 5_000,
     evictionHintStorage,
   });
+  return withTestHelpers(handle);
+}
+
+/** Adds the {@link TestDatabase} helpers to a handle. */
+export function withTestHelpers(handle: DatabaseHandle): TestDatabase {
+  const idb = async () =>
+    wrap(
+      await (handle as unknown as { [rawConnection](): Promise<IDBDatabase> })[rawConnection](),
+    ) as IDBPDatabase<unknown>;
   return Object.assign(handle, {
     all: (store: string) => handle.getAll(store) as Promise<Record<string, unknown>[]>,
+    idb,
+    async seed(store: string, records: readonly Record<string, unknown>[]) {
+      const tx = (await idb()).transaction(store, 'readwrite');
+      for (const record of records) void tx.store.put(record);
+      await tx.done;
+    },
   });
 }
 

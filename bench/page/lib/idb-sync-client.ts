@@ -1,6 +1,6 @@
-// idb-sync's sync client over its HTTP transport, pointed at the same server pages as the
-// baselines. Configured as an app would: one collection synced, pages of `windowSize`, no
-// background triggers (the benchmark calls `sync()` itself).
+// idb-sync's sync client, set up in one call as an app would and pointed at the same server pages
+// as the baselines: one collection synced, pages of `windowSize`, never started (the benchmark
+// calls `sync()` itself, so every request goes over HTTP).
 
 import {
   createSyncClient,
@@ -8,7 +8,6 @@ import {
   type RunSummary,
   type SyncClient,
 } from '../../../src/index.js';
-import { createHttpTransport } from '../../../src/transport/index.js';
 import type { ServerAccess } from './server-pages.js';
 
 /** A sync client of `database` syncing only `collection`. */
@@ -23,14 +22,10 @@ export function benchSyncClient(
     fromServer?: (record: unknown) => unknown;
   } = {},
 ): SyncClient {
-  const transport = createHttpTransport({
-    baseUrl: location.origin,
-    schemaVersion: database.version,
-    getToken: () => access.token,
-  });
   return createSyncClient({
     database,
-    transport,
+    url: location.origin,
+    getToken: () => access.token,
     collections: {
       [collection]:
         options.fromServer === undefined ? { windowSize } : { windowSize, fromServer: options.fromServer },

@@ -37,10 +37,15 @@ export async function setup(access: ServerAccess, windowSize: number): Promise<R
 
   const handle = benchDatabase(dbName('idb-sync'));
   for (const page of pages) {
-    await handle.write([LOOKUP], (tx) => {
-      const store = tx.objectStore(LOOKUP);
-      for (const change of page) if (change.op === 'put') store.put(change.value);
-    });
+    // Written as a pull would (a lookup store: locally only).
+    await handle.write(
+      [LOOKUP],
+      (tx) => {
+        const store = tx.objectStore(LOOKUP);
+        for (const change of page) if (change.op === 'put') store.put(change.value);
+      },
+      { localOnly: true },
+    );
   }
   const idbSyncCount = await handle.count(LOOKUP);
   await handle.close();

@@ -172,7 +172,7 @@ async function prepare(variant: AnatomyVariant, access: ServerAccess, windowSize
     case 'idb-sync':
     case 'idb-sync-pages-of-5000': {
       const handle = benchDatabase('bench-anatomy-idb-sync');
-      await handle.db();
+      await handle.open();
       const size = variant === 'idb-sync' ? windowSize : LARGE_PAGE;
       const client = benchSyncClient(handle, access, LOOKUP, size);
       return {

@@ -128,7 +128,7 @@ async function prepare(args: FullSyncArgs): Promise<Runner> {
     }
     case 'idb-sync': {
       const handle = benchDatabase(dbName);
-      await handle.db();
+      await handle.open();
       const client = benchSyncClient(handle, access, LOOKUP, windowSize);
       let breakdown: Record<string, number> = {};
       return {

@@ -46,7 +46,7 @@ export async function setup(access: ServerAccess, batch: number): Promise<void> 
     clientId: `bench-rxdb-${crypto.randomUUID()}`,
   });
   const handle = benchDatabase('bench-push-idb-sync');
-  await handle.db();
+  await handle.open();
   // The client syncs the work orders; pushes of `batch` mutations, like the baselines.
   const client = benchSyncClient(handle, access, WORK_ORDERS, 1_000, { maxPushBatch: batch });
   opened.set('idb-sync', { kind: 'idb-sync', handle, client });
@@ -78,7 +78,7 @@ export async function queueWrites(impl: PushImpl, prefix: string, count: number)
     const started = performance.now();
     if (s.kind === 'raw') await rawWrite(s.db, value);
     else if (s.kind === 'rxdb') await s.rx.workOrders.insert(value);
-    else await s.client.write(WORK_ORDERS, value);
+    else await s.handle.put(WORK_ORDERS, value);
     times.push(performance.now() - started);
   }
   return times;

@@ -41,10 +41,15 @@ export async function setup(access: ServerAccess, windowSize: number): Promise<n
   raw.close();
   const handle = benchDatabase(dbName('idb-sync'));
   for (const page of pages) {
-    await handle.write([LOOKUP], (tx) => {
-      const store = tx.objectStore(LOOKUP);
-      for (const change of page) if (change.op === 'put') store.put(change.value);
-    });
+    // Written as a pull would (a lookup store: locally only).
+    await handle.write(
+      [LOOKUP],
+      (tx) => {
+        const store = tx.objectStore(LOOKUP);
+        for (const change of page) if (change.op === 'put') store.put(change.value);
+      },
+      { localOnly: true },
+    );
   }
   const count = await handle.count(LOOKUP);
   await handle.close();
@@ -117,7 +122,7 @@ export async function dropIndex(impl: UpversionImpl): Promise<void> {
   }
   versions = [...versions, nextVersion(withIndex(false))];
   const handle: DatabaseHandle = benchDatabase(dbName(impl), versions);
-  await handle.db();
+  await handle.open();
   await handle.close();
 }
 

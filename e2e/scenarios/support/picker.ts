@@ -1,6 +1,6 @@
 // The reference picker over the `service_types` lookup store, as an app would write it: a prefix
 // search on the `byName` index, one page at a time, plus the total of matches.
-import type { IDBPDatabase } from 'idb';
+import type { IDBPTransaction } from 'idb';
 import type { DatabaseHandle } from '../../../src/index.js';
 
 /** One page of picker results. */
@@ -20,21 +20,20 @@ export async function searchServiceTypes(
   page: number,
   pageSize: number,
 ): Promise<PickerPage> {
-  const idb = (await database.db()) as unknown as IDBPDatabase;
   const range = prefix === '' ? undefined : IDBKeyRange.bound(prefix, `${prefix}\uffff`);
-  const tx = idb.transaction('service_types', 'readonly');
-  const index = tx.store.index('byName');
-  const total = index.count(range);
-  const ids: string[] = [];
-  const names: string[] = [];
-  let cursor = await index.openCursor(range);
-  if (cursor && page > 0) cursor = await cursor.advance(page * pageSize);
-  while (cursor && ids.length < pageSize) {
-    const value = cursor.value as { id: string; name: string };
-    ids.push(value.id);
-    names.push(value.name);
-    cursor = ids.length < pageSize ? await cursor.continue() : null;
-  }
-  const [count] = await Promise.all([total, tx.done]);
-  return { total: count, ids, names };
+  return database.read(['service_types'], async (tx) => {
+    const index = (tx as unknown as IDBPTransaction<unknown, ['service_types']>).store.index('byName');
+    const total = index.count(range);
+    const ids: string[] = [];
+    const names: string[] = [];
+    let cursor = await index.openCursor(range);
+    if (cursor && page > 0) cursor = await cursor.advance(page * pageSize);
+    while (cursor && ids.length < pageSize) {
+      const value = cursor.value as { id: string; name: string };
+      ids.push(value.id);
+      names.push(value.name);
+      cursor = ids.length < pageSize ? await cursor.continue() : null;
+    }
+    return { total: await total, ids, names };
+  });
 }

@@ -1,11 +1,10 @@
 // The app the sync scenarios run in the page: a database declared like the demo's (two shared lookup
-// stores, two per-user transactional ones), the HTTP transport to the reference server (reached through
-// the static server's same-origin proxy: the server sends no CORS headers) and a sync client.
+// stores, two per-user transactional ones) and a sync client of the reference server (reached through
+// the static server's same-origin proxy: the server sends no CORS headers), set up in one call.
 
 import { type DatabaseHandle, defineDatabase } from '../../../src/index.js';
 import type { ConflictStrategy } from '../../../src/sync/conflict-strategy.js';
 import { createSyncClient, type SyncClient } from '../../../src/sync/sync-client.js';
-import { createHttpTransport } from '../../../src/transport/index.js';
 
 const appStores = {
   service_types: { keyPath: 'id', kind: 'lookup', indexes: { byName: { keyPath: 'name' } } },
@@ -59,18 +58,15 @@ export function createApp(config: AppConfig): App {
     versions: versions as unknown as readonly [typeof appV1],
     blockedTimeoutMs: config.blockedTimeoutMs ?? 5_000,
   }) as unknown as DatabaseHandle;
-  const transport = createHttpTransport({
-    baseUrl: `${location.origin}${config.serverPath}`,
-    schemaVersion: database.version,
-    getToken: () => config.token,
-    retry: { limit: 0 },
-    timeoutMs: config.requestTimeoutMs ?? 15_000,
-  });
   const conflicts: ConflictStrategy | undefined =
     config.workOrderConflicts === 'merge' ? { kind: 'merge' } : config.workOrderConflicts;
+  // The scenarios run each sync themselves (`sync()`, never `start()`): requests go over HTTP.
   const client = createSyncClient({
     database,
-    transport,
+    url: `${location.origin}${config.serverPath}`,
+    getToken: () => config.token,
+    retry: { requestRetries: 0 },
+    transports: { timeoutMs: config.requestTimeoutMs ?? 15_000 },
     windowSize: config.windowSize ?? 500,
     collections: {
       service_types: {},

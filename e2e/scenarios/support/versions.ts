@@ -3,13 +3,18 @@ import { isIdbSyncError } from '../../../src/index.js';
 
 export const v1 = {
   version: 1,
-  stores: { tasks: { keyPath: 'id', kind: 'transactional' } },
+  stores: { tasks: { keyPath: 'id', keyType: 'number', kind: 'transactional' } },
 } as const;
 
 export const v2 = {
   version: 2,
   stores: {
-    tasks: { keyPath: 'id', kind: 'transactional', indexes: { byDone: { keyPath: 'done' } } },
+    tasks: {
+      keyPath: 'id',
+      keyType: 'number',
+      kind: 'transactional',
+      indexes: { byDone: { keyPath: 'done' } },
+    },
     labels: { keyPath: 'id', kind: 'lookup' },
   },
 } as const;

@@ -36,10 +36,10 @@ export async function driftedWorld(server: FuzzServer, prefix: string): Promise<
   await server.admin.deleteRecord('refs', 'r2', user);
   await server.admin.deleteRecord('refs', 'r3', user);
   // The outbox: an edit, a create, a delete, and an edit the server edited meanwhile (a conflict).
-  await app.client.write('work_orders', { id: 'w1', n: 11, by: 0 });
-  await app.client.write('work_orders', { id: 'new', n: 1, by: 0 });
-  await app.client.delete('work_orders', 'w2');
-  await app.client.write('work_orders', { id: 'w3', n: 33, by: 0 });
+  await app.db.put('work_orders', { id: 'w1', n: 11, by: 0 });
+  await app.db.put('work_orders', { id: 'new', n: 1, by: 0 });
+  await app.db.delete('work_orders', 'w2');
+  await app.db.put('work_orders', { id: 'w3', n: 33, by: 0 });
   serverRevs.add(await server.admin.putRecord('work_orders', 'w3', { n: 30, by: 'server' }, user));
   return { app, user, serverRevs };
 }

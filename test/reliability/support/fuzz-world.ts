@@ -12,6 +12,7 @@ import {
   type TestDatabase,
   type TestStores,
   testVersion,
+  withTestHelpers,
 } from '../../sync/test-database.js';
 import { Abandonment } from './abandonment.js';
 import { ChaosTransport } from './chaos-transport.js';
@@ -149,7 +150,7 @@ export class FuzzApp {
         baseUrl: this.server.url,
         schemaVersion: this.db.version,
         getToken: () => this.token,
-        retry: { limit: 0 },
+        retry: { requestRetries: 0 },
       }),
       abandonment,
     );
@@ -186,9 +187,7 @@ export function openAbandonableDatabase(
     evictionHintStorage: null,
     indexedDB: factory,
   });
-  return Object.assign(handle, {
-    all: (store: string) => handle.getAll(store) as Promise<Record<string, unknown>[]>,
-  });
+  return withTestHelpers(handle);
 }
 
 /**
@@ -201,7 +200,7 @@ export async function dataBehindCheckpoint(
   app: FuzzApp,
   collection: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const connection = (await app.db.db()) as unknown as {
+  const connection = (await app.db.idb()) as unknown as {
     get(store: string, key: string): Promise<{ phase: string; token: string | null } | undefined>;
   };
   const checkpoint = await connection.get('_checkpoints', collection);
@@ -211,7 +210,7 @@ export async function dataBehindCheckpoint(
     baseUrl: app.server.url,
     schemaVersion: app.db.version,
     getToken: () => app.token,
-    retry: { limit: 0 },
+    retry: { requestRetries: 0 },
   });
   const state = Object.fromEntries(
     (await app.db.all(collection)).map((r) => {

@@ -1,0 +1,44 @@
+import { IdbSyncError } from './idb-sync-error.js';
+
+/** Why a write was refused. */
+export type WriteRefusedReason =
+  /** The operation cannot be recorded for the server (`clear()`, a cursor write, an out-of-line key). */
+  | 'untrackable'
+  /** A write to a `lookup` store (server-owned data) without `{ localOnly: true }`. */
+  | 'lookup-store'
+  /** `{ localOnly: true }` on a `transactional` store, whose writes are always synced. */
+  | 'local-only-synced';
+
+/**
+ * A write to a synced store was refused before anything was written, because it would not reach
+ * the server: an operation the outbox cannot record on a `transactional` store (`clear()`, a cursor
+ * `update`/`delete`, a put with an out-of-line key), or a write to a `lookup` store without
+ * `{ localOnly: true }`. `use` names the call to make instead.
+ */
+export class WriteRefusedError extends IdbSyncError {
+  override readonly name = 'WriteRefusedError' as const;
+  readonly code = 'WRITE_REFUSED' as const;
+
+  constructor(
+    /** The store written. */
+    readonly store: string,
+    /** The refused operation, e.g. `clear()` or `cursor.update()`. */
+    readonly operation: string,
+    readonly reason: WriteRefusedReason,
+    /** The call to make instead. */
+    readonly use: string,
+  ) {
+    super(`${operation} on ${refusal(reason, store)}. Use ${use}.`);
+  }
+}
+
+function refusal(reason: WriteRefusedReason, store: string): string {
+  switch (reason) {
+    case 'untrackable':
+      return `synced store "${store}" was refused: it cannot be recorded for the server`;
+    case 'lookup-store':
+      return `lookup store "${store}" was refused: its data belongs to the server, and a pull may overwrite a local change`;
+    case 'local-only-synced':
+      return `transactional store "${store}" was refused with localOnly: its writes are always synced`;
+  }
+}
