@@ -90,9 +90,11 @@ export interface CheckpointRecord {
 export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey, V = RecordValue> {
   /** Set by the key generator: increases with each logged conflict. */
   readonly seq: number;
+  /** The store of the record. */
   readonly store: N;
   /** The record's key. */
   readonly id: K;
+  /** The mutation whose push met the conflict. */
   readonly mutationId: number;
   /** The newest local value the client tried to push (`null`: deleted locally). */
   readonly local: V | null;
@@ -102,10 +104,15 @@ export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey,
   readonly base: V | null;
   /** The value kept (`null`: deleted). */
   readonly result: V | null;
+  /** The rule that decided: `server-wins`, `merge:tie-client`, `custom:<name>`, … */
   readonly rule: string;
+  /** Whose value was kept. */
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
+  /** With `merge`: the fields both sides changed to different values. */
   readonly conflictingFields?: readonly string[];
+  /** The revision the local write was based on (`null`: created locally). */
   readonly baseRev: string | null;
+  /** The server's revision met by the push (`null`: the record is gone there). */
   readonly remoteRev: string | null;
   /** Epoch ms of the resolution. */
   readonly at: number;
