@@ -89,10 +89,11 @@ function run(cmd: string, cmdArgs: string[], cwd: string, env: NodeJS.ProcessEnv
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000, // a stuck install or build fails the check instead of hanging the stage
   });
   if (result.status !== 0) {
     throw new Error(
-      `${cmd} ${cmdArgs.join(' ')} exited with ${result.status}\n${result.stdout}\n${result.stderr}`.trim(),
+      `${cmd} ${cmdArgs.join(' ')} exited with ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`.trim(),
     );
   }
   return result.stdout;
@@ -275,6 +276,7 @@ function kit(dir: string, kitArgs: string[]): KitReport {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
   });
   let report: KitReport;
   try {
