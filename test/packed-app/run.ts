@@ -7,12 +7,15 @@
 //    installs only the tarball, its database driver `pg`, `express`, and the server's optional peers
 //    (hono, @hono/node-server, ws), with TypeScript, esbuild and @types as its build tools — all from
 //    the npm registry (or npm's cache), nothing else from this repository — and builds it: strict
-//    `tsc` against the tarball's types, then esbuild bundles the page with the tarball's SDK;
+//    `tsc` against the tarball's types (with the README's quick start, taken from the tarball's
+//    README.md), then esbuild bundles the page and the quick start with the tarball's SDK;
 // 3. starts it on a database of its own: the app migrates its `work_orders` table and mounts the sync
 //    server in Express on it (appTable);
 // 4. in each browser (Chromium through Playwright, WebKitGTK through WebDriver): a row inserted by plain
 //    SQL is there after the first sync, a work order made in the page lands in the table's columns,
-//    and a plain-SQL UPDATE and DELETE reach the open page by themselves (WebSocket pokes);
+//    and a plain-SQL UPDATE and DELETE reach the open page with its next pull (the WebSocket poke of
+//    a back-office write); the README's quick start, served by a second service of the app with the
+//    sync API at the page's origin, pushes its write and its live query sees a server-side write;
 // 5. runs the tarball's `idb-sync-conformance` bin against the app, and the tarball's
 //    `idb-sync-server` bin against its database;
 // 6. in a second project with the tarball alone (no peers): the client entries import, the
@@ -122,8 +125,8 @@ interface App {
   stop(): Promise<number | null>;
 }
 
-async function startApp(dir: string, env: NodeJS.ProcessEnv): Promise<App> {
-  const child: ChildProcess = spawn(process.execPath, ['build/server.js'], {
+async function startApp(dir: string, env: NodeJS.ProcessEnv, script = 'build/server.js'): Promise<App> {
+  const child: ChildProcess = spawn(process.execPath, [script], {
     cwd: dir,
     env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -198,7 +201,6 @@ async function browserSyncs(engine: Engine, app: App, db: pg.Client): Promise<st
      VALUES ($1, $2, 'Inspect boiler', 2, 'back office only')`,
     [before, user],
   );
-  await engine.start();
   let tab: Driver | undefined;
   try {
     tab = await engine.newSession({ persistent: false, scriptTimeoutMs: 30_000 });
@@ -258,7 +260,49 @@ async function browserSyncs(engine: Engine, app: App, db: pg.Client): Promise<st
     return `${user}: SQL row in the first sync, live over websocket, the page's write in the columns, SQL update and delete pulled with the next poke (${orders.length} orders at the end)`;
   } finally {
     await tab?.close().catch(() => {});
-    await engine.stop();
+  }
+}
+
+/**
+ * The README's quick start, as bundled by the app, in a fresh session: signed in (its token in
+ * localStorage), it starts the live client, subscribes its live query and writes a work order. The
+ * write must reach the server, and a server-side change must reach the live query.
+ */
+async function quickStartRuns(engine: Engine, server: App, app: App, db: pg.Client): Promise<string> {
+  const user = `qs-${engine.name}-${randomBytes(3).toString('hex')}`;
+  let tab: Driver | undefined;
+  try {
+    tab = await engine.newSession({ persistent: false, scriptTimeoutMs: 30_000 });
+    // Signed in at the app (both services take the app's tokens).
+    await tab.openPage(`${server.origin}/quick-start.html?token=${await signIn(app.origin, user)}`);
+    const waitForLine = async (line: string) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const lines = (await withTimeout(tab!.run('lines', []), 30_000, 'lines')) as string[];
+        if (lines.includes(line)) return;
+        if (Date.now() > deadline)
+          throw new Error(`the quick start logged ${JSON.stringify(lines)}, not "${line}"`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await waitForLine('1 open');
+    const pushed = await waitForRow(
+      db,
+      `SELECT value->>'title' AS title FROM quick_start.records
+       WHERE collection = 'work_orders' AND owner = $1 AND NOT deleted`,
+      [user],
+    );
+    if (pushed?.title !== 'Replace pump') throw new Error(`the server has ${JSON.stringify(pushed)}`);
+    const put = await fetch(`${server.origin}/admin/records/work_orders/${randomUUID()}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ owner: user, value: { title: 'Call customer', done: false } }),
+    });
+    if (!put.ok) throw new Error(`the server-side write answered ${put.status}: ${await put.text()}`);
+    await waitForLine('2 open');
+    return `${user}: its write on the server, a server-side write in its live query ("2 open")`;
+  } finally {
+    await tab?.close().catch(() => {});
   }
 }
 
@@ -318,9 +362,10 @@ let ready = await check('build and pack the package', async () => {
 // --- 2. the fresh app project
 ready &&= await check('a fresh project installs the tarball, pg, express and the server peers', async () => {
   mkdirSync(join(app, 'public'), { recursive: true });
-  for (const file of ['server.ts', 'page.ts', 'tsconfig.json'])
+  for (const file of ['server.ts', 'auth.ts', 'quick-start-server.ts', 'page.ts', 'tsconfig.json'])
     copyFileSync(join(fixture, file), join(app, file));
-  copyFileSync(join(fixture, 'index.html'), join(app, 'public/index.html'));
+  for (const file of ['index.html', 'quick-start.html'])
+    copyFileSync(join(fixture, file), join(app, 'public', file));
   copyFileSync(join(root, 'examples/app-table/schema.sql'), join(app, 'schema.sql'));
   const pkg = {
     name: 'field-app',
@@ -392,13 +437,14 @@ appUrl.pathname = `/${appDatabase}`;
 const db = new pg.Client({ connectionString: appUrl.href });
 await db.connect();
 const adminToken = randomBytes(24).toString('base64url');
+const appSecret = randomBytes(24).toString('hex');
 let running: App | undefined;
 
 if (ready) {
   ready = await check('the app starts: its own table migrated, the sync server mounted on it', async () => {
     running = await startApp(app, {
       DATABASE_URL: appUrl.href,
-      APP_SECRET: randomBytes(24).toString('hex'),
+      APP_SECRET: appSecret,
       ADMIN_TOKEN: adminToken,
     });
     const caps = (await (await fetch(`${running.origin}/sync/v1/capabilities`)).json()) as {
@@ -411,6 +457,18 @@ if (ready) {
   });
 }
 
+let quickStartServer: App | undefined;
+if (ready && quickStartNote) {
+  await check("the quick start's server starts (the sync API at its page's origin)", async () => {
+    quickStartServer = await startApp(
+      app,
+      { DATABASE_URL: appUrl.href, APP_SECRET: appSecret, ADMIN_TOKEN: adminToken },
+      'build/quick-start-server.js',
+    );
+    return quickStartServer.origin;
+  });
+}
+
 // --- 4. browsers
 if (ready && running) {
   const engines: Record<string, () => Engine> = { chromium: chromiumEngine, webkit: webkitEngine };
@@ -419,10 +477,18 @@ if (ready && running) {
     if (!make) throw new Error(`--browsers: unknown engine ${name}`);
     const engine = make();
     const missing = engine.missing();
+    let started = false;
     await check(`${name}: the SDK from the tarball syncs with the app's table`, async () => {
       if (missing) throw new Error(missing);
+      await engine.start();
+      started = true;
       return withTimeout(browserSyncs(engine, running!, db), 120_000, `${name} run`);
     });
+    if (quickStartServer && started)
+      await check(`${name}: the README's quick start syncs live`, () =>
+        withTimeout(quickStartRuns(engine, quickStartServer!, running!, db), 120_000, `${name} quick start`),
+      );
+    await engine.stop();
   }
 
   // --- 5. the tarball's command lines against the app
@@ -504,11 +570,12 @@ await check(
 );
 
 // --- done
-if (running) {
-  const code = await running.stop();
+for (const server of [quickStartServer, running]) {
+  if (!server) continue;
+  const code = await server.stop();
   if (code !== 0) {
     failed += 1;
-    console.log(`✗ the app stopped with exit code ${code}:\n${running.output()}`);
+    console.log(`✗ a server of the app stopped with exit code ${code}:\n${server.output()}`);
   }
 }
 await db.end();

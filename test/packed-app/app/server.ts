@@ -3,12 +3,12 @@
 // /sync beside the app's own routes, on the app's own PostgreSQL table `work_orders` (appTable), with
 // the app's own sign-in tokens. test/packed-app/run.ts installs it from the packed tarball and drives it.
 //   DATABASE_URL=… APP_SECRET=… ADMIN_TOKEN=… PORT=0 node build/server.js
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import express from 'express';
 import { appTable, createSyncServer, postgresStorage } from 'idb-sync/server';
 import pg from 'pg';
+import { authenticate, issueToken } from './auth.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -16,22 +16,11 @@ function env(name: string): string {
   return value;
 }
 const databaseUrl = env('DATABASE_URL');
-const appSecret = env('APP_SECRET');
+env('APP_SECRET');
 
 // The app's own schema, migrated by the app (the sync server only adds triggers to it).
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 await pool.query(await readFile(new URL('../schema.sql', import.meta.url), 'utf8'));
-
-// The app's sign-in tokens: `<userId>.<HMAC>`. A real app verifies its identity provider's tokens.
-const sign = (userId: string) => createHmac('sha256', appSecret).update(userId).digest('base64url');
-const issueToken = (userId: string) => `${userId}.${sign(userId)}`;
-async function authenticate(token: string): Promise<{ userId: string } | null> {
-  const cut = token.lastIndexOf('.');
-  const userId = token.slice(0, cut);
-  const given = Buffer.from(token.slice(cut + 1));
-  const expected = Buffer.from(sign(userId));
-  return cut > 0 && given.length === expected.length && timingSafeEqual(given, expected) ? { userId } : null;
-}
 
 const sync = await createSyncServer({
   // The server's bookkeeping (change log, clients, tokens) in a schema of its own, beside the app's.
