@@ -1,11 +1,14 @@
 import { importPeers } from '../import-peers.js';
 import type { Database } from './database.js';
+import type { PoolOptions } from './postgres-database.js';
 
 /** Where the server's data lives: PostgreSQL when `databaseUrl` is set, else PGlite (on disk or in memory). */
 export interface DatabaseLocation {
   databaseUrl?: string | undefined;
   pgSchema?: string | undefined;
   dataDir?: string | undefined;
+  /** PostgreSQL pool size, timeouts and error sink. */
+  pool?: PoolOptions | undefined;
 }
 
 /**
@@ -19,7 +22,11 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       ['pg'],
       'for PostgreSQL',
     );
-    return openPostgresDatabase({ connectionString: location.databaseUrl, schema: location.pgSchema });
+    return openPostgresDatabase({
+      ...location.pool,
+      connectionString: location.databaseUrl,
+      schema: location.pgSchema,
+    });
   }
   const { openPgliteDatabase } = await importPeers(
     () => import('./pglite-database.js'),

@@ -1,18 +1,12 @@
-import {
-  BehaviorSubject,
-  defer,
-  distinctUntilChanged,
-  filter,
-  type Observable,
-  Subject,
-  type Subscription,
-} from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { ConnectionSource } from '../idb/transact.js';
 import { browserEnvironment } from '../listeners/environment.js';
 import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
+import { Multicast } from '../rx/multicast.js';
+import { distinct } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -75,7 +69,9 @@ export function createSyncClient<S = unknown>(
     // The leader keeps its connection while any tab of the database is visible.
     environment: {
       online$: environment.online$,
-      visible$: defer(() => client?.anyTabVisible$ ?? environment.visible$),
+      visible$: new Observable((subscriber) =>
+        (client?.anyTabVisible$ ?? environment.visible$).subscribe(subscriber),
+      ),
     },
     transports,
   });
@@ -94,12 +90,12 @@ class Client implements LiveSyncClient {
   readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
-  readonly #status = new BehaviorSubject<SyncStatus>('idle');
-  readonly #progress = new Subject<SyncProgress>();
-  readonly #errors = new Subject<unknown>();
-  readonly #conflicts = new Subject<StoreConflictLogEntry>();
-  readonly #runs = new Subject<RunSummary>();
-  readonly #leader$ = new BehaviorSubject(false);
+  readonly #status = new Multicast<SyncStatus>('idle');
+  readonly #progress = new Multicast<SyncProgress>();
+  readonly #errors = new Multicast<unknown>();
+  readonly #conflicts = new Multicast<StoreConflictLogEntry>();
+  readonly #runs = new Multicast<RunSummary>();
+  readonly #leader$ = new Multicast(false);
   readonly #closing = new AbortController();
   readonly #instance = crypto.randomUUID();
   readonly #subscriptions: Subscription[] = [];
@@ -116,7 +112,7 @@ class Client implements LiveSyncClient {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryFailures = 0;
   #online = true;
-  readonly #outcomes = new Subject<PullOutcome>();
+  readonly #outcomes = new Multicast<PullOutcome>();
   readonly #presence = new TabPresence(this.#instance, () => this.#leader);
   #closed = false;
 
@@ -324,14 +320,10 @@ class Client implements LiveSyncClient {
       if (changes$ !== undefined && this.#options.autoPush !== false) {
         // A write to a synced store through the database handle, in this tab or another: push it.
         this.#subscriptions.push(
-          changes$
-            .pipe(
-              filter(
-                (change) =>
-                  change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional',
-              ),
-            )
-            .subscribe(() => this.#enqueue({})),
+          changes$.subscribe((change) => {
+            if (change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional')
+              this.#enqueue({});
+          }),
         );
       }
       if (this.#live !== undefined) {
@@ -359,7 +351,7 @@ class Client implements LiveSyncClient {
   #followEnvironment(): void {
     const environment = this.#options.environment ?? browserEnvironment();
     this.#subscriptions.push(
-      environment.online$.pipe(distinctUntilChanged()).subscribe((online) => {
+      distinct(environment.online$).subscribe((online) => {
         const back = online && !this.#online;
         this.#online = online;
         if (!online) clearTimeout(this.#retryTimer);
