@@ -501,6 +501,9 @@ if (ready && running) {
       adminToken,
       '--collection',
       'notes',
+      // The app's tokens are its own: /admin/revoke revokes the reference server's tokens only.
+      '--skip',
+      'auth.revoked-token',
     ];
     for (const userId of tokens)
       kitArgs.push('--token', await signIn(running!.origin, userId), '--user-id', userId);
