@@ -1,7 +1,8 @@
-import { distinctUntilChanged, Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { DatabaseState } from '../db/database-state.js';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import { distinct } from '../rx/operators.js';
 
 /** Where a database handle stands, as an app shows it. */
 export interface DatabaseStatus {
@@ -33,7 +34,7 @@ export function databaseStatus(database: DatabaseHandle<unknown>, state = databa
  * `DATABASE_VERSION_TOO_OLD`).
  */
 export function databaseStatus$(database: DatabaseHandle<unknown>): Observable<DatabaseStatus> {
-  return new Observable<DatabaseStatus>((subscriber) => {
+  const statuses = new Observable<DatabaseStatus>((subscriber) => {
     let state = database.state;
     const emit = () => subscriber.next(databaseStatus(database, state));
     const events = database.events$.subscribe((event) => {
@@ -53,9 +54,9 @@ export function databaseStatus$(database: DatabaseHandle<unknown>): Observable<D
       events.unsubscribe();
       states.unsubscribe();
     };
-  }).pipe(
-    distinctUntilChanged(
-      (a, b) => a.state === b.state && a.blocked === b.blocked && a.reloadRequired === b.reloadRequired,
-    ),
+  });
+  return distinct(
+    statuses,
+    (a, b) => a.state === b.state && a.blocked === b.blocked && a.reloadRequired === b.reloadRequired,
   );
 }

@@ -1,5 +1,6 @@
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { liveQuery } from '../live/live-query.js';
+import { mapValues } from '../rx/operators.js';
 
 const TICK = { store: '', type: 'put', key: '', origin: 'local' } as const;
 
@@ -10,5 +11,5 @@ const TICK = { store: '', type: 'put', key: '', origin: 'local' } as const;
  * transaction of the handle (the outbox count, the conflict log, a lookup search).
  */
 export function rerunOn<R>(trigger$: Observable<unknown>, read: () => R | PromiseLike<R>): Observable<R> {
-  return liveQuery({ changes$: trigger$.pipe(map(() => TICK)) }, [''], read);
+  return liveQuery({ changes$: mapValues(trigger$, () => TICK) }, [''], read);
 }

@@ -1,5 +1,7 @@
-import { filter, map, merge, type Observable, Subject, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
+import { Multicast } from '../rx/multicast.js';
+import { filterValues, mapValues, mergeAll, operate } from '../rx/operators.js';
 import type { SyncProgress } from '../sync/run-context.js';
 import type { RunSummary } from '../sync/run-summary.js';
 import type { ConflictLogOf, SyncClient } from '../sync/sync-client-api.js';
@@ -8,25 +10,24 @@ import { rerunOn } from './rerun-on.js';
 /** The last run any binding saw, per client: a panel mounted later shows it at once. */
 const lastRuns = /* @__PURE__ */ new WeakMap<object, RunSummary>();
 /** Conflict log clears made through the bindings, per client (the client announces none). */
-const clears = /* @__PURE__ */ new WeakMap<object, Subject<void>>();
+const clears = /* @__PURE__ */ new WeakMap<object, Multicast<void>>();
 
-function clearsOf(client: object): Subject<void> {
+function clearsOf(client: object): Observable<void> {
   let subject = clears.get(client);
   if (subject === undefined) {
-    subject = new Subject<void>();
+    subject = new Multicast<void>();
     clears.set(client, subject);
   }
-  return subject;
+  return subject.asObservable();
 }
 
 /** Changes of `database`'s synced (transactional) stores, from any origin. */
 function syncedChanges$<S>(database: DatabaseHandle<S>, origin?: 'remote'): Observable<unknown> {
-  return database.changes$.pipe(
-    filter(
-      (change) =>
-        database.stores[change.store]?.kind === 'transactional' &&
-        (origin === undefined || change.origin === origin),
-    ),
+  return filterValues(
+    database.changes$,
+    (change) =>
+      database.stores[change.store]?.kind === 'transactional' &&
+      (origin === undefined || change.origin === origin),
   );
 }
 
@@ -39,7 +40,7 @@ export function pendingWrites$<S>(
   client: Pick<SyncClient, 'runs$' | 'pendingWrites'>,
   database: DatabaseHandle<S>,
 ): Observable<number> {
-  return rerunOn(merge(syncedChanges$(database), client.runs$), () => client.pendingWrites());
+  return rerunOn(mergeAll<unknown>(syncedChanges$(database), client.runs$), () => client.pendingWrites());
 }
 
 /**
@@ -52,8 +53,9 @@ export function conflictLog$<S, N extends Parameters<SyncClient<S>['conflictLog'
   database: DatabaseHandle<S>,
   store?: N,
 ): Observable<ConflictLogOf<S, N>[]> {
-  return rerunOn(merge(client.conflicts$, syncedChanges$(database, 'remote'), clearsOf(client)), () =>
-    client.conflictLog(store),
+  return rerunOn(
+    mergeAll<unknown>(client.conflicts$, syncedChanges$(database, 'remote'), clearsOf(client)),
+    () => client.conflictLog(store),
   ) as Observable<ConflictLogOf<S, N>[]>;
 }
 
@@ -63,7 +65,7 @@ export async function clearConflictLog(
   upToSeq?: number,
 ): Promise<number> {
   const removed = await client.clearConflictLog(upToSeq);
-  clears.get(client)?.next();
+  clears.get(client)?.next(undefined);
   return removed;
 }
 
@@ -71,12 +73,18 @@ export async function clearConflictLog(
 export function syncProgress$(
   client: Pick<SyncClient, 'progress$' | 'runs$'>,
 ): Observable<SyncProgress | null> {
-  return merge(client.progress$, client.runs$.pipe(map(() => null)));
+  return mergeAll<SyncProgress | null>(
+    client.progress$,
+    mapValues(client.runs$, () => null),
+  );
 }
 
 /** Each finished run's summary (remembered per client for bindings mounted later: {@link lastRun}). */
 export function lastRun$(client: Pick<SyncClient, 'runs$'>): Observable<RunSummary> {
-  return client.runs$.pipe(tap((run) => lastRuns.set(client, run)));
+  return operate(client.runs$, (subscriber) => (run) => {
+    lastRuns.set(client, run);
+    subscriber.next(run);
+  });
 }
 
 /** The last run a binding of `client` saw, or `null`. */

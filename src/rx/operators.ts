@@ -20,13 +20,18 @@ export function operate<T, R>(
   );
 }
 
-/** rxjs's `distinctUntilChanged()`: drops a value equal (`===`) to the one before it. */
-export function distinct<T>(source: Observable<T>): Observable<T> {
+/**
+ * rxjs's `distinctUntilChanged()`: drops a value equal to the one before it (`===`, or `equal`).
+ */
+export function distinct<T>(
+  source: Observable<T>,
+  equal: (previous: T, value: T) => boolean = (a, b) => a === b,
+): Observable<T> {
   return operate(source, (subscriber) => {
     let seen = false;
     let last: T;
     return (value) => {
-      if (seen && value === last) return;
+      if (seen && equal(last, value)) return;
       seen = true;
       last = value;
       subscriber.next(value);
@@ -67,6 +72,38 @@ export function share<T>(source: Observable<T>): Observable<T> {
       const ending = connection;
       connection = undefined;
       ending.unsubscribe();
+    };
+  });
+}
+
+/** rxjs's `map()`. */
+export function mapValues<T, R>(source: Observable<T>, project: (value: T) => R): Observable<R> {
+  return operate(source, (subscriber) => (value) => subscriber.next(project(value)));
+}
+
+/** rxjs's `filter()`. */
+export function filterValues<T>(source: Observable<T>, keep: (value: T) => boolean): Observable<T> {
+  return operate(source, (subscriber) => (value) => {
+    if (keep(value)) subscriber.next(value);
+  });
+}
+
+/** rxjs's `merge()`: every value of every source; completes when all have completed. */
+export function mergeAll<T>(...sources: Observable<T>[]): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let open = sources.length;
+    const subscriptions = sources.map((source) =>
+      source.subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          if (--open === 0) subscriber.complete();
+        },
+      }),
+    );
+    if (open === 0) subscriber.complete();
+    return () => {
+      for (const subscription of subscriptions) subscription.unsubscribe();
     };
   });
 }
