@@ -12,6 +12,9 @@ Exit code 0 when no check failed, 1 when one did, 2 on bad arguments.
   --url URL              base URL of the server (endpoints under /v1/)            (required)
   --token TOKEN          a user's bearer token; twice for the checks between users
                          (or IDB_SYNC_CONFORMANCE_TOKENS=t1,t2 to keep tokens out of shell history)
+  --user-id ID           the server's id of the user of the --token at the same position (repeatable;
+                         or IDB_SYNC_CONFORMANCE_USER_IDS=a,b): with --admin-token, server-side edits
+                         of per-user records then work for users of your own authenticate hook
   --admin-token TOKEN    the reference server's /admin token (or IDB_SYNC_CONFORMANCE_ADMIN_TOKEN):
                          creates fresh users, server-side edits, tombstone purges
   --admin-url URL        where /admin lives, if not at --url
@@ -48,6 +51,7 @@ function int(name: string, value: string | undefined): number | undefined {
 const STRING_OPTIONS = new Set([
   '--url',
   '--token',
+  '--user-id',
   '--admin-token',
   '--admin-url',
   '--peer',
@@ -87,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         url: { type: 'string' },
         token: { type: 'string', multiple: true },
+        'user-id': { type: 'string', multiple: true },
         'admin-token': { type: 'string' },
         'admin-url': { type: 'string' },
         peer: { type: 'string', multiple: true },
@@ -123,6 +128,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const tokens = [...(v.token ?? []), ...(list(process.env.IDB_SYNC_CONFORMANCE_TOKENS) ?? [])];
+  const userIds = [...(v['user-id'] ?? []), ...(list(process.env.IDB_SYNC_CONFORMANCE_USER_IDS) ?? [])];
+  if (userIds.length > tokens.length) {
+    process.stderr.write(`--user-id given ${userIds.length} times for ${tokens.length} token(s)\n`);
+    return 2;
+  }
   const adminToken = v['admin-token'] ?? process.env.IDB_SYNC_CONFORMANCE_ADMIN_TOKEN;
   let numbers: { schemaVersion?: number; scale?: number; maxWaitMs?: number; requestTimeoutMs?: number };
   try {
@@ -142,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
   const skip = list(v.skip);
   const report = await runConformance({
     url: v.url,
-    users: tokens,
+    users: tokens.map((token, i) => (userIds[i] === undefined ? token : { token, userId: userIds[i] })),
     ...(v.peer === undefined ? {} : { peers: v.peer }),
     ...(adminToken === undefined
       ? {}

@@ -98,6 +98,22 @@ else
     { counts: 'vitest' },
   );
 
+// Issue 15's "Done when" (and #13's packed-tarball check): a fresh app installs only the packed tarball
+// (+ pg, express, the server's peers), type-checks strictly with the README's quick start, mounts the
+// server in Express on its own PostgreSQL table; Chromium and WebKit sync with it; the tarball's
+// idb-sync-conformance passes against it.
+if (process.env.SKIP_POSTGRES === '1') skip('packed-app', 'SKIP_POSTGRES=1');
+else if (process.env.SKIP_BROWSERS === '1') skip('packed-app', 'SKIP_BROWSERS=1');
+else
+  run(
+    'packed-app',
+    'node',
+    ['scripts/with-postgres.mjs', 'node', '--import', 'tsx', 'test/packed-app/run.ts'],
+    {
+      counts: 'file',
+    },
+  );
+
 for (const [name, script] of [
   ['e2e-chromium', 'e2e/run-chromium.mjs'],
   ['e2e-webkit', 'e2e/run-webkit.mjs'],

@@ -1,13 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { type AdminApi, createAdminApi } from './admin/admin-api.js';
 import { tableAuthenticator } from './auth/tokens.js';
 import type { CollectionConfig, ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
 import type { PostgresDatabase } from './db/postgres-database.js';
-import { createApp } from './http/app.js';
-import { SseHub } from './http/sse.js';
-import { attachWebSocket } from './http/websocket.js';
+import type { attachWebSocket } from './http/websocket.js';
+import { importPeers } from './import-peers.js';
 import type { migrate } from './migrate.js';
 import { ChangeBus } from './notify/change-bus.js';
 import { startPgNotifier } from './notify/notifier.js';
@@ -132,6 +130,7 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
   }
   // Migrations are an explicit step on PostgreSQL, where several instances start at once.
   const resolved = resolveOptions({ ...rest, autoMigrate: rest.autoMigrate ?? storage.kind === 'pglite' });
+  const { createApp, SseHub, attachWebSocket, getRequestListener } = await loadHttpLayer();
   const db = await storage.open({ migrate: resolved.autoMigrate, log: resolved.logger });
   const closeDb = () => (storage.owned ? db.close() : Promise.resolve());
   let compaction: NodeJS.Timeout | undefined;
@@ -263,6 +262,25 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
     await closeDb();
     throw error;
   }
+}
+
+/**
+ * The HTTP and WebSocket layer, loaded when a server is created rather than when `idb-sync/server` is
+ * imported: an app without its peers gets a message naming them, not a failed import.
+ */
+async function loadHttpLayer() {
+  const [{ createApp }, { SseHub }, { attachWebSocket }, { getRequestListener }] = await importPeers(
+    () =>
+      Promise.all([
+        import('./http/app.js'),
+        import('./http/sse.js'),
+        import('./http/websocket.js'),
+        import('@hono/node-server'),
+      ]),
+    ['hono', '@hono/node-server', 'ws'],
+    'to serve HTTP and WebSocket',
+  );
+  return { createApp, SseHub, attachWebSocket, getRequestListener };
 }
 
 /** True when the path of `url` is `basePath` or below it. */

@@ -1,4 +1,6 @@
-// The reference server's command line (`npm run server -- …`, see docs/server.md):
+#!/usr/bin/env node
+// The reference server's command line: `idb-sync-server …` from the package, `npm run server -- …`
+// in this repository (see docs/server.md):
 //   npm run server -- [--port 8787] [--data-dir .data/server] [--database-url postgres://…] [flags]
 //   npm run server -- migrate | schema status | schema install | schema update
 //   npm run server -- seed [--service-types 100000] [--users demo] [--work-orders 200] [--customers 50]
@@ -18,10 +20,10 @@ import { installSchema, schemaStatus, updateSchema } from './schema/schema-manag
 import { seedCustomers, seedServiceTypes, seedWorkOrders } from './seed.js';
 import { startServer } from './start-server.js';
 
-const HELP = `Usage: npm run server -- [command] [options]
+const HELP = `Usage: idb-sync-server [command] [options]      (in the idb-sync repository: npm run server -- …)
 
 Commands:
-  (none)                 start the server
+  serve (or none)        start the server
   migrate                install or update the schema (PostgreSQL: run once per rollout, before
                          starting the new version; servers on PostgreSQL do not migrate at start)
   schema status          none | up-to-date | update-advised | update-required | ahead
@@ -41,6 +43,8 @@ Configuration:
 Database (one of):
   --database-url URL     PostgreSQL (env DATABASE_URL)
   --data-dir DIR         PGlite directory (env DATA_DIR; default .data/server)
+  --pg-schema S          PostgreSQL schema of the server's tables (env PG_SCHEMA; default: the
+                         connection's, usually public)
 
 Server options:
   --port N               port (env PORT; default 8787; 0 = any free port)
@@ -96,6 +100,7 @@ const { values, positionals } = parseArgs({
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'database-url': { type: 'string' },
+    'pg-schema': { type: 'string' },
     'max-window-size': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'max-mutations': { type: 'string' },
@@ -150,7 +155,8 @@ const databaseUrl = () => values['database-url'] ?? (process.env.DATABASE_URL ||
 const dataDir = () => values['data-dir'] ?? process.env.DATA_DIR ?? config.dataDir ?? '.data/server';
 const location = () => {
   const url = databaseUrl();
-  return url ? { databaseUrl: url, ...optional('pgSchema', config.pgSchema) } : { dataDir: dataDir() };
+  const pgSchema = values['pg-schema'] ?? (process.env.PG_SCHEMA || config.pgSchema);
+  return url ? { databaseUrl: url, ...optional('pgSchema', pgSchema) } : { dataDir: dataDir() };
 };
 
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
@@ -253,7 +259,7 @@ async function main(): Promise<number> {
   if (command === 'import') {
     const file = sub;
     if (file === undefined || values.collection?.length !== 1) {
-      process.stderr.write('usage: npm run server -- import --collection NAME [options] FILE\n');
+      process.stderr.write('usage: idb-sync-server import --collection NAME [options] FILE\n');
       return 2;
     }
     const collection = values.collection[0]!;
@@ -277,7 +283,7 @@ async function main(): Promise<number> {
     });
     return 0;
   }
-  if (command !== undefined) {
+  if (command !== undefined && command !== 'serve') {
     process.stderr.write(HELP);
     return 2;
   }

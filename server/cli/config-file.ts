@@ -1,39 +1,75 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import {
+  array,
+  boolean,
+  enumOf,
+  int,
+  type ObjectOf,
+  object,
+  optional,
+  Schema,
+  type SchemaIssue,
+  string,
+} from '../../src/protocol/schema.js';
 import type { CollectionConfig, ServerOptions } from '../config.js';
 
-const collectionSchema = z.strictObject({
-  name: z.string(),
-  scope: z.enum(['user', 'shared']),
-  readOnly: z.boolean().optional(),
-  key: z.string().min(1).optional(),
-  maxWindowSize: z.number().int().positive().optional(),
+type Shape = Record<string, Schema<unknown>>;
+
+/** An object with exactly these fields: an unknown one (a typo) is refused with its path. */
+function strictObject<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+  const inner = object(shape);
+  return new Schema((value, path, issues) => {
+    const out = inner.check(value, path, issues);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        if (!Object.hasOwn(shape, key))
+          issues.push({ path: [...path, key], code: 'unrecognized_keys', message: 'Unknown field' });
+      }
+    }
+    return out;
+  });
+}
+
+/** A function (the hooks of a JavaScript config file). */
+const hook = optional(
+  new Schema<(...args: never[]) => unknown>((value, path, issues: SchemaIssue[]) => {
+    if (typeof value !== 'function')
+      issues.push({ path: [...path], code: 'invalid_type', message: 'Invalid input: expected function' });
+    return value as (...args: never[]) => unknown;
+  }),
+);
+
+const collectionSchema = strictObject({
+  name: string(),
+  scope: enumOf(['user', 'shared']),
+  readOnly: optional(boolean()),
+  key: optional(string({ min: 1 })),
+  maxWindowSize: optional(int({ min: 1 })),
 });
 
-const hook = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function').optional();
-
 /** What a config file may set: the JSON-able options, and the hooks (from a JavaScript config file). */
-const configSchema = z.strictObject({
-  collections: z.array(collectionSchema).min(1).optional(),
-  port: z.number().int().optional(),
-  host: z.string().optional(),
-  dataDir: z.string().optional(),
-  databaseUrl: z.string().optional(),
-  pgSchema: z.string().optional(),
-  autoMigrate: z.boolean().optional(),
-  adminToken: z.string().optional(),
-  maxWindowSize: z.number().int().optional(),
-  maxBodyBytes: z.number().int().optional(),
-  maxMutationsPerPush: z.number().int().optional(),
-  schemaVersions: z
-    .strictObject({ min: z.number().int(), minWritable: z.number().int(), max: z.number().int() })
-    .optional(),
-  tombstoneRetentionMs: z.number().int().nonnegative().optional(),
-  compactionIntervalMs: z.number().int().nonnegative().optional(),
-  mutationResultRetention: z.number().int().positive().optional(),
-  heartbeatMs: z.number().int().optional(),
+const configSchema = strictObject({
+  collections: optional(array(collectionSchema)),
+  port: optional(int({ min: 0, max: 65_535 })),
+  host: optional(string()),
+  dataDir: optional(string()),
+  databaseUrl: optional(string()),
+  pgSchema: optional(string()),
+  autoMigrate: optional(boolean()),
+  adminToken: optional(string()),
+  maxWindowSize: optional(int({ min: 1 })),
+  maxBodyBytes: optional(int({ min: 1 })),
+  maxMutationsPerPush: optional(int({ min: 1 })),
+  maxValueBytes: optional(int({ min: 1 })),
+  maxValueDepth: optional(int({ min: 1 })),
+  maxPageBytes: optional(int({ min: 1 })),
+  schemaVersions: optional(strictObject({ min: int(), minWritable: int(), max: int() })),
+  tombstoneRetentionMs: optional(int({ min: 0 })),
+  compactionIntervalMs: optional(int({ min: 0 })),
+  mutationResultRetention: optional(int({ min: 1 })),
+  heartbeatMs: optional(int({ min: 0 })),
   authenticate: hook,
   canWrite: hook,
   logger: hook,
@@ -63,6 +99,9 @@ export async function loadConfigFile(path: string): Promise<ServerOptions> {
     }
   }
   const parsed = configSchema.safeParse(raw);
+  if (parsed.success && parsed.data.collections?.length === 0) {
+    throw new Error(`config ${path}: collections: Too small: expected at least one collection`);
+  }
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`config ${path}: ${issues.join('; ')}`);

@@ -1,4 +1,4 @@
-import { importDriver } from './postgres-storage.js';
+import { importPeers } from '../import-peers.js';
 import type { SyncStorage } from './sync-storage.js';
 
 /** Options of {@link pgliteStorage}. */
@@ -23,9 +23,10 @@ export function pgliteStorage(options: PgliteStorageOptions = {}): SyncStorage {
     kind: 'pglite',
     owned: true,
     async open({ migrate }) {
-      const { openPgliteDatabase, serverSchemaClone } = await importDriver(
+      const { openPgliteDatabase, serverSchemaClone } = await importPeers(
         () => import('../db/pglite-database.js'),
-        '@electric-sql/pglite',
+        ['@electric-sql/pglite'],
+        'for this storage',
       );
       // A new in-memory database that is about to be migrated starts from a copy of the migrated
       // schema instead: several times faster than initdb and the migrations.

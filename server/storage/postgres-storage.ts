@@ -1,4 +1,5 @@
 import type { PoolOptions } from '../db/postgres-database.js';
+import { importPeers } from '../import-peers.js';
 import type { SyncStorage } from './sync-storage.js';
 
 /**
@@ -27,7 +28,11 @@ export function postgresStorage(options: PostgresStorageOptions): SyncStorage {
     kind: 'postgres',
     owned: true,
     async open({ log }) {
-      const { openPostgresDatabase } = await importDriver(() => import('../db/postgres-database.js'), 'pg');
+      const { openPostgresDatabase } = await importPeers(
+        () => import('../db/postgres-database.js'),
+        ['pg'],
+        'for this storage',
+      );
       return openPostgresDatabase({
         ...options,
         onError: (error) =>
@@ -35,19 +40,4 @@ export function postgresStorage(options: PostgresStorageOptions): SyncStorage {
       });
     },
   };
-}
-
-/** Loads a module that needs an optional peer dependency, naming the package to install when missing. */
-export async function importDriver<T>(load: () => Promise<T>, pkg: string): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(error).includes(pkg)) {
-      throw new Error(`idb-sync/server needs the package "${pkg}" for this storage: npm install ${pkg}`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
