@@ -102,9 +102,17 @@ export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey,
   readonly base: V | null;
   /** The value kept (`null`: deleted). */
   readonly result: V | null;
+  /**
+   * The conflict strategy's kind (`server-wins`, `merge`…), or `unique-index`: the pulled record `id`
+   * (`remote`) takes a unique value that `heldBy`'s unpushed local write (`local`) holds. The local
+   * write wins and is pushed; the pulled record is in the skipped-records log (`result` null).
+   */
   readonly rule: string;
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
+  /** The fields that differ (merge), or the unique index's key path (`unique-index`). */
   readonly conflictingFields?: readonly string[];
+  /** `unique-index`: the key of the record whose unpushed write holds the value. */
+  readonly heldBy?: K;
   readonly baseRev: string | null;
   readonly remoteRev: string | null;
   /** Epoch ms of the resolution. */
