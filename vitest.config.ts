@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
 // templates (an empty cluster, the server schema) are made once per run, not once per test file.
 // Client tests sit beside their modules in src/; cross-cutting client suites (reliability, the
 // backend smoke test) live under test/ and run on both backends too.
-const clientTests = ['src/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/smoke/**/*.test.ts'];
+const clientTests = [
+  'src/**/*.test.ts',
+  'test/reliability/**/*.test.ts',
+  'test/smoke/**/*.test.ts',
+  'test/docs/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -43,6 +43,7 @@ export const GROUPS = [
   'scale-out',
   'conventions',
 ] as const;
+/** The group of a check: `capabilities`, `paging`, `checkpoints`, …, in report order. */
 export type Group = (typeof GROUPS)[number];
 
 /** One promise of docs/protocol.md, checked over the wire. */

@@ -3,6 +3,7 @@ import type { CheckResult } from './report.js';
 
 /** A user the kit syncs as: a bearer token, and the user id when server-side hooks need it. */
 export interface ConformanceUser {
+  /** The user's bearer token. */
   token: string;
   /** The server's id of this user; needed by `putRecord`/`deleteRecord` on per-user collections. */
   userId?: string;

@@ -3,12 +3,17 @@ import type { Group } from './check.js';
 
 /** The outcome of one check. */
 export interface CheckResult {
+  /** The check's id, e.g. `paging.snapshot-order`. */
   id: string;
+  /** Its group. */
   group: Group;
+  /** The promise it checks, in words. */
   title: string;
   /** Anchor in docs/protocol.md of the promise checked. */
   doc: string;
+  /** The outcome. */
   status: 'pass' | 'fail' | 'skip';
+  /** How long it ran. */
   durationMs: number;
   /** Skipped: why. */
   reason?: string;
@@ -26,12 +31,17 @@ export interface CheckResult {
 
 /** What {@link runConformance} returns. */
 export interface ConformanceReport {
+  /** The server checked. */
   url: string;
   /** True when no check failed (skipped checks do not fail a run; they are listed). */
   ok: boolean;
+  /** Checks passed. */
   passed: number;
+  /** Checks failed. */
   failed: number;
+  /** Checks skipped (an input they need was not given). */
   skipped: number;
+  /** How long the run took. */
   durationMs: number;
   /** `429` answers the kit waited out (honouring `Retry-After`) and retried: a rate limit met on the way. */
   rateLimited: number;
@@ -48,6 +58,7 @@ export interface ConformanceReport {
     hooks: string[];
     scale: number;
   };
+  /** Every check, in report order. */
   checks: CheckResult[];
 }
 

@@ -75,6 +75,8 @@ run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
 run('examples', 'node', ['scripts/check-examples.mjs']);
 // The package: build, pack, bundle one-line entries, size budgets and side-effect checks (seconds).
 run('size', 'node', ['scripts/size.mjs']);
+// The API reference (TypeDoc: every public export documented, no warning) and the docs' links.
+run('docs', 'npm', ['run', 'check:docs']);
 vitest('unit', []);
 
 if (process.env.SKIP_POSTGRES === '1') skip('server-postgres', 'SKIP_POSTGRES=1');

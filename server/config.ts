@@ -47,6 +47,7 @@ export interface SchemaVersionPolicy {
 
 /** The authenticated caller of a request. */
 export interface AuthUser {
+  /** The user the token belongs to: scopes per-user collections and pushes. */
   userId: string;
 }
 
@@ -69,7 +70,7 @@ export interface ServerOptions {
   database?: Database;
   /** Install or update the database schema at start. Default `true`; `false` serves only an up-to-date schema. */
   autoMigrate?: boolean;
-  /** Collections served. Default {@link defaultCollections}. */
+  /** Collections served. Default: the demo's `service_types` (shared, read-only), `work_orders` and `customers` (per user). */
   collections?: readonly CollectionConfig[];
   /** Largest window served; larger requests are clamped. Default 1000, at most 100,000. */
   maxWindowSize?: number;

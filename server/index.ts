@@ -1,3 +1,12 @@
+/**
+ * The reference sync server as a library (Node 20+): {@link createSyncServer} gives a fetch handler,
+ * a Node request listener and a WebSocket hook over PostgreSQL or PGlite storage; {@link startServer}
+ * runs it standalone. Its dependencies (hono, @hono/node-server, ws, and pg or
+ * @electric-sql/pglite) are optional peer dependencies: install them in the server project.
+ *
+ * @module idb-sync/server
+ */
+
 // The public entry of `idb-sync/server`: every public name is listed here, nothing else is exported.
 // Runs on Node (20+). Its dependencies (hono, @hono/node-server, ws, and pg or @electric-sql/pglite
 // for the storage used) are optional peer dependencies: install them in the server project.

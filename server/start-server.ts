@@ -16,11 +16,13 @@ export { resolveOptions } from './resolve-options.js';
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;
+  /** The port listened on (the one chosen when asked for port 0). */
   readonly port: number;
   /** Server-side operations: users, tokens, edits, deletes, compaction. */
   readonly admin: AdminApi;
   /** The database (for tests that seed or inspect with SQL). */
   readonly db: Database;
+  /** The options in force, every default filled in. */
   readonly options: ResolvedOptions;
   /** Schema status at start (after any automatic install/update). */
   readonly schema: SchemaStatus;

@@ -1,3 +1,11 @@
+/**
+ * The entry for app developers: declare a database ({@link defineDatabase}), sync it live with a
+ * server ({@link createSyncClient}), search reference data ({@link searchLookup}), give each user
+ * their own database ({@link openSession}), and recognise every error ({@link isIdbSyncError}).
+ *
+ * @module idb-sync
+ */
+
 // `idb-sync`: the entry for app developers. Every public name is listed here (`export type` for
 // types); nothing else is exported. Other audiences have subpaths: `idb-sync/transport` (transports,
 // listeners, connection manager, environment: the building blocks), `idb-sync/protocol` (wire

@@ -51,9 +51,13 @@ export async function load(sample: Place[]) {
   const handle = db;
   for (let i = 0; i < places.length; i += 1000) {
     const page = places.slice(i, i + 1000);
-    await handle.write([STORE], (tx) => {
-      for (const p of page) tx.objectStore(STORE).put(p);
-    });
+    await handle.write(
+      [STORE],
+      (tx) => {
+        for (const p of page) tx.objectStore(STORE).put(p);
+      },
+      { localOnly: true },
+    );
   }
   return handle.read([STORE], (tx) => tx.objectStore(STORE).count());
 }

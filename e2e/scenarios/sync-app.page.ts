@@ -57,6 +57,51 @@ export async function write(store: string, value: RecordValue) {
   await current().database.put(store as never, value as never);
 }
 
+/**
+ * Writes `work_orders` and `customers` through every public write API of the handle (single put and
+ * delete, a multi-store transaction with put, add and a range delete, bulkPut, bulkDelete), then
+ * tries writes that must be refused. Answers with the ids that should reach the server and the
+ * refusals, as JSON.
+ */
+export async function writeEveryWay(prefix: string) {
+  const { database } = current();
+  const id = (n: string | number) => `${prefix}-${n}`;
+  await database.put('work_orders', { id: id('put'), title: 'put' });
+  await database.put('work_orders', { id: id('gone'), title: 'deleted again' });
+  await database.delete('work_orders', id('gone'));
+  await database.put('work_orders', { id: id('range-1'), title: 'deleted by range' });
+  await database.put('work_orders', { id: id('range-2'), title: 'deleted by range' });
+  await database.write(['work_orders', 'customers'], (tx) => {
+    const orders = tx.objectStore('work_orders');
+    void orders.put({ id: id('tx-put'), title: 'in a transaction' });
+    void orders.add({ id: id('tx-add'), title: 'added in a transaction' });
+    void orders.delete(IDBKeyRange.bound(id('range-'), `${id('range-')}\uffff`));
+    void tx.objectStore('customers').put({ id: id('customer'), name: 'Acme' });
+  });
+  const bulk = Array.from({ length: 40 }, (_, i) => ({ id: id(`bulk-${String(i).padStart(2, '0')}`), n: i }));
+  await database.bulkPut('work_orders', bulk);
+  await database.bulkDelete(
+    'work_orders',
+    bulk.filter((r) => r.n % 4 === 0).map((r) => r.id),
+  );
+  const clear = await database
+    .write(['work_orders'], (tx) =>
+      (tx.objectStore('work_orders') as unknown as { clear(): unknown }).clear(),
+    )
+    .then(() => null, describeError);
+  const lookup = await database.put('parts', { id: id('part'), name: 'x' }).then(() => null, describeError);
+  const expected = {
+    work_orders: [
+      id('put'),
+      id('tx-put'),
+      id('tx-add'),
+      ...bulk.filter((r) => r.n % 4 !== 0).map((r) => r.id),
+    ],
+    customers: [id('customer')],
+  };
+  return { expected, refused: { clear, lookup } };
+}
+
 /** Local writes not acknowledged by the server yet. */
 export function pendingWrites() {
   return current().client.pendingWrites();

@@ -9,7 +9,9 @@ export interface Queryable {
 
 /** Rows of a statement; `rowCount` is the number of rows affected or returned. */
 export interface QueryResult<Row> {
+  /** The rows returned. */
   rows: Row[];
+  /** Rows returned or affected. */
   rowCount: number;
 }
 

@@ -5,7 +5,9 @@ import type { RequestStats } from '../sync/stats.js';
  * Entries never carry tokens, passwords, query strings or record contents.
  */
 export interface LogEntry {
+  /** `info` for requests, `warn` for refusals, `error` for failures. */
   level: 'info' | 'warn' | 'error';
+  /** The line a person reads; the other fields carry the same facts for machines. */
   msg: string;
   [field: string]: unknown;
 }

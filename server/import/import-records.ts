@@ -34,10 +34,13 @@ export interface ImportProgress {
 
 /** Outcome of a bulk import. */
 export interface ImportResult extends ImportProgress {
+  /** The collection imported into. */
   collection: string;
+  /** The owner key: the user id, or `''` for a shared collection. */
   owner: string;
   /** Change-log position of the first and last record written (`null` when nothing was imported). */
   firstRev: number | null;
+  /** Change-log position of the last record written (`null` when nothing was imported). */
   lastRev: number | null;
 }
 

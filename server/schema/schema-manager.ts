@@ -15,20 +15,29 @@ export type SchemaState = 'none' | 'up-to-date' | 'update-advised' | 'update-req
 
 /** What `schema status` reports. */
 export interface SchemaStatus {
+  /** What the installed schema means for this server version. */
   state: SchemaState;
   /** Installed version; `null` when nothing is installed. */
   installed: number | null;
+  /** The newest schema version this server knows. */
   latest: number;
+  /** The oldest installed version this server can run on. */
   minimum: number;
+  /** The migrations not applied yet, oldest first. */
   pending: { version: number; description: string; required: boolean }[];
 }
 
 /** One step of `schema install` / `schema update`. */
 export interface MigrationProgress {
+  /** This migration's place in the run, from 1. */
   step: number;
+  /** Migrations in the run. */
   of: number;
+  /** The schema version it installs. */
   version: number;
+  /** What it changes. */
   description: string;
+  /** How long it took. */
   ms: number;
 }
 

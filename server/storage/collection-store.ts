@@ -4,7 +4,9 @@ import type { StoredRecord } from '../sync/records.js';
 
 /** Whose records: a collection, and the user id (per-user collections) or `''` (shared ones). */
 export interface Scope {
+  /** The collection. */
   collection: string;
+  /** The owner key: the user id for per-user collections, `''` for shared ones. */
   owner: string;
 }
 
@@ -20,6 +22,7 @@ export interface PageLimits {
 
 /** A page read from a store. */
 export interface PageRows {
+  /** The page's changes, in order. */
   changes: Change[];
   /** More changes remained after these (the window or the byte budget cut the page). */
   cut: boolean;
@@ -27,10 +30,13 @@ export interface PageRows {
 
 /** A write as the sync server makes it (a push, or an admin write): a put, or a delete when `value` is null. */
 export interface StoreWrite {
+  /** The record id. */
   id: string;
+  /** The new value; `null` deletes the record. */
   value: RecordValue | null;
   /** The value's compact JSON and its UTF-8 size, as checked against the limits. */
   json?: string;
+  /** The UTF-8 size of `json`. */
   bytes?: number;
   /** The client id of a push; `null` for writes made as the server. */
   writtenBy: string | null;
@@ -61,6 +67,7 @@ export type StoreWriteOutcome =
 export interface CollectionStore {
   /** `'records'` or `'app-table'`: for messages. */
   readonly kind: string;
+  /** How writers lock (see above): `sequence-first` or `row-first`. */
   readonly lockOrder: 'sequence-first' | 'row-first';
   /**
    * Called when the server starts, after its own migrations: with `migrate`, installs or updates what

@@ -4,10 +4,15 @@ import { toInt } from '../db/database.js';
 
 /** A stored record, alive or tombstone. */
 export interface StoredRecord {
+  /** The record id. */
   id: string;
+  /** The change-log position of its latest version. */
   rev: number;
+  /** True for a tombstone. */
   deleted: boolean;
+  /** The value; `null` for a tombstone. */
   value: RecordValue | null;
+  /** The client id that wrote it; `null` when written as the server. */
   writtenBy: string | null;
 }
 

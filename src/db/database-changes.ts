@@ -11,10 +11,13 @@ export type ChangeOrigin = 'local' | 'tab' | 'remote';
 
 /** One record change of one store. */
 export interface StoreChange<N extends string = string, K = IDBValidKey> {
+  /** The store of the record. */
   readonly store: N;
+  /** `put` (created or replaced) or `delete`. */
   readonly type: 'put' | 'delete';
   /** The record's key. */
   readonly key: K;
+  /** Where the change came from: this handle, another tab, or the server. */
   readonly origin: ChangeOrigin;
 }
 

@@ -1,14 +1,11 @@
 import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import { TransactionAbortedError } from '../errors/transaction-aborted-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
-import { WriteRefusedError } from '../errors/write-refused-error.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
-import { OUTBOX_STORES } from '../sync/write-local.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
@@ -24,7 +21,7 @@ import { type DeleteAttempt, startDelete, waitForDelete } from './request-delete
 import { requestPersistence } from './request-persistence.js';
 import { resolveFactory } from './resolve-factory.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
-import { WriteAttempt } from './write-transaction.js';
+import { bulkDelete, bulkPut, deleteOne, putOne, runWrite } from './run-write.js';
 import type { PutOptions, WriteOptions } from './write-types.js';
 
 /**
@@ -48,10 +45,6 @@ interface PendingOpen {
 
 type ReadTransaction = IDBPTransaction<unknown, string[], 'readonly'>;
 type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>;
-type StoreWriter = {
-  put(value: unknown, key?: IDBValidKey): Promise<IDBValidKey>;
-  delete(query: IDBValidKey | IDBKeyRange): Promise<void>;
-};
 
 /**
  * The implementation behind {@link defineDatabase}: lazy open, self-healing on versionchange and
@@ -140,40 +133,12 @@ export class LazyDatabase implements ConnectionSource {
     return liveQuery(this, stores, () => this.read(stores, fn), options);
   }
 
-  async write<R>(
+  write<R>(
     stores: readonly string[],
     fn: (tx: WriteTransaction) => R | PromiseLike<R>,
-    options: WriteOptions = {},
+    options?: WriteOptions,
   ): Promise<R> {
-    const { localOnly = false, ...txOptions } = options;
-    const synced = stores.some((name) => this.stores[name]?.kind === 'transactional');
-    // Synced writes read and write the outbox and its bookkeeping in the same transaction.
-    const scope = synced ? [...new Set([...stores, ...OUTBOX_STORES])] : stores;
-    let attempt: WriteAttempt | undefined;
-    try {
-      const result = await runTransaction(
-        this,
-        scope,
-        'readwrite',
-        (tx) => {
-          attempt = new WriteAttempt(tx, {
-            stores: this.stores,
-            requested: stores,
-            localOnly,
-            revField: this.revField,
-          });
-          return fn(attempt.tx);
-        },
-        txOptions,
-      );
-      if (attempt !== undefined) this.#changes.announce(attempt.changes, 'local');
-      return result;
-    } catch (error) {
-      // A synced write that failed inside a request callback aborted the transaction: say why.
-      const failure = attempt?.writer.failure;
-      if (failure !== undefined && error instanceof TransactionAbortedError) throw failure.error;
-      throw error;
-    }
+    return runWrite(this, stores, (tx) => fn(tx), options);
   }
 
   get(store: string, query: IDBValidKey | IDBKeyRange): Promise<unknown> {
@@ -188,75 +153,30 @@ export class LazyDatabase implements ConnectionSource {
     return this.read([store], (tx) => tx.objectStore(store).count(query));
   }
 
-  async put(store: string, value: unknown, options: PutOptions = {}): Promise<IDBValidKey> {
-    this.#checkSingleStore(store, 'put()', options);
-    const { key, ...rest } = options;
-    return this.write(
-      [store],
-      (tx) => (tx.objectStore(store) as unknown as StoreWriter).put(value, key),
-      rest,
-    );
+  async put(store: string, value: unknown, options?: PutOptions): Promise<IDBValidKey> {
+    return putOne(this, store, value, options);
   }
 
-  async delete(store: string, query: IDBValidKey | IDBKeyRange, options: WriteOptions = {}): Promise<void> {
-    this.#checkSingleStore(store, 'delete()', options);
-    return this.write(
-      [store],
-      (tx) => (tx.objectStore(store) as unknown as StoreWriter).delete(query),
-      options,
-    );
+  async delete(store: string, query: IDBValidKey | IDBKeyRange, options?: WriteOptions): Promise<void> {
+    return deleteOne(this, store, query, options);
   }
 
-  async bulkPut(
-    store: string,
-    values: readonly unknown[],
-    options: WriteOptions = {},
-  ): Promise<IDBValidKey[]> {
-    this.#checkSingleStore(store, 'bulkPut()', options);
-    return this.write(
-      [store],
-      (tx) => {
-        const target = tx.objectStore(store) as unknown as StoreWriter;
-        return Promise.all(values.map((value) => target.put(value)));
-      },
-      options,
-    );
+  async bulkPut(store: string, values: readonly unknown[], options?: WriteOptions): Promise<IDBValidKey[]> {
+    return bulkPut(this, store, values, options);
   }
 
-  async bulkDelete(store: string, keys: readonly IDBValidKey[], options: WriteOptions = {}): Promise<void> {
-    this.#checkSingleStore(store, 'bulkDelete()', options);
-    await this.write(
-      [store],
-      (tx) => {
-        const target = tx.objectStore(store) as unknown as StoreWriter;
-        return Promise.all(keys.map((key) => target.delete(key)));
-      },
-      options,
-    );
+  async bulkDelete(store: string, keys: readonly IDBValidKey[], options?: WriteOptions): Promise<void> {
+    return bulkDelete(this, store, keys, options);
+  }
+
+  /** Announces this handle's committed writes on `changes$` (and to the other tabs). */
+  announce(changes: readonly WrittenChange[]): void {
+    this.#changes.announce(changes, 'local');
   }
 
   /** Called by the sync client after a transaction of its own committed. */
   [announceSyncChanges](changes: readonly WrittenChange[]): void {
     this.#changes.announce(changes, 'remote');
-  }
-
-  /**
-   * Refuses a single-store write before opening anything: `localOnly` on a transactional store (it
-   * would be synced anyway: a mistake), or a lookup store without it.
-   */
-  #checkSingleStore(store: string, operation: string, options: WriteOptions): void {
-    const kind = this.stores[store]?.kind;
-    if (options.localOnly === true && kind === 'transactional') {
-      throw new WriteRefusedError(store, operation, 'local-only-synced', `${operation} without localOnly`);
-    }
-    if (options.localOnly !== true && kind === 'lookup') {
-      throw new WriteRefusedError(
-        store,
-        operation,
-        'lookup-store',
-        `${operation} with { localOnly: true } for a deliberate local-only change (a pull may overwrite it)`,
-      );
-    }
   }
 
   async upgradeReports(): Promise<UpgradeReport[]> {

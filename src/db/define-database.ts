@@ -211,6 +211,9 @@ export interface DatabaseHandle<S = unknown> {
  * opens nothing: the first operation opens, upgrades and checks the database.
  *
  * @example
+ * interface AppSchema extends DBSchema {
+ *   work_orders: { key: string; value: { id: string; title: string }; kind: 'transactional' };
+ * }
  * const appDb = defineDatabase<AppSchema>({
  *   name: 'field-app',
  *   versions: [{ version: 1, stores: { work_orders: { keyPath: 'id', kind: 'transactional' } } }],

@@ -2,8 +2,11 @@ import type { EvictionReason } from './database-state.js';
 
 /** The part of `Storage` (localStorage) the eviction check uses. */
 export interface HintStorage {
+  /** Reads a value, `null` when absent. */
   getItem(key: string): string | null;
+  /** Stores a value. */
   setItem(key: string, value: string): void;
+  /** Removes a value. */
   removeItem(key: string): void;
 }
 

@@ -1,4 +1,5 @@
-// The README's "Databases (defineDatabase)" example, run as written (with a unique name).
+// The first example of docs/database.md (once the README's "Databases (defineDatabase)"), run as
+// written (with a unique name).
 import { expect, it, vi } from 'vitest';
 import { uniqueName } from '../../test/db/test-support.js';
 import { type DBSchema, defineDatabase } from '../index.js';

@@ -51,6 +51,13 @@ export class WriteAttempt {
     return this.writer.changes;
   }
 
+  /** Prepares `count` writes to one synced store (see {@link OutboxWriter.scanPending}). */
+  expectMany(name: string, count: number): void {
+    const declared = this.#scope.stores[name];
+    if (declared?.kind !== 'transactional') return;
+    this.writer.scanPending({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, count);
+  }
+
   #store(name: string): unknown {
     const cached = this.#wrapped.get(name);
     if (cached !== undefined) return cached;

@@ -7,10 +7,17 @@ import type { IdbSyncErrorCode, IdbSyncErrorMap } from './error-map.js';
  * tokens or record contents.
  */
 export abstract class IdbSyncError extends Error {
+  /** The error kind's class name, e.g. `UpgradeBlockedError`: what a stack trace or log shows. */
   abstract override readonly name: string;
   /** Stable, documented identifier of the error kind (for example `UPGRADE_BLOCKED`). */
   abstract readonly code: IdbSyncErrorCode;
 
+  /**
+   * For the error kinds' constructors; apps do not construct these errors.
+   *
+   * @param message what happened, for people; never tokens or record contents
+   * @param options `cause`: the DOMException, HTTP error or callback error behind this one
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }

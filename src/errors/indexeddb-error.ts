@@ -23,8 +23,11 @@ export function describeOperation(context: IndexedDBErrorContext): string {
 export class IndexedDBError extends IdbSyncError {
   override readonly name = 'IndexedDBError' as const;
   readonly code = 'INDEXEDDB_ERROR' as const;
+  /** The database name. */
   readonly database: string;
+  /** The object stores of the transaction or request (empty when unknown). */
   readonly stores: readonly string[];
+  /** What the SDK was doing (`open`, `read`, `write`, …), when known. */
   readonly operation: string | undefined;
 
   constructor(

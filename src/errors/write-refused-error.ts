@@ -24,6 +24,7 @@ export class WriteRefusedError extends IdbSyncError {
     readonly store: string,
     /** The refused operation, e.g. `clear()` or `cursor.update()`. */
     readonly operation: string,
+    /** Why: an operation the outbox cannot track, a lookup store, or `localOnly` on a synced store. */
     readonly reason: WriteRefusedReason,
     /** The call to make instead. */
     readonly use: string,

@@ -7,15 +7,21 @@ import { defer, distinctUntilChanged, fromEvent, map, merge, type Observable, of
  * app's own "work offline" switch.
  */
 export interface SyncEnvironment {
+  /** Whether the device is online: the current value on subscribe, then each change. */
   readonly online$: Observable<boolean>;
+  /** Whether the page is visible: the current value on subscribe, then each change. */
   readonly visible$: Observable<boolean>;
 }
 
 /** The parts of a browser global the default environment reads (`window`/`globalThis`). */
 export interface BrowserGlobals {
+  /** `window.addEventListener`, for `online` and `offline`. */
   readonly addEventListener?: EventTarget['addEventListener'];
+  /** `window.removeEventListener`. */
   readonly removeEventListener?: EventTarget['removeEventListener'];
+  /** Read for `navigator.onLine`. */
   readonly navigator?: { readonly onLine?: boolean };
+  /** Read for `visibilitychange` and `document.visibilityState`. */
   readonly document?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & {
     readonly visibilityState?: string;
   };

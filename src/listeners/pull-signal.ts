@@ -15,6 +15,7 @@ export type PullSignalReason = 'start' | 'online' | 'visible' | 'connected' | 'p
 
 /** "Pull now", emitted by the listeners for the sync runner. */
 export interface PullSignal {
+  /** Why a pull is asked for: `start`, `online`, `visible`, `connected`, `poke`, `interval` or `retry`. */
   readonly reason: PullSignalReason;
   /** Collections to pull; absent means all. Pokes name one; merged signals name the union. */
   readonly collections?: readonly string[];

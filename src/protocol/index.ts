@@ -1,5 +1,13 @@
+/**
+ * The wire protocol (docs/protocol.md), for server implementers and tools: every request and answer
+ * as a schema with its type, the error codes and bodies, the version, paths, headers and limits.
+ * Apps do not need it: the sync client validates every answer itself.
+ *
+ * @module idb-sync/protocol
+ */
+
 // `idb-sync/protocol`: the wire protocol, for server implementers and tools: every request and
-// answer as a zod schema (zod/mini) with its type, the error codes and bodies, the version, paths,
+// answer as a schema (zod's `parse`/`safeParse` convention) with its type, the error codes and bodies, the version, paths,
 // headers and limits. Apps do not need it: the sync client validates every answer itself.
 
 export type { ErrorBody, ErrorCode } from './error-codes.js';
@@ -59,3 +67,7 @@ export {
   PROTOCOL_QUERY,
   PROTOCOL_VERSION,
 } from './version.js';
+
+// --- the validator's types (`schema.parse`, `schema.safeParse`; `Infer<typeof pullResponseSchema>`)
+
+export type { Infer, SafeParseResult, Schema, SchemaError, SchemaIssue, Validator } from './schema.js';

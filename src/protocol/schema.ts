@@ -11,6 +11,7 @@ export interface SchemaIssue {
   readonly path: (string | number)[];
   /** What kind: `invalid_type`, `invalid_value`, `too_small`, `too_big`, `invalid_format`, `custom`. */
   readonly code: string;
+  /** What is wrong, for people. */
   readonly message: string;
 }
 
@@ -21,14 +22,19 @@ export type SafeParseResult<T> =
 
 /** What {@link Schema.parse} throws: every problem found, with its path. */
 export class SchemaError extends Error {
+  /** Always `SchemaError`. */
   override readonly name = 'SchemaError';
-  constructor(readonly issues: readonly SchemaIssue[]) {
+  constructor(
+    /** Every problem found, with its path. */
+    readonly issues: readonly SchemaIssue[],
+  ) {
     super(issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   }
 }
 
 /** Anything that validates like a schema (a {@link Schema}, or a zod schema). */
 export interface Validator<T> {
+  /** The value as the schema accepts it, or the issues found. */
   safeParse(value: unknown):
     | { readonly success: true; readonly data: T }
     | {

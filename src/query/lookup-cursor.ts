@@ -9,7 +9,9 @@ import { InvalidDataError } from '../errors/invalid-data-error.js';
 export interface LookupPosition {
   /** 0: the records holding every search word whole; 1: the other matches. */
   readonly tier: number;
+  /** The last record's key in the `orderBy` index, with an order. */
   readonly order?: IDBValidKey;
+  /** The last record's primary key. */
   readonly primaryKey: IDBValidKey;
 }
 

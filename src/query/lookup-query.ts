@@ -8,7 +8,9 @@ export type TokenIndexName<S, N extends StoreNames<S>> = {
 
 /** Records whose indexed field equals `equals` (contains it, for a multiEntry index). */
 export interface LookupEqualsFilter<I, K> {
+  /** The index whose keys are compared. */
   readonly index: I;
+  /** The key to match. */
   readonly equals: K;
 }
 
@@ -17,16 +19,23 @@ export interface LookupEqualsFilter<I, K> {
  * `atMost` include it; give one or two (a lower and an upper bound).
  */
 export interface LookupRangeFilter<I, K> {
+  /** The index whose keys are compared. */
   readonly index: I;
+  /** Keys greater than this. */
   readonly above?: K;
+  /** Keys greater than or equal to this. */
   readonly atLeast?: K;
+  /** Keys less than this. */
   readonly below?: K;
+  /** Keys less than or equal to this. */
   readonly atMost?: K;
 }
 
 /** Records whose indexed field lies between two values, both included. */
 export interface LookupBetweenFilter<I, K> {
+  /** The index whose keys are compared. */
   readonly index: I;
+  /** The lower and the upper bound, both included. */
   readonly between: readonly [K, K];
 }
 

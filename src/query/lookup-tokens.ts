@@ -29,7 +29,7 @@ export const WHOLE_WORD = '=';
 /**
  * The search tokens of a record, to store in a field indexed with `multiEntry: true` (for example
  * `tokens: lookupTokens([record.code, record.name])`). Sorted, without duplicates. Text is folded
- * first (case, accents and the letters of {@link FOLDING_TABLE}: see `docs/lookup-search.md`), then:
+ * first (case, accents and the letters of folding table (`FOLDING_TABLE` in `src/query/fold-text.ts`): see `docs/lookup-search.md`), then:
  *
  * - each **word** is stored as its prefixes of `minPrefixLength`..`maxPrefixLength` characters
  *   ("san" → `s`, `sa`, `san`) and once whole, marked: `=san`. Prefixes make every search word an
@@ -79,7 +79,7 @@ export function lookupTokens(
 }
 
 /**
- * The words of `text` as they are indexed, folded (see {@link foldText}): "Réparation d'une
+ * The words of `text` as they are indexed, folded (see `foldText` in `src/query/fold-text.ts`): "Réparation d'une
  * POMPE-à-chaleur" → `reparation`, `dune`, `d`, `une`, `pompe`, `a`, `chaleur`. A record matches a
  * search when every search word starts one of its words (or, for CJK, lies inside one of its runs).
  */

@@ -148,11 +148,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       { ...last, id: last.id.slice(0, -1), code: last.code },
       { ...before[0]!, id: 'zz-before', code: `${before[0]!.code}9` },
     ];
-    await db.write(['service_types'], (tx) => {
-      const store = tx.objectStore('service_types');
-      for (const id of removed) void store.delete(id);
-      for (const r of inserted) void store.put(r);
-    });
+    await db.write(
+      ['service_types'],
+      (tx) => {
+        const store = tx.objectStore('service_types');
+        for (const id of removed) void store.delete(id);
+        for (const r of inserted) void store.put(r);
+      },
+      { localOnly: true },
+    );
     try {
       const now = [...records.filter((r) => !removed.includes(r.id)), ...inserted];
       const order = ranked(now);
@@ -165,11 +169,15 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(second.items.map((r) => r.id)).not.toContain('zz-after');
       expect(second.items.map((r) => r.id)).not.toContain('zz-before');
     } finally {
-      await db.write(['service_types'], (tx) => {
-        const store = tx.objectStore('service_types');
-        for (const r of inserted) void store.delete(r.id);
-        for (const id of removed) void store.put(records.find((r) => r.id === id)!);
-      });
+      await db.write(
+        ['service_types'],
+        (tx) => {
+          const store = tx.objectStore('service_types');
+          for (const r of inserted) void store.delete(r.id);
+          for (const id of removed) void store.put(records.find((r) => r.id === id)!);
+        },
+        { localOnly: true },
+      );
     }
   });
 
@@ -218,7 +226,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
         'pump',
       ],
     };
-    await db.put('service_types', legacy);
+    await db.put('service_types', legacy, { localOnly: true });
     try {
       const page = await searchLookup(db, 'service_types', {
         index: 'byToken',
@@ -228,7 +236,7 @@ describe(`searchLookup on ${COUNT} records`, () => {
       expect(page.items.map((r) => r.id)).toEqual(['zz-legacy']);
       expect(page.total).toBe(1);
     } finally {
-      await db.delete('service_types', 'zz-legacy');
+      await db.delete('service_types', 'zz-legacy', { localOnly: true });
     }
   });
 

@@ -38,16 +38,18 @@ export interface SignOutReport {
 
 /** One signed-in user's data on this device: their own database and the sync clients on it. */
 export interface Session<S = unknown> {
+  /** The signed-in user. */
   readonly userId: string;
   /** The user's database name (see {@link userDatabaseName}). */
   readonly databaseName: string;
   /** The user's database handle. */
   readonly database: DatabaseHandle<S>;
   /**
-   * Creates a sync client on the user's database (either form of `createSyncClient`, without
+   * Creates a live sync client on the user's database (`createSyncClient`'s one-call form, without
    * `database`); `signOut()` pushes through it and closes it.
    */
   createSyncClient(options: Omit<LiveSyncClientOptions<S>, 'database'>): LiveSyncClient<S>;
+  /** The advanced form (a transport you built) on the user's database; `signOut()` pushes through it and closes it. */
   createSyncClient(options: Omit<SyncClientOptions<S>, 'database'>): SyncClient<S>;
   /**
    * Signs the user out of this device: pushes unacknowledged writes (unless `push: false`), then

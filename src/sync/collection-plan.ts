@@ -40,9 +40,13 @@ export type PlanReason =
 
 /** The decision for one collection, with every reason that led to it. */
 export interface CollectionPlan {
+  /** The collection (store) name. */
   readonly collection: string;
+  /** `transactional` or `lookup`. */
   readonly kind: CollectionKind;
+  /** What the run does with it: `incremental`, `full`, `red`, `waiting` or `skip`. */
   readonly mode: SyncMode;
+  /** Every reason that led to the mode (`checkpoint`, `first-sync`, `schema-changed`, …). */
   readonly reasons: readonly PlanReason[];
   /**
    * For `red` and `full`: true when a partially done snapshot must be dropped and started over from the

@@ -52,6 +52,7 @@ export type ConflictResolver<T = unknown, K extends string | number = string | n
  * or a `Date`). When the timestamps are equal or missing (a delete has no timestamp), `tie` decides.
  */
 export interface LastWriteWinsStrategy<T = unknown> {
+  /** Selects this strategy. */
   readonly kind: 'last-write-wins';
   /** The record field holding its last modification time (checked against the record type when it is known). */
   readonly field: unknown extends T ? string : keyof T & string;
@@ -65,6 +66,7 @@ export interface LastWriteWinsStrategy<T = unknown> {
  * `tie`. A delete on either side cannot be merged field by field, so `tie` decides the whole record.
  */
 export interface MergeStrategy {
+  /** Selects this strategy. */
   readonly kind: 'merge';
   /** Who wins fields changed on both sides (and delete-versus-update). Default `'server'`. */
   readonly tie?: ConflictSide;
@@ -72,9 +74,11 @@ export interface MergeStrategy {
 
 /** A named custom resolver; the name appears in the conflict log (`custom:<name>`) and in errors. */
 export interface CustomStrategy<T = unknown, K extends string | number = string | number> {
+  /** Selects this strategy. */
   readonly kind: 'custom';
   /** Name for the log and errors. Default: the function's own name, or `anonymous`. */
   readonly name?: string;
+  /** Returns the record to keep, or `null` to delete it. */
   readonly resolve: ConflictResolver<T, K>;
 }
 

@@ -94,6 +94,26 @@ describe('every public write to a transactional store reaches the server after a
     expect(await serverState(fx.server, 'work_orders', 'bulk')).toEqual(expected);
   });
 
+  it('a batch over records with unsent writes coalesces into their entries, also twice in one batch', async () => {
+    const { db, client } = await app('bulk-coalesce');
+    const first = Array.from({ length: 20 }, (_, i) => ({ id: `w${String(i).padStart(2, '0')}`, v: 1 }));
+    await db.bulkPut('work_orders', first);
+    const second = first.map((o) => ({ ...o, v: 2 }));
+    await db.bulkPut('work_orders', [...second, { id: 'w00', v: 3 }, { id: 'w-new', v: 1 }]);
+    // One entry per record: the second batch replaced the unsent entries (w00 twice in it).
+    expect(await outbox(db)).toEqual([
+      ...first.map((o) => ['work_orders', o.id, 'put']),
+      ['work_orders', 'w-new', 'put'],
+    ]);
+    await db.bulkDelete('work_orders', ['w01', 'w02', 'w-new', 'w03', 'w04', 'w05', 'w06', 'w07', 'w08']);
+    const summary = await client.sync();
+    expect(summary.push.sent).toBe(12);
+    const server = await serverState(fx.server, 'work_orders', 'bulk-coalesce');
+    expect(server['w00']).toEqual({ id: 'w00', v: 3 });
+    expect(server['w09']).toEqual({ id: 'w09', v: 2 });
+    expect(Object.keys(server)).toHaveLength(12);
+  });
+
   it('a batch keeps the last of several writes to one record in one transaction', async () => {
     const { db, client } = await app('same-record');
     await db.write(['work_orders'], (tx) => {
@@ -167,6 +187,11 @@ describe('every public write to a transactional store reaches the server after a
       id: 'from-other-tab',
       title: 'pushed by the leader',
     });
+    // And its own tab's writes, of course.
+    const pushedAgain = firstValueFrom(leader.client.runs$.pipe(filter((run) => run.push.applied > 0)));
+    await leader.db.put('work_orders', { id: 'from-the-leader', title: 'pushed at once' });
+    await pushedAgain;
+    expect((await serverState(fx.server, 'work_orders', 'tabs'))['from-the-leader']).toBeDefined();
   });
 });
 

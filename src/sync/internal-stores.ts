@@ -90,9 +90,11 @@ export interface CheckpointRecord {
 export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey, V = RecordValue> {
   /** Set by the key generator: increases with each logged conflict. */
   readonly seq: number;
+  /** The store of the record. */
   readonly store: N;
   /** The record's key. */
   readonly id: K;
+  /** The mutation whose push met the conflict. */
   readonly mutationId: number;
   /** The newest local value the client tried to push (`null`: deleted locally). */
   readonly local: V | null;
@@ -103,17 +105,21 @@ export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey,
   /** The value kept (`null`: deleted). */
   readonly result: V | null;
   /**
-   * The conflict strategy's kind (`server-wins`, `merge`…), or `unique-index`: the pulled record `id`
-   * (`remote`) takes a unique value that `heldBy`'s unpushed local write (`local`) holds. The local
-   * write wins and is pushed; the pulled record is in the skipped-records log (`result` null).
+   * The rule that decided: `server-wins`, `merge:tie-client`, `custom:<name>`, …, or `unique-index`:
+   * the pulled record `id` (`remote`) takes a unique value that `heldBy`'s unpushed local write
+   * (`local`) holds. The local write wins and is pushed; the pulled record is in the skipped-records
+   * log (`result` null).
    */
   readonly rule: string;
+  /** Whose value was kept. */
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
-  /** The fields that differ (merge), or the unique index's key path (`unique-index`). */
+  /** With `merge`: the fields both sides changed to different values; `unique-index`: the index's key path. */
   readonly conflictingFields?: readonly string[];
   /** `unique-index`: the key of the record whose unpushed write holds the value. */
   readonly heldBy?: K;
+  /** The revision the local write was based on (`null`: created locally). */
   readonly baseRev: string | null;
+  /** The server's revision met by the push (`null`: the record is gone there). */
   readonly remoteRev: string | null;
   /** Epoch ms of the resolution. */
   readonly at: number;

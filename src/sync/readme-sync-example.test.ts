@@ -1,5 +1,5 @@
-// The README's "Sync" examples, run as written against the reference server (unique database name,
-// the server's URL and a token from the test fixture).
+// The examples of docs/sync.md (once the README's "Sync" section), run as written against the
+// reference server (unique database name, the server's URL and a token from the test fixture).
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SyncFixture, startSyncFixture } from '../../test/sync/sync-fixture.js';

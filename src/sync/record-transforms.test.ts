@@ -151,14 +151,10 @@ describe('fromServer: every record a pull writes goes through the collection tra
       const { derivedWith: _old, ...rest } = current!;
       return rest;
     });
-    const stored = await app.db.getAll('parts' as never);
-    await app.db.write(
-      ['parts' as never],
-      (tx) => {
-        for (const r of stored as Rec[])
-          void tx.objectStore('parts' as never).put({ ...r, tokens: ['old'] } as never);
-      },
-      { localOnly: true },
+    const stored = (await app.db.getAll('parts')) as Rec[];
+    await app.db.seed(
+      'parts',
+      stored.map((r) => ({ ...r, tokens: ['old'] })),
     );
 
     const refetch = await app.client.sync();

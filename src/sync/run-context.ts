@@ -27,7 +27,9 @@ export interface ResolvedCollection {
 
 /** Progress of a full or red sync of one collection. */
 export interface SyncProgress {
+  /** The collection being synced. */
   readonly collection: string;
+  /** A `full` (lookup) or `red` (transactional) snapshot. */
   readonly mode: 'red' | 'full';
   /** Records written so far by this snapshot (across reloads). */
   readonly done: number;

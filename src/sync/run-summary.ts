@@ -2,8 +2,11 @@ import type { CollectionPlan } from './collection-plan.js';
 
 /** Per-collection counts of one run. */
 export interface CollectionSummary {
+  /** The collection (store) name. */
   readonly collection: string;
+  /** How it was synced in this run. */
   readonly mode: CollectionPlan['mode'];
+  /** Why (see {@link CollectionPlan}). */
   readonly reasons: CollectionPlan['reasons'];
   /** Records received from the server. */
   fetch: number;
@@ -32,8 +35,11 @@ export interface CollectionSummary {
 export interface PushSummary {
   /** Mutations sent (a retried batch counts again). */
   sent: number;
+  /** Mutations the server applied. */
   applied: number;
+  /** Mutations that met a newer server revision (resolved and logged). */
   conflicts: number;
+  /** Mutations the server refused for good (rolled back). */
   rejected: number;
 }
 
@@ -43,9 +49,13 @@ export interface PushSummary {
  * transactions; `other` is the rest (planning, resolvers, scheduling).
  */
 export interface RunTimings {
+  /** Waiting for the server. */
   network: number;
+  /** In IndexedDB transactions. */
   indexedDb: number;
+  /** The rest: planning, resolvers, scheduling. */
   other: number;
+  /** The whole run. */
   total: number;
 }
 
@@ -60,9 +70,13 @@ export interface RunSummary {
   readonly startedAt: number;
   /** `ok`; `waiting` (offline, or a red sync waits for unpushed writes); `error` (see `error`). */
   outcome: RunOutcome;
+  /** What was decided for each collection, and why. */
   readonly plans: CollectionPlan[];
+  /** Counts per collection. */
   readonly collections: CollectionSummary[];
+  /** Counts of the push. */
   readonly push: PushSummary;
+  /** Where the time went. */
   readonly timings: RunTimings;
   /**
    * The failure, for `waiting` (network) and `error` outcomes: its code and message (no record

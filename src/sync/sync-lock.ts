@@ -14,6 +14,7 @@ export interface CrossTabLock {
 
 /** The part of the Web Locks API (`navigator.locks`) the runner uses. */
 export interface LockManagerLike {
+  /** `navigator.locks.request`: runs `callback` while holding the lock `name`. */
   request<T>(
     name: string,
     options: { signal?: AbortSignal; ifAvailable?: boolean },

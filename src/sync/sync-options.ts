@@ -122,6 +122,7 @@ export interface SyncClientOptions<S = unknown> extends SyncClientBaseOptions<S>
    * (after the backoff, paused while offline or hidden), instead of the client. Default: none.
    */
   readonly triggers?: Observable<unknown> | ((pullOutcomes: Observable<PullOutcome>) => Observable<unknown>);
+  /** Not with `transport`: the one-call form takes `url`. */
   readonly url?: never;
 }
 
@@ -143,6 +144,8 @@ export interface LiveSyncClientOptions<S = unknown> extends SyncClientBaseOption
   readonly getToken?: GetToken;
   /** Which channels to use and how; see {@link TransportsOptions}. Default: all, best first. */
   readonly transports?: TransportsOptions;
+  /** Not with `url`: the advanced form takes `transport`. */
   readonly transport?: never;
+  /** Not with `url`: the one-call client triggers itself. */
   readonly triggers?: never;
 }

@@ -24,6 +24,13 @@ export interface TrackedStore {
   readonly keyType: KeyType;
 }
 
+/** A store's pending outbox entries, read at once for a bulk write. */
+interface PendingScan {
+  readonly byKey: Map<SyncedKey, OutboxEntry[]>;
+  /** Records written in this transaction since: their entries are looked up again. */
+  readonly written: Set<SyncedKey>;
+}
+
 /** One record a committed transaction wrote through the writer. */
 export interface TrackedChange {
   readonly store: string;
@@ -50,6 +57,14 @@ export class OutboxWriter {
   #markerWaiters: ((sentUpTo: number) => void)[] | undefined;
   /** Records with a write under way → writes of the same record waiting for it. */
   readonly #busy = new Map<string, (() => void)[]>();
+  /**
+   * Stores whose pending entries were read at once for a bulk write: the scan, waiters while it
+   * runs, or `undefined` when there were too many to read (each write looks up its own).
+   */
+  readonly #pending = new Map<
+    string,
+    PendingScan | ((scan: PendingScan | undefined) => void)[] | undefined
+  >();
   readonly #checkpoints = new Map<string, CheckpointRecord | undefined>();
   readonly #checkpointWaiters = new Map<string, ((checkpoint: CheckpointRecord | undefined) => void)[]>();
   /** Records written, in order, for the handle to announce after the commit. */
@@ -85,6 +100,40 @@ export class OutboxWriter {
   delete(store: TrackedStore, key: unknown): Promise<void> {
     const checked = checkWriteKey(store.name, key, store.keyType);
     return this.#queue(store, { store: store.name, id: checked, op: 'delete' }, 'put').then(() => undefined);
+  }
+
+  /**
+   * Before many writes to one store: reads the store's pending outbox entries in one request (when
+   * there are not many more of them than `expected` writes), so that each write finds its record's
+   * entries there instead of looking them up one request each. A single write looks up directly.
+   */
+  scanPending(store: TrackedStore, expected: number): void {
+    if (this.#pending.has(store.name)) return;
+    const waiters: ((scan: PendingScan | undefined) => void)[] = [];
+    this.#pending.set(store.name, waiters);
+    const settle = (scan: PendingScan | undefined) => {
+      this.#pending.set(store.name, scan);
+      for (const waiter of waiters) waiter(scan);
+    };
+    const range = IDBKeyRange.bound([store.name], [store.name, []]);
+    const index = this.#tx.objectStore(OUTBOX_STORE).index(OUTBOX_BY_RECORD);
+    const counted = index.count(range);
+    counted.onsuccess = () => {
+      if (counted.result > Math.max(64, 4 * expected)) {
+        settle(undefined);
+        return;
+      }
+      const all = index.getAll(range);
+      all.onsuccess = () => {
+        const byKey = new Map<SyncedKey, OutboxEntry[]>();
+        for (const entry of all.result as OutboxEntry[]) {
+          const list = byKey.get(entry.id);
+          if (list === undefined) byKey.set(entry.id, [entry]);
+          else list.push(entry);
+        }
+        settle({ byKey, written: new Set() });
+      };
+    };
   }
 
   /** Deletes every record in a key range, each recorded in the outbox as its own delete. */
@@ -128,11 +177,10 @@ export class OutboxWriter {
     done: () => void,
   ): void {
     const data = this.#tx.objectStore(store.name);
-    const outbox = this.#tx.objectStore(OUTBOX_STORE);
     const current = data.get(write.id);
-    const pending = outbox.index(OUTBOX_BY_RECORD).getAll([store.name, write.id]);
     let left = 3;
     let sentUpTo = 0;
+    let entries: OutboxEntry[] = [];
     const fail = (error: unknown) => {
       reject(error);
       done();
@@ -140,7 +188,7 @@ export class OutboxWriter {
     const ready = this.#guarded(fail, () => {
       left -= 1;
       if (left > 0) return;
-      const entries = (pending.result as OutboxEntry[]).sort((a, b) => a.mutationId - b.mutationId);
+      entries.sort((a, b) => a.mutationId - b.mutationId);
       const stored = current.result as Record<string, unknown> | undefined;
       if (stored !== undefined || entries.length > 0) {
         this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared: false }, resolve, fail, done);
@@ -153,9 +201,11 @@ export class OutboxWriter {
       });
     });
     current.onsuccess = ready;
-    pending.onsuccess = ready;
     current.onerror = () => fail(current.error);
-    pending.onerror = () => fail(pending.error);
+    this.#entries(store.name, write.id, fail, (found) => {
+      entries = found;
+      ready();
+    });
     this.#marker((value) => {
       sentUpTo = value;
       ready();
@@ -186,6 +236,11 @@ export class OutboxWriter {
         cleared: read.cleared,
       });
       const outbox = this.#tx.objectStore(OUTBOX_STORE);
+      // A later write of the record in this transaction must see the entry written now.
+      const scan = this.#pending.get(store.name);
+      if (decision.outbox.kind !== 'none' && scan !== undefined && !Array.isArray(scan)) {
+        scan.written.add(write.id);
+      }
       switch (decision.outbox.kind) {
         case 'add':
           outbox.add(decision.outbox.entry);
@@ -213,6 +268,29 @@ export class OutboxWriter {
         done();
       };
     });
+  }
+
+  /** Calls `then` with the record's outbox entries: from a bulk scan, or looked up. */
+  #entries(
+    store: string,
+    key: SyncedKey,
+    fail: (error: unknown) => void,
+    then: (entries: OutboxEntry[]) => void,
+  ): void {
+    const lookup = () => {
+      const request = this.#tx.objectStore(OUTBOX_STORE).index(OUTBOX_BY_RECORD).getAll([store, key]);
+      request.onsuccess = () => then(request.result as OutboxEntry[]);
+      request.onerror = () => fail(request.error);
+    };
+    const fromScan = (scan: PendingScan | undefined) => {
+      // A record this transaction already wrote has entries the scan did not see: look them up.
+      if (scan === undefined || scan.written.has(key)) lookup();
+      else then([...(scan.byKey.get(key) ?? [])]);
+    };
+    const pending = this.#pending.get(store);
+    if (Array.isArray(pending)) pending.push(fromScan);
+    else if (this.#pending.has(store)) fromScan(pending);
+    else lookup();
   }
 
   /** Calls `then` with the outbox send marker, read once per transaction. */

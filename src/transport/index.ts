@@ -1,3 +1,12 @@
+/**
+ * The building blocks under the one-call sync client: the HTTP and WebSocket transports, the
+ * listeners and the connection manager, the environment (online, visibility), and the errors a
+ * transport throws. For apps that assemble live sync themselves
+ * (`createSyncClient({ database, transport, triggers })`) or bring their own transport.
+ *
+ * @module idb-sync/transport
+ */
+
 // `idb-sync/transport`: the building blocks under `createSyncClient({ database, transport, triggers })`,
 // for apps that assemble live sync themselves or bring their own transport (the one-call
 // `createSyncClient({ database, url, getToken })` in `idb-sync` builds all of this itself): the HTTP and WebSocket

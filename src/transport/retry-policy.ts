@@ -1,6 +1,6 @@
 /**
  * The one retry policy of the SDK, used by HTTP and WebSocket requests, listener reconnects and
- * the sync client's retries of failed runs. Every field is optional; see {@link RETRY_DEFAULTS}.
+ * the sync client's retries of failed runs. Every field is optional; the defaults are `RETRY_DEFAULTS` (each field says its own).
  *
  * Delays use "full jitter": after `n` consecutive failures the next attempt waits a uniform random
  * time in `[0, min(maxMs, initialMs × 2^(n−1)))`, so a crowd of clients that failed together (a

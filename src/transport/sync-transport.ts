@@ -10,8 +10,9 @@ import type {
 
 /**
  * What the sync runner needs from the network: the server's capabilities, a page of changes, and a
- * push of local mutations. Implementations: {@link createHttpTransport} (fetch over HTTP) and
- * {@link createWebSocketTransport} (the same requests over `/v1/ws`); tests may wrap one to inject
+ * push of local mutations. Implementations, in `idb-sync/transport`:
+ * {@link "idb-sync/transport"!createHttpTransport} (fetch over HTTP) and
+ * {@link "idb-sync/transport"!createWebSocketTransport} (the same requests over `/v1/ws`); tests may wrap one to inject
  * faults. Every answer is validated; every failure is a typed error (`NetworkError`, `ServerError`,
  * `AuthError`, `ResetRequiredError`, `UpgradeRequiredError`, `RequestRejectedError`,
  * `InvalidResponseError`). Aborting `signal` rejects with the signal's reason.

@@ -10,11 +10,17 @@ import type { ServerEvent, TransportLogger } from './sync-transport.js';
 
 /** The part of the WebSocket API the transport uses: the browser's class and the `ws` package's both fit. */
 export interface WebSocketLike {
+  /** `WebSocket.readyState`: 1 while open. */
   readonly readyState: number;
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Closes the socket with an optional code and reason. */
   close(code?: number, reason?: string): void;
+  /** Listens to incoming frames. */
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /** Listens to the socket closing, with its close code. */
   addEventListener(type: 'close', listener: (event: { readonly code: number }) => void): void;
+  /** Listens to the socket opening or failing. */
   addEventListener(type: 'open' | 'error', listener: () => void): void;
 }
 

@@ -107,6 +107,40 @@ describe('declareSchema', () => {
     expect(declareError(versions)).toContain(problem);
   });
 
+  it.each([
+    [{ kind: 'transactional' }, 'needs an in-line key (keyPath)'],
+    [{ kind: 'lookup', keyPath: ['a', 'b'] }, 'cannot have a compound key: map it to one string field'],
+    [{ kind: 'transactional', keyPath: 'a.b' }, 'needs its key in a top-level field'],
+    [{ kind: 'transactional', keyPath: 'id', autoIncrement: true }, 'cannot use autoIncrement'],
+    [{ kind: 'transactional', keyPath: 'at', keyType: 'date' }, 'map dates to ISO strings or numbers'],
+  ] as const)('refuses a synced store key that cannot map to a wire id one to one (%o)', (spec, message) => {
+    const error = declareError([{ version: 1, stores: { a: spec as never } }]);
+    expect(error).toContain('version 1, store "a"');
+    expect(error).toContain(message);
+  });
+
+  it('checks synced keys in the latest version only, and lets local stores keep any key', () => {
+    const legacy = { version: 1, stores: { a: { kind: 'transactional' as const, keyPath: ['x', 'y'] } } };
+    const latest = { version: 2, stores: { a: { kind: 'transactional' as const, keyPath: 'id' } } };
+    expect(() => declareSchema('app', [legacy, latest])).not.toThrow();
+    expect(() =>
+      declareSchema('app', [{ version: 1, stores: { a: { kind: 'local', keyPath: ['x', 'y'] } } }]),
+    ).not.toThrow();
+  });
+
+  it('counts a number key type in the fingerprint, and leaves string stores as they were', () => {
+    const text = declareSchema('app', [{ version: 1, stores: { a: { kind: 'lookup', keyPath: 'id' } } }]);
+    const named = declareSchema('app', [
+      { version: 1, stores: { a: { kind: 'lookup', keyPath: 'id', keyType: 'string' } } },
+    ]);
+    const numbered = declareSchema('app', [
+      { version: 1, stores: { a: { kind: 'lookup', keyPath: 'id', keyType: 'number' } } },
+    ]);
+    expect(named.latest.stores['a']!.fingerprint).toBe(text.latest.stores['a']!.fingerprint);
+    expect(numbered.latest.stores['a']!.fingerprint).not.toBe(text.latest.stores['a']!.fingerprint);
+    expect(numbered.latest.stores['a']!.keyType).toBe('number');
+  });
+
   it('keeps migrations in declaration order with their batch size', () => {
     const migrate = (value: unknown) => value;
     const schema = declareSchema('app', [

@@ -13,25 +13,33 @@ import { type SystemStoreSpec, systemStores } from './system-stores.js';
 
 /** An index after validation, every default filled in. */
 export interface DeclaredIndex {
+  /** The index name. */
   readonly name: string;
+  /** The record field(s) indexed. */
   readonly keyPath: KeyPath;
+  /** Whether two records may not share a key. */
   readonly unique: boolean;
+  /** Whether an array field indexes each of its elements. */
   readonly multiEntry: boolean;
 }
 
 /** A store after validation, every default filled in. */
 export interface DeclaredStore {
+  /** The store name. */
   readonly name: string;
   /** `null` for out-of-line keys. */
   readonly keyPath: KeyPath | null;
+  /** Whether keys are generated. */
   readonly autoIncrement: boolean;
+  /** `transactional`, `lookup` or `local`. */
   readonly kind: StoreKind;
   /** The type of the store's keys for sync (`'string'` unless declared; meaningful for synced stores). */
   readonly keyType: KeyType;
+  /** The store's indexes by name. */
   readonly indexes: Readonly<Record<string, DeclaredIndex>>;
   /** True for the SDK's own stores (names starting with `_`). */
   readonly system: boolean;
-  /** Stable hash of the definition (see {@link fingerprintStore}). */
+  /** Stable hash of the definition (`fingerprintStore`). */
   readonly fingerprint: string;
   /**
    * The oldest declared version since which this store's definition and data shape are unchanged

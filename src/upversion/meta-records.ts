@@ -6,6 +6,7 @@ import type { UpgradeReport } from './upgrade-report.js';
  * its records under us (eviction): the handle then reports `evicted`.
  */
 export interface MarkerRecord {
+  /** The record's key in `_meta`. */
   readonly key: 'marker';
   /** Random id of this incarnation of the database; a recreated database gets a new one. */
   readonly databaseId: string;
@@ -15,10 +16,11 @@ export interface MarkerRecord {
 
 /** The schema the database was last upgraded to, with a fingerprint per store. */
 export interface SchemaRecord {
+  /** The record's key in `_meta`. */
   readonly key: 'schema';
   /** App schema version. */
   readonly version: number;
-  /** IndexedDB version (see {@link idbVersionFor}). */
+  /** IndexedDB version (app version × 1000 + system revision). */
   readonly idbVersion: number;
   /** Per store: its kind, the fingerprint of its declared definition, and its `stableSince` version. */
   readonly stores: Readonly<
@@ -28,6 +30,7 @@ export interface SchemaRecord {
 
 /** One persisted upgrade report; `key` sorts reports in upgrade order. */
 export interface UpgradeReportRecord extends UpgradeReport {
+  /** The record's key in `_meta`: sorts reports in upgrade order. */
   readonly key: string;
 }
 

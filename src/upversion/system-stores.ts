@@ -46,6 +46,7 @@ export type SystemStoreName = keyof typeof systemStores;
  * a system store not described here has unknown values.
  */
 export interface SystemStoreTypes {
+  /** The SDK's own records: eviction marker, schema, upgrade reports. */
   _meta: { key: string; value: MarkerRecord | SchemaRecord | UpgradeReportRecord };
 }
 

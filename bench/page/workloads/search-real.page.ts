@@ -123,10 +123,14 @@ export async function setup(count: number): Promise<Record<RealImpl, number>> {
   const handle = synced;
   for (let i = 0; i < places.length; i += 5000) {
     const page = places.slice(i, i + 5000).map((p) => ({ ...p, tokens: lookupTokens([p.name, ...p.names]) }));
-    await handle.write([STORE], (tx) => {
-      const store = tx.objectStore(STORE);
-      for (const place of page) store.put(place);
-    });
+    await handle.write(
+      [STORE],
+      (tx) => {
+        const store = tx.objectStore(STORE);
+        for (const place of page) store.put(place);
+      },
+      { localOnly: true },
+    );
   }
   const tx = raw.transaction(STORE, 'readonly');
   const rawCount = request(tx.objectStore(STORE).count());
