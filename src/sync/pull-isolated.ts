@@ -7,8 +7,12 @@ import type { RunContext } from './run-context.js';
 import { blocksSync, describeFailure } from './run-failure.js';
 import type { CollectionSummary } from './run-summary.js';
 
-/** Error codes that concern every collection of a run: the connection, the credentials, the database. */
+/**
+ * Error codes that concern every collection of a run: the connection, the credentials, the database,
+ * the device's storage (a full disk fails every collection alike; the whole run retries).
+ */
 const RUN_WIDE = new Set([
+  'STORAGE_QUOTA_EXCEEDED',
   'NETWORK_ERROR',
   'AUTH_FAILED',
   'DATABASE_CLOSED',
@@ -21,7 +25,7 @@ const RUN_WIDE = new Set([
 
 /**
  * True when a failure stops the whole run rather than one collection: the network, auth, the
- * database going away, a version the server or another tab refuses, a server asking every request
+ * database going away, a full disk, a version the server or another tab refuses, a server asking every request
  * to wait (`Retry-After`), or the run being aborted (the client closing, the sync lock lost).
  */
 export function concernsRun(error: unknown): boolean {
