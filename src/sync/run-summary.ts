@@ -28,6 +28,7 @@ export interface CollectionSummary {
    * collections, and the client retries this one after its own backoff.
    */
   outcome: 'ok' | 'error';
+  /** With `outcome: 'error'`: the collection's failure, its code and message (no record contents). */
   error?: { readonly code: string; readonly message: string };
 }
 

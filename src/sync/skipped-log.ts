@@ -17,11 +17,13 @@ export type SkipReason = 'unique-clash' | 'transform-failed' | 'invalid-key' | '
 
 /** One skipped record, as listed by `client.skippedRecords()`. */
 export interface SkippedRecord {
+  /** The collection (store) the record belongs to. */
   readonly collection: string;
   /** The record's id as the server sends it (a string, also in a `keyType: 'number'` store). */
   readonly id: string;
   /** The server revision that could not be stored. */
   readonly rev: string;
+  /** Why it could not be stored. */
   readonly reason: SkipReason;
   /** What failed, without record contents (a transform's error message, the index name…). */
   readonly message?: string;
