@@ -87,6 +87,10 @@ describe('a collection whose pull fails', () => {
     expect(byCollection(next)['work_orders']).toMatchObject({ outcome: 'ok', change: 1 });
     expect(app.transport.pulls.slice(pullsBefore).map((p) => p.collection)).toEqual(['work_orders']);
 
+    // A run that names it (sync({ collections })) tries it at once, backoff or not.
+    const named = await app.client.sync({ collections: ['parts'] });
+    expect(byCollection(named)['parts']).toMatchObject({ outcome: 'error', mode: 'incremental' });
+
     // The server is fixed; a full sync asked by the app runs at once and ends the backoff.
     app.transport.failPullsOf.clear();
     await fx.server.admin.putRecord('parts', parts[1]!, { name: 'fixed' });

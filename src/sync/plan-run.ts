@@ -38,7 +38,10 @@ export interface PlanInput {
    * Writes made while the run goes on do not count: red sync keeps records with pending writes.
    */
   readonly pendingOutbox?: ReadonlyMap<string, number>;
-  /** Collections waiting for their retry delay after failing: skipped unless a red or full sync is asked. */
+  /**
+   * Collections waiting for their retry delay after failing: skipped unless the run names them (a red
+   * or full sync, or `only`).
+   */
   readonly backingOff?: ReadonlySet<string>;
 }
 
@@ -77,7 +80,8 @@ function planCollection(
   if (input.evicted === true) reasons.push('evicted');
   if (checkpoint === undefined) reasons.push('first-sync');
   const requested = input.requested?.get(collection) ?? checkpoint?.forced;
-  if (requested === undefined && input.backingOff?.has(collection) === true)
+  // Backing off: skipped by runs that did not name it (a red or full sync, or `collections`, did).
+  if (requested === undefined && input.only === undefined && input.backingOff?.has(collection) === true)
     return plan('skip', ['backing-off']);
   if (requested !== undefined) reasons.push('requested');
   if (

@@ -54,10 +54,18 @@ export class RunQueue {
     else if (queued.only !== undefined) for (const c of options.collections) queued.only.add(c);
     if (waiter !== undefined) queued.waiters.push(waiter);
     this.#busy.next(true);
-    this.#draining ??= this.#drain().finally(() => {
+    if (this.#draining === undefined) this.#startDrain();
+  }
+
+  /**
+   * Runs the queued runs one after the other. A run queued after the loop ended but before it
+   * settled is started as it was asked (its `collections` kept, not widened by an empty request).
+   */
+  #startDrain(): void {
+    this.#draining = this.#drain().finally(() => {
       this.#draining = undefined;
       this.#busy.next(this.#queued !== undefined);
-      if (this.#queued !== undefined && !this.#stopped) this.request({});
+      if (this.#queued !== undefined && !this.#stopped) this.#startDrain();
     });
   }
 
