@@ -3,7 +3,7 @@ import type { Wire } from './wire.js';
 
 /**
  * Hooks over the reference server's `/admin` HTTP API (`Authorization: Bearer <admin token>`):
- * users, server-side edits and deletes, and tombstone compaction with no retention.
+ * users, server-side edits and deletes, tombstone compaction with no retention, and token revocation.
  */
 export function adminHooks(
   wire: Wire,
@@ -45,6 +45,9 @@ export function adminHooks(
     },
     async purgeTombstones() {
       await call('POST', '/admin/compact', { olderThanMs: 0 });
+    },
+    async revokeToken({ token }) {
+      await call('POST', '/admin/revoke', { token });
     },
   };
 }

@@ -11,7 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-const projects = ['tsconfig.build.json', 'tsconfig.server.json', 'tsconfig.conformance.json'];
+const projects = [
+  'tsconfig.build.json',
+  'tsconfig.server.json',
+  'tsconfig.conformance.json',
+  'tsconfig.react.json',
+  'tsconfig.vue.json',
+];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 for (const project of projects) {

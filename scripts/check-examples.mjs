@@ -22,13 +22,23 @@ const entries = {
   'idb-sync/protocol': 'src/protocol/index.ts',
   'idb-sync/server': 'server/index.ts',
   'idb-sync/conformance': 'conformance/index.ts',
+  'idb-sync/react': 'src/react/index.ts',
+  'idb-sync/vue': 'src/vue/index.ts',
 };
 /** Where a name an example uses without importing it comes from, by the example's folder. */
 const nearest = {
   src: ['idb-sync', 'idb-sync/transport', 'idb-sync/protocol'],
   server: ['idb-sync/server', 'idb-sync/protocol', 'idb-sync'],
   conformance: ['idb-sync/conformance', 'idb-sync/protocol', 'idb-sync'],
+  react: ['idb-sync/react', 'idb-sync'],
+  vue: ['idb-sync/vue', 'idb-sync'],
 };
+/**
+ * The `nearest` key of an example's file: a binding's sources and guide get the binding's names
+ * first (React and Vue name their hooks alike), the rest go by top folder.
+ */
+const areaOf = (file) =>
+  /^(?:src\/(react|vue)\/|docs\/(react|vue)\.md$)/.exec(file)?.slice(1).find(Boolean) ?? file.split('/')[0];
 
 // The free names examples lean on: a global script (no imports or exports), so every example module
 // sees these names and may declare its own instead.
@@ -207,7 +217,8 @@ const modules = examples.map((example, i) => {
   const words = new Set(body.replace(/\/\/.*$/gm, '').match(/[A-Za-z_$][\w$]*/g) ?? []);
   const imported = new Set();
   const header = [];
-  for (const specifier of nearest[example.file.split('/')[0]] ?? nearest.src) {
+  const area = areaOf(example.file);
+  for (const specifier of nearest[area] ?? nearest.src) {
     const values = [];
     const types = [];
     for (const [name, kind] of exports[specifier]) {
@@ -219,7 +230,8 @@ const modules = examples.map((example, i) => {
     if (types.length > 0) header.push(`import type { ${types.join(', ')} } from '${specifier}';`);
   }
   header.push(`// ${example.file}:${example.line}`, 'export {};');
-  const name = `example-${String(i).padStart(3, '0')}.ts`;
+  // React examples are JSX (a .tsx file would read other examples' type assertions as JSX).
+  const name = `example-${String(i).padStart(3, '0')}.${area === 'react' ? 'tsx' : 'ts'}`;
   writeFileSync(join(out, name), `${header.join('\n')}\n${body}\n`);
   return { name, example, headerLines: header.length };
 });
@@ -230,7 +242,7 @@ writeFileSync(
   JSON.stringify({
     extends: relative(out, join(root, 'tsconfig.json')),
     compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, paths },
-    include: ['*.ts'],
+    include: ['*.ts', '*.tsx'],
   }),
 );
 
@@ -242,7 +254,7 @@ const errors = (result.stdout + result.stderr)
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => {
-    const m = /(example-\d+\.ts)\((\d+),(\d+)\)/.exec(l);
+    const m = /(example-\d+\.tsx?)\((\d+),(\d+)\)/.exec(l);
     const module = m ? byName.get(m[1]) : undefined;
     if (module === undefined) return l;
     const index = Number(m[2]) - 1 - module.headerLines;

@@ -1,5 +1,7 @@
 import type { CollectionInfo } from '../src/protocol/messages.js';
 import type { Database } from './db/database.js';
+import type { PoolOptions } from './db/postgres-database.js';
+import type { RateLimitOptions } from './http/rate-limit.js';
 import type { LogEntry } from './http/request-log.js';
 import type { CollectionStore } from './storage/collection-store.js';
 
@@ -51,6 +53,14 @@ export interface AuthUser {
   userId: string;
 }
 
+/** Cross-origin access for browser apps served from another origin. */
+export interface CorsOptions {
+  /** Origins allowed (`https://app.example.com`), or `'*'` for any. */
+  origins: readonly string[] | '*';
+  /** How long browsers may cache a preflight answer, in seconds. Default 600. */
+  maxAgeSeconds?: number;
+}
+
 /** Options of {@link startServer} (and, through flags, of `npm run server`). */
 export interface ServerOptions {
   /** Port to listen on; `0` picks a free one. Default `0` (the CLI defaults to 8787). */
@@ -68,8 +78,43 @@ export interface ServerOptions {
    * server does not close it. Default: none.
    */
   database?: Database;
-  /** Install or update the database schema at start. Default `true`; `false` serves only an up-to-date schema. */
+  /**
+   * Install or update the database schema at start. Default: `true` on the embedded PGlite, `false`
+   * on PostgreSQL, where migrations are an explicit step (`npm run server -- migrate`) run once per
+   * rollout, not by every instance at start. With `false` the server serves only a servable schema.
+   */
   autoMigrate?: boolean;
+  /**
+   * PostgreSQL pool size and timeouts (see `PoolOptions`): `maxConnections` (10), `acquireTimeoutMs`
+   * (5,000), `statementTimeoutMs` (30,000), `lockTimeoutMs` (10,000), `idleInTransactionTimeoutMs`
+   * (60,000). A request that runs into one is answered `503 SERVICE_UNAVAILABLE`, not 500.
+   */
+  pool?: Omit<PoolOptions, 'onError'>;
+  /** Longest `/ready` waits for the database before answering 503, in ms. Default 2,000. */
+  readyTimeoutMs?: number;
+  /**
+   * Graceful shutdown (`shutdown()`, SIGTERM in the CLI): how long readiness is off while the
+   * instance still serves, so a load balancer stops sending it new requests, in ms. Default 0.
+   */
+  shutdownDelayMs?: number;
+  /** Graceful shutdown: longest wait for in-flight requests to finish, in ms; then streams and sockets close. Default 10,000. */
+  shutdownTimeoutMs?: number;
+  /** CORS headers for browser apps on other origins. Default: none (same origin or a proxy). */
+  cors?: CorsOptions;
+  /** Per-token rate limit on pull, push, events and WebSocket requests (429 with `Retry-After`). Default: none. */
+  rateLimit?: RateLimitOptions;
+  /**
+   * How often an open SSE stream or WebSocket session re-checks its token with `authenticate`, in
+   * ms; a token no longer valid ends it (WebSocket close 4401). Revocations through the admin API
+   * are checked at once. Default 60,000.
+   */
+  authRecheckMs?: number;
+  /** Longest life of an SSE stream or WebSocket session, in ms; then it ends (4408) and the client reconnects. Default 24 hours. */
+  maxSessionMs?: number;
+  /** Longest a WebSocket may stay open without a valid `hello`, in ms (then close 4400). Default 10,000. */
+  helloTimeoutMs?: number;
+  /** Most live connections (SSE + WebSocket) per user and instance; more get `429 TOO_MANY_CONNECTIONS` (4429). Default 50. */
+  maxConnectionsPerUser?: number;
   /** Collections served. Default: the demo's `service_types` (shared, read-only), `work_orders` and `customers` (per user). */
   collections?: readonly CollectionConfig[];
   /** Largest window served; larger requests are clamped. Default 1000, at most 100,000. */
@@ -95,7 +140,10 @@ export interface ServerOptions {
   schemaVersions?: SchemaVersionPolicy;
   /** How long tombstones are kept before compaction, in ms. Default 30 days. */
   tombstoneRetentionMs?: number;
-  /** How often tombstones are compacted, in ms; `0` turns it off (call `admin.compactTombstones()`). Default 1 hour. */
+  /**
+   * How often housekeeping (tombstone compaction) runs, in ms, once across all instances on one
+   * database (advisory-lock election); `0` turns it off (call `admin.compactTombstones()`). Default 1 hour.
+   */
   compactionIntervalMs?: number;
   /** How many stored push results to keep per client, for answering retries. Default 10,000. */
   mutationResultRetention?: number;

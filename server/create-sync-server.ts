@@ -4,10 +4,13 @@ import { type AdminApi, createAdminApi } from './admin/admin-api.js';
 import { tableAuthenticator } from './auth/tokens.js';
 import type { CollectionConfig, ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
+import type { PostgresDatabase } from './db/postgres-database.js';
 import { createApp } from './http/app.js';
 import { SseHub } from './http/sse.js';
 import { attachWebSocket } from './http/websocket.js';
+import type { migrate } from './migrate.js';
 import { ChangeBus } from './notify/change-bus.js';
+import { startPgNotifier } from './notify/notifier.js';
 import { resolveOptions } from './resolve-options.js';
 import {
   canServe,
@@ -17,15 +20,19 @@ import {
   updateSchema,
 } from './schema/schema-manager.js';
 import type { SyncStorage } from './storage/sync-storage.js';
+import { type HousekeepingRun, runHousekeeping } from './sync/housekeeping.js';
 import { Runtime } from './sync/runtime.js';
 
 /** Options of {@link createSyncServer}: where the data lives, who the users are, what is synced. */
 export interface SyncServerOptions
   extends Omit<
     ServerOptions,
-    'port' | 'host' | 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database' | 'collections'
+    'port' | 'host' | 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database' | 'collections' | 'pool'
   > {
-  /** Where the records, the change log and the server's bookkeeping live: {@link postgresStorage} or {@link pgliteStorage}. */
+  /**
+   * Where the records, the change log and the server's bookkeeping live: {@link postgresStorage}
+   * (with its pool size and timeouts) or {@link pgliteStorage}.
+   */
   storage: SyncStorage;
   /**
    * The collections served: name, `scope` (`'user'`: each user has their own records; `'shared'`:
@@ -43,8 +50,9 @@ export interface SyncServerOptions
 export interface SyncServer {
   /**
    * The standard fetch handler (`Request → Response`) for every HTTP endpoint: `/v1/capabilities`,
-   * `/v1/pull`, `/v1/push`, `/v1/events` (Server-Sent Events, a streamed response), `/health` and,
-   * with `adminToken`, `/admin/*`. Requests outside `basePath` are answered `404 NOT_FOUND`.
+   * `/v1/pull`, `/v1/push`, `/v1/events` (Server-Sent Events, a streamed response), `/health`
+   * (liveness), `/ready` (readiness) and, with `adminToken`, `/admin/*`. Requests outside `basePath`
+   * are answered `404 NOT_FOUND`.
    */
   fetch(request: Request): Promise<Response>;
   /**
@@ -67,8 +75,17 @@ export interface SyncServer {
   /** Open SSE streams and WebSocket sessions. */
   connections(): { sse: number; ws: number };
   /**
-   * Ends SSE streams and WebSocket sessions, detaches from every server, stops compaction and closes
-   * the storage. The HTTP servers themselves are the caller's to close. Idempotent.
+   * Graceful shutdown (on SIGTERM): readiness off at once (`/ready` answers 503, answers ask clients
+   * to close their connection); after `shutdownDelayMs`, `stopAccepting` is called (close your HTTP
+   * server there: `server.close()`) and WebSocket upgrades are refused (503); in-flight requests get
+   * up to `shutdownTimeoutMs` to finish; then everything {@link close} does. Resolves with whether
+   * every request finished in time. Idempotent.
+   */
+  shutdown(options?: { stopAccepting?: () => void }): Promise<{ drained: boolean }>;
+  /**
+   * Ends SSE streams and WebSocket sessions at once, detaches from every server, stops housekeeping
+   * and change notifications and closes the storage. The HTTP servers themselves are the caller's
+   * to close. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -77,12 +94,17 @@ export interface SyncServer {
 export interface InternalSyncServer extends SyncServer {
   readonly db: Database;
   readonly runtime: Runtime;
+  /** Runs one housekeeping tick now (what the `compactionIntervalMs` timer runs). */
+  housekeeping(): Promise<HousekeepingRun>;
 }
 
 /**
  * Creates a sync server speaking [protocol v1](https://github.com/idb-sync/idb-sync/blob/main/docs/protocol.md)
  * for the collections given, on `storage`, with users resolved by `authenticate`. It opens the
- * storage and, with `autoMigrate` (the default), installs or updates the server's tables first.
+ * storage and, with `autoMigrate` (the default on PGlite only), installs or updates the server's
+ * tables and the change capture of app tables first; on PostgreSQL run {@link migrate} once per
+ * rollout instead. Several instances may serve one PostgreSQL database: changes made through any of
+ * them (push, admin, import) poke the live sessions of all, and housekeeping runs once.
  * Mount `fetch` (or `nodeHandler`) in any HTTP framework and `attach` a Node server for WebSocket.
  *
  * @example
@@ -108,10 +130,12 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
   if (basePath !== '' && !/^(\/[\w.~-]+)+$/.test(basePath)) {
     throw new Error(`Option basePath must look like "/sync" (no trailing slash), not "${basePath}"`);
   }
-  const resolved = resolveOptions(rest);
-  const db = await storage.open({ migrate: resolved.autoMigrate });
+  // Migrations are an explicit step on PostgreSQL, where several instances start at once.
+  const resolved = resolveOptions({ ...rest, autoMigrate: rest.autoMigrate ?? storage.kind === 'pglite' });
+  const db = await storage.open({ migrate: resolved.autoMigrate, log: resolved.logger });
   const closeDb = () => (storage.owned ? db.close() : Promise.resolve());
   let compaction: NodeJS.Timeout | undefined;
+  let runtime: Runtime | undefined;
   try {
     let schema = await schemaStatus(db);
     if (resolved.autoMigrate && schema.state === 'none') schema = await installSchema(db);
@@ -125,7 +149,15 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
 
     const bus = new ChangeBus();
     resolved.authenticate ??= tableAuthenticator(db);
-    const runtime = new Runtime(db, resolved, bus, resolved.logger);
+    runtime = new Runtime(db, resolved, bus, resolved.logger);
+    const rt = runtime;
+    if (db.kind === 'postgres' && 'listen' in db) {
+      // Changes and revocations committed through other instances.
+      runtime.notifier = await startPgNotifier(db as PostgresDatabase, bus, {
+        log: runtime.log,
+        liveUsers: () => rt.sessions.users(),
+      });
+    }
     const admin = createAdminApi(runtime, db, bus);
     const sse = new SseHub(runtime);
     const app = createApp(runtime, admin, sse, basePath);
@@ -136,25 +168,50 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
     const listener = getRequestListener(fetch);
     const attached = new Set<ReturnType<typeof attachWebSocket>>();
 
+    const housekeeping = () => runHousekeeping(rt, db);
     if (resolved.compactionIntervalMs > 0) {
+      // Every instance ticks; one of them does the work, once per interval (see runHousekeeping).
+      const tick = Math.max(1000, Math.min(60_000, Math.floor(resolved.compactionIntervalMs / 4)));
       compaction = setInterval(() => {
-        admin.compactTombstones().catch((error: Error) => {
-          resolved.logger({
-            level: 'warn',
-            msg: `tombstone compaction failed: ${error.message}`,
-            event: 'compaction',
-          });
-        });
-      }, resolved.compactionIntervalMs);
+        housekeeping().then(
+          (run) => {
+            if (run.ran) {
+              rt.log({
+                level: 'info',
+                msg: `housekeeping: ${run.removed} tombstone(s) compacted`,
+                event: 'housekeeping',
+                removed: run.removed,
+              });
+            }
+          },
+          (error: Error) =>
+            rt.log({ level: 'warn', msg: `housekeeping failed: ${error.message}`, event: 'housekeeping' }),
+        );
+      }, tick);
       compaction.unref();
     }
 
     let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        clearInterval(compaction);
+        for (const ws of attached) ws.closeAll();
+        attached.clear();
+        await sse.closeAll();
+        await rt.notifier.close();
+        await closeDb();
+      })();
+      return closing;
+    };
+    let shuttingDown: Promise<{ drained: boolean }> | undefined;
+    const log = (msg: string, more: Record<string, unknown> = {}) =>
+      rt.log({ level: 'info', msg, event: 'shutdown', ...more });
     return {
       db,
       runtime,
       admin,
       schema,
+      housekeeping,
       fetch,
       nodeHandler(req, res, next) {
         if (next !== undefined && !isUnder(req.url ?? '/', basePath)) {
@@ -164,7 +221,7 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
         listener(req, res).catch((error: unknown) => next?.(error));
       },
       attach(server) {
-        const ws = attachWebSocket(server, runtime, `${basePath}/v1/ws`);
+        const ws = attachWebSocket(server, rt, `${basePath}/v1/ws`);
         attached.add(ws);
         return () => {
           attached.delete(ws);
@@ -175,19 +232,34 @@ export async function createInternalSyncServer(options: SyncServerOptions): Prom
         sse: sse.size,
         ws: [...attached].reduce((n, ws) => n + ws.size, 0),
       }),
-      close() {
-        closing ??= (async () => {
-          clearInterval(compaction);
-          sse.closeAll();
-          for (const ws of attached) ws.closeAll();
-          attached.clear();
-          await closeDb();
+      shutdown(options = {}) {
+        shuttingDown ??= (async () => {
+          const { lifecycle } = rt;
+          lifecycle.startDraining();
+          log(`shutting down: readiness off, ${lifecycle.inFlight} request(s) in flight`, {
+            inFlight: lifecycle.inFlight,
+          });
+          if (resolved.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, resolved.shutdownDelayMs));
+          options.stopAccepting?.();
+          for (const ws of attached) ws.stopAccepting();
+          const drained = await lifecycle.whenIdle(resolved.shutdownTimeoutMs);
+          log(
+            drained
+              ? 'shutting down: every in-flight request finished'
+              : `shutting down: ${lifecycle.inFlight} request(s) still in flight after ${resolved.shutdownTimeoutMs} ms, cut`,
+            { drained },
+          );
+          await close();
+          log('shut down');
+          return { drained };
         })();
-        return closing;
+        return shuttingDown;
       },
+      close,
     };
   } catch (error) {
     clearInterval(compaction);
+    await runtime?.notifier.close();
     await closeDb();
     throw error;
   }

@@ -12,14 +12,23 @@
 // for the storage used) are optional peer dependencies: install them in the server project.
 
 export type { AdminApi } from './admin/admin-api.js';
-export type { AuthUser, CollectionConfig, SchemaVersionPolicy, ServerOptions } from './config.js';
+export type {
+  AuthUser,
+  CollectionConfig,
+  CorsOptions,
+  SchemaVersionPolicy,
+  ServerOptions,
+} from './config.js';
 export type { SyncServer, SyncServerOptions } from './create-sync-server.js';
 export { createSyncServer } from './create-sync-server.js';
 export type { Database, Queryable, QueryResult } from './db/database.js';
+export type { PoolOptions } from './db/postgres-database.js';
+export type { RateLimitOptions } from './http/rate-limit.js';
 export type { LogEntry } from './http/request-log.js';
 export type { ImportProgress, ImportResult } from './import/import-records.js';
 export type { ImportFormat } from './import/parse-records.js';
 export { parseRecords } from './import/parse-records.js';
+export { migrate } from './migrate.js';
 export type { MigrationProgress, SchemaState, SchemaStatus } from './schema/schema-manager.js';
 export type { RunningServer } from './start-server.js';
 export { startServer } from './start-server.js';
@@ -39,4 +48,5 @@ export type { PostgresStorageOptions } from './storage/postgres-storage.js';
 export { postgresStorage } from './storage/postgres-storage.js';
 export { recordsTable } from './storage/records-table-store.js';
 export type { SyncStorage } from './storage/sync-storage.js';
+export type { HousekeepingRun } from './sync/housekeeping.js';
 export type { StoredRecord } from './sync/records.js';

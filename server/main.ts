@@ -1,6 +1,6 @@
 // The reference server's command line (`npm run server -- …`, see docs/server.md):
 //   npm run server -- [--port 8787] [--data-dir .data/server] [--database-url postgres://…] [flags]
-//   npm run server -- schema status | schema install | schema update
+//   npm run server -- migrate | schema status | schema install | schema update
 //   npm run server -- seed [--service-types 100000] [--users demo] [--work-orders 200] [--customers 50]
 //   npm run server -- user create <userId> [--token T]
 //   npm run server -- import --collection cities [--key cityId] cities.ndjson
@@ -13,6 +13,7 @@ import { runImport } from './cli/import-command.js';
 import { defaultCollections, type ServerOptions } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
+import { jsonLogger } from './http/request-log.js';
 import { installSchema, schemaStatus, updateSchema } from './schema/schema-manager.js';
 import { seedCustomers, seedServiceTypes, seedWorkOrders } from './seed.js';
 import { startServer } from './start-server.js';
@@ -21,6 +22,8 @@ const HELP = `Usage: npm run server -- [command] [options]
 
 Commands:
   (none)                 start the server
+  migrate                install or update the schema (PostgreSQL: run once per rollout, before
+                         starting the new version; servers on PostgreSQL do not migrate at start)
   schema status          none | up-to-date | update-advised | update-required | ahead
   schema install         install the schema on an empty database
   schema update          apply pending migrations, with progress
@@ -53,7 +56,20 @@ Server options:
   --schema-max N         newest client schema version accepted (default: unlimited)
   --tombstone-days N     tombstone retention in days (default 30)
   --admin-token T        enable /admin with this bearer token (env ADMIN_TOKEN, at least 16 characters)
-  --no-auto-migrate      do not install/update the schema at start (serve only an up-to-date one)
+  --no-auto-migrate      do not install/update the schema at start (PGlite; serve only a servable one)
+  --auto-migrate         install/update the schema at start on PostgreSQL too (one instance only)
+  --pool-size N          PostgreSQL connections (default 10)
+  --acquire-timeout-ms N longest wait for a pool connection (default 5000; then 503)
+  --statement-timeout-ms N  longest statement (default 30000; 0 = none)
+  --lock-timeout-ms N    longest lock wait (default 10000; 0 = none)
+  --idle-in-transaction-timeout-ms N  (default 60000; 0 = none)
+  --ready-timeout-ms N   longest /ready waits for the database (default 2000)
+  --shutdown-delay-ms N  on SIGTERM, readiness off this long before it stops accepting (default 0)
+  --shutdown-timeout-ms N  on SIGTERM, longest wait for in-flight requests (default 10000)
+  --cors-origin O        allow browser apps from origin O (comma-separated, or *)
+  --rate-limit N         requests per second per token on pull/push/events/ws (429 + Retry-After)
+  --rate-burst N         requests a token may make at once (default 2 × --rate-limit)
+  --log-format F         text (default) or json: one JSON object per line (env LOG_FORMAT)
 
 Seed options:
   --service-types N      shared service_types rows (default 100000)
@@ -92,6 +108,19 @@ const { values, positionals } = parseArgs({
     'tombstone-days': { type: 'string' },
     'admin-token': { type: 'string' },
     'no-auto-migrate': { type: 'boolean' },
+    'auto-migrate': { type: 'boolean' },
+    'pool-size': { type: 'string' },
+    'acquire-timeout-ms': { type: 'string' },
+    'statement-timeout-ms': { type: 'string' },
+    'lock-timeout-ms': { type: 'string' },
+    'idle-in-transaction-timeout-ms': { type: 'string' },
+    'ready-timeout-ms': { type: 'string' },
+    'shutdown-delay-ms': { type: 'string' },
+    'shutdown-timeout-ms': { type: 'string' },
+    'cors-origin': { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'rate-burst': { type: 'string' },
+    'log-format': { type: 'string' },
     'service-types': { type: 'string' },
     users: { type: 'string' },
     'work-orders': { type: 'string' },
@@ -143,6 +172,24 @@ async function main(): Promise<number> {
     return 0;
   }
   if (configPath !== undefined) config = await loadConfigFile(configPath);
+  if (command === 'migrate') {
+    return withDatabase(async (db) => {
+      const onProgress = (p: {
+        step: number;
+        of: number;
+        version: number;
+        description: string;
+        ms: number;
+      }) => console.log(`[${p.step}/${p.of}] v${p.version} ${p.description} (${p.ms.toFixed(0)} ms)`);
+      const before = await schemaStatus(db);
+      const status =
+        before.state === 'none'
+          ? await installSchema(db, { onProgress })
+          : await updateSchema(db, { onProgress });
+      console.log(`schema: ${status.state} (version ${status.installed}) on ${where()}`);
+      return 0;
+    });
+  }
   if (command === 'schema') {
     return withDatabase(async (db) => {
       if (sub === 'status') {
@@ -242,13 +289,42 @@ async function main(): Promise<number> {
       ? collectionFlags.map(parseCollectionFlag)
       : (config.collections ?? defaultCollections);
   const min = int('schema-min', values['schema-min']) ?? config.schemaVersions?.min ?? 1;
+  const logFormat = values['log-format'] ?? process.env.LOG_FORMAT ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') throw new Error('--log-format must be text or json');
+  const corsOrigin = values['cors-origin'];
+  const rate = int('rate-limit', values['rate-limit']);
+  const burst = int('rate-burst', values['rate-burst']);
+  const pool = {
+    ...config.pool,
+    ...optional('maxConnections', int('pool-size', values['pool-size'])),
+    ...optional('acquireTimeoutMs', int('acquire-timeout-ms', values['acquire-timeout-ms'])),
+    ...optional('statementTimeoutMs', int('statement-timeout-ms', values['statement-timeout-ms'])),
+    ...optional('lockTimeoutMs', int('lock-timeout-ms', values['lock-timeout-ms'])),
+    ...optional(
+      'idleInTransactionTimeoutMs',
+      int('idle-in-transaction-timeout-ms', values['idle-in-transaction-timeout-ms']),
+    ),
+  };
   const server = await startServer({
     ...config,
     ...location(),
+    ...(logFormat === 'json' ? { logger: jsonLogger } : {}),
+    pool,
+    ...optional('readyTimeoutMs', int('ready-timeout-ms', values['ready-timeout-ms'])),
+    ...optional('shutdownDelayMs', int('shutdown-delay-ms', values['shutdown-delay-ms'])),
+    ...optional('shutdownTimeoutMs', int('shutdown-timeout-ms', values['shutdown-timeout-ms'])),
+    ...(corsOrigin ? { cors: { origins: corsOrigin === '*' ? '*' : corsOrigin.split(',') } } : {}),
+    ...(rate === undefined
+      ? {}
+      : { rateLimit: { requestsPerSecond: rate, ...(burst === undefined ? {} : { burst }) } }),
     port: int('port', values.port ?? process.env.PORT) ?? config.port ?? 8787,
     host: values.host ?? process.env.HOST ?? config.host ?? '127.0.0.1',
     collections,
-    autoMigrate: values['no-auto-migrate'] ? false : (config.autoMigrate ?? true),
+    // Unset: the server's default (PGlite migrates at start, PostgreSQL waits for `migrate`).
+    ...optional(
+      'autoMigrate',
+      values['no-auto-migrate'] ? false : values['auto-migrate'] ? true : config.autoMigrate,
+    ),
     schemaVersions: {
       min,
       minWritable:
@@ -268,12 +344,13 @@ async function main(): Promise<number> {
   });
   console.log(`idb-sync reference server on ${server.url} (${where()}, schema ${server.schema.state})`);
   if (server.schema.state !== 'up-to-date')
-    console.log(`schema ${server.schema.state}: run "npm run server -- schema status"`);
+    console.log(`schema ${server.schema.state}: run "npm run server -- migrate" (or "schema status")`);
   let stopping = false;
   const stop = () => {
-    if (stopping) return;
+    // A second signal does not wait for the drain.
+    if (stopping) process.exit(1);
     stopping = true;
-    server.close().then(
+    server.shutdown().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -10,7 +10,19 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
-    autoMigrate: options.autoMigrate ?? true,
+    // Only the embedded database migrates itself by default (see ServerOptions.autoMigrate).
+    autoMigrate:
+      options.autoMigrate ??
+      (options.database === undefined
+        ? options.databaseUrl === undefined || options.databaseUrl === ''
+        : options.database.kind === 'pglite'),
+    readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+    authRecheckMs: options.authRecheckMs ?? 60_000,
+    maxSessionMs: options.maxSessionMs ?? 24 * 60 * 60 * 1000,
+    helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+    maxConnectionsPerUser: options.maxConnectionsPerUser ?? 50,
     collections: options.collections ?? defaultCollections,
     maxWindowSize: options.maxWindowSize ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
@@ -31,6 +43,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     adminToken: options.adminToken,
     authenticate: options.authenticate,
     canWrite: options.canWrite,
+    pool: options.pool,
+    cors: options.cors,
+    rateLimit: options.rateLimit,
   };
   const int = (name: string, value: number, min: number, max: number) => {
     if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -45,6 +60,23 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   int('maxValueBytes', resolved.maxValueBytes, 64, 256 * 1024 * 1024);
   int('maxValueDepth', resolved.maxValueDepth, 1, 1000);
   int('maxPageBytes', resolved.maxPageBytes, 1024, 1024 * 1024 * 1024);
+  int('readyTimeoutMs', resolved.readyTimeoutMs, 1, 600_000);
+  int('shutdownDelayMs', resolved.shutdownDelayMs, 0, 600_000);
+  int('shutdownTimeoutMs', resolved.shutdownTimeoutMs, 0, 3_600_000);
+  // Timers hold at most 2^31 - 1 ms.
+  int('authRecheckMs', resolved.authRecheckMs, 10, 2 ** 31 - 1);
+  int('maxSessionMs', resolved.maxSessionMs, 10, 2 ** 31 - 1);
+  int('helloTimeoutMs', resolved.helloTimeoutMs, 10, 600_000);
+  int('maxConnectionsPerUser', resolved.maxConnectionsPerUser, 1, 1_000_000);
+  int('compactionIntervalMs', resolved.compactionIntervalMs, 0, 2 ** 31 - 1);
+  const rate = resolved.rateLimit;
+  if (rate !== undefined && !(rate.requestsPerSecond > 0 && (rate.burst === undefined || rate.burst >= 1))) {
+    throw new Error('Option rateLimit needs requestsPerSecond > 0 and burst ≥ 1');
+  }
+  const origins = resolved.cors?.origins;
+  if (origins !== undefined && origins !== '*' && !(Array.isArray(origins) && origins.length > 0)) {
+    throw new Error("Option cors.origins must be '*' or a list of origins");
+  }
   const { min, minWritable, max } = resolved.schemaVersions;
   if (![min, minWritable, max].every(Number.isSafeInteger) || !(min <= minWritable && minWritable <= max)) {
     throw new Error('Option schemaVersions needs integers with min ≤ minWritable ≤ max');

@@ -8,6 +8,7 @@ import type { SchemaStatus } from './schema/schema-manager.js';
 import { pgliteStorage } from './storage/pglite-storage.js';
 import { postgresStorage } from './storage/postgres-storage.js';
 import { databaseStorage, type SyncStorage } from './storage/sync-storage.js';
+import type { HousekeepingRun } from './sync/housekeeping.js';
 import type { ResolvedOptions } from './sync/runtime.js';
 
 export { resolveOptions } from './resolve-options.js';
@@ -28,8 +29,17 @@ export interface RunningServer {
   readonly schema: SchemaStatus;
   /** Open SSE streams and WebSocket sessions (tests check that clients clean up). */
   connections(): { sse: number; ws: number };
-  /** Ends streams and sockets, stops listening and closes the database. Idempotent. */
+  /** Ends streams and sockets, stops listening and closes the database at once. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM in the CLI): readiness off (`/ready` answers 503); after
+   * `shutdownDelayMs` it stops accepting connections; in-flight requests get up to
+   * `shutdownTimeoutMs` to finish; then SSE streams and WebSocket sessions are closed (1001), the
+   * remaining connections cut and the database closed. Resolves with whether every request finished.
+   */
+  shutdown(): Promise<{ drained: boolean }>;
+  /** Runs one housekeeping tick now (what the `compactionIntervalMs` timer runs). */
+  housekeeping(): Promise<HousekeepingRun>;
 }
 
 /**
@@ -44,13 +54,15 @@ export interface RunningServer {
  * await server.close();
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { port = 0, host = '127.0.0.1', dataDir, databaseUrl, pgSchema, database, ...rest } = options;
+  const { port = 0, host = '127.0.0.1', dataDir, databaseUrl, pgSchema, database, pool, ...rest } = options;
   const sync = await createInternalSyncServer({
     ...rest,
-    storage: storageFor({ dataDir, databaseUrl, pgSchema, database }),
+    storage: storageFor({ dataDir, databaseUrl, pgSchema, database, pool }),
     collections: rest.collections ?? defaultCollections,
   });
   const server: Server = createServer(sync.nodeHandler);
+  // Idle keep-alive connections must not keep a draining server open.
+  server.keepAliveTimeout = 5000;
   const detach = sync.attach(server);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -68,41 +80,87 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = closeHttpServer(server, 1000);
+      // Ends SSE streams and sockets first, so the server's close does not wait for them.
+      await sync.close();
+      await stopped;
+    })();
+    return closing;
+  };
+  let shuttingDown: Promise<{ drained: boolean }> | undefined;
   return {
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
     admin: sync.admin,
     db: sync.db,
-    options: sync.runtime.options,
+    // Where it listens and which database it serves, as `startServer` was given them (a second
+    // instance on the same database starts with these).
+    options: {
+      ...sync.runtime.options,
+      port: address.port,
+      host,
+      dataDir,
+      databaseUrl,
+      pgSchema,
+      database,
+      pool,
+    },
     schema: sync.schema,
     connections: () => sync.connections(),
-    close() {
-      closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Ends SSE streams and sockets first, so the server's close does not wait for them.
-        const closed = sync.close();
-        server.closeAllConnections();
-        await stopped;
-        await closed;
+    housekeeping: () => sync.housekeeping(),
+    close,
+    shutdown() {
+      shuttingDown ??= (async () => {
+        const result = await sync.shutdown({
+          // Stop accepting: no new connections; idle keep-alive connections go.
+          stopAccepting: () => {
+            server.close();
+            server.closeIdleConnections();
+          },
+        });
+        await close();
+        return result;
       })();
-      return closing;
+      return shuttingDown;
     },
   };
 }
 
 /** The storage `ServerOptions` point at: an open `database`, PostgreSQL (`databaseUrl`) or PGlite. */
 export function storageFor(
-  options: { [K in 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database']?: ServerOptions[K] | undefined },
+  options: {
+    [K in 'dataDir' | 'databaseUrl' | 'pgSchema' | 'database' | 'pool']?: ServerOptions[K] | undefined;
+  },
 ): SyncStorage {
-  const { dataDir, databaseUrl, pgSchema, database } = options;
+  const { dataDir, databaseUrl, pgSchema, database, pool } = options;
   if (database !== undefined) return databaseStorage(database);
   if (databaseUrl !== undefined && databaseUrl !== '') {
     return postgresStorage({
+      ...pool,
       connectionString: databaseUrl,
       ...(pgSchema === undefined ? {} : { schema: pgSchema }),
     });
   }
   return pgliteStorage(dataDir === undefined ? {} : { dataDir });
+}
+
+/**
+ * Stops `server` and waits for its connections to end: idle ones are closed as they become idle
+ * (an ended SSE stream still has its last bytes to flush), the rest are cut after `graceMs`.
+ */
+async function closeHttpServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 20);
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
 }
 
 /**

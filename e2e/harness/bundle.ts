@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type PluginOption } from 'vite';
 
 const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
+const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
 /**
  * Bundles the page runtime and every scenario page module (with the SDK from src/) into `outDir`
@@ -35,6 +36,13 @@ export async function buildForBrowsers(options: {
     logLevel: 'warn',
     clearScreen: false,
     plugins: options.plugins ?? [],
+    // The examples the scenarios render import the package by name, as an app does.
+    resolve: {
+      alias: [
+        { find: /^idb-sync\/react$/, replacement: source('react/index.ts') },
+        { find: /^idb-sync$/, replacement: source('index.ts') },
+      ],
+    },
     build: {
       outDir: options.outDir,
       emptyOutDir: true,

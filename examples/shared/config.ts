@@ -33,6 +33,9 @@ export function syncOptions(env = process.env): SyncServerOptions {
     collections,
     authenticate,
     basePath: '/sync',
+    // One instance: install or update the tables at start. With several instances on PostgreSQL,
+    // run `migrate(storage, { collections })` once per deploy instead and leave this out.
+    autoMigrate: true,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
   };
 }

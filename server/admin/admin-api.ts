@@ -1,9 +1,9 @@
 import { REJECT_CODES, type RecordValue } from '../../src/protocol/messages.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
-import { toInt } from '../db/database.js';
 import { type ImportProgress, type ImportResult, importRecords } from '../import/import-records.js';
 import type { ChangeBus } from '../notify/change-bus.js';
+import { compactTombstones } from '../sync/housekeeping.js';
 import { ProtocolError } from '../sync/protocol-error.js';
 import { lockSequence, type StoredRecord } from '../sync/records.js';
 import type { Runtime } from '../sync/runtime.js';
@@ -23,8 +23,13 @@ export interface AdminApi {
   ): Promise<{ userId: string; token: string }>;
   /** Issues one more token for an existing user. */
   createToken(userId: string): Promise<string>;
-  /** Revokes every token of the user. */
-  revokeTokens(userId: string): Promise<void>;
+  /**
+   * Revokes every token of the user; returns how many. Open SSE streams and WebSocket sessions of
+   * the user re-check their token at once, on every instance, and end when it is gone.
+   */
+  revokeTokens(userId: string): Promise<number>;
+  /** Revokes one token (of the default token table); returns whether it existed. Its sessions end as above. */
+  revokeToken(token: string): Promise<boolean>;
   /**
    * Writes a record as the server (`owner`: the user id for user-scoped collections, omitted for
    * shared ones); returns its new rev.
@@ -109,6 +114,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
       if ('refused' in outcome) {
         throw new ProtocolError('INVALID_REQUEST', outcome.refused.message, { code: outcome.refused.code });
       }
+      await runtime.notifier.changed(tx, [{ collection, owner: key, seq: outcome.rev }]);
       return outcome.rev;
     });
     bus.publish({ collection, owner: key, seq });
@@ -125,7 +131,21 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
       return token;
     },
     async revokeTokens(userId) {
-      await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
+      const { rowCount } = await db.query(`DELETE FROM tokens WHERE user_id = $1`, [userId]);
+      bus.publishRevocation(userId);
+      await runtime.notifier.revoked(userId);
+      return rowCount;
+    },
+    async revokeToken(token) {
+      const { rows } = await db.query<{ user_id: string }>(
+        `DELETE FROM tokens WHERE token_hash = $1 RETURNING user_id`,
+        [hashToken(token)],
+      );
+      for (const row of rows) {
+        bus.publishRevocation(row.user_id);
+        await runtime.notifier.revoked(row.user_id);
+      }
+      return rows.length > 0;
     },
     putRecord: (collection, id, value, owner) => write(collection, id, value, owner),
     deleteRecord: (collection, id, owner) => write(collection, id, null, owner),
@@ -145,7 +165,15 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
         limits: runtime.options,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-        onCommit: (event) => bus.publish(event),
+        onCommit: (event) => {
+          bus.publish(event);
+          // Other instances on the same database (committed already: a NOTIFY of its own).
+          runtime.notifier
+            .changed(db, [event])
+            .catch((error: Error) =>
+              runtime.log({ level: 'warn', msg: `import notify failed: ${error.message}`, event: 'notify' }),
+            );
+        },
       });
     },
     async getRecord(collection, id, owner) {
@@ -159,28 +187,7 @@ export function createAdminApi(runtime: Runtime, db: Database, bus: ChangeBus): 
     },
     async compactTombstones(options = {}) {
       await runtime.requireServableSchema();
-      const olderThanMs = options.olderThanMs ?? runtime.options.tombstoneRetentionMs;
-      return db.transaction(async (tx) => {
-        // The horizon moves in the same transaction as the deletion: a pull reads the horizon after
-        // its page, so it either sees both or neither.
-        const { rows } = await tx.query<{ collection: string; owner: string; horizon: unknown; n: unknown }>(
-          `WITH gone AS (
-             DELETE FROM records WHERE deleted AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-             RETURNING collection, owner, rev
-           )
-           SELECT collection, owner, max(rev) AS horizon, count(*) AS n FROM gone GROUP BY collection, owner`,
-          [olderThanMs],
-        );
-        let removed = 0;
-        for (const row of rows) {
-          removed += toInt(row.n);
-          await tx.query(
-            `UPDATE collection_seq SET horizon = GREATEST(horizon, $3) WHERE collection = $1 AND owner = $2`,
-            [row.collection, row.owner, toInt(row.horizon)],
-          );
-        }
-        return removed;
-      });
+      return compactTombstones(db, options.olderThanMs ?? runtime.options.tombstoneRetentionMs);
     },
   };
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { recordIdSchema, recordValueSchema } from '../../src/protocol/messages.js';
-import { int, object, optional, string } from '../../src/protocol/schema.js';
+import { int, object, optional, string, union } from '../../src/protocol/schema.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { AppEnv } from '../http/app.js';
 import { parseBody } from '../http/sync-gate.js';
@@ -15,11 +15,16 @@ import type { AdminApi } from './admin-api.js';
 
 const userBody = object({ userId: string({ min: 1, max: 128 }), name: optional(string({ max: 256 })) });
 const recordBody = object({ value: recordValueSchema, owner: optional(string({ min: 1 })) });
+const revokeBody = union([
+  object({ userId: string({ min: 1, max: 128 }) }),
+  object({ token: string({ min: 1, max: 4096 }) }),
+]);
 const compactBody = object({ olderThanMs: optional(int({ min: 0 })) });
 
 /**
  * `/admin` over HTTP, for e2e tests and the demo (`Authorization: Bearer <adminToken>`):
  * - `POST /admin/users` `{ userId, name? }` → `{ userId, token }`
+ * - `POST /admin/revoke` `{ userId }` (every token of the user) or `{ token }` → `{ revoked }`
  * - `PUT /admin/records/:collection/:id` `{ value, owner? }` → `{ rev }`
  * - `DELETE /admin/records/:collection/:id?owner=` → `{ rev }`
  * - `POST /admin/import/:collection?owner=&key=&format=` NDJSON, a JSON array or CSV (by `format`,
@@ -89,6 +94,14 @@ export function adminRoutes(runtime: Runtime, admin: AdminApi, adminToken: strin
   app.post('/users', async (c) => {
     const body = parseBody(userBody, await c.req.text());
     return c.json(await admin.createUser(body.userId, body.name === undefined ? {} : { name: body.name }));
+  });
+  app.post('/revoke', async (c) => {
+    const body = parseBody(revokeBody, await c.req.text());
+    return c.json(
+      'userId' in body
+        ? { revoked: await admin.revokeTokens(body.userId) }
+        : { revoked: (await admin.revokeToken(body.token)) ? 1 : 0 },
+    );
   });
   app.put('/records/:collection/:id', async (c) => {
     const collection = runtime.collection(c.req.param('collection')).name;

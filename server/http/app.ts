@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors as honoCors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorBody } from '../../src/protocol/error-codes.js';
 import { type Capabilities, pullRequestSchema, pushRequestSchema } from '../../src/protocol/messages.js';
@@ -14,11 +16,12 @@ import { adminRoutes } from '../admin/admin-routes.js';
 import { bearerToken } from '../auth/tokens.js';
 import { canServe, schemaStatus } from '../schema/schema-manager.js';
 import { checkClientSchema, schemaAccess } from '../sync/client-schema.js';
-import { ProtocolError } from '../sync/protocol-error.js';
 import { pull } from '../sync/pull.js';
 import { push } from '../sync/push.js';
 import type { Runtime } from '../sync/runtime.js';
 import { newStats, type RequestStats, timedDatabase } from '../sync/stats.js';
+import { compressJson } from './compress.js';
+import { knownError } from './known-error.js';
 import { summaryEntry } from './request-log.js';
 import type { SseHub } from './sse.js';
 import { authenticate, limitMutations, parseBody } from './sync-gate.js';
@@ -33,6 +36,8 @@ export type AppEnv = {
     errorCode: string | undefined;
     /** Set by streaming endpoints that log when the stream ends instead. */
     deferLog: boolean;
+    /** The request's id: the client's `X-Request-Id` when usable, else a new one; echoed in the answer. */
+    requestId: string;
   };
 };
 
@@ -68,10 +73,22 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
 
   app.use('*', async (c, next) => {
     const started = performance.now();
+    const leave = runtime.lifecycle.enter();
     c.set('stats', newStats());
     c.set('deferLog', false);
-    await next();
+    // The client's id when it sent a usable one, else a new one: echoed, and in every log entry.
+    const given = requestId(c.req.header(PROTOCOL_HEADERS.requestId));
+    const id = given ?? randomUUID();
+    c.set('requestId', id);
+    try {
+      await next();
+    } finally {
+      leave();
+    }
     c.res.headers.set(PROTOCOL_HEADERS.protocolVersion, String(PROTOCOL_VERSION));
+    c.res.headers.set(PROTOCOL_HEADERS.requestId, id);
+    // Shutting down: the client should open its next request on another connection (instance).
+    if (runtime.lifecycle.draining) c.res.headers.set('Connection', 'close');
     if (c.get('deferLog')) return;
     const code = c.res.status >= 400 ? c.get('errorCode') : undefined;
     runtime.log(
@@ -82,25 +99,44 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
         code,
         userId: c.get('userId'),
         collection: c.get('collection'),
-        requestId: requestId(c.req.header(PROTOCOL_HEADERS.requestId)),
+        requestId: id,
+        // Text lines show the id a client chose (to find its requests); generated ones are in the entry.
+        lineShowsRequestId: given !== undefined,
         stats: c.get('stats'),
         totalMs: performance.now() - started,
       }),
     );
   });
 
+  const cors = runtime.options.cors;
+  if (cors !== undefined) {
+    app.use(
+      '*',
+      honoCors({
+        origin: cors.origins === '*' ? '*' : [...cors.origins],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        allowHeaders: [
+          'Authorization',
+          'Content-Type',
+          PROTOCOL_HEADERS.schemaVersion,
+          PROTOCOL_HEADERS.requestId,
+        ],
+        exposeHeaders: [PROTOCOL_HEADERS.protocolVersion, PROTOCOL_HEADERS.requestId, 'Retry-After'],
+        maxAge: cors.maxAgeSeconds ?? 600,
+      }),
+    );
+  }
+  app.use('*', compressJson());
+
   app.onError((error, c) => {
-    if (error instanceof ProtocolError) {
-      c.set('errorCode', error.code);
-      return c.json(error.toBody(), error.status as ContentfulStatusCode);
-    }
-    runtime.log({
-      level: 'error',
-      msg: `${c.req.method} ${c.req.path} failed: ${error.message}`,
-      event: 'error',
+    const known = knownError(runtime, error, {
+      requestId: c.get('requestId'),
+      what: `${c.req.method} ${c.req.path}`,
     });
-    c.set('errorCode', 'INTERNAL_ERROR');
-    return c.json(errorBody('INTERNAL_ERROR', 'Internal server error'), 500);
+    c.set('errorCode', known.code);
+    const retryAfterMs = known.details?.retryAfterMs;
+    if (typeof retryAfterMs === 'number') c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    return c.json(known.toBody(), known.status as ContentfulStatusCode);
   });
 
   app.notFound((c) => {
@@ -123,6 +159,16 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
     },
   });
 
+  const limiter = runtime.rateLimiter;
+  if (limiter !== undefined) {
+    for (const path of [PROTOCOL_PATHS.pull, PROTOCOL_PATHS.push, PROTOCOL_PATHS.events]) {
+      app.use(path, async (c, next) => {
+        limiter.take(bearerToken(c.req.header('authorization')) ?? c.req.query(PROTOCOL_QUERY.token));
+        await next();
+      });
+    }
+  }
+
   app.get(PROTOCOL_PATHS.capabilities, (c) =>
     c.json(
       capabilities(
@@ -132,10 +178,37 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
     ),
   );
 
-  app.get('/health', async (c) => {
-    const status = await schemaStatus(runtime.db);
-    const ok = canServe(status.state);
-    return c.json({ protocolVersion: PROTOCOL_VERSION, ok, schema: status }, ok ? 200 : 503);
+  // Liveness: the process answers. No database call, so a slow or lost database never gets a
+  // healthy instance restarted (that is readiness's business).
+  app.get('/health', (c) => c.json({ protocolVersion: PROTOCOL_VERSION, ok: true }));
+
+  // Readiness: this instance can serve sync now (database reachable within `readyTimeoutMs`,
+  // schema servable, not shutting down).
+  app.get('/ready', async (c) => {
+    const answer = (ready: boolean, more: Record<string, unknown>) =>
+      c.json({ protocolVersion: PROTOCOL_VERSION, ready, ...more }, ready ? 200 : 503);
+    if (runtime.lifecycle.draining) return answer(false, { reason: 'shutting down' });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), runtime.options.readyTimeoutMs);
+    });
+    try {
+      const status = await Promise.race([schemaStatus(runtime.db), timeout]);
+      if (status === 'timeout') return answer(false, { reason: 'database timeout' });
+      return canServe(status.state)
+        ? answer(true, { schema: status })
+        : answer(false, { reason: 'schema', schema: status });
+    } catch (error) {
+      runtime.log({
+        level: 'warn',
+        msg: `readiness check failed: ${(error as Error).message}`,
+        event: 'ready',
+        requestId: c.get('requestId'),
+      });
+      return answer(false, { reason: 'database unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
   });
 
   app.post(PROTOCOL_PATHS.pull, limit, async (c) => {
@@ -176,8 +249,9 @@ export function createApp(runtime: Runtime, admin: AdminApi, sse: SseHub, basePa
       c.req.header(PROTOCOL_HEADERS.schemaVersion) ?? c.req.query(PROTOCOL_QUERY.schemaVersion),
       'read',
     );
+    const stream = sse.open(c, user, token!);
     c.set('deferLog', true);
-    return sse.open(c, user);
+    return stream;
   });
 
   for (const path of [

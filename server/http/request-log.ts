@@ -28,6 +28,8 @@ export interface RequestSummary {
   userId?: string | undefined;
   collection?: string | undefined;
   requestId?: string | undefined;
+  /** Whether the line shows `req=` (default true); the entry's `requestId` field is always set. */
+  lineShowsRequestId?: boolean;
   stats: RequestStats;
   totalMs: number;
 }
@@ -44,7 +46,7 @@ export function summaryEntry(s: RequestSummary): LogEntry {
   if (s.code !== undefined) parts.push(s.code);
   if (s.userId !== undefined) parts.push(`user=${s.userId}`);
   if (s.collection !== undefined) parts.push(`collection=${s.collection}`);
-  if (s.requestId !== undefined) parts.push(`req=${s.requestId}`);
+  if (s.requestId !== undefined && s.lineShowsRequestId !== false) parts.push(`req=${s.requestId}`);
   parts.push(`CHANGE=${s.stats.change}`, `DELETE=${s.stats.delete}`, `FETCH=${s.stats.fetch}`);
   if (s.stats.conflict > 0) parts.push(`conflicts=${s.stats.conflict}`);
   if (s.stats.rejected > 0) parts.push(`rejected=${s.stats.rejected}`);
@@ -73,4 +75,14 @@ export function summaryEntry(s: RequestSummary): LogEntry {
     },
     ms: { total: s.totalMs, db: dbMs, other: s.totalMs - dbMs },
   };
+}
+
+/**
+ * A logger writing one JSON object per line (`time`, `level`, `msg` and every field of the entry):
+ * for log shippers. Info on stdout, warnings and errors on stderr, as {@link consoleLogger}.
+ */
+export function jsonLogger(entry: LogEntry): void {
+  const line = `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
+  if (entry.level === 'info') process.stdout.write(line);
+  else process.stderr.write(line);
 }

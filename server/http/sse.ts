@@ -20,6 +20,7 @@ export function visibleTo(runtime: Runtime, user: AuthUser, event: ChangeEvent):
  */
 export class SseHub {
   readonly #open = new Set<() => void>();
+  readonly #allEnded = new Set<() => void>();
 
   constructor(private readonly runtime: Runtime) {}
 
@@ -28,9 +29,11 @@ export class SseHub {
     return this.#open.size;
   }
 
-  open(c: Context, user: AuthUser): Response {
+  /** Opens a stream for `user` (throws `TOO_MANY_CONNECTIONS` before answering when the user has too many). */
+  open(c: Context, user: AuthUser, token: string): Response {
     const runtime = this.runtime;
     const started = performance.now();
+    const live = runtime.sessions.open(user, token);
     return streamSSE(c, async (stream) => {
       let pokes = 0;
       let end!: () => void;
@@ -39,6 +42,9 @@ export class SseHub {
       });
       this.#open.add(end);
       stream.onAbort(end);
+      // A revoked token or the end of the session's lifetime ends the stream; the client
+      // reconnects, and a revoked token then gets 401.
+      live.onEnd(end);
       const send = (event: string, data: unknown) => {
         if (stream.aborted || stream.closed) return;
         stream.writeSSE({ event, data: JSON.stringify(data) }).catch(end);
@@ -56,9 +62,11 @@ export class SseHub {
       try {
         await ended;
       } finally {
+        live.release();
         clearInterval(heartbeat);
         unsubscribe();
         this.#open.delete(end);
+        if (this.#open.size === 0) for (const resolve of [...this.#allEnded]) resolve();
         const stats = newStats();
         const entry = summaryEntry({
           method: 'GET',
@@ -73,8 +81,21 @@ export class SseHub {
     });
   }
 
-  /** Ends every open stream (server shutdown). */
-  closeAll(): void {
+  /**
+   * Ends every open stream (server shutdown); resolves once they have ended (their last bytes
+   * written), or after `waitMs`, so that cutting the connections next does not truncate them.
+   */
+  closeAll(waitMs = 1000): Promise<void> {
     for (const end of [...this.#open]) end();
+    if (this.#open.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#allEnded.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.#allEnded.add(done);
+    });
   }
 }

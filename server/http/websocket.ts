@@ -11,7 +11,9 @@ import { pull } from '../sync/pull.js';
 import { push } from '../sync/push.js';
 import type { Runtime } from '../sync/runtime.js';
 import { newStats, timedDatabase } from '../sync/stats.js';
+import { knownError } from './known-error.js';
 import { summaryEntry } from './request-log.js';
+import type { SessionHandle } from './sessions.js';
 import { visibleTo } from './sse.js';
 import { authenticate, limitMutations, parseBody } from './sync-gate.js';
 
@@ -25,8 +27,9 @@ export function attachWebSocket(
   server: Server,
   runtime: Runtime,
   path: string = PROTOCOL_PATHS.ws,
-): { closeAll(): void; readonly size: number } {
+): { stopAccepting(): void; closeAll(): void; readonly size: number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: runtime.options.maxBodyBytes });
+  let accepting = true;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
@@ -34,6 +37,11 @@ export function attachWebSocket(
       if (server.listenerCount('upgrade') === 1) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       }
+      return;
+    }
+    if (!accepting) {
+      // Shutting down: the client reconnects, to another instance.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -46,6 +54,9 @@ export function attachWebSocket(
   };
   server.on('upgrade', onUpgrade);
   return {
+    stopAccepting() {
+      accepting = false;
+    },
     closeAll() {
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(WS_CLOSE_CODES.goingAway, 'server closing');
@@ -59,6 +70,8 @@ export function attachWebSocket(
 
 function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefined): void {
   let user: AuthUser | undefined;
+  /** The session's token, kept to rate-limit its requests. */
+  let token: string | undefined;
   /** The schema version announced in hello; every later request is checked against it. */
   let schemaVersion = 0;
   let unsubscribe: (() => void) | undefined;
@@ -73,9 +86,21 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
   const heartbeat = setInterval(() => {
     if (user !== undefined) send({ type: 'heartbeat', at: Date.now() });
   }, runtime.options.heartbeatMs);
+  // An unauthenticated socket holds resources: it gets `helloTimeoutMs` to say hello.
+  const helloDeadline = setTimeout(() => {
+    if (user === undefined) {
+      fail(
+        WS_CLOSE_CODES.badMessage,
+        new ProtocolError('UNAUTHORIZED', `No hello within ${runtime.options.helloTimeoutMs} ms`),
+      );
+    }
+  }, runtime.options.helloTimeoutMs);
+  let live: SessionHandle | undefined;
   ws.on('close', () => {
     clearInterval(heartbeat);
+    clearTimeout(helloDeadline);
     unsubscribe?.();
+    live?.release();
   });
   ws.on('error', () => ws.terminate());
 
@@ -107,8 +132,10 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
         return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('INVALID_REQUEST', 'hello sent twice'));
       try {
         await runtime.requireServableSchema();
-        const authed = await authenticate(runtime, message.token ?? upgradeToken);
+        token = message.token ?? upgradeToken;
+        const authed = await authenticate(runtime, token);
         checkClientSchema(runtime.options.schemaVersions, message.schemaVersion, 'read');
+        live = runtime.sessions.open(authed, token!);
         user = authed;
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
@@ -117,9 +144,20 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
             ? WS_CLOSE_CODES.unauthorized
             : error.code === 'SERVER_SCHEMA_OUTDATED'
               ? WS_CLOSE_CODES.serverUnavailable
-              : WS_CLOSE_CODES.upgradeRequired;
+              : error.code === 'TOO_MANY_CONNECTIONS'
+                ? WS_CLOSE_CODES.tooManyConnections
+                : WS_CLOSE_CODES.upgradeRequired;
         return fail(code, error);
       }
+      clearTimeout(helloDeadline);
+      live.onEnd((why) =>
+        why === 'revoked'
+          ? fail(
+              WS_CLOSE_CODES.unauthorized,
+              new ProtocolError('UNAUTHORIZED', 'The token is no longer valid'),
+            )
+          : ws.close(WS_CLOSE_CODES.sessionExpired, 'SESSION_EXPIRED'),
+      );
       const me = user;
       unsubscribe = runtime.bus.subscribe((event) => {
         if (visibleTo(runtime, me, event))
@@ -133,10 +171,12 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
       return fail(WS_CLOSE_CODES.badMessage, new ProtocolError('UNAUTHORIZED', 'Send hello first'));
     }
     const started = performance.now();
+    const leave = runtime.lifecycle.enter();
     const stats = newStats();
     let status = 200;
     let code: string | undefined;
     try {
+      runtime.rateLimiter?.take(token);
       const meta = await runtime.requireServableSchema();
       checkClientSchema(
         runtime.options.schemaVersions,
@@ -150,18 +190,15 @@ function session(runtime: Runtime, ws: WebSocket, upgradeToken: string | undefin
           : await push(runtime, db, user, message.body, stats);
       send({ type: 'result', requestId: message.requestId, body });
     } catch (error) {
-      const protocolError =
-        error instanceof ProtocolError ? error : new ProtocolError('INTERNAL_ERROR', 'Internal server error');
-      if (!(error instanceof ProtocolError)) {
-        runtime.log({
-          level: 'error',
-          msg: `ws ${message.type} failed: ${(error as Error).message}`,
-          event: 'error',
-        });
-      }
+      const protocolError = knownError(runtime, error, {
+        requestId: message.requestId,
+        what: `WS ${PROTOCOL_PATHS.ws}#${message.type}`,
+      });
       status = protocolError.status;
       code = protocolError.code;
       send({ type: 'error', requestId: message.requestId, body: protocolError.toBody() });
+    } finally {
+      leave();
     }
     runtime.log(
       summaryEntry({

@@ -32,4 +32,23 @@ export class ChangeBus {
   get size(): number {
     return this.#listeners.size;
   }
+
+  readonly #revocations = new Set<(userId: string) => void>();
+
+  /** Calls `listener` with the user id whenever some of a user's tokens are revoked. */
+  subscribeRevocations(listener: (userId: string) => void): () => void {
+    this.#revocations.add(listener);
+    return () => this.#revocations.delete(listener);
+  }
+
+  /** Tells open sessions that tokens of `userId` were revoked: they re-check theirs now. */
+  publishRevocation(userId: string): void {
+    for (const listener of this.#revocations) {
+      try {
+        listener(userId);
+      } catch {
+        // As for changes: one broken session must not keep the others from hearing it.
+      }
+    }
+  }
 }

@@ -118,6 +118,17 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
+    description: 'user of each stored push result, the distribution column of a sharded deployment',
+    required: true,
+    sql: `
+      -- Every table a push writes then carries the user (records and collection_seq: owner;
+      -- clients: user_id), so a push touches one user's rows only: one shard when distributed by
+      -- user (docs/server.md#scaling-past-one-postgresql). NULL for results written before.
+      ALTER TABLE mutation_results ADD COLUMN user_id text;
+    `,
+  },
+  {
+    version: 6,
     description: 'index of tombstones by collection, owner and age, for compaction one owner at a time',
     required: false,
     concurrently: true,

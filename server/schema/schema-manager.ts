@@ -121,6 +121,8 @@ async function applyMigrations(
 async function applyOne(db: Database, migration: Migration): Promise<boolean> {
   if (migration.concurrently) return applyConcurrently(db, migration);
   return db.transaction(async (tx) => {
+    // A migration may take longer than a request may (the pool's statement timeout).
+    await tx.query(`SET LOCAL statement_timeout = 0`);
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('idb-sync-schema'))`);
     const { rows } = await tx.query<{ t: string | null }>(`SELECT to_regclass('meta')::text AS t`);
     if (rows[0]?.t != null) {
@@ -141,6 +143,9 @@ async function applyOne(db: Database, migration: Migration): Promise<boolean> {
  */
 async function applyConcurrently(db: Database, migration: Migration): Promise<boolean> {
   return db.connection(async (conn) => {
+    // An index build may take long and waits for older transactions, blocking nobody meanwhile.
+    await conn.query(`SET statement_timeout = 0`);
+    await conn.query(`SET lock_timeout = 0`);
     await conn.query(`SELECT pg_advisory_lock(hashtext('idb-sync-schema'))`);
     try {
       const v = await conn.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
@@ -152,6 +157,8 @@ async function applyConcurrently(db: Database, migration: Migration): Promise<bo
       return true;
     } finally {
       await conn.query(`SELECT pg_advisory_unlock(hashtext('idb-sync-schema'))`);
+      await conn.query(`RESET statement_timeout`);
+      await conn.query(`RESET lock_timeout`);
     }
   });
 }

@@ -1,7 +1,11 @@
+import type { PoolOptions } from '../db/postgres-database.js';
 import type { SyncStorage } from './sync-storage.js';
 
-/** Options of {@link postgresStorage}. */
-export interface PostgresStorageOptions {
+/**
+ * Options of {@link postgresStorage}: where, and the pool's size and timeouts (each `0` turns that
+ * timeout off). A request that runs into a timeout is answered `503 SERVICE_UNAVAILABLE`, not 500.
+ */
+export interface PostgresStorageOptions extends Omit<PoolOptions, 'onError'> {
   /** A PostgreSQL connection string, e.g. `postgres://app@db.internal/app`. */
   connectionString: string;
   /**
@@ -9,8 +13,6 @@ export interface PostgresStorageOptions {
    * connection's default (usually `public`).
    */
   schema?: string;
-  /** Connections in the pool. Default 10. */
-  maxConnections?: number;
 }
 
 /**
@@ -24,12 +26,12 @@ export function postgresStorage(options: PostgresStorageOptions): SyncStorage {
   return {
     kind: 'postgres',
     owned: true,
-    async open() {
+    async open({ log }) {
       const { openPostgresDatabase } = await importDriver(() => import('../db/postgres-database.js'), 'pg');
       return openPostgresDatabase({
-        connectionString: options.connectionString,
-        schema: options.schema,
-        maxConnections: options.maxConnections,
+        ...options,
+        onError: (error) =>
+          log?.({ level: 'warn', msg: `database pool: ${error.message}`, event: 'pool-error' }),
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import type { LogEntry } from '../http/request-log.js';
 
 /**
  * Where a sync server keeps its data. Made by {@link postgresStorage} or {@link pgliteStorage};
@@ -9,9 +10,10 @@ export interface SyncStorage {
   readonly kind: 'postgres' | 'pglite';
   /**
    * Opens the database. `migrate` says whether the server will install or update its schema right
-   * after (an in-memory PGlite then starts from a ready-made copy of the schema).
+   * after (an in-memory PGlite then starts from a ready-made copy of the schema). `log` receives
+   * what has no request to fail (a pooled connection lost while idle).
    */
-  open(options: { migrate: boolean }): Promise<Database>;
+  open(options: { migrate: boolean; log?: (entry: LogEntry) => void }): Promise<Database>;
   /** Whether the server closes the database on close; `false` for a database the caller opened. */
   readonly owned: boolean;
 }

@@ -9,13 +9,14 @@ import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import type { AuthUser, CollectionConfig } from '../config.js';
 import type { Database, Queryable } from '../db/database.js';
 import { toInt } from '../db/database.js';
+import { isContentError, isRetryableConflict } from '../db/db-errors.js';
 import type { ChangeEvent } from '../notify/change-bus.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import { ProtocolError } from './protocol-error.js';
 import { canonicalJson, lockSequence, toChange } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { RequestStats } from './stats.js';
-import { checkId, checkValue, isContentError, isRetryableConflict } from './storable.js';
+import { checkId, checkValue } from './storable.js';
 
 /** Mutations applied per database transaction: bounds how long one push holds its locks. */
 const CHUNK = 100;
@@ -237,8 +238,8 @@ async function applyChunk(
               : { result: p.refusal, wrote: false };
           if (wrote) written.add(p.mutation.mutationId);
           await tx.query(
-            `INSERT INTO mutation_results (client_id, mutation_id, result) VALUES ($1, $2, $3::jsonb)`,
-            [clientId, p.mutation.mutationId, JSON.stringify(result)],
+            `INSERT INTO mutation_results (client_id, mutation_id, result, user_id) VALUES ($1, $2, $3::jsonb, $4)`,
+            [clientId, p.mutation.mutationId, JSON.stringify(result), user.userId],
           );
           last = p.mutation.mutationId;
           out.push(result);
@@ -247,6 +248,8 @@ async function applyChunk(
           `UPDATE clients SET last_mutation_id = $2, last_push_at = now() WHERE client_id = $1`,
           [clientId, last],
         );
+        // Delivered to the other instances on COMMIT, with the commit (PostgreSQL).
+        if (changed.size > 0) await runtime.notifier.changed(tx, [...changed.values()]);
         return out;
       });
       return { results, changed, written };

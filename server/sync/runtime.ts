@@ -1,7 +1,11 @@
 import type { CollectionConfig, ServerOptions } from '../config.js';
 import type { Database } from '../db/database.js';
+import { Lifecycle } from '../http/lifecycle.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import type { LogEntry } from '../http/request-log.js';
+import { Sessions } from '../http/sessions.js';
 import type { ChangeBus } from '../notify/change-bus.js';
+import { localNotifier, type Notifier } from '../notify/notifier.js';
 import { canServe, type SchemaStatus, schemaStatus } from '../schema/schema-manager.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import { recordsTable } from '../storage/records-table-store.js';
@@ -15,7 +19,10 @@ type OptionalKeys =
   | 'pgSchema'
   | 'adminToken'
   | 'authenticate'
-  | 'canWrite';
+  | 'canWrite'
+  | 'pool'
+  | 'cors'
+  | 'rateLimit';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> & {
   [K in OptionalKeys]: ServerOptions[K] | undefined;
 };
@@ -29,6 +36,14 @@ export interface DatabaseMeta {
 /** Everything request handlers share. */
 export class Runtime {
   readonly collections: ReadonlyMap<string, CollectionConfig>;
+  /** In-flight requests and the draining state (readiness, graceful shutdown). */
+  readonly lifecycle = new Lifecycle();
+  /** Per-token rate limit, when configured. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** Live SSE and WebSocket sessions: token re-checks, lifetime, per-user caps. */
+  readonly sessions: Sessions;
+  /** Relays changes and revocations to the other instances (PostgreSQL); a no-op on PGlite. */
+  notifier: Notifier = localNotifier;
   #meta: DatabaseMeta | undefined;
   #status: SchemaStatus | undefined;
   #statusCheckedAt = 0;
@@ -40,6 +55,8 @@ export class Runtime {
     readonly log: (entry: LogEntry) => void,
   ) {
     this.collections = new Map(options.collections.map((c) => [c.name, c]));
+    this.rateLimiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
+    this.sessions = new Sessions(this);
   }
 
   /** The collection's config, or `UNKNOWN_COLLECTION`. */

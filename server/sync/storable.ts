@@ -88,21 +88,3 @@ function notStorable(): { ok: false } & StorageProblem {
     message: 'The value holds a NUL character or an unpaired surrogate, which the database cannot store',
   };
 }
-
-/**
- * True for a database error caused by the content of one write rather than by the database's state:
- * SQLSTATE class 22 (data exception) and 54 (program limit exceeded, e.g. too deeply nested).
- * Retrying such a write fails again, so it is answered `rejected` instead of a 500 retried forever.
- */
-export function isContentError(error: unknown): boolean {
-  // A store marks the errors its table's own constraints raise for a value (app tables).
-  if ((error as { content?: unknown } | null)?.content === true) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
-}
-
-/** True for a transaction the database aborted to break a deadlock or a serialization conflict: retry it. */
-export function isRetryableConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
-}

@@ -1,5 +1,6 @@
 import type { DBSchema, StoreKey, StoreNames } from 'idb';
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
+import { Multicast } from '../rx/multicast.js';
 
 /**
  * Where a change comes from: `local`, a write through this handle (this tab); `tab`, a write made
@@ -53,7 +54,7 @@ interface ChangesMessage {
  */
 export class ChangeHub {
   readonly #name: string;
-  readonly #subject = new Subject<StoreChange>();
+  readonly #subject = new Multicast<StoreChange>();
   #channel: BroadcastChannel | undefined;
   #subscribers = 0;
   readonly changes$: Observable<StoreChange>;
@@ -63,7 +64,7 @@ export class ChangeHub {
     this.changes$ = new Observable<StoreChange>((subscriber) => {
       this.#subscribers += 1;
       this.#open();
-      const subscription = this.#subject.subscribe(subscriber);
+      const subscription = this.#subject.asObservable().subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
         this.#subscribers -= 1;

@@ -1,11 +1,12 @@
 import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
-import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
+import { Multicast } from '../rx/multicast.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
@@ -59,8 +60,8 @@ export class LazyDatabase implements ConnectionSource {
   readonly changes$: Observable<StoreChange>;
   readonly #schema: DeclaredSchema;
   readonly #options: ResolvedOptions;
-  readonly #state$ = new BehaviorSubject<DatabaseState>('closed');
-  readonly #events$ = new Subject<DatabaseEvent>();
+  readonly #state$ = new Multicast<DatabaseState>('closed');
+  readonly #events$ = new Multicast<DatabaseEvent>();
   readonly state$: Observable<DatabaseState> = this.#state$.asObservable();
   readonly events$: Observable<DatabaseEvent> = this.#events$.asObservable();
   #connection: Connection | undefined;

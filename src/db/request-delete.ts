@@ -1,6 +1,7 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { DeleteBlockedError } from '../errors/delete-blocked-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
+import { Multicast } from '../rx/multicast.js';
 
 /** A `deleteDatabase` request in progress. It stays queued in the browser until it is done. */
 export interface DeleteAttempt {
@@ -10,7 +11,7 @@ export interface DeleteAttempt {
 
 /** Starts deleting `name`. Other connections get `versionchange` with `newVersion` null. */
 export function startDelete(factory: IDBFactory, name: string): DeleteAttempt {
-  const phase$ = new BehaviorSubject<'waiting' | 'blocked'>('waiting');
+  const phase$ = new Multicast<'waiting' | 'blocked'>('waiting');
   const result = new Promise<void>((resolve, reject) => {
     const request = factory.deleteDatabase(name);
     request.onblocked = () => phase$.next('blocked');

@@ -13,18 +13,20 @@ export class AuthError extends IdbSyncError {
   /** Never set; present so every transport error has the same shape. */
   readonly retryAfterMs: number | undefined = undefined;
 
-  constructor(
-    /** The protocol endpoint that was called, e.g. `/v1/pull`. */
-    readonly endpoint: string,
-    /** HTTP status (401) or WebSocket close code (4401) of the refusal. */
-    readonly status: number,
-    /** True when a refreshed token was tried too (false when the app gave no `getToken` or no token). */
-    readonly refreshed: boolean,
-    options?: { cause?: unknown },
-  ) {
+  /** The protocol endpoint that was called, e.g. `/v1/pull`. */
+  declare readonly endpoint: string;
+  /** HTTP status (401) or WebSocket close code (4401) of the refusal. */
+  declare readonly status: number;
+  /** True when a refreshed token was tried too (false when the app gave no `getToken` or no token). */
+  declare readonly refreshed: boolean;
+
+  constructor(endpoint: string, status: number, refreshed: boolean, options?: { cause?: unknown }) {
     super(
       `Request to ${endpoint} was not authorized (${status})${refreshed ? ', also after a token refresh' : ''}`,
       options,
     );
+    this.endpoint = endpoint;
+    this.status = status;
+    this.refreshed = refreshed;
   }
 }

@@ -9,13 +9,14 @@ export class ConflictResolverError extends IdbSyncError {
   override readonly name = 'ConflictResolverError' as const;
   readonly code = 'CONFLICT_RESOLVER_FAILED' as const;
 
-  constructor(
-    /** The resolver's name (its `name` option, else the function's name, else `anonymous`). */
-    readonly resolver: string,
-    /** The collection whose conflict it was resolving. */
-    readonly store: string,
-    cause: unknown,
-  ) {
+  /** The resolver's name (its `name` option, else the function's name, else `anonymous`). */
+  declare readonly resolver: string;
+  /** The collection whose conflict it was resolving. */
+  declare readonly store: string;
+
+  constructor(resolver: string, store: string, cause: unknown) {
     super(`Conflict resolver "${resolver}" of collection "${store}" failed`, { cause });
+    this.resolver = resolver;
+    this.store = store;
   }
 }

@@ -9,11 +9,11 @@ export class DatabaseClosedError extends IdbSyncError {
   override readonly name = 'DatabaseClosedError' as const;
   readonly code = 'DATABASE_CLOSED' as const;
   /** The database name. */
-  readonly database: string;
+  declare readonly database: string;
   /** The object stores involved, when known. */
-  readonly stores: readonly string[];
+  declare readonly stores: readonly string[];
   /** What the SDK was doing, when known. */
-  readonly operation: string | undefined;
+  declare readonly operation: string | undefined;
 
   constructor(context: IndexedDBErrorContext, cause?: unknown) {
     super(`${describeOperation(context)} failed: the database connection was closed`, { cause });

@@ -10,13 +10,17 @@ export class DatabaseVersionError extends IdbSyncError {
   override readonly name = 'DatabaseVersionError' as const;
   readonly code = 'DATABASE_VERSION_TOO_OLD' as const;
 
+  /** The database name. */
+  declare readonly database: string;
+  /** The app schema version this code declares. */
+  declare readonly declaredVersion: number;
+  /** The app schema version found on disk, when it could be read. */
+  declare readonly existingVersion: number | undefined;
+
   constructor(
-    /** The database name. */
-    readonly database: string,
-    /** The app schema version this code declares. */
-    readonly declaredVersion: number,
-    /** The app schema version found on disk, when it could be read. */
-    readonly existingVersion: number | undefined,
+    database: string,
+    declaredVersion: number,
+    existingVersion: number | undefined,
     cause?: unknown,
   ) {
     super(
@@ -24,5 +28,8 @@ export class DatabaseVersionError extends IdbSyncError {
         `, newer than version ${declaredVersion} declared by this code; reload to get the newer code`,
       { cause },
     );
+    this.database = database;
+    this.declaredVersion = declaredVersion;
+    this.existingVersion = existingVersion;
   }
 }

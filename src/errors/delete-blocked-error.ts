@@ -9,12 +9,14 @@ export class DeleteBlockedError extends IdbSyncError {
   override readonly name = 'DeleteBlockedError' as const;
   readonly code = 'DELETE_BLOCKED' as const;
 
-  constructor(
-    /** The database being deleted. */
-    readonly database: string,
-    /** How long the deletion waited, in milliseconds. */
-    readonly timeoutMs: number,
-  ) {
+  /** The database being deleted. */
+  declare readonly database: string;
+  /** How long the deletion waited, in milliseconds. */
+  declare readonly timeoutMs: number;
+
+  constructor(database: string, timeoutMs: number) {
     super(`Deleting database "${database}" was blocked by another connection for ${timeoutMs} ms`);
+    this.database = database;
+    this.timeoutMs = timeoutMs;
   }
 }

@@ -24,21 +24,20 @@ export class IndexedDBError extends IdbSyncError {
   override readonly name = 'IndexedDBError' as const;
   readonly code = 'INDEXEDDB_ERROR' as const;
   /** The database name. */
-  readonly database: string;
+  declare readonly database: string;
   /** The object stores of the transaction or request (empty when unknown). */
-  readonly stores: readonly string[];
+  declare readonly stores: readonly string[];
   /** What the SDK was doing (`open`, `read`, `write`, …), when known. */
-  readonly operation: string | undefined;
+  declare readonly operation: string | undefined;
 
-  constructor(
-    context: IndexedDBErrorContext,
-    /** The DOMException name the browser reported (for example `UnknownError`). */
-    readonly domExceptionName: string,
-    cause?: unknown,
-  ) {
+  /** The DOMException name the browser reported (for example `UnknownError`). */
+  declare readonly domExceptionName: string;
+
+  constructor(context: IndexedDBErrorContext, domExceptionName: string, cause?: unknown) {
     super(`${describeOperation(context)} failed with ${domExceptionName}${hint(domExceptionName)}`, {
       cause,
     });
+    this.domExceptionName = domExceptionName;
     this.database = context.database;
     this.stores = context.stores ?? [];
     this.operation = context.operation;

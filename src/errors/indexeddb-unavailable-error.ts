@@ -17,13 +17,14 @@ export class IndexedDBUnavailableError extends IdbSyncError {
   override readonly name = 'IndexedDBUnavailableError' as const;
   readonly code = 'INDEXEDDB_UNAVAILABLE' as const;
 
-  constructor(
-    /** The database the SDK tried to open. */
-    readonly database: string,
-    /** Why IndexedDB is unavailable. */
-    readonly reason: IndexedDBUnavailableReason,
-    cause?: unknown,
-  ) {
+  /** The database the SDK tried to open. */
+  declare readonly database: string;
+  /** Why IndexedDB is unavailable. */
+  declare readonly reason: IndexedDBUnavailableReason;
+
+  constructor(database: string, reason: IndexedDBUnavailableReason, cause?: unknown) {
     super(`IndexedDB is unavailable (${reason}); database "${database}" cannot be opened`, { cause });
+    this.database = database;
+    this.reason = reason;
   }
 }

@@ -11,20 +11,24 @@ export class InvalidKeyError extends IdbSyncError {
   override readonly name = 'InvalidKeyError' as const;
   readonly code = 'INVALID_KEY' as const;
 
-  constructor(
-    /** The store concerned. */
-    readonly store: string,
-    /** The store's declared key type. */
-    readonly keyType: 'string' | 'number',
-    /** What was found instead, e.g. `a string`, `an empty string`, `a Date`, `a wire id that is not a number`. */
-    readonly found: string,
-    /** Where: a local write (`write`) or a record from the server (`pull`). */
-    readonly source: 'write' | 'pull',
-  ) {
+  /** The store concerned. */
+  declare readonly store: string;
+  /** The store's declared key type. */
+  declare readonly keyType: 'string' | 'number';
+  /** What was found instead, e.g. `a string`, `an empty string`, `a Date`, `a wire id that is not a number`. */
+  declare readonly found: string;
+  /** Where: a local write (`write`) or a record from the server (`pull`). */
+  declare readonly source: 'write' | 'pull';
+
+  constructor(store: string, keyType: 'string' | 'number', found: string, source: 'write' | 'pull') {
     super(
       source === 'write'
         ? `A write to "${store}" has ${found} as its key, where the store's keys are ${keyType === 'number' ? 'finite numbers' : 'non-empty strings'} (keyType '${keyType}')`
         : `The server sent a record of "${store}" whose id is ${found}, where the store's keys are ${keyType === 'number' ? 'numbers' : 'strings'} (keyType '${keyType}')`,
     );
+    this.store = store;
+    this.keyType = keyType;
+    this.found = found;
+    this.source = source;
   }
 }

@@ -9,12 +9,14 @@ export class InvalidRecordError extends IdbSyncError {
   override readonly name = 'InvalidRecordError' as const;
   readonly code = 'INVALID_RECORD' as const;
 
-  constructor(
-    /** The store concerned. */
-    readonly store: string,
-    /** What is wrong, without record contents. */
-    readonly problem: string,
-  ) {
+  /** The store concerned. */
+  declare readonly store: string;
+  /** What is wrong, without record contents. */
+  declare readonly problem: string;
+
+  constructor(store: string, problem: string) {
     super(`Cannot sync store "${store}": ${problem}`);
+    this.store = store;
+    this.problem = problem;
   }
 }

@@ -36,18 +36,27 @@ export class InvalidResponseError extends IdbSyncError {
   /** Never set; present so every transport error has the same shape. */
   readonly retryAfterMs: number | undefined = undefined;
 
+  /** The protocol endpoint that was called, e.g. `/v1/pull`. */
+  declare readonly endpoint: string;
+  /** HTTP status of the answer (0 over WebSocket). */
+  declare readonly status: number;
+  /** What was wrong. */
+  declare readonly problem: InvalidResponseProblem;
+  /** Where validation failed, for `schema` (paths and expectations, never values). */
+  declare readonly issues: readonly InvalidResponseIssue[];
+
   constructor(
-    /** The protocol endpoint that was called, e.g. `/v1/pull`. */
-    readonly endpoint: string,
-    /** HTTP status of the answer (0 over WebSocket). */
-    readonly status: number,
-    /** What was wrong. */
-    readonly problem: InvalidResponseProblem,
-    /** Where validation failed, for `schema` (paths and expectations, never values). */
-    readonly issues: readonly InvalidResponseIssue[] = [],
+    endpoint: string,
+    status: number,
+    problem: InvalidResponseProblem,
+    issues: readonly InvalidResponseIssue[] = [],
     options?: { cause?: unknown },
   ) {
     super(`Invalid answer from ${endpoint} (${status}): ${explain(problem, issues)}`, options);
+    this.endpoint = endpoint;
+    this.status = status;
+    this.problem = problem;
+    this.issues = issues;
   }
 }
 

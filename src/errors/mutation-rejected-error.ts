@@ -9,16 +9,25 @@ export class MutationRejectedError extends IdbSyncError {
   override readonly name = 'MutationRejectedError' as const;
   readonly code = 'MUTATION_REJECTED' as const;
 
+  /** The collection of the record. */
+  declare readonly store: string;
+  /** The record's key (a number in a `keyType: 'number'` store). */
+  declare readonly id: string | number;
+  /** The refused mutation. */
+  declare readonly mutationId: number;
+  /** Why the server refused it. */
+  declare readonly reason: 'read-only' | 'forbidden' | 'invalid' | 'expired';
+
   constructor(
-    /** The collection of the record. */
-    readonly store: string,
-    /** The record's key (a number in a `keyType: 'number'` store). */
-    readonly id: string | number,
-    /** The refused mutation. */
-    readonly mutationId: number,
-    /** Why the server refused it. */
-    readonly reason: 'read-only' | 'forbidden' | 'invalid' | 'expired',
+    store: string,
+    id: string | number,
+    mutationId: number,
+    reason: 'read-only' | 'forbidden' | 'invalid' | 'expired',
   ) {
     super(`The server rejected write ${mutationId} to collection "${store}" (${reason}); it was rolled back`);
+    this.store = store;
+    this.id = id;
+    this.mutationId = mutationId;
+    this.reason = reason;
   }
 }

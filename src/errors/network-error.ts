@@ -22,14 +22,15 @@ export class NetworkError extends IdbSyncError {
   /** Never known for a network failure; present so every transport error has the same shape. */
   readonly retryAfterMs: number | undefined = undefined;
 
-  constructor(
-    /** The protocol endpoint that was called, e.g. `/v1/pull` (never a full URL with a query). */
-    readonly endpoint: string,
-    /** What went wrong. */
-    readonly reason: NetworkErrorReason,
-    options?: { cause?: unknown },
-  ) {
+  /** The protocol endpoint that was called, e.g. `/v1/pull` (never a full URL with a query). */
+  declare readonly endpoint: string;
+  /** What went wrong. */
+  declare readonly reason: NetworkErrorReason;
+
+  constructor(endpoint: string, reason: NetworkErrorReason, options?: { cause?: unknown }) {
     super(`Request to ${endpoint} failed: ${explain(reason)}`, options);
+    this.endpoint = endpoint;
+    this.reason = reason;
   }
 }
 

@@ -9,12 +9,14 @@ export class OpenTimeoutError extends IdbSyncError {
   override readonly name = 'OpenTimeoutError' as const;
   readonly code = 'OPEN_TIMEOUT' as const;
 
-  constructor(
-    /** The database being opened. */
-    readonly database: string,
-    /** How long the open waited, in milliseconds. */
-    readonly timeoutMs: number,
-  ) {
+  /** The database being opened. */
+  declare readonly database: string;
+  /** How long the open waited, in milliseconds. */
+  declare readonly timeoutMs: number;
+
+  constructor(database: string, timeoutMs: number) {
     super(`Opening database "${database}" gave no answer within ${timeoutMs} ms`);
+    this.database = database;
+    this.timeoutMs = timeoutMs;
   }
 }

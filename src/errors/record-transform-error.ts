@@ -17,15 +17,17 @@ export class RecordTransformError extends IdbSyncError {
   /** A transform bug does not go away by retrying the same record. */
   readonly retryable = false as const;
 
-  constructor(
-    /** The transform that failed. */
-    readonly transform: RecordTransform,
-    /** The collection whose transform it is. */
-    readonly store: string,
-    /** The id of the record it failed on. */
-    readonly id: string,
-    cause: unknown,
-  ) {
+  /** The transform that failed. */
+  declare readonly transform: RecordTransform;
+  /** The collection whose transform it is. */
+  declare readonly store: string;
+  /** The id of the record it failed on. */
+  declare readonly id: string;
+
+  constructor(transform: RecordTransform, store: string, id: string, cause: unknown) {
     super(`The ${transform} transform of collection "${store}" failed on record "${id}"`, { cause });
+    this.transform = transform;
+    this.store = store;
+    this.id = id;
   }
 }

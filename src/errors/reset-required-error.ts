@@ -13,11 +13,11 @@ export class ResetRequiredError extends IdbSyncError {
   /** Never set; present so every transport error has the same shape. */
   readonly retryAfterMs: number | undefined = undefined;
 
-  constructor(
-    /** The collection whose checkpoint was refused. */
-    readonly collection: string,
-    options?: { cause?: unknown },
-  ) {
+  /** The collection whose checkpoint was refused. */
+  declare readonly collection: string;
+
+  constructor(collection: string, options?: { cause?: unknown }) {
     super(`The server needs a full sync of collection "${collection}": its checkpoint expired`, options);
+    this.collection = collection;
   }
 }

@@ -9,12 +9,14 @@ export class SchemaDefinitionError extends IdbSyncError {
   override readonly name = 'SchemaDefinitionError' as const;
   readonly code = 'INVALID_SCHEMA' as const;
 
-  constructor(
-    /** The database being declared. */
-    readonly database: string,
-    /** What is wrong, naming the version and store. */
-    readonly problem: string,
-  ) {
+  /** The database being declared. */
+  declare readonly database: string;
+  /** What is wrong, naming the version and store. */
+  declare readonly problem: string;
+
+  constructor(database: string, problem: string) {
     super(`Invalid declaration of database "${database}": ${problem}`);
+    this.database = database;
+    this.problem = problem;
   }
 }

@@ -10,17 +10,20 @@ export class SchemaMismatchError extends IdbSyncError {
   override readonly name = 'SchemaMismatchError' as const;
   readonly code = 'SCHEMA_MISMATCH' as const;
 
-  constructor(
-    /** The database name. */
-    readonly database: string,
-    /** The app schema version both sides claim. */
-    readonly version: number,
-    /** The stores whose live definition differs from the declaration (`store` or `store.index`). */
-    readonly mismatches: readonly string[],
-  ) {
+  /** The database name. */
+  declare readonly database: string;
+  /** The app schema version both sides claim. */
+  declare readonly version: number;
+  /** The stores whose live definition differs from the declaration (`store` or `store.index`). */
+  declare readonly mismatches: readonly string[];
+
+  constructor(database: string, version: number, mismatches: readonly string[]) {
     super(
       `Database "${database}" at version ${version} does not match its declaration: ${mismatches.join(', ')} ` +
         'differ; bump the version to change a store or index',
     );
+    this.database = database;
+    this.version = version;
+    this.mismatches = mismatches;
   }
 }

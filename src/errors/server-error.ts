@@ -10,22 +10,33 @@ export class ServerError extends IdbSyncError {
   override readonly name = 'ServerError' as const;
   readonly code = 'SERVER_ERROR' as const;
 
+  /** The protocol endpoint that was called, e.g. `/v1/push`. */
+  declare readonly endpoint: string;
+  /** HTTP status of the answer. */
+  declare readonly status: number;
+  /** The protocol error code of the body (e.g. `INTERNAL_ERROR`), `undefined` when the body had none. */
+  declare readonly serverCode: string | undefined;
+  /** True when the same request may succeed later without any change. */
+  declare readonly retryable: boolean;
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  declare readonly retryAfterMs: number | undefined;
+
   constructor(
-    /** The protocol endpoint that was called, e.g. `/v1/push`. */
-    readonly endpoint: string,
-    /** HTTP status of the answer. */
-    readonly status: number,
-    /** The protocol error code of the body (e.g. `INTERNAL_ERROR`), `undefined` when the body had none. */
-    readonly serverCode: string | undefined,
-    /** True when the same request may succeed later without any change. */
-    readonly retryable: boolean,
-    /** The server's `Retry-After`, in milliseconds, when it sent one. */
-    readonly retryAfterMs: number | undefined,
+    endpoint: string,
+    status: number,
+    serverCode: string | undefined,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
     options?: { cause?: unknown },
   ) {
     super(
       `Request to ${endpoint} failed: server answered ${status}${serverCode === undefined ? '' : ` (${serverCode})`}`,
       options,
     );
+    this.endpoint = endpoint;
+    this.status = status;
+    this.serverCode = serverCode;
+    this.retryable = retryable;
+    this.retryAfterMs = retryAfterMs;
   }
 }

@@ -9,11 +9,11 @@ export class TransactionAbortedError extends IdbSyncError {
   override readonly name = 'TransactionAbortedError' as const;
   readonly code = 'TRANSACTION_ABORTED' as const;
   /** The database name. */
-  readonly database: string;
+  declare readonly database: string;
   /** The object stores involved, when known. */
-  readonly stores: readonly string[];
+  declare readonly stores: readonly string[];
   /** What the SDK was doing, when known. */
-  readonly operation: string | undefined;
+  declare readonly operation: string | undefined;
 
   constructor(context: IndexedDBErrorContext, cause?: unknown) {
     super(`${describeOperation(context)} failed: the transaction was aborted`, { cause });

@@ -8,20 +8,22 @@ export class TransactionCallbackError extends IdbSyncError {
   override readonly name = 'TransactionCallbackError' as const;
   readonly code = 'TRANSACTION_CALLBACK_FAILED' as const;
 
-  constructor(
-    /** The database name. */
-    readonly database: string,
-    /** The stores of the aborted transaction. */
-    readonly stores: readonly string[],
-    /** `read` or `write`. */
-    readonly operation: string,
-    cause: unknown,
-  ) {
+  /** The database name. */
+  declare readonly database: string;
+  /** The stores of the aborted transaction. */
+  declare readonly stores: readonly string[];
+  /** `read` or `write`. */
+  declare readonly operation: string;
+
+  constructor(database: string, stores: readonly string[], operation: string, cause: unknown) {
     super(
       `The ${operation} callback on [${stores.join(', ')}] in database "${database}" threw; the transaction was aborted`,
       {
         cause,
       },
     );
+    this.database = database;
+    this.stores = stores;
+    this.operation = operation;
   }
 }

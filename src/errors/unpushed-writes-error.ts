@@ -9,16 +9,17 @@ export class UnpushedWritesError extends IdbSyncError {
   override readonly name = 'UnpushedWritesError' as const;
   readonly code = 'UNPUSHED_WRITES' as const;
 
-  constructor(
-    /** The database that was kept. */
-    readonly database: string,
-    /** Local writes signing out would drop. */
-    readonly pendingWrites: number,
-    options?: { cause?: unknown },
-  ) {
+  /** The database that was kept. */
+  declare readonly database: string;
+  /** Local writes signing out would drop. */
+  declare readonly pendingWrites: number;
+
+  constructor(database: string, pendingWrites: number, options?: { cause?: unknown }) {
     super(
       `Sign-out kept database "${database}": ${pendingWrites} local write(s) are not on the server yet (pass force: true to drop them)`,
       options,
     );
+    this.database = database;
+    this.pendingWrites = pendingWrites;
   }
 }

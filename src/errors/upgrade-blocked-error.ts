@@ -9,16 +9,19 @@ export class UpgradeBlockedError extends IdbSyncError {
   override readonly name = 'UpgradeBlockedError' as const;
   readonly code = 'UPGRADE_BLOCKED' as const;
 
-  constructor(
-    /** The database whose upgrade was blocked. */
-    readonly database: string,
-    /** The version the open asked for. */
-    readonly version: number,
-    /** How long the open waited before giving up, in milliseconds. */
-    readonly timeoutMs: number,
-  ) {
+  /** The database whose upgrade was blocked. */
+  declare readonly database: string;
+  /** The version the open asked for. */
+  declare readonly version: number;
+  /** How long the open waited before giving up, in milliseconds. */
+  declare readonly timeoutMs: number;
+
+  constructor(database: string, version: number, timeoutMs: number) {
     super(
       `Upgrade of database "${database}" to version ${version} was blocked by another connection for ${timeoutMs} ms`,
     );
+    this.database = database;
+    this.version = version;
+    this.timeoutMs = timeoutMs;
   }
 }

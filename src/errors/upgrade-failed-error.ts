@@ -8,17 +8,23 @@ export class UpgradeFailedError extends IdbSyncError {
   override readonly name = 'UpgradeFailedError' as const;
   readonly code = 'UPGRADE_FAILED' as const;
 
+  /** The database whose upgrade failed. */
+  declare readonly database: string;
+  /** The app schema version the database was at (0 when it was being created). */
+  declare readonly fromVersion: number;
+  /** The app schema version the open asked for. */
+  declare readonly toVersion: number;
+  /** The declared version whose step failed. */
+  declare readonly failedVersion: number;
+  /** The store whose migration failed, when a migration failed. */
+  declare readonly migration: string | undefined;
+
   constructor(
-    /** The database whose upgrade failed. */
-    readonly database: string,
-    /** The app schema version the database was at (0 when it was being created). */
-    readonly fromVersion: number,
-    /** The app schema version the open asked for. */
-    readonly toVersion: number,
-    /** The declared version whose step failed. */
-    readonly failedVersion: number,
-    /** The store whose migration failed, when a migration failed. */
-    readonly migration: string | undefined,
+    database: string,
+    fromVersion: number,
+    toVersion: number,
+    failedVersion: number,
+    migration: string | undefined,
     /** The original error: the migration's own error, or the typed IndexedDB error. */
     cause: unknown,
   ) {
@@ -28,5 +34,10 @@ export class UpgradeFailedError extends IdbSyncError {
         '; the database was left at its old version',
       { cause },
     );
+    this.database = database;
+    this.fromVersion = fromVersion;
+    this.toVersion = toVersion;
+    this.failedVersion = failedVersion;
+    this.migration = migration;
   }
 }

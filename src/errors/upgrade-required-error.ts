@@ -13,13 +13,17 @@ export class UpgradeRequiredError extends IdbSyncError {
   /** Never set; present so every transport error has the same shape. */
   readonly retryAfterMs: number | undefined = undefined;
 
+  /** The protocol endpoint that was called, e.g. `/v1/push`. */
+  declare readonly endpoint: string;
+  /** The schema version this client sent. */
+  declare readonly schemaVersion: number;
+  /** What the server still allows this version, when it said so. */
+  declare readonly access: 'read-only' | 'none' | undefined;
+
   constructor(
-    /** The protocol endpoint that was called, e.g. `/v1/push`. */
-    readonly endpoint: string,
-    /** The schema version this client sent. */
-    readonly schemaVersion: number,
-    /** What the server still allows this version, when it said so. */
-    readonly access: 'read-only' | 'none' | undefined,
+    endpoint: string,
+    schemaVersion: number,
+    access: 'read-only' | 'none' | undefined,
     options?: { cause?: unknown },
   ) {
     super(
@@ -27,5 +31,8 @@ export class UpgradeRequiredError extends IdbSyncError {
         (access === undefined ? '' : ` (this version may still: ${access === 'none' ? 'nothing' : 'read'})`),
       options,
     );
+    this.endpoint = endpoint;
+    this.schemaVersion = schemaVersion;
+    this.access = access;
   }
 }

@@ -19,17 +19,21 @@ export class WriteRefusedError extends IdbSyncError {
   override readonly name = 'WriteRefusedError' as const;
   readonly code = 'WRITE_REFUSED' as const;
 
-  constructor(
-    /** The store written. */
-    readonly store: string,
-    /** The refused operation, e.g. `clear()` or `cursor.update()`. */
-    readonly operation: string,
-    /** Why: an operation the outbox cannot track, a lookup store, or `localOnly` on a synced store. */
-    readonly reason: WriteRefusedReason,
-    /** The call to make instead. */
-    readonly use: string,
-  ) {
+  /** The store written. */
+  declare readonly store: string;
+  /** The refused operation, e.g. `clear()` or `cursor.update()`. */
+  declare readonly operation: string;
+  /** Why: an operation the outbox cannot track, a lookup store, or `localOnly` on a synced store. */
+  declare readonly reason: WriteRefusedReason;
+  /** The call to make instead. */
+  declare readonly use: string;
+
+  constructor(store: string, operation: string, reason: WriteRefusedReason, use: string) {
     super(`${operation} on ${refusal(reason, store)}. Use ${use}.`);
+    this.store = store;
+    this.operation = operation;
+    this.reason = reason;
+    this.use = use;
   }
 }
 

@@ -1,5 +1,6 @@
-import { interval, map, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, type Unsubscribable } from 'rxjs';
 import { NetworkError } from '../errors/network-error.js';
+import type { Clock } from '../rx/clock.js';
 import type { ServerEventSource } from '../transport/sync-transport.js';
 import type { ConnectionKind } from './pull-signal.js';
 
@@ -24,15 +25,21 @@ export class ChannelUnavailable extends Error {
 }
 
 /** Polling: usable at once, then a tick every `intervalMs`. */
-export function pollingChannel(intervalMs: number, scheduler: SchedulerLike): Channel {
+export function pollingChannel(intervalMs: number, scheduler: Clock): Channel {
   return {
     kind: 'polling',
     connect: () =>
       new Observable<ChannelEvent>((subscriber) => {
         subscriber.next({ type: 'open' });
-        return interval(intervalMs, scheduler)
-          .pipe(map((): ChannelEvent => ({ type: 'tick' })))
-          .subscribe(subscriber);
+        let timer: Unsubscribable;
+        const wait = () => {
+          timer = scheduler.schedule(() => {
+            subscriber.next({ type: 'tick' });
+            wait();
+          }, intervalMs);
+        };
+        wait();
+        return () => timer.unsubscribe();
       }),
   };
 }
@@ -48,7 +55,7 @@ const SILENT_HEARTBEATS = 3;
 export function eventChannel(
   kind: 'sse' | 'websocket',
   source: ServerEventSource,
-  scheduler: SchedulerLike,
+  scheduler: Clock,
   before?: () => Promise<void>,
 ): Channel {
   const endpoint = kind === 'sse' ? '/v1/events' : '/v1/ws';
@@ -56,7 +63,7 @@ export function eventChannel(
     kind,
     connect: () =>
       new Observable<ChannelEvent>((subscriber) => {
-        let watchdog: Subscription | undefined;
+        let watchdog: Unsubscribable | undefined;
         let silenceMs: number | undefined;
         const arm = () => {
           watchdog?.unsubscribe();
@@ -65,7 +72,7 @@ export function eventChannel(
             subscriber.error(new NetworkError(endpoint, 'connection-lost'));
           }, silenceMs);
         };
-        let inner: Subscription | undefined;
+        let inner: Unsubscribable | undefined;
         let closed = false;
         const open = () => {
           if (closed) return;

@@ -1,7 +1,9 @@
-import { BehaviorSubject, distinctUntilChanged, type Observable, share } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 import type { Capabilities, TransportKind } from '../protocol/messages.js';
+import { Multicast } from '../rx/multicast.js';
+import { distinct, share } from '../rx/operators.js';
 import type { ServerEventSource, SyncTransport } from '../transport/sync-transport.js';
 import { type Channel, ChannelUnavailable, eventChannel, pollingChannel } from './channel.js';
 import { pullScheduler } from './pull-scheduler.js';
@@ -78,7 +80,7 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
   const scheduling = resolveScheduling(options);
   const { scheduler } = scheduling;
   const upgradeAfterMs = options.upgradeAfterMs ?? 60_000;
-  const kind$ = new BehaviorSubject<ConnectionKind>('offline');
+  const kind$ = new Multicast<ConnectionKind>('offline');
 
   let cached: { at: number; value: Promise<Capabilities> } | undefined;
   const capabilities = (): Promise<Capabilities> => {
@@ -111,9 +113,7 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
 
   const policy = { fallbackAfterFailures: options.fallbackAfterFailures ?? 3, upgradeAfterMs };
   const schedule = (pullOutcomes: Observable<PullOutcome> | undefined) =>
-    pullScheduler(channels, { ...scheduling, pullOutcomes }, policy, (kind) => kind$.next(kind)).pipe(
-      share(),
-    );
+    share(pullScheduler(channels, { ...scheduling, pullOutcomes }, policy, (kind) => kind$.next(kind)));
   const signals$ = schedule(scheduling.pullOutcomes);
   const triggers = (pullOutcomes: Observable<PullOutcome>) => schedule(pullOutcomes);
 
@@ -133,5 +133,5 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
     push: (request, signal) => route((via) => via.push(request, signal)),
   };
 
-  return { signals$, triggers, connection$: kind$.pipe(distinctUntilChanged()), syncTransport };
+  return { signals$, triggers, connection$: distinct(kind$.asObservable()), syncTransport };
 }

@@ -1,4 +1,5 @@
-import { defer, distinctUntilChanged, fromEvent, map, merge, type Observable, of, startWith } from 'rxjs';
+import { Observable } from 'rxjs';
+import { distinct } from '../rx/operators.js';
 
 /**
  * Where the sync client and its listeners learn whether the device is online and the page visible
@@ -36,22 +37,48 @@ export interface BrowserGlobals {
  * @param globals the global object to read; default `globalThis`.
  */
 export function browserEnvironment(globals: BrowserGlobals = globalThis as BrowserGlobals): SyncEnvironment {
-  const online$ = defer(() => {
-    if (typeof globals.addEventListener !== 'function') return of(true);
-    const target = globals as EventTarget;
-    return merge(
-      fromEvent(target, 'online').pipe(map(() => true)),
-      fromEvent(target, 'offline').pipe(map(() => false)),
-    ).pipe(startWith(globals.navigator?.onLine !== false));
-  }).pipe(distinctUntilChanged());
-  const visible$ = defer(() => {
-    const document = globals.document;
-    if (document === undefined || typeof document.addEventListener !== 'function') return of(true);
-    const isVisible = () => document.visibilityState !== 'hidden';
-    return fromEvent(document as EventTarget, 'visibilitychange').pipe(
-      map(isVisible),
-      startWith(isVisible()),
-    );
-  }).pipe(distinctUntilChanged());
-  return { online$, visible$ };
+  return {
+    online$: listen(
+      () => (typeof globals.addEventListener === 'function' ? (globals as EventTarget) : undefined),
+      ['online', 'offline'],
+      () => globals.navigator?.onLine !== false,
+      (event) => event?.type !== 'offline',
+    ),
+    visible$: listen(
+      () =>
+        typeof globals.document?.addEventListener === 'function'
+          ? (globals.document as EventTarget)
+          : undefined,
+      ['visibilitychange'],
+      () => globals.document?.visibilityState !== 'hidden',
+    ),
+  };
+}
+
+/**
+ * `initial()` on subscribe, then the value after each of `events` on the target (`read(event)`,
+ * default `initial()`), without repeats; always `true` where there is no target. The listeners
+ * live as long as the subscription.
+ */
+function listen(
+  targetOf: () => EventTarget | undefined,
+  events: readonly string[],
+  initial: () => boolean,
+  read: (event?: Event) => boolean = initial,
+): Observable<boolean> {
+  return distinct(
+    new Observable<boolean>((subscriber) => {
+      const target = targetOf();
+      if (target === undefined) {
+        subscriber.next(true);
+        return;
+      }
+      const listener = (event: Event) => subscriber.next(read(event));
+      subscriber.next(initial());
+      for (const type of events) target.addEventListener(type, listener);
+      return () => {
+        for (const type of events) target.removeEventListener(type, listener);
+      };
+    }),
+  );
 }

@@ -1,12 +1,4 @@
-import {
-  combineLatest,
-  distinctUntilChanged,
-  Observable,
-  of,
-  pairwise,
-  type Subscription,
-  startWith,
-} from 'rxjs';
+import { Observable, type Unsubscribable } from 'rxjs';
 import { backoffDelay, retryAfterOf } from '../transport/retry-policy.js';
 import { type Channel, type ChannelEvent, ChannelUnavailable } from './channel.js';
 import type { ConnectionKind, PullSignal, PullSignalReason } from './pull-signal.js';
@@ -28,7 +20,7 @@ class ChannelClosed extends Error {
 interface Route {
   readonly level: number;
   role: 'current' | 'probe' | 'dead';
-  sub?: Subscription;
+  sub?: Unsubscribable;
 }
 
 type TimerName = 'reconnect' | 'upgrade' | 'retry' | 'deferred';
@@ -56,7 +48,7 @@ export function pullScheduler(
 ): Observable<PullSignal> {
   return new Observable<PullSignal>((subscriber) => {
     const { scheduler, retry, random } = scheduling;
-    const timers = new Map<TimerName, Subscription>();
+    const timers = new Map<TimerName, Unsubscribable>();
     let active = false;
     let activating = false;
     let level = 0;
@@ -244,26 +236,40 @@ export function pullScheduler(
       setKind('offline');
     };
 
-    const online$ = scheduling.whenOffline === 'continue' ? of(true) : scheduling.environment.online$;
-    const visible$ = scheduling.whenHidden === 'continue' ? of(true) : scheduling.environment.visible$;
-    const environment = combineLatest([online$, visible$])
-      .pipe(
-        distinctUntilChanged((a, b) => a[0] === b[0] && a[1] === b[1]),
-        startWith(undefined),
-        pairwise(),
-      )
-      .subscribe(([previous, next]) => {
-        const [online, visible] = next!;
-        const nowActive = online && visible;
-        if (nowActive === active) return;
-        if (!nowActive) {
-          deactivate();
-          return;
-        }
-        const reason: PullSignalReason =
-          previous === undefined ? 'start' : previous[0] === false ? 'online' : 'visible';
-        activate(reason);
-      });
+    // Once both are known, every change of either: active while online and visible.
+    let online: boolean | undefined = scheduling.whenOffline === 'continue' ? true : undefined;
+    let visible: boolean | undefined = scheduling.whenHidden === 'continue' ? true : undefined;
+    let wasOnline: boolean | undefined;
+    const follow = () => {
+      if (online === undefined || visible === undefined) return;
+      const nowActive = online && visible;
+      const before = wasOnline;
+      wasOnline = online;
+      if (nowActive === active) return;
+      if (!nowActive) {
+        deactivate();
+        return;
+      }
+      activate(before === undefined ? 'start' : before === false ? 'online' : 'visible');
+    };
+    const environment: Unsubscribable[] = [];
+    if (online === undefined) {
+      environment.push(
+        scheduling.environment.online$.subscribe((value) => {
+          online = value;
+          follow();
+        }),
+      );
+    }
+    if (visible === undefined) {
+      environment.push(
+        scheduling.environment.visible$.subscribe((value) => {
+          visible = value;
+          follow();
+        }),
+      );
+    }
+    follow();
 
     const outcomes = scheduling.pullOutcomes?.subscribe((outcome) => {
       if (!active) return;
@@ -277,7 +283,7 @@ export function pullScheduler(
     });
 
     return () => {
-      environment.unsubscribe();
+      for (const subscription of environment) subscription.unsubscribe();
       outcomes?.unsubscribe();
       deactivate();
     };

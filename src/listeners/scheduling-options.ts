@@ -1,4 +1,5 @@
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { type Clock, timers } from '../rx/clock.js';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from '../transport/retry-policy.js';
 import { browserEnvironment, type SyncEnvironment } from './environment.js';
 import type { PullOutcome } from './pull-signal.js';
@@ -29,7 +30,7 @@ export interface SchedulingOptions {
    * that pulls fail, so it never emits `retry` signals and polls at its plain interval.
    */
   readonly pullOutcomes?: Observable<PullOutcome>;
-  /** Drives every timer (rxjs `TestScheduler` in tests). Default `asyncScheduler`. */
+  /** Drives every timer (rxjs `TestScheduler` in tests). Default: `setTimeout` and `Date.now`. */
   readonly scheduler?: SchedulerLike;
   /** Random source in `[0, 1)` for jitter. Default `Math.random`. */
   readonly random?: () => number;
@@ -42,7 +43,7 @@ export interface ResolvedScheduling {
   readonly whenOffline: 'pause' | 'continue';
   readonly retry: RetryPolicy;
   readonly pullOutcomes: Observable<PullOutcome> | undefined;
-  readonly scheduler: SchedulerLike;
+  readonly scheduler: Clock;
   readonly random: () => number;
 }
 
@@ -54,7 +55,7 @@ export function resolveScheduling(options: SchedulingOptions): ResolvedSchedulin
     whenOffline: options.whenOffline ?? 'pause',
     retry: resolveRetry(options.retry),
     pullOutcomes: options.pullOutcomes,
-    scheduler: options.scheduler ?? asyncScheduler,
+    scheduler: options.scheduler ?? timers,
     random: options.random ?? Math.random,
   };
 }

@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import type { StoreChange } from '../db/database-changes.js';
+import { timers } from '../rx/clock.js';
 
 /** What a live query follows: a stream of committed changes (a database handle). */
 export interface ChangeSource<C extends StoreChange = StoreChange> {
@@ -47,13 +48,10 @@ export function liveQuery<R, C extends StoreChange = StoreChange>(
   const names = new Set(stores);
   const relevant = options.relevant ?? (() => true);
   const coalesceMs = options.coalesceMs ?? 0;
+  const clock = options.scheduler ?? timers;
   const later = (work: () => void): (() => void) => {
-    if (options.scheduler !== undefined) {
-      const action = options.scheduler.schedule(work, coalesceMs);
-      return () => action.unsubscribe();
-    }
-    const timer = setTimeout(work, coalesceMs);
-    return () => clearTimeout(timer);
+    const action = clock.schedule(work, coalesceMs);
+    return () => action.unsubscribe();
   };
   return new Observable<R>((subscriber) => {
     let running = false;

@@ -36,6 +36,13 @@ export const ERROR_CODES = {
   /** The body is larger than the server's limit, or the push has more mutations than it accepts. */
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   /**
+   * Too many requests for this token: wait for the `Retry-After` header (seconds) before the next
+   * one. `details.retryAfterMs` says the same in milliseconds.
+   */
+  RATE_LIMITED: { status: 429, retryable: true },
+  /** The user holds as many live connections (SSE streams, WebSocket sessions) as the server allows; retry later. */
+  TOO_MANY_CONNECTIONS: { status: 429, retryable: true },
+  /**
    * The client's schema version is too old: `details.access` says whether it may still pull
    * (`read-only`: pushes refused) or nothing at all (`none`). The app must update.
    */
@@ -47,6 +54,11 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, retryable: true },
   /** The server's own database schema is missing or too old (`details.status`); sync is refused until it is updated. */
   SERVER_SCHEMA_OUTDATED: { status: 503, retryable: true },
+  /**
+   * The server cannot serve now (its database is unreachable or overloaded, a timeout expired, or it
+   * is shutting down); nothing was changed by the failed part. Retry later, after `Retry-After` when sent.
+   */
+  SERVICE_UNAVAILABLE: { status: 503, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** A stable error code of the protocol. */

@@ -332,12 +332,16 @@ export type WsMessage = Infer<typeof wsMessageSchema>;
 export const WS_CLOSE_CODES = {
   /** A message that is not JSON or not a {@link WsClientMessage}, or anything before `hello`. */
   badMessage: 4400,
-  /** Missing or unknown token. */
+  /** Missing or unknown token, or a token revoked while the session was open. */
   unauthorized: 4401,
   /** The client's schema version is not accepted (`UPGRADE_REQUIRED` or `SCHEMA_VERSION_TOO_NEW`). */
   upgradeRequired: 4426,
   /** The server's database schema is outdated. */
   serverUnavailable: 4503,
+  /** The session reached the server's maximum lifetime: reconnect (authenticating again). */
+  sessionExpired: 4408,
+  /** The user holds too many live connections: reconnect later. */
+  tooManyConnections: 4429,
   /** The server is shutting down; reconnect later. */
   goingAway: 1001,
 } as const;

@@ -1,4 +1,3 @@
-import { BehaviorSubject, filter, firstValueFrom } from 'rxjs';
 import type { RunSummary } from './run-summary.js';
 import type { RunRequest } from './run-sync.js';
 import type { SyncRequestOptions } from './sync-client-api.js';
@@ -23,7 +22,9 @@ interface QueuedRun {
  * served it.
  */
 export class RunQueue {
-  readonly #busy = new BehaviorSubject(false);
+  #busy = false;
+  /** `whenIdle()` callers waiting for the queue to be idle. */
+  #idle: (() => void)[] = [];
   #queued: QueuedRun | undefined;
   #draining: Promise<void> | undefined;
   #stopped = false;
@@ -53,7 +54,7 @@ export class RunQueue {
     if (options.collections === undefined) queued.only = undefined;
     else if (queued.only !== undefined) for (const c of options.collections) queued.only.add(c);
     if (waiter !== undefined) queued.waiters.push(waiter);
-    this.#busy.next(true);
+    this.#busy = true;
     if (this.#draining === undefined) this.#startDrain();
   }
 
@@ -64,22 +65,29 @@ export class RunQueue {
   #startDrain(): void {
     this.#draining = this.#drain().finally(() => {
       this.#draining = undefined;
-      this.#busy.next(this.#queued !== undefined);
+      this.#setBusy(this.#queued !== undefined);
       if (this.#queued !== undefined && !this.#stopped) this.#startDrain();
     });
   }
 
   /** Resolves when no run is under way or queued. */
   whenIdle(): Promise<void> {
-    return firstValueFrom(this.#busy.pipe(filter((busy) => !busy))).then(() => undefined);
+    return this.#busy ? new Promise((resolve) => this.#idle.push(resolve)) : Promise.resolve();
   }
 
   /** Stops taking runs; resolves once the run under way (if any) has ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#draining?.catch(() => undefined);
-    this.#busy.next(false);
-    this.#busy.complete();
+    this.#setBusy(false);
+  }
+
+  #setBusy(busy: boolean): void {
+    this.#busy = busy;
+    if (busy) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
   }
 
   async #drain(): Promise<void> {

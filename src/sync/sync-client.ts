@@ -1,15 +1,4 @@
-import {
-  BehaviorSubject,
-  defer,
-  distinctUntilChanged,
-  EMPTY,
-  filter,
-  map,
-  merge,
-  type Observable,
-  Subject,
-  type Subscription,
-} from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import type { StoreChange } from '../db/database-changes.js';
 import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -18,6 +7,8 @@ import { browserEnvironment } from '../listeners/environment.js';
 import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import { liveQuery } from '../live/live-query.js';
+import { Multicast } from '../rx/multicast.js';
+import { distinct, filterValues, mapValues, mergeAll } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -81,7 +72,9 @@ export function createSyncClient<S = unknown>(
     // The leader keeps its connection while any tab of the database is visible.
     environment: {
       online$: environment.online$,
-      visible$: defer(() => client?.anyTabVisible$ ?? environment.visible$),
+      visible$: new Observable((subscriber) =>
+        (client?.anyTabVisible$ ?? environment.visible$).subscribe(subscriber),
+      ),
     },
     transports,
   });
@@ -100,12 +93,12 @@ class Client implements LiveSyncClient {
   readonly #connect: ConnectionSource;
   readonly #revField: string;
   readonly #collections: Map<string, ResolvedCollection>;
-  readonly #status = new BehaviorSubject<SyncStatus>('idle');
-  readonly #progress = new Subject<SyncProgress>();
-  readonly #errors = new Subject<unknown>();
-  readonly #conflicts = new Subject<StoreConflictLogEntry>();
-  readonly #runs = new Subject<RunSummary>();
-  readonly #leader$ = new BehaviorSubject(false);
+  readonly #status = new Multicast<SyncStatus>('idle');
+  readonly #progress = new Multicast<SyncProgress>();
+  readonly #errors = new Multicast<unknown>();
+  readonly #conflicts = new Multicast<StoreConflictLogEntry>();
+  readonly #runs = new Multicast<RunSummary>();
+  readonly #leader$ = new Multicast(false);
   readonly #closing = new AbortController();
   readonly #instance = crypto.randomUUID();
   readonly #subscriptions: Subscription[] = [];
@@ -124,9 +117,9 @@ class Client implements LiveSyncClient {
   /** Collections that failed on their own: consecutive failures and when they may run again. */
   readonly #backoff = new Map<string, { failures: number; at: number }>();
   #backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #skipped = new Subject<void>();
+  readonly #skipped = new Multicast<void>();
   #online = true;
-  readonly #outcomes = new Subject<PullOutcome>();
+  readonly #outcomes = new Multicast<PullOutcome>();
   readonly #presence = new TabPresence(this.#instance, () => this.#leader);
   #closed = false;
 
@@ -141,10 +134,13 @@ class Client implements LiveSyncClient {
   readonly skippedRecords$: Observable<SkippedRecord[]> = liveQuery(
     {
       // This tab's runs, and other tabs' (over the tab channel, opened by the subscription).
-      changes$: defer(() => {
+      changes$: new Observable<StoreChange>((subscriber) => {
         this.#openShared();
-        const others = this.#channel?.messages$.pipe(filter((m) => m.type === 'skipped')) ?? EMPTY;
-        return merge(this.#skipped, others).pipe(map(() => ({ store: SKIPPED_STORE }) as StoreChange));
+        const mine = this.#skipped.asObservable();
+        const channel = this.#channel?.messages$;
+        const others = channel === undefined ? [] : [filterValues(channel, (m) => m.type === 'skipped')];
+        const any = mergeAll<unknown>(mine, ...others);
+        return mapValues(any, () => ({ store: SKIPPED_STORE }) as StoreChange).subscribe(subscriber);
       }),
     },
     [SKIPPED_STORE],
@@ -382,14 +378,10 @@ class Client implements LiveSyncClient {
       if (changes$ !== undefined && this.#options.autoPush !== false) {
         // A write to a synced store through the database handle, in this tab or another: push it.
         this.#subscriptions.push(
-          changes$
-            .pipe(
-              filter(
-                (change) =>
-                  change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional',
-              ),
-            )
-            .subscribe(() => this.#enqueue({})),
+          changes$.subscribe((change) => {
+            if (change.origin !== 'remote' && this.#collections.get(change.store)?.kind === 'transactional')
+              this.#enqueue({});
+          }),
         );
       }
       if (this.#live !== undefined) {
@@ -417,7 +409,7 @@ class Client implements LiveSyncClient {
   #followEnvironment(): void {
     const environment = this.#options.environment ?? browserEnvironment();
     this.#subscriptions.push(
-      environment.online$.pipe(distinctUntilChanged()).subscribe((online) => {
+      distinct(environment.online$).subscribe((online) => {
         const back = online && !this.#online;
         this.#online = online;
         if (!online) clearTimeout(this.#retryTimer);

@@ -1,4 +1,3 @@
-import { filter } from 'rxjs';
 import { type ConnectionSource, transact } from '../idb/transact.js';
 import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
 import type { TabChannel } from './tab-channel.js';
@@ -164,10 +163,9 @@ export function crossTabLock(options: CrossTabLockOptions): CrossTabLock {
     owner: options.owner,
     ttlMs: options.ttlMs,
     onReleased: (listener) => {
-      const subscription = options
-        .channel()
-        ?.messages$.pipe(filter((m) => m.type === 'lock-released'))
-        .subscribe(() => listener());
+      const subscription = options.channel()?.messages$.subscribe((message) => {
+        if (message.type === 'lock-released') listener();
+      });
       return () => subscription?.unsubscribe();
     },
     announceRelease: () => options.channel()?.post({ type: 'lock-released', key: options.name }),

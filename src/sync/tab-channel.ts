@@ -1,5 +1,6 @@
-import { Observable, share } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { ConnectionKind } from '../listeners/pull-signal.js';
+import { share } from '../rx/operators.js';
 
 /**
  * Messages between the tabs (clients) syncing one database. Record changes and local writes travel
@@ -29,11 +30,13 @@ export function openTabChannel(name: string): TabChannel | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined;
   const channel = new BroadcastChannel(name);
   let closed = false;
-  const messages$ = new Observable<TabMessage>((subscriber) => {
-    const listener = (event: MessageEvent<TabMessage>) => subscriber.next(event.data);
-    channel.addEventListener('message', listener);
-    return () => channel.removeEventListener('message', listener);
-  }).pipe(share());
+  const messages$ = share(
+    new Observable<TabMessage>((subscriber) => {
+      const listener = (event: MessageEvent<TabMessage>) => subscriber.next(event.data);
+      channel.addEventListener('message', listener);
+      return () => channel.removeEventListener('message', listener);
+    }),
+  );
   return {
     post(message) {
       if (closed) return;

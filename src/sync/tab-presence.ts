@@ -1,5 +1,7 @@
-import { BehaviorSubject, distinctUntilChanged, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { ConnectionKind } from '../listeners/pull-signal.js';
+import { Multicast } from '../rx/multicast.js';
+import { distinct } from '../rx/operators.js';
 import type { TabChannel } from './tab-channel.js';
 
 /**
@@ -10,8 +12,8 @@ import type { TabChannel } from './tab-channel.js';
  * it is hidden; one that dies without saying so counts as visible, which only keeps the channel open.
  */
 export class TabPresence {
-  readonly #connection = new BehaviorSubject<ConnectionKind>('offline');
-  readonly #anyVisible = new BehaviorSubject(true);
+  readonly #connection = new Multicast<ConnectionKind>('offline');
+  readonly #anyVisible = new Multicast(true);
   /** The other tabs' visibility, by tab id. */
   readonly #others = new Map<string, boolean>();
   readonly #subscriptions: Subscription[] = [];
@@ -19,9 +21,9 @@ export class TabPresence {
   #channel: TabChannel | undefined;
 
   /** The leader's channel, in this tab and the others; `offline` before it is known. */
-  readonly connection$: Observable<ConnectionKind> = this.#connection.pipe(distinctUntilChanged());
+  readonly connection$: Observable<ConnectionKind> = distinct(this.#connection.asObservable());
   /** True while this tab or another one of the database is visible. */
-  readonly anyTabVisible$: Observable<boolean> = this.#anyVisible.pipe(distinctUntilChanged());
+  readonly anyTabVisible$: Observable<boolean> = distinct(this.#anyVisible.asObservable());
 
   constructor(
     private readonly tab: string,
@@ -51,7 +53,7 @@ export class TabPresence {
       );
     }
     this.#subscriptions.push(
-      visible$.pipe(distinctUntilChanged()).subscribe((visible) => {
+      distinct(visible$).subscribe((visible) => {
         this.#ownVisible = visible;
         channel?.post({ type: 'visibility', tab: this.tab, visible });
         this.#update();

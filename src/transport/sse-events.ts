@@ -1,4 +1,3 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
@@ -7,13 +6,14 @@ import { pokeSchema, SSE_EVENTS, sseHelloSchema } from '../protocol/messages.js'
 import { PROTOCOL_PATHS } from '../protocol/version.js';
 import type { HttpClient } from './http-client.js';
 import { parseJsonText, validate } from './parse-response.js';
+import { type SseEvent, sseParser } from './sse-parser.js';
 import type { ServerEvent } from './sync-transport.js';
 
 /** Longest SSE event we buffer; a stream sending more without a blank line is refused. */
 const MAX_EVENT_CHARS = 1 << 20;
 
 /**
- * `GET /v1/events` read over fetch with eventsource-parser (EventSource cannot send headers).
+ * `GET /v1/events` read over fetch (EventSource cannot send headers).
  * Cold: each subscription opens one request; unsubscribing aborts it. The stream is not retried
  * inside the request: reconnecting, with backoff, is the listeners' job.
  */
@@ -37,29 +37,21 @@ export function sseEvents(client: HttpClient): Observable<ServerEvent> {
         throw new InvalidResponseError(endpoint, status, 'not-event-stream');
       }
       let failure: unknown;
-      const parser = createParser({
-        maxBufferSize: MAX_EVENT_CHARS,
-        onEvent: (message) => {
-          if (failure !== undefined) return;
-          try {
-            const event = toServerEvent(message, status);
-            if (event !== undefined) subscriber.next(event);
-          } catch (error) {
-            failure = error;
-          }
-        },
-        onError: (error) => {
-          if (error.type === 'max-buffer-size-exceeded') {
-            failure ??= new InvalidResponseError(endpoint, status, 'not-event-stream');
-          }
-        },
-      });
+      const feed = sseParser((message) => {
+        if (failure !== undefined) return;
+        try {
+          const event = toServerEvent(message, status);
+          if (event !== undefined) subscriber.next(event);
+        } catch (error) {
+          failure = error;
+        }
+      }, MAX_EVENT_CHARS);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          parser.feed(value);
+          if (!feed(value)) failure ??= new InvalidResponseError(endpoint, status, 'not-event-stream');
           if (failure !== undefined) throw failure;
         }
       } finally {
@@ -80,7 +72,7 @@ export function sseEvents(client: HttpClient): Observable<ServerEvent> {
   });
 }
 
-function toServerEvent(message: EventSourceMessage, status: number): ServerEvent | undefined {
+function toServerEvent(message: SseEvent, status: number): ServerEvent | undefined {
   const context = { endpoint: PROTOCOL_PATHS.events, status };
   switch (message.event) {
     case SSE_EVENTS.hello: {

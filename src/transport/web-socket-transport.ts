@@ -1,4 +1,4 @@
-import { defer, from, lastValueFrom, Observable, retry, timer } from 'rxjs';
+import { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 import type {
@@ -141,20 +141,20 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     collection?: string,
   ): Promise<unknown> => {
     const started = Date.now();
-    return lastValueFrom(
-      defer(() =>
-        from(ready().then((s) => s.request(type, body, requestTimeoutMs, signal, collection))),
-      ).pipe(
-        retry({
-          count: policy.requestRetries,
-          delay: (error: unknown, attempt) => {
-            if (!isIdbSyncError(error, 'NETWORK_ERROR') || signal?.aborted) throw error;
-            logger?.({ event: 'retry', endpoint: PROTOCOL_PATHS.ws, retries: attempt, error: error.code });
-            return timer(backoffDelay(attempt, policy));
-          },
-        }),
-      ),
-    ).then(
+    const attempt = async (): Promise<unknown> => {
+      for (let retries = 1; ; retries++) {
+        try {
+          return await (await ready()).request(type, body, requestTimeoutMs, signal, collection);
+        } catch (error) {
+          // Only a lost connection is retried, `requestRetries` times, after the policy's delay.
+          if (retries > policy.requestRetries || !isIdbSyncError(error, 'NETWORK_ERROR') || signal?.aborted)
+            throw error;
+          logger?.({ event: 'retry', endpoint: PROTOCOL_PATHS.ws, retries, error: error.code });
+          await new Promise((resolve) => setTimeout(resolve, backoffDelay(retries, policy)));
+        }
+      }
+    };
+    return attempt().then(
       (answer) => {
         logger?.({ event: 'response', endpoint: PROTOCOL_PATHS.ws, durationMs: Date.now() - started });
         return answer;

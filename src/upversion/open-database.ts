@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { DatabaseVersionError } from '../errors/database-version-error.js';
 import { type IdbSyncError, isIdbSyncError } from '../errors/idb-sync-error.js';
 import { IndexedDBError } from '../errors/indexeddb-error.js';
@@ -6,6 +6,7 @@ import { IndexedDBUnavailableError } from '../errors/indexeddb-unavailable-error
 import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UpgradeFailedError } from '../errors/upgrade-failed-error.js';
 import { domExceptionName, wrapDomException } from '../errors/wrap-dom-exception.js';
+import { Multicast } from '../rx/multicast.js';
 import { applyUpgrade, type UpgradeOutcome } from './apply-upgrade.js';
 import { appVersionOf, type DeclaredSchema } from './declare-schema.js';
 import { createMarker, type MarkerRecord } from './meta-records.js';
@@ -49,7 +50,7 @@ export interface OpenAttempt {
 
 /** Starts opening; `before` runs first (the Safari readiness wait). */
 export function startOpen(settings: OpenSettings, before?: () => Promise<void>): OpenAttempt {
-  const phase$ = new BehaviorSubject<OpenPhase>('waiting');
+  const phase$ = new Multicast<OpenPhase>('waiting');
   const result = (before ? before() : Promise.resolve())
     .then(() => openDatabase(settings, (phase) => phase$.next(phase)))
     .finally(() => phase$.complete());

@@ -43,13 +43,14 @@ describe('idb-sync-conformance (command line)', () => {
       '--admin-token',
       ADMIN,
       '--only',
-      'capabilities,paging,exactly-once',
+      'capabilities,paging,exactly-once,auth',
       '--skip',
       'paging.byte-budget',
     ]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('PASS paging.snapshot-order');
     expect(run.stdout).toContain('PASS exactly-once.lost-answer');
+    expect(run.stdout).toContain('PASS auth.revoked-token'); // POST /admin/revoke { token }
     expect(run.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped/);
     expect(run.stderr).toContain('PASS capabilities.document'); // progress, one line per check
     expect(run.stdout + run.stderr).not.toContain(ADMIN);

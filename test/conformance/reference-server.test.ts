@@ -43,7 +43,9 @@ describe('the conformance kit against the reference server', () => {
         purgeTombstones: async () => {
           await server.admin.compactTombstones({ olderThanMs: 0 });
         },
-        revokeToken: (user) => server.admin.revokeTokens(user.userId!),
+        revokeToken: async (user) => {
+          await server.admin.revokeTokens(user.userId!);
+        },
       },
     });
     if (announced.maxValueBytes === undefined) {

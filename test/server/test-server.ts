@@ -23,6 +23,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
   const pgSchema = databaseUrl ? (options.pgSchema ?? `test_${randomBytes(6).toString('hex')}`) : undefined;
   const server = await startServer({
     compactionIntervalMs: 0,
+    // Tests install their fresh PostgreSQL schema at start (a deployment runs `migrate` instead).
+    autoMigrate: true,
     ...options,
     ...(databaseUrl ? { databaseUrl, pgSchema: pgSchema! } : {}),
     logger: (entry) => {

@@ -1,0 +1,12 @@
+// `idb-sync/vue`: Vue composables over the database handle and the sync client, returning refs and
+// cleaned up with the component's (or effect scope's) lifetime. Vue is an optional peer dependency:
+// nothing here is reached by an app that does not import this entry.
+
+export type { DatabaseStatus } from '../bindings/database-status.js';
+export type { LiveRefs } from './live-refs.js';
+export { type ConflictLogRefs, useConflictLog } from './use-conflict-log.js';
+export { useDatabaseStatus } from './use-database-status.js';
+export { type UseLiveOptions, type UseLiveQueryOptions, useLiveQuery } from './use-live-query.js';
+export { useLiveSearch } from './use-live-search.js';
+export { usePendingWrites } from './use-pending-writes.js';
+export { useConnection, useLastRun, useSyncProgress, useSyncStatus } from './use-sync-state.js';
