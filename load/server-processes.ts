@@ -44,8 +44,8 @@ export async function startInstances(
           'server/main.ts',
           '--port',
           '0',
-          '--admin-token',
-          adminToken,
+          // One argument: a base64url token may start with "-", which parseArgs takes for an option.
+          `--admin-token=${adminToken}`,
           '--pool-size',
           String(options.poolSize ?? 10),
           '--max-window-size',
