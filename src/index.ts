@@ -123,6 +123,7 @@ export type {
   RunSummary,
   RunTimings,
 } from './sync/run-summary.js';
+export type { SkippedRecord, SkipReason } from './sync/skipped-log.js';
 export type { CollectionName, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync/sync-client.js';
 export { createSyncClient } from './sync/sync-client.js';
 export type { LockManagerLike } from './sync/sync-lock.js';

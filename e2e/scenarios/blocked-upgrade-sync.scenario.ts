@@ -22,7 +22,7 @@ export default defineScenario<typeof page>({
       await tab.run('openApp', { ...config, version: 1 });
       assert.equal((await tab.run('sync')).outcome, 'ok');
       await tab.run('closeApp');
-      assert.equal((await tab.run('holdRawConnection', 'blocked-sync')).version, 1_001);
+      assert.equal((await tab.run('holdRawConnection', 'blocked-sync')).version, 1_002);
 
       // Tab B, v2 code: its open and its sync end in the typed blocked state, in time.
       const tabB = await tab.newTab();

@@ -113,6 +113,22 @@ export async function conflictLog() {
   return (await current().client.conflictLog()) as StoreConflictLogEntry[];
 }
 
+/** The skipped-records log, as `[collection, id, reason, heldBy]`. */
+export async function skippedRecords() {
+  return (await current().client.skippedRecords()).map((e) => [
+    e.collection,
+    e.id,
+    e.reason,
+    e.heldBy ?? null,
+  ]);
+}
+
+/** `id → code` of the local `parts`. */
+export async function partCodes() {
+  const all = (await current().database.getAll('parts' as never)) as RecordValue[];
+  return Object.fromEntries(all.map((r) => [String(r['id']), r['code'] ?? null]));
+}
+
 /** Statuses seen by this tab so far. */
 export function seenStatuses() {
   return statuses;

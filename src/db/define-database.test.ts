@@ -207,7 +207,7 @@ describe('defineDatabase', () => {
     await db.open();
     await db.close();
     const shape = await describeRaw(name);
-    expect(shape.version).toBe(1001);
+    expect(shape.version).toBe(1002);
     expect(shape.stores['drafts']).toEqual({ keyPath: null, autoIncrement: true, indexes: {} });
     expect(shape.stores['service_types']).toEqual({
       keyPath: 'id',

@@ -90,8 +90,8 @@ describe('regression: modules holding handles while another module upgrades', ()
       { id: 'c-2', name: 'Globex' },
     ]);
     expect(await serviceTypes.count('service_types')).toBe(2);
-    expect((await rawConnectionOf(serviceTypes)).version).toBe(2001);
-    expect((await rawConnectionOf(workOrders)).version).toBe(2001);
+    expect((await rawConnectionOf(serviceTypes)).version).toBe(2002);
+    expect((await rawConnectionOf(workOrders)).version).toBe(2002);
 
     await Promise.all([workOrders.close(), customers.close(), serviceTypes.close()]);
   });

@@ -57,6 +57,17 @@ const start = (collection: string, snapshotMode?: 'red' | 'full'): CheckpointRec
   schemaVersion: 1,
   updatedAt: 0,
 });
+/** The next `allowed` puts into `parts` pass, then each throws QuotaExceededError as a full disk does. */
+function fillDiskAfter(allowed: number) {
+  const proto = IDBObjectStore.prototype as { put: (this: IDBObjectStore, ...args: unknown[]) => unknown };
+  const original = proto.put;
+  let left = allowed;
+  proto.put = function put(this: IDBObjectStore, ...args: unknown[]) {
+    if (this.name === 'parts' && left-- <= 0) throw new DOMException('Quota exceeded', 'QuotaExceededError');
+    return original.apply(this, args);
+  };
+  return { restore: () => (proto.put = original) };
+}
 const ids = async (store: string) => (await db.all(store)).map((r) => r.id).sort();
 
 describe('writing a pulled page', () => {
@@ -79,11 +90,12 @@ describe('writing a pulled page', () => {
     );
     // b and d were missing from the page: deleted; a unchanged (same rev): not rewritten; x, y untouched.
     expect(await ids('parts')).toEqual(['a', 'c', 'x', 'y']);
-    expect(first.counts).toEqual({ fetch: 2, change: 1, delete: 2, skipped: 1 });
+    expect(first.counts).toEqual({ fetch: 2, change: 1, delete: 2, unchanged: 1, skipped: 0 });
+    // Deletes go first: a put may take a unique value a deleted record held.
     expect(first.changes.map((c) => [c.type, c.key])).toEqual([
-      ['put', 'c'],
       ['delete', 'b'],
       ['delete', 'd'],
+      ['put', 'c'],
     ]);
     expect(first.checkpoint).toMatchObject({
       phase: 'snapshot',
@@ -127,7 +139,7 @@ describe('writing a pulled page', () => {
         changes: [put('o1', '2', { v: 'remote' }), { id: 'o4', rev: '9', op: 'delete' }],
       }),
     );
-    expect(changes.counts.skipped).toBe(2);
+    expect(changes.counts.unchanged).toBe(2);
     const snapshot = await applyPullPage(
       connect,
       target('orders'),
@@ -135,8 +147,8 @@ describe('writing a pulled page', () => {
       page({ changes: [put('o2', '2')], range: { after: null, until: null }, moreAvailable: false }),
     );
     expect(snapshot.changes.map((c) => [c.type, c.key])).toEqual([
-      ['put', 'o2'],
       ['delete', 'o3'],
+      ['put', 'o2'],
     ]);
     const red = await applyPullPage(
       connect,
@@ -153,7 +165,7 @@ describe('writing a pulled page', () => {
     expect(await ids('orders')).toEqual(['o1', 'o4', 'o9']);
   });
 
-  it('writes nothing, checkpoint included, when any record of the page fails', async () => {
+  it('writes nothing, checkpoint included, when the transaction fails (a full disk)', async () => {
     const connect = open();
     await applyPullPage(
       connect,
@@ -161,17 +173,24 @@ describe('writing a pulled page', () => {
       start('parts', 'full'),
       page({ changes: [put('a', '1')], range: { after: null, until: 'a' }, checkpoint: 'good' }),
     );
-    // Two records with the same unique `code`: the second put aborts the transaction.
-    const bad = page({
-      changes: [put('b', '1', { code: 'dup' }), put('c', '1', { code: 'dup' })],
-      range: { after: 'a', until: 'c' },
-      checkpoint: 'bad',
-    });
     const before = (await readCheckpoints(connect)).get('parts')!;
-    await expect(applyPullPage(connect, target('parts'), before, bad)).rejects.toMatchObject({
-      code: 'CONSTRAINT_VIOLATION',
-      cause: { name: 'ConstraintError' },
-    });
+    const disk = fillDiskAfter(1);
+    try {
+      await expect(
+        applyPullPage(
+          connect,
+          target('parts'),
+          before,
+          page({
+            changes: [put('b', '1'), put('c', '1')],
+            range: { after: 'a', until: 'c' },
+            checkpoint: 'bad',
+          }),
+        ),
+      ).rejects.toMatchObject({ code: 'STORAGE_QUOTA_EXCEEDED' });
+    } finally {
+      disk.restore();
+    }
     expect(await ids('parts')).toEqual(['a']);
     expect((await readCheckpoints(connect)).get('parts')).toMatchObject({ token: 'good', cursor: 'a' });
   });

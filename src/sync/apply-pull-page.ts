@@ -1,31 +1,32 @@
 import { type ConnectionSource, type TxScope, transact } from '../idb/transact.js';
-import type { Change, PullResponse, RecordValue } from '../protocol/messages.js';
-import type { KeyType } from '../upversion/schema-types.js';
+import type { Change, PullResponse } from '../protocol/messages.js';
 import { checkPageOrder, rememberToken } from './check-page-order.js';
 import { keyRangesOfIds, toKeyRange } from './id-range.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointRecord,
+  CONFLICT_STORE,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
+  type StoreConflictLogEntry,
 } from './internal-stores.js';
 import { revOf, withoutRev } from './outbox-model.js';
 import { decodeId, encodeId, inIdRange, type SyncedKey } from './record-key.js';
-import { runTransform, type TransformFn } from './record-transform.js';
+import { SKIPPED_STORE, type StoredSkip, skippedRange } from './skipped-log.js';
+import {
+  type PageCounts,
+  type PageTarget,
+  type PageWrite,
+  type Put,
+  type PutChange,
+  skip,
+  storedValue,
+  storePuts,
+} from './store-pulled.js';
 import type { SyncChange } from './sync-change.js';
 
-/** Per-page counts for the run summary. */
-export interface PageCounts {
-  /** Records received from the server. */
-  fetch: number;
-  /** Records written locally. */
-  change: number;
-  /** Records deleted locally. */
-  delete: number;
-  /** Received records left alone: unchanged (same revision) or with local writes still pending. */
-  skipped: number;
-}
+export type { PageCounts, PageTarget } from './store-pulled.js';
 
 /** What writing one page did. */
 export interface AppliedPage {
@@ -37,19 +38,17 @@ export interface AppliedPage {
    * pushed now: the run pushes again after its pulls when this is not 0.
    */
   readonly released: number;
+  /** Clashes of pulled records with unpushed local writes, as logged in the conflict log. */
+  readonly conflicts: StoreConflictLogEntry[];
+  /** The skipped-records log changed. */
+  readonly skippedChanged: boolean;
 }
 
-/** How to store records of the collection. */
-export interface PageTarget {
-  readonly store: string;
-  /** The store's key path: the record id is written there. */
-  readonly keyPath: string;
-  /** The type of the store's keys: wire ids are decoded to it. Default `'string'`. */
-  readonly keyType?: KeyType;
-  /** The field holding each record's server revision. */
-  readonly revField: string;
-  /** The collection's `fromServer` transform, applied to each record written. */
-  readonly fromServer?: TransformFn;
+/** Options of {@link applyPullPage}. */
+export interface PageOptions {
+  readonly durability?: IDBTransactionDurability;
+  /** On the last page, retry every skipped record of the collection (not only unique clashes). */
+  readonly retrySkipped?: boolean;
 }
 
 /**
@@ -62,52 +61,100 @@ export interface PageTarget {
  * from the page are deleted; records beyond `until` stay readable until their own page arrives. The
  * first page of a red sync instead clears the whole store (except records with pending writes).
  * A page that cannot follow `previous` (a stale replay) is refused with `InvalidResponseError` and
- * nothing is written. Each record written goes through the collection's `fromServer` transform inside
- * the transaction; a transform that throws aborts it (`RecordTransformError`): nothing is written.
- * Wire ids are decoded to the store's key type (`InvalidKeyError` for one that does not decode);
- * in a number store a snapshot range is a union of number ranges (see {@link keyRangesOfIds}).
+ * nothing is written.
+ *
+ * One bad record never fails the page: a record whose id does not decode to the store's key type,
+ * whose `fromServer` throws, that IndexedDB cannot store, or that cannot take a unique value goes
+ * into the skipped-records log (`_skipped`) and the rest of the page and its checkpoint are written
+ * (see {@link storePuts}). A page that settles a record (brings it again, deletes it, or covers its
+ * id in a snapshot range) settles its log entry; the last page of a pull retries the entries of
+ * unique clashes (a value may have been freed), and all the others after a schema upgrade or when
+ * `retrySkipped`. Only a failure of the transaction itself (a full disk) writes nothing.
  */
 export async function applyPullPage(
   connect: ConnectionSource,
   target: PageTarget,
   previous: CheckpointRecord,
   page: PullResponse,
-  options: { readonly durability?: IDBTransactionDurability } = {},
+  options: PageOptions = {},
 ): Promise<AppliedPage> {
   const { store } = target;
   checkPageOrder(previous, page);
   const keyType = target.keyType ?? 'string';
-  // Decoded before the transaction: an id that does not fit the store fails the page at once.
-  const keyed: KeyedChange[] = page.changes.map((change) => ({
-    change,
-    key: decodeId(store, change.id, keyType),
-  }));
+  const keyed: KeyedChange[] = [];
+  const undecodable: Change[] = [];
+  for (const change of page.changes) {
+    try {
+      keyed.push({ change, key: decodeId(store, change.id, keyType) });
+    } catch {
+      undecodable.push(change);
+    }
+  }
+  const stores = [store, OUTBOX_STORE, CHECKPOINT_STORE, SKIPPED_STORE];
+  if (target.kind === 'transactional') stores.push(CONFLICT_STORE);
   return transact(
     connect,
-    [store, OUTBOX_STORE, CHECKPOINT_STORE],
+    stores,
     'readwrite',
     (scope) => {
       const changes: SyncChange[] = [];
-      const counts: PageCounts = { fetch: page.changes.length, change: 0, delete: 0, skipped: 0 };
+      const counts: PageCounts = {
+        fetch: page.changes.length,
+        change: 0,
+        delete: 0,
+        unchanged: 0,
+        skipped: 0,
+      };
+      const conflicts: StoreConflictLogEntry[] = [];
       const checkpoint = nextCheckpoint(previous, page);
       let released = 0;
-      readPending(scope, store, (pending) => {
-        const clear =
-          previous.phase === 'snapshot' && previous.snapshotMode === 'red' && previous.cursor === null;
-        // Outdated derived fields: records at the pulled revision are written again through fromServer.
-        const rederive = previous.phase === 'snapshot' && previous.rederive === true;
-        const write = { scope, target, keyType, pending, changes, counts, rederive };
-        if (clear) clearThenPut(write, keyed);
-        else if (page.mode === 'snapshot') replaceRange(write, page, keyed);
-        else applyChanges(write, keyed);
-        scope.store(CHECKPOINT_STORE).put(checkpoint);
-        releaseAwaiting(write, page, keyed, (n) => {
-          released += n;
-        });
-      });
-      return () => ({ checkpoint, changes, counts, released });
+      let skippedChanged = false;
+      readPending(scope, store, (pending) =>
+        readLogged(scope, store, (logged) => {
+          const w: PageWrite = {
+            scope,
+            target,
+            keyType,
+            pending,
+            changes,
+            counts,
+            // Outdated derived fields: records at the pulled revision are written again through fromServer.
+            rederive: previous.phase === 'snapshot' && previous.rederive === true,
+            logged,
+            touched: new Set(page.changes.map((c) => c.id)),
+            skips: new Map(),
+            conflicts: conflicts as PageWrite['conflicts'],
+          };
+          const [after, until] = pageRange(page);
+          if (page.mode === 'snapshot') {
+            for (const id of logged.keys()) if (inIdRange(id, after, until)) w.touched.add(id);
+          }
+          for (const change of undecodable) {
+            if (change.op === 'put') {
+              skip(w, { change }, 'invalid-key', false, { message: `not a ${keyType} key` });
+            }
+          }
+          const clear =
+            previous.phase === 'snapshot' && previous.snapshotMode === 'red' && previous.cursor === null;
+          const write = (puts: Put[]) =>
+            storePuts(w, puts, false, () => {
+              const retries = page.moreAvailable ? [] : retryable(w, options.retrySkipped === true);
+              storePuts(w, retries, true, () => {
+                skippedChanged = settleLog(w);
+                scope.store(CHECKPOINT_STORE).put(checkpoint);
+                releaseAwaiting(w, page, keyed, (n) => {
+                  released += n;
+                });
+              });
+            });
+          if (clear) clearThenPut(w, keyed, write);
+          else if (page.mode === 'snapshot') replaceRange(w, page, keyed, write);
+          else applyChanges(w, keyed, write);
+        }),
+      );
+      return () => ({ checkpoint, changes, counts, released, conflicts, skippedChanged });
     },
-    options,
+    options.durability === undefined ? {} : { durability: options.durability },
   );
 }
 
@@ -138,60 +185,92 @@ function withoutSnapshot(checkpoint: CheckpointRecord): CheckpointRecord {
   return { ...rest, cursor: null };
 }
 
-interface PageWrite {
-  readonly scope: TxScope;
-  readonly target: PageTarget;
-  readonly keyType: KeyType;
-  readonly pending: ReadonlySet<SyncedKey>;
-  readonly changes: SyncChange[];
-  readonly counts: PageCounts;
-  /** Write records already at the pulled revision too (a snapshot re-deriving outdated fields). */
-  readonly rederive: boolean;
+/** A snapshot page's id range `(after, until]` (`null`: unbounded). */
+function pageRange(page: PullResponse): [string | null, string | null] {
+  const after = page.range?.after ?? null;
+  return [after, page.range?.until ?? (page.moreAvailable ? (page.changes.at(-1)?.id ?? null) : null)];
 }
 
 /**
- * Ids of the store's records with pending outbox entries (few: a key cursor over one index range).
- * The cursor runs `next`, not `nextunique`: WebKit's on-disk store (Safari, WebKitGTK) fails to open a
- * `nextunique` cursor on an empty index with `UnknownError: Unable to open cursor`; the set dedupes.
+ * The store's records with pending outbox entries → their latest mutation id (few: a key cursor
+ * over one index range, in mutation order per record). The cursor runs `next`, not `nextunique`:
+ * WebKit's on-disk store (Safari, WebKitGTK) fails to open a `nextunique` cursor on an empty index
+ * with `UnknownError: Unable to open cursor`.
  */
-function readPending(scope: TxScope, store: string, then: (pending: Set<SyncedKey>) => void): void {
-  const pending = new Set<SyncedKey>();
+function readPending(scope: TxScope, store: string, then: (pending: Map<SyncedKey, number>) => void): void {
+  const pending = new Map<SyncedKey, number>();
   const range = IDBKeyRange.bound([store], [store, []]);
   const cursor = scope.store(OUTBOX_STORE).index(OUTBOX_BY_RECORD).openKeyCursor(range, 'next');
   scope.walk(
     cursor,
-    (c) => pending.add((c.key as [string, SyncedKey])[1]),
+    (c) => pending.set((c.key as [string, SyncedKey])[1], c.primaryKey as number),
     () => then(pending),
   );
 }
 
-/** The stored form of a pulled record: the server's value with its id and revision stamped in. */
-function storedValue(w: PageWrite, { change, key }: KeyedChange & { change: { op: 'put' } }): RecordValue {
-  const { keyPath, revField, store } = w.target;
-  // The parsed page is ours: stamp id and revision in place rather than copying every record.
-  let value: RecordValue = change.value;
-  value[keyPath] = key;
-  const { fromServer } = w.target;
-  if (fromServer === undefined) value[revField] = change.rev;
-  else {
-    // A copy: the transform's result may be frozen or shared. Its id and revision are the server's.
-    const transformed = runTransform('fromServer', fromServer, store, change.id, value);
-    value = { ...transformed, [keyPath]: key, [revField]: change.rev };
-  }
-  return value;
+/** The collection's skipped-log entries, by wire id (usually none). */
+function readLogged(scope: TxScope, store: string, then: (logged: Map<string, StoredSkip>) => void): void {
+  scope.on(scope.store(SKIPPED_STORE).getAll(skippedRange(store)), (entries: StoredSkip[]) =>
+    then(new Map(entries.map((e) => [e.id, e]))),
+  );
 }
 
-function putRecord(w: PageWrite, keyed: KeyedChange & { change: { op: 'put' } }, local: unknown): void {
+/** Log entries the last page retries: clashes always, the others after an upgrade or when asked. */
+function retryable(w: PageWrite, all: boolean): Put[] {
+  const puts: Put[] = [];
+  for (const entry of w.logged.values()) {
+    const due = all || entry.reason === 'unique-clash' || entry.schemaVersion < (w.target.schemaVersion ?? 0);
+    if (!due || w.touched.has(entry.id) || entry.value === undefined) continue;
+    let key: SyncedKey;
+    try {
+      key = decodeId(w.target.store, entry.id, w.keyType);
+    } catch {
+      continue;
+    }
+    if (w.pending.has(key)) continue;
+    const change: PutChange = { id: entry.id, rev: entry.rev, op: 'put', value: entry.value };
+    puts.push({ change, key, local: undefined, ...(entry.stored ? { stored: true as const } : {}) });
+  }
+  return puts;
+}
+
+/** Writes the page's log changes: settled entries go, new ones replace. Returns whether it changed. */
+function settleLog(w: PageWrite): boolean {
+  const log = w.scope.store(SKIPPED_STORE);
+  let changed = false;
+  for (const id of w.logged.keys()) {
+    if (w.touched.has(id) && !w.skips.has(id)) {
+      log.delete([w.target.store, id]);
+      changed = true;
+    }
+  }
+  for (const entry of w.skips.values()) {
+    try {
+      log.put(entry);
+    } catch {
+      const { value: _value, stored: _stored, ...rest } = entry;
+      log.put(rest); // a value IndexedDB cannot keep: retried by a full sync only
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+/** A record of the page to write, unless it is already at the pulled revision. */
+function wantPut(
+  w: PageWrite,
+  keyed: KeyedChange & { change: PutChange },
+  local: unknown,
+  puts: Put[],
+): void {
   if (
     !w.rederive &&
     revOf(local as Record<string, unknown> | undefined, w.target.revField) === keyed.change.rev
   ) {
-    w.counts.skipped += 1;
+    w.counts.unchanged += 1;
     return;
   }
-  w.scope.store(w.target.store).put(storedValue(w, keyed));
-  w.counts.change += 1;
-  w.changes.push({ store: w.target.store, type: 'put', key: keyed.key });
+  puts.push({ change: keyed.change, key: keyed.key, local });
 }
 
 function deleteRecord(w: PageWrite, key: SyncedKey): void {
@@ -200,30 +279,37 @@ function deleteRecord(w: PageWrite, key: SyncedKey): void {
   w.changes.push({ store: w.target.store, type: 'delete', key });
 }
 
-function isPut(keyed: KeyedChange): keyed is KeyedChange & { change: { op: 'put' } } {
+function isPut(keyed: KeyedChange): keyed is KeyedChange & { change: PutChange } {
   return keyed.change.op === 'put';
 }
 
-function applyChanges(w: PageWrite, changes: readonly KeyedChange[]): void {
+function applyChanges(w: PageWrite, changes: readonly KeyedChange[], then: (puts: Put[]) => void): void {
   const data = w.scope.store(w.target.store);
   const wanted = changes.filter((c) => {
     if (!w.pending.has(c.key)) return true;
-    w.counts.skipped += 1;
+    w.counts.unchanged += 1;
     return false;
   });
   w.scope.all(
     wanted.map((c) => data.get(c.key)),
     (locals) => {
+      const puts: Put[] = [];
       wanted.forEach((keyed, i) => {
-        if (isPut(keyed)) putRecord(w, keyed, locals[i]);
+        if (isPut(keyed)) wantPut(w, keyed, locals[i], puts);
         else if (locals[i] !== undefined) deleteRecord(w, keyed.key);
-        else w.counts.skipped += 1;
+        else w.counts.unchanged += 1;
       });
+      then(puts);
     },
   );
 }
 
-function replaceRange(w: PageWrite, page: PullResponse, changes: readonly KeyedChange[]): void {
+function replaceRange(
+  w: PageWrite,
+  page: PullResponse,
+  changes: readonly KeyedChange[],
+  then: (puts: Put[]) => void,
+): void {
   const data = w.scope.store(w.target.store);
   const after = page.range?.after ?? null;
   const until = page.range?.until ?? null;
@@ -242,10 +328,11 @@ function replaceRange(w: PageWrite, page: PullResponse, changes: readonly KeyedC
       }
     }
     const inPage = new Set<SyncedKey>();
+    const puts: Put[] = [];
     for (const keyed of changes) {
       inPage.add(keyed.key);
-      if (w.pending.has(keyed.key)) w.counts.skipped += 1;
-      else if (isPut(keyed)) putRecord(w, keyed, localByKey.get(keyed.key));
+      if (w.pending.has(keyed.key)) w.counts.unchanged += 1;
+      else if (isPut(keyed)) wantPut(w, keyed, localByKey.get(keyed.key), puts);
       else if (localByKey.has(keyed.key)) deleteRecord(w, keyed.key);
     }
     for (const key of localByKey.keys()) {
@@ -253,10 +340,11 @@ function replaceRange(w: PageWrite, page: PullResponse, changes: readonly KeyedC
     }
     for (const key of strays) {
       if (!w.pending.has(key as SyncedKey)) {
-        w.scope.store(w.target.store).delete(key);
+        data.delete(key);
         w.counts.delete += 1;
       }
     }
+    then(puts);
   });
 }
 
@@ -264,7 +352,7 @@ function isSyncedKey(key: unknown): key is SyncedKey {
   return typeof key === 'string' || typeof key === 'number';
 }
 
-function clearThenPut(w: PageWrite, changes: readonly KeyedChange[]): void {
+function clearThenPut(w: PageWrite, changes: readonly KeyedChange[], then: (puts: Put[]) => void): void {
   const data = w.scope.store(w.target.store);
   w.scope.on(data.getAllKeys(), (keys) => {
     const inPage = new Set(changes.map((c) => c.key));
@@ -277,10 +365,12 @@ function clearThenPut(w: PageWrite, changes: readonly KeyedChange[]): void {
         if (isSyncedKey(key)) w.changes.push({ store: w.target.store, type: 'delete', key });
       }
     }
+    const puts: Put[] = [];
     for (const keyed of changes) {
-      if (w.pending.has(keyed.key)) w.counts.skipped += 1;
-      else if (isPut(keyed)) putRecord(w, keyed, undefined);
+      if (w.pending.has(keyed.key)) w.counts.unchanged += 1;
+      else if (isPut(keyed)) puts.push({ change: keyed.change, key: keyed.key, local: undefined });
     }
+    then(puts);
   });
 }
 
@@ -303,9 +393,8 @@ function releaseAwaiting(
   for (const keyed of changes) if (w.pending.has(keyed.key)) byKey.set(keyed.key, keyed);
   const reached = new Set(byKey.keys());
   if (page.mode === 'snapshot') {
-    const after = page.range?.after ?? null;
-    const until = page.range?.until ?? (page.moreAvailable ? (page.changes.at(-1)?.id ?? null) : null);
-    for (const key of w.pending) if (inIdRange(encodeId(key), after, until)) reached.add(key);
+    const [after, until] = pageRange(page);
+    for (const key of w.pending.keys()) if (inIdRange(encodeId(key), after, until)) reached.add(key);
   }
   if (reached.size === 0) return;
   const outbox = w.scope.store(OUTBOX_STORE);
@@ -321,8 +410,7 @@ function releaseAwaiting(
           const { awaitsRev: _waited, ...settled } = entry;
           const keyed = byKey.get(key);
           if (keyed !== undefined && isPut(keyed)) {
-            const base = withoutRev({ ...storedValue(w, keyed) }, w.target.revField);
-            outbox.put({ ...settled, baseRev: keyed.change.rev, base });
+            outbox.put({ ...settled, baseRev: keyed.change.rev, base: baseOf(w, keyed) });
           } else if (entry.op === 'delete') {
             outbox.delete(entry.mutationId);
           } else {
@@ -334,4 +422,15 @@ function releaseAwaiting(
       released(count);
     },
   );
+}
+
+/** The pulled value a waiting write is based on (the server's own when `fromServer` fails on it). */
+function baseOf(w: PageWrite, { change, key }: KeyedChange & { change: PutChange }) {
+  let value: Record<string, unknown>;
+  try {
+    value = { ...storedValue(w, change, key) };
+  } catch {
+    value = { ...change.value };
+  }
+  return withoutRev(value, w.target.revField);
 }

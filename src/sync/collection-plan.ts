@@ -21,7 +21,8 @@ export type SyncMode = 'red' | 'full' | 'incremental' | 'waiting' | 'skip';
  *   checkpoint (`RESET_REQUIRED`); `evicted`: the browser evicted the database;
  * - `outbox-pending`: local writes of the collection are still unpushed (with `waiting`);
  * - `not-on-server`: the server does not offer the collection; `not-requested`: the run was limited to
- *   other collections.
+ *   other collections; `backing-off`: its last pulls failed and its retry delay has not passed (a run
+ *   that names it — a red or full sync, or `collections` — still pulls it).
  */
 export type PlanReason =
   | 'first-sync'
@@ -34,7 +35,8 @@ export type PlanReason =
   | 'evicted'
   | 'outbox-pending'
   | 'not-on-server'
-  | 'not-requested';
+  | 'not-requested'
+  | 'backing-off';
 
 /** The decision for one collection, with every reason that led to it. */
 export interface CollectionPlan {

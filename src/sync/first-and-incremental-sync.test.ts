@@ -57,9 +57,10 @@ describe('first and incremental sync against the reference server', () => {
       change: 2,
       delete: 1,
     });
+    // In the order the page writes them: its deletes first (they may free unique values), then its puts.
     expect(events.map((e) => [e.store, e.type, e.key, e.origin])).toEqual([
-      ['customers', 'put', 'cu003', 'remote'],
       ['customers', 'delete', 'cu007', 'remote'],
+      ['customers', 'put', 'cu003', 'remote'],
       ['customers', 'put', 'cu100', 'remote'],
     ]);
     expect(await localState(db, 'customers')).toEqual(await serverState(fx.server, 'customers', 'incr'));

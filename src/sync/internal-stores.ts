@@ -104,12 +104,19 @@ export interface StoreConflictLogEntry<N extends string = string, K = SyncedKey,
   readonly base: V | null;
   /** The value kept (`null`: deleted). */
   readonly result: V | null;
-  /** The rule that decided: `server-wins`, `merge:tie-client`, `custom:<name>`, … */
+  /**
+   * The rule that decided: `server-wins`, `merge:tie-client`, `custom:<name>`, …, or `unique-index`:
+   * the pulled record `id` (`remote`) takes a unique value that `heldBy`'s unpushed local write
+   * (`local`) holds. The local write wins and is pushed; the pulled record is in the skipped-records
+   * log (`result` null).
+   */
   readonly rule: string;
   /** Whose value was kept. */
   readonly winner: 'server' | 'client' | 'merged' | 'custom';
-  /** With `merge`: the fields both sides changed to different values. */
+  /** With `merge`: the fields both sides changed to different values; `unique-index`: the index's key path. */
   readonly conflictingFields?: readonly string[];
+  /** `unique-index`: the key of the record whose unpushed write holds the value. */
+  readonly heldBy?: K;
   /** The revision the local write was based on (`null`: created locally). */
   readonly baseRev: string | null;
   /** The server's revision met by the push (`null`: the record is gone there). */

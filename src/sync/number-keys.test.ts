@@ -157,7 +157,7 @@ describe('number keys', () => {
     expect(await app.db.get('customers', 10)).toMatchObject({ name: 'edited offline' });
   });
 
-  it('refuses a local key of the wrong type and a server id that is not a number, writing nothing', async () => {
+  it('refuses a local key of the wrong type, and skips a server id that is not a number', async () => {
     const app = numberApp(await fx.user('bad-numbers'), { dbName: uniqueDbName('bad-numbers') });
     for (const id of ['42', Number.NaN, Number.POSITIVE_INFINITY]) {
       await expect(app.db.put('customers', { id, name: 'x' })).rejects.toSatisfy((e) =>
@@ -166,9 +166,14 @@ describe('number keys', () => {
     }
     await fx.server.admin.putRecord('parts', 'not-a-number', { name: 'x' });
     const summary = await app.client.sync();
-    expect(summary.outcome).toBe('error');
-    expect(summary.error?.code).toBe('INVALID_KEY');
-    expect(await app.db.count('parts')).toBe(0);
+    expect(summary.outcome).toBe('ok');
+    expect(summary.collections.find((c) => c.collection === 'parts')).toMatchObject({ skipped: 1 });
+    expect(await app.db.get('parts', 'not-a-number' as never)).toBeUndefined();
+    expect(await app.client.skippedRecords('parts')).toEqual([
+      expect.objectContaining({ id: 'not-a-number', reason: 'invalid-key' }),
+    ]);
     await fx.server.admin.deleteRecord('parts', 'not-a-number');
+    await app.client.sync();
+    expect(await app.client.skippedRecords()).toEqual([]);
   });
 });

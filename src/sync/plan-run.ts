@@ -38,6 +38,11 @@ export interface PlanInput {
    * Writes made while the run goes on do not count: red sync keeps records with pending writes.
    */
   readonly pendingOutbox?: ReadonlyMap<string, number>;
+  /**
+   * Collections waiting for their retry delay after failing: skipped unless the run names them (a red
+   * or full sync, or `only`).
+   */
+  readonly backingOff?: ReadonlySet<string>;
 }
 
 /**
@@ -75,6 +80,9 @@ function planCollection(
   if (input.evicted === true) reasons.push('evicted');
   if (checkpoint === undefined) reasons.push('first-sync');
   const requested = input.requested?.get(collection) ?? checkpoint?.forced;
+  // Backing off: skipped by runs that did not name it (a red or full sync, or `collections`, did).
+  if (requested === undefined && input.only === undefined && input.backingOff?.has(collection) === true)
+    return plan('skip', ['backing-off']);
   if (requested !== undefined) reasons.push('requested');
   if (
     checkpoint !== undefined &&

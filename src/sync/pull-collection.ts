@@ -14,17 +14,23 @@ export async function pullCollection(
   collection: ResolvedCollection,
   checkpoint: CheckpointRecord,
   summary: CollectionSummary,
+  retrySkipped = false,
 ): Promise<CheckpointRecord> {
   const target = {
     store: collection.name,
     keyPath: collection.keyPath,
     keyType: collection.keyType,
     revField: ctx.revField,
+    kind: collection.kind,
+    schemaVersion: ctx.schemaVersion,
     ...(collection.fromServer === undefined ? {} : { fromServer: collection.fromServer }),
   };
   // Lookup pages can always be pulled again: let the browser skip the flush to disk per page. The
   // page and its checkpoint still commit together, so a lost page is re-pulled, never half-applied.
-  const options = collection.kind === 'lookup' ? { durability: 'relaxed' as const } : {};
+  const options = {
+    retrySkipped,
+    ...(collection.kind === 'lookup' ? { durability: 'relaxed' as const } : {}),
+  };
   const fetchPage = (token: string | null): Promise<PullResponse> => {
     const request: PullRequest = {
       collection: collection.name,
@@ -53,9 +59,12 @@ export async function pullCollection(
     summary.fetch += applied.counts.fetch;
     summary.change += applied.counts.change;
     summary.delete += applied.counts.delete;
+    summary.unchanged += applied.counts.unchanged;
     summary.skipped += applied.counts.skipped;
     if (applied.released > 0) ctx.releasedWrites(applied.released);
     ctx.emitChanges(applied.changes);
+    for (const conflict of applied.conflicts) ctx.emitConflict(conflict);
+    if (applied.skippedChanged) ctx.skippedChanged();
     if (snapshotMode !== undefined && page.mode === 'snapshot') {
       const total = page.total ?? current.total;
       ctx.emitProgress({

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import { uniqueDbName } from '../../test/sync/test-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import type { RecordTransformError } from '../errors/record-transform-error.js';
 import type { RecordValue } from '../protocol/messages.js';
 import { LOOKUP_TOKENS_VERSION, lookupTokens } from '../query/lookup-tokens.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
@@ -87,7 +86,7 @@ describe('fromServer: every record a pull writes goes through the collection tra
     );
   });
 
-  it('fails a page whose transform throws with RecordTransformError and writes nothing of it, nor its checkpoint', async () => {
+  it('skips a record whose transform throws, writes the rest of its page and the checkpoint, and stores it once fixed', async () => {
     const { token } = await newUser();
     const ids = await fx.seed('service_types', 45, { prefix: `st-${users}-` });
     let brokenId: string | undefined = ids[30]; // on the second page of 20
@@ -97,48 +96,47 @@ describe('fromServer: every record a pull writes goes through the collection tra
     };
     const dbName = uniqueDbName('transform-fails');
     const app = fx.app(token, { dbName, client: { collections: { service_types: { fromServer } } } });
-    const errors = collectErrors(app.client);
 
-    const failed = await app.client.sync();
-    expect(failed.outcome).toBe('error');
-    expect(failed.error?.code).toBe('RECORD_TRANSFORM_FAILED');
-    expect(failed.collections[0]).toMatchObject({ pages: 1, change: 20 });
-    // The first page is written; nothing of the second (its 19 good records included).
-    expect((await app.db.all('service_types')).map((r) => r['id'])).toEqual(ids.slice(0, 20));
-    expect(await checkpointOf(app.db, 'service_types')).toMatchObject({
-      phase: 'snapshot',
-      cursor: ids[19],
-      done: 20,
+    const first = await app.client.sync();
+    expect(first.outcome).toBe('ok');
+    expect(first.collections[0]).toMatchObject({
+      pages: 3,
+      fetch: 45,
+      change: 44,
+      skipped: 1,
+      outcome: 'ok',
     });
-    const error = errors.find((e) => isIdbSyncError(e, 'RECORD_TRANSFORM_FAILED')) as RecordTransformError;
-    expect(error).toMatchObject({
-      code: 'RECORD_TRANSFORM_FAILED',
-      transform: 'fromServer',
-      store: 'service_types',
-      id: ids[30],
-      retryable: false,
-    });
-    expect(error.cause).toBeInstanceOf(RangeError);
-    expect(error.message).not.toContain('no price');
+    const expected = await derivedServerState('service_types', withTokens);
+    const { [ids[30]!]: _broken, ...withoutBroken } = expected;
+    expect(await localState(app.db, 'service_types')).toEqual(withoutBroken);
+    expect(await checkpointOf(app.db, 'service_types')).toMatchObject({ phase: 'changes' });
+    expect(await app.client.skippedRecords()).toEqual([
+      expect.objectContaining({
+        collection: 'service_types',
+        id: ids[30],
+        reason: 'transform-failed',
+        message: 'RangeError: no price',
+      }),
+    ]);
 
-    // Fixed: the next run resumes from the saved page.
-    brokenId = undefined;
-    const resumed = await app.client.sync();
-    expect(resumed.outcome).toBe('ok');
-    expect(resumed.plans[0]?.reasons).toEqual(['resume']);
-    expect(await localState(app.db, 'service_types')).toEqual(
-      await derivedServerState('service_types', withTokens),
-    );
-
-    // Incremental: one bad record fails its whole page; the good change beside it is not written.
+    // Incremental: one bad record no longer fails its page; the good change beside it is written.
     await fx.server.admin.putRecord('service_types', ids[1]!, { name: 'Changed one' });
     await fx.server.admin.putRecord('service_types', ids[2]!, { name: 'Changed two' });
     brokenId = ids[2];
-    const before = await checkpointOf(app.db, 'service_types');
     const incremental = await app.client.sync();
-    expect(incremental.outcome).toBe('error');
-    expect(((await app.db.get('service_types', ids[1]!)) as Rec)['name']).not.toBe('Changed one');
-    expect(await checkpointOf(app.db, 'service_types')).toEqual(before);
+    expect(incremental.outcome).toBe('ok');
+    expect(((await app.db.get('service_types', ids[1]!)) as Rec)['name']).toBe('Changed one');
+    expect(await app.db.get('service_types', ids[2]!)).toBeUndefined(); // its older copy went too
+    expect((await app.client.skippedRecords()).map((e) => e.id).sort()).toEqual([ids[2], ids[30]].sort());
+
+    // Fixed: a retry stores them from the kept values, without refetching.
+    brokenId = undefined;
+    const retried = await app.client.sync({ retrySkipped: true });
+    expect(retried.collections[0]).toMatchObject({ fetch: 0, change: 2, skipped: 0 });
+    expect(await app.client.skippedRecords()).toEqual([]);
+    expect(await localState(app.db, 'service_types')).toEqual(
+      await derivedServerState('service_types', withTokens),
+    );
   });
 
   it('refetches a lookup collection whose search tokens an older lookupTokens made (0.1), once', async () => {

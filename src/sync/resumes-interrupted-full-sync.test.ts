@@ -108,6 +108,12 @@ describe('resumable full sync', () => {
     const reloaded = fx.app(token, { dbName, client: { collections: { parts: {} } } });
     const summary = await reloaded.client.sync();
     expect(summary.plans[0]).toMatchObject({ mode: 'full', reasons: ['requested'] });
-    expect(summary.collections[0]).toMatchObject({ pages: 5, fetch: 100, change: 0, skipped: 100 });
+    expect(summary.collections[0]).toMatchObject({
+      pages: 5,
+      fetch: 100,
+      change: 0,
+      unchanged: 100,
+      skipped: 0,
+    });
   });
 });

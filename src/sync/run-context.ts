@@ -51,6 +51,8 @@ export interface RunContext {
   /** A pulled page settled writes that waited for their record's revision: push again after the pulls. */
   releasedWrites(count: number): void;
   emitConflict(entry: StoreConflictLogEntry): void;
+  /** The skipped-records log changed (for `skippedRecords$`). */
+  skippedChanged(): void;
   emitError(error: unknown): void;
   emitProgress(progress: SyncProgress): void;
 }

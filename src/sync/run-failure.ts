@@ -1,6 +1,5 @@
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { RunClock, RunSummary } from './run-summary.js';
-import { describeFailure } from './run-sync.js';
 import type { SyncRequestOptions } from './sync-client-api.js';
 
 /** Failures only a new app version or another tab can lift: retrying would not help. */
@@ -27,4 +26,11 @@ export function failedSummary(runId: number, clock: RunClock, error: unknown): R
 export function signalRequest(signal: unknown): SyncRequestOptions {
   const collections = (signal as { collections?: unknown } | null | undefined)?.collections;
   return Array.isArray(collections) && collections.every((c) => typeof c === 'string') ? { collections } : {};
+}
+
+/** A failure as the run summary shows it: its code and message (no record contents). */
+export function describeFailure(error: unknown): { code: string; message: string } {
+  if (isIdbSyncError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: error.name, message: error.message };
+  return { code: 'UNKNOWN', message: 'Unknown failure' };
 }

@@ -10,6 +10,7 @@ interface Waiter {
 interface QueuedRun {
   red: Set<string>;
   full: Set<string>;
+  retry: Set<string>;
   /** `undefined`: all collections. */
   only: Set<string> | undefined;
   waiters: Waiter[];
@@ -39,18 +40,33 @@ export class RunQueue {
   request(options: SyncRequestOptions, waiter?: Waiter): void {
     const pick = (v: boolean | readonly string[] | undefined) =>
       v === true ? this.collections : v === false || v === undefined ? [] : v;
-    const queued = this.#queued ?? { red: new Set(), full: new Set(), only: new Set(), waiters: [] };
+    const queued = this.#queued ?? {
+      red: new Set(),
+      full: new Set(),
+      retry: new Set(),
+      only: new Set(),
+      waiters: [],
+    };
     this.#queued = queued;
     for (const c of pick(options.red)) queued.red.add(c);
     for (const c of pick(options.full)) queued.full.add(c);
+    for (const c of pick(options.retrySkipped)) queued.retry.add(c);
     if (options.collections === undefined) queued.only = undefined;
     else if (queued.only !== undefined) for (const c of options.collections) queued.only.add(c);
     if (waiter !== undefined) queued.waiters.push(waiter);
     this.#busy = true;
-    this.#draining ??= this.#drain().finally(() => {
+    if (this.#draining === undefined) this.#startDrain();
+  }
+
+  /**
+   * Runs the queued runs one after the other. A run queued after the loop ended but before it
+   * settled is started as it was asked (its `collections` kept, not widened by an empty request).
+   */
+  #startDrain(): void {
+    this.#draining = this.#drain().finally(() => {
       this.#draining = undefined;
       this.#setBusy(this.#queued !== undefined);
-      if (this.#queued !== undefined && !this.#stopped) this.request({});
+      if (this.#queued !== undefined && !this.#stopped) this.#startDrain();
     });
   }
 
@@ -81,6 +97,7 @@ export class RunQueue {
       const request: RunRequest = {
         red: run.red,
         full: run.full,
+        retrySkipped: run.retry,
         ...(run.only === undefined ? {} : { only: run.only }),
       };
       try {

@@ -15,9 +15,21 @@ export interface CollectionSummary {
   /** Records deleted locally. */
   delete: number;
   /** Received records left alone: unchanged (same revision) or with pending local writes. */
+  unchanged: number;
+  /**
+   * Records put in the skipped-records log by this run (records it could not store, and stored
+   * records a unique clash evicted): see `client.skippedRecords()`.
+   */
   skipped: number;
   /** Pages pulled. */
   pages: number;
+  /**
+   * `error`: this collection's pull failed on its own (see `error`); the run went on with the other
+   * collections, and the client retries this one after its own backoff.
+   */
+  outcome: 'ok' | 'error';
+  /** With `outcome: 'error'`: the collection's failure, its code and message (no record contents). */
+  error?: { readonly code: string; readonly message: string };
 }
 
 /** Push counts of one run. */
@@ -67,7 +79,10 @@ export interface RunSummary {
   readonly push: PushSummary;
   /** Where the time went. */
   readonly timings: RunTimings;
-  /** The failure, for `waiting` (network) and `error` outcomes: its code and message (no record contents). */
+  /**
+   * The failure, for `waiting` (network) and `error` outcomes: its code and message (no record
+   * contents). When only some collections failed, the first one's (each is in `collections`).
+   */
   error?: { readonly code: string; readonly message: string };
 }
 

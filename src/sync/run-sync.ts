@@ -1,19 +1,25 @@
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
-import { readCheckpoints, startedSnapshot, updateCheckpoints } from './checkpoints.js';
+import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
 import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
-import { pullCollection } from './pull-collection.js';
+import { pullIsolated } from './pull-isolated.js';
 import { pushOutbox } from './push-outbox.js';
 import { countOutbox } from './read-push-batch.js';
 import type { RunContext } from './run-context.js';
+import { describeFailure } from './run-failure.js';
 import type { CollectionSummary, RunSummary } from './run-summary.js';
 
-/** A run's summary, and the error that failed it (if any) for the client's status and retry decisions. */
+/**
+ * A run's summary, and the error that failed it (if any) for the client's status and retry
+ * decisions: `failure` stopped the whole run; `failed` collections failed on their own (the others
+ * were pulled).
+ */
 export interface RunResult {
   readonly summary: RunSummary;
   readonly failure: unknown;
+  readonly failed?: ReadonlyMap<string, unknown>;
 }
 
 /** What the app (or a trigger) asked of a run. */
@@ -23,6 +29,8 @@ export interface RunRequest {
   readonly full: ReadonlySet<string>;
   /** When given, only these collections are pulled (the outbox is always pushed whole). */
   readonly only?: ReadonlySet<string>;
+  /** Collections whose skipped records are all retried (see `sync({ retrySkipped })`). */
+  readonly retrySkipped?: ReadonlySet<string>;
 }
 
 /** Inputs of a run that come from outside IndexedDB and the server. */
@@ -34,6 +42,8 @@ export interface RunEnvironment {
   readonly evicted: boolean;
   /** Largest push batch the app allows (the server's limit applies too). */
   readonly maxPushBatch: number;
+  /** Collections that failed lately and wait for their retry delay: skipped unless asked red or full. */
+  readonly backingOff?: ReadonlySet<string>;
   onPhase(phase: 'pushing' | 'pulling'): void;
 }
 
@@ -68,6 +78,7 @@ export async function runSync(
     timings: ctx.clock.timings,
   };
   let failure: unknown;
+  const failed = new Map<string, unknown>();
   const fail = (error: unknown, outcome: 'waiting' | 'error') => {
     failure = error;
     summary.outcome = outcome;
@@ -117,31 +128,22 @@ export async function runSync(
     const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map());
     summary.plans.push(...plans);
     if (summary.outcome === 'ok' && plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
+    // Each collection on its own: one that fails does not stop the others (see pullIsolated).
     for (const p of plans) {
-      if (p.mode === 'skip' || p.mode === 'waiting') continue;
-      const collection = ctx.collections.get(p.collection);
-      if (collection === undefined) continue;
+      if (p.mode === 'skip' || p.mode === 'waiting' || !ctx.collections.has(p.collection)) continue;
       const counts = collectionSummary(p);
       summary.collections.push(counts);
-      try {
-        await pullPlanned(ctx, p, counts);
-      } catch (error) {
-        if (!isIdbSyncError(error, 'RESET_REQUIRED')) throw error;
-        // The server refused the checkpoint: start over with a snapshot (the push just succeeded).
-        const [reset] = await plan(
-          ctx,
-          request,
-          env,
-          requested,
-          new Set([p.collection]),
-          serverCollections,
-          new Map(),
-        );
-        if (reset === undefined) throw error;
-        summary.plans[summary.plans.indexOf(p)] = reset;
-        Object.assign(counts, { mode: reset.mode, reasons: reset.reasons });
-        await pullPlanned(ctx, reset, counts);
-      }
+      const replan = async () =>
+        (await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map()))[0];
+      const ran = await pullIsolated(
+        ctx,
+        p,
+        counts,
+        replan,
+        request.retrySkipped?.has(p.collection) === true,
+      );
+      if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
+      if (counts.error !== undefined) failed.set(p.collection, counts.error);
     }
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {
@@ -151,26 +153,12 @@ export async function runSync(
   } catch (error) {
     fail(error, isIdbSyncError(error, 'NETWORK_ERROR') ? 'waiting' : 'error');
   }
-  return { summary, failure };
-}
-
-async function pullPlanned(ctx: RunContext, p: CollectionPlan, counts: CollectionSummary): Promise<void> {
-  const collection = ctx.collections.get(p.collection)!;
-  const checkpoints = await ctx.clock.time('indexedDb', readCheckpoints(ctx.connect));
-  let checkpoint = checkpoints.get(p.collection);
-  if (p.mode === 'red' || p.mode === 'full') {
-    if (p.restart || checkpoint === undefined || checkpoint.phase !== 'snapshot') {
-      const rederive = p.reasons.includes('derivation-changed');
-      const started = startedSnapshot(p.collection, p.mode, ctx.schemaVersion, rederive);
-      await ctx.clock.time(
-        'indexedDb',
-        updateCheckpoints(ctx.connect, [p.collection], () => started),
-      );
-      checkpoint = started;
-    }
+  const [first] = summary.collections.filter((c) => c.error !== undefined);
+  if (failure === undefined && first !== undefined) {
+    summary.outcome = 'error';
+    summary.error = first.error!;
   }
-  if (checkpoint === undefined) return;
-  await pullCollection(ctx, collection, checkpoint, counts);
+  return { summary, failure, failed };
 }
 
 async function plan(
@@ -198,6 +186,7 @@ async function plan(
     evicted: env.evicted,
     ...(serverCollections === undefined ? {} : { serverCollections }),
     ...(request.only === undefined ? {} : { only: request.only }),
+    ...(env.backingOff === undefined ? {} : { backingOff: env.backingOff }),
     pendingOutbox,
   });
 }
@@ -225,13 +214,9 @@ function collectionSummary(p: CollectionPlan): CollectionSummary {
     fetch: 0,
     change: 0,
     delete: 0,
+    unchanged: 0,
     skipped: 0,
     pages: 0,
+    outcome: 'ok',
   };
-}
-
-export function describeFailure(error: unknown): { code: string; message: string } {
-  if (isIdbSyncError(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: error.name, message: error.message };
-  return { code: 'UNKNOWN', message: 'Unknown failure' };
 }

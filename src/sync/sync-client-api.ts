@@ -4,6 +4,7 @@ import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { SyncProgress } from './run-context.js';
 import type { RunSummary } from './run-summary.js';
+import type { SkippedRecord } from './skipped-log.js';
 import type { SyncStatus } from './sync-log.js';
 
 /** A store name of the schema `S` (any string without a schema type). */
@@ -29,6 +30,12 @@ export interface SyncRequestOptions<S = unknown> {
   readonly full?: boolean | readonly CollectionName<S>[];
   /** Pull only these collections in this run (the outbox is always pushed whole). Default: all. */
   readonly collections?: readonly CollectionName<S>[];
+  /**
+   * Retry the skipped records of these collections (`true`: all) at the end of their pull, from the
+   * values the log kept (a fixed `fromServer`, a freed unique value). Unique clashes are retried by
+   * every pull anyway, the others after a schema upgrade and by a full sync. Default: none.
+   */
+  readonly retrySkipped?: boolean | readonly CollectionName<S>[];
 }
 
 /**
@@ -75,6 +82,17 @@ export interface SyncClient<S = unknown> {
   conflictLog<N extends CollectionName<S> = CollectionName<S>>(store?: N): Promise<ConflictLogOf<S, N>[]>;
   /** Empties the conflict log (up to `upToSeq` when given); resolves with the number of entries removed. */
   clearConflictLog(upToSeq?: number): Promise<number>;
+  /**
+   * The skipped-records log, oldest first (`collection`: one only): pulled records the client could
+   * not store (a unique clash, a `fromServer` that threw, an invalid key, a value IndexedDB refused).
+   * Sync went on without them; each stays listed until a pull stores it or the server drops it.
+   */
+  skippedRecords(collection?: CollectionName<S>): Promise<SkippedRecord[]>;
+  /**
+   * The skipped-records log as it changes (the whole list, oldest first): emitted on subscribe and
+   * after each change made by a run of any tab (tabs hear each other once their client started).
+   */
+  readonly skippedRecords$: Observable<SkippedRecord[]>;
   /** Stops background sync, aborts requests under way, releases locks and closes the channel. */
   close(): Promise<void>;
 }

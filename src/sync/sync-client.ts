@@ -1,12 +1,14 @@
 import { Observable, type Subscription } from 'rxjs';
+import type { StoreChange } from '../db/database-changes.js';
 import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { ConnectionSource } from '../idb/transact.js';
 import { browserEnvironment } from '../listeners/environment.js';
 import { type LiveConnection, liveConnection } from '../listeners/live-connection.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
+import { liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
-import { distinct } from '../rx/operators.js';
+import { distinct, filterValues, mapValues, mergeAll } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -18,6 +20,7 @@ import { blocksSync, failedSummary, signalRequest } from './run-failure.js';
 import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
+import { listSkipped, SKIPPED_STORE, type SkippedRecord } from './skipped-log.js';
 import type { SyncChange } from './sync-change.js';
 import type { ConflictLogOf, LiveSyncClient, SyncClient, SyncRequestOptions } from './sync-client-api.js';
 import { connectionSource, type SyncDatabase, toPlanReports } from './sync-database.js';
@@ -111,6 +114,10 @@ class Client implements LiveSyncClient {
   #onLeading: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryFailures = 0;
+  /** Collections that failed on their own: consecutive failures and when they may run again. */
+  readonly #backoff = new Map<string, { failures: number; at: number }>();
+  #backoffTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #skipped = new Multicast<void>();
   #online = true;
   readonly #outcomes = new Multicast<PullOutcome>();
   readonly #presence = new TabPresence(this.#instance, () => this.#leader);
@@ -124,6 +131,21 @@ class Client implements LiveSyncClient {
   readonly leader$ = this.#leader$.asObservable();
   readonly pullOutcomes$: Observable<PullOutcome> = this.#outcomes.asObservable();
   readonly connection$: Observable<ConnectionKind> = this.#presence.connection$;
+  readonly skippedRecords$: Observable<SkippedRecord[]> = liveQuery(
+    {
+      // This tab's runs, and other tabs' (over the tab channel, opened by the subscription).
+      changes$: new Observable<StoreChange>((subscriber) => {
+        this.#openShared();
+        const mine = this.#skipped.asObservable();
+        const channel = this.#channel?.messages$;
+        const others = channel === undefined ? [] : [filterValues(channel, (m) => m.type === 'skipped')];
+        const any = mergeAll<unknown>(mine, ...others);
+        return mapValues(any, () => ({ store: SKIPPED_STORE }) as StoreChange).subscribe(subscriber);
+      }),
+    },
+    [SKIPPED_STORE],
+    () => listSkipped(this.#connect),
+  );
 
   constructor(options: SyncClientOptions, live?: LiveConnection) {
     this.#options = options;
@@ -182,10 +204,15 @@ class Client implements LiveSyncClient {
     return clearConflicts(this.#connect, upToSeq);
   }
 
+  skippedRecords(collection?: string): Promise<SkippedRecord[]> {
+    return listSkipped(this.#connect, collection);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#backoffTimer);
     this.#closing.abort(new DOMException('The sync client was closed', 'AbortError'));
     for (const s of this.#subscriptions) s.unsubscribe();
     await this.#queue.stop();
@@ -193,7 +220,14 @@ class Client implements LiveSyncClient {
     this.#live?.close();
     this.#channel?.close();
     this.#presence.leave();
-    for (const subject of [this.#progress, this.#errors, this.#conflicts, this.#runs, this.#outcomes]) {
+    for (const subject of [
+      this.#progress,
+      this.#errors,
+      this.#conflicts,
+      this.#runs,
+      this.#outcomes,
+      this.#skipped,
+    ]) {
       subject.complete();
     }
     this.#status.complete();
@@ -225,6 +259,7 @@ class Client implements LiveSyncClient {
         runId,
         evicted,
         maxPushBatch: this.#options.maxPushBatch ?? 200,
+        backingOff: new Set([...this.#backoff].filter(([, b]) => b.at > Date.now()).map(([c]) => c)),
         upgradeReports: async () => toPlanReports(await database.upgradeReports()),
         onPhase: (phase) => this.#setStatus(phase),
       });
@@ -263,13 +298,18 @@ class Client implements LiveSyncClient {
         });
       },
       emitError: (error) => this.#emitError(error),
+      skippedChanged: () => {
+        this.#skipped.next();
+        this.#channel?.post({ type: 'skipped' });
+      },
       emitProgress: (progress) => this.#progress.next(progress),
     };
   }
 
-  #afterRun({ summary, failure }: RunResult): void {
+  #afterRun({ summary, failure, failed }: RunResult): void {
+    this.#backOff(summary, failed);
     if (failure === undefined) {
-      this.#setStatus('idle');
+      this.#setStatus(failed?.size ? 'error' : 'idle');
       this.#retryFailures = 0;
       clearTimeout(this.#retryTimer);
       this.#outcomes.next({ ok: true });
@@ -296,6 +336,24 @@ class Client implements LiveSyncClient {
     clearTimeout(this.#retryTimer);
     const delay = retryDelay(this.#retryFailures, failure, this.#retry);
     this.#retryTimer = setTimeout(() => this.#enqueue({}), delay);
+  }
+
+  /**
+   * Collections that failed on their own wait out the retry policy's delay for their count of
+   * consecutive failures (runs meanwhile skip them); the leading tab runs again when the first is
+   * due. A collection pulled successfully starts over. The other collections are not delayed.
+   */
+  #backOff(summary: RunSummary, failed: ReadonlyMap<string, unknown> | undefined): void {
+    for (const c of summary.collections) if (c.outcome === 'ok') this.#backoff.delete(c.collection);
+    for (const [collection, error] of failed ?? []) {
+      const failures = (this.#backoff.get(collection)?.failures ?? 0) + 1;
+      this.#backoff.set(collection, { failures, at: Date.now() + retryDelay(failures, error, this.#retry) });
+    }
+    clearTimeout(this.#backoffTimer);
+    const now = Date.now();
+    const next = Math.min(...[...this.#backoff.values()].map((b) => b.at).filter((at) => at > now));
+    if (next === Infinity || !this.#leader || this.#closed) return;
+    this.#backoffTimer = setTimeout(() => this.#enqueue({}), next - now);
   }
 
   // --- leadership, channel, locks

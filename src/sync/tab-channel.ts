@@ -14,7 +14,9 @@ export type TabMessage =
   /** A tab became visible or hidden (the leader keeps its connection while any tab is visible). */
   | { readonly type: 'visibility'; readonly tab: string; readonly visible: boolean }
   /** A tab joined: the others say whether they are visible, the leader which channel it uses. */
-  | { readonly type: 'presence?' };
+  | { readonly type: 'presence?' }
+  /** A run changed the skipped-records log. */
+  | { readonly type: 'skipped' };
 
 /** A BroadcastChannel for one database, opened when a client starts and closed when it stops. */
 export interface TabChannel {

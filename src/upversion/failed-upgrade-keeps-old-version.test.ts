@@ -33,7 +33,7 @@ async function seed(): Promise<string> {
 
 async function expectUntouched(name: string): Promise<void> {
   const shape = await describeRaw(name);
-  expect(shape.version).toBe(1001);
+  expect(shape.version).toBe(1002);
   expect(Object.keys(shape.stores['work_orders']!.indexes)).toEqual(['byCode']);
   expect(await readAllRaw(name, 'work_orders')).toEqual(records);
 }

@@ -33,6 +33,8 @@ export const systemStores = {
   _conflicts: { keyPath: 'seq', autoIncrement: true, kind: 'local', since: 1 },
   /** Sync: client id, outbox send marker, fallback cross-tab locks (keyPath `key`). */
   _sync: { keyPath: 'key', kind: 'local', since: 1 },
+  /** Sync: pulled records the client could not store, by `[collection, id]` (src/sync/skipped-log.ts). */
+  _skipped: { keyPath: ['collection', 'id'], kind: 'local', since: 2 },
 } as const satisfies Record<`_${string}`, SystemStoreSpec>;
 
 /** Name of a system store. */

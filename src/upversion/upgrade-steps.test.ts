@@ -131,7 +131,7 @@ describe('upgrade steps', () => {
     await atV3.close();
     const shape = await describeRaw(name);
     expectV3Shape(shape);
-    expect(shape.version).toBe(3001);
+    expect(shape.version).toBe(3002);
   });
 
   it('upgrades v1 → v3 directly, applying each step in order', async () => {

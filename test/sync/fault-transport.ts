@@ -6,7 +6,8 @@ import type { SyncTransport } from '../../src/transport/sync-transport.js';
  * Fault injection over a real transport: every request goes to the real server unless a fault is
  * armed. `offline` fails requests before they leave; `losePushResponses` lets the server apply a
  * push and then throws as if the answer was lost; `failPullAfter` lets that many pulls through and
- * then fails the next ones (an interrupted full sync).
+ * then fails the next ones (an interrupted full sync); `failPullsOf` fails the pulls of some
+ * collections only.
  */
 export class FaultTransport implements SyncTransport {
   offline = false;
@@ -15,6 +16,8 @@ export class FaultTransport implements SyncTransport {
   /** Pulls still allowed before pulls fail; `undefined`: no limit. */
   pullBudget: number | undefined;
   readonly pulls: PullRequest[] = [];
+  /** Collections whose pulls fail with the error made here (as a server failing for them alone). */
+  readonly failPullsOf = new Map<string, () => Error>();
   #holdAfter: number | undefined;
   #held: (() => void) | undefined;
   #release: Promise<void> | undefined;
@@ -34,6 +37,8 @@ export class FaultTransport implements SyncTransport {
       if (this.pullBudget <= 0) throw new NetworkError('/v1/pull', 'connection-lost');
       this.pullBudget -= 1;
     }
+    const fail = this.failPullsOf.get(request.collection);
+    if (fail !== undefined) throw fail();
     this.pulls.push(request);
     if (this.#holdAfter !== undefined && this.pulls.length > this.#holdAfter && this.#release !== undefined) {
       this.#held?.();

@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly blockedTimeoutMs?: number;
   /** Bound on one request to the server. Default 15000 ms. */
   readonly requestTimeoutMs?: number;
+  /** `parts` declares a unique index on `code` (v1 only; the clash scenario). Default false. */
+  readonly uniquePartCodes?: boolean;
 }
 
 /** One app instance in a tab: its database handle and sync client. */
@@ -52,7 +54,16 @@ export interface App {
 
 /** Builds the app (opens nothing until used). */
 export function createApp(config: AppConfig): App {
-  const versions = config.version === 2 ? [appV1, appV2] : [appV1];
+  const v1 = config.uniquePartCodes
+    ? {
+        ...appV1,
+        stores: {
+          ...appStores,
+          parts: { keyPath: 'id', kind: 'lookup', indexes: { byCode: { keyPath: 'code', unique: true } } },
+        },
+      }
+    : appV1;
+  const versions = config.version === 2 ? [appV1, appV2] : [v1];
   const database = defineDatabase({
     name: config.dbName,
     versions: versions as unknown as readonly [typeof appV1],
@@ -87,6 +98,7 @@ export function describeRun(summary: Awaited<ReturnType<SyncClient['sync']>>) {
     plans: Object.fromEntries(summary.plans.map((p) => [p.collection, { mode: p.mode, reasons: p.reasons }])),
     fetched: Object.fromEntries(summary.collections.map((c) => [c.collection, c.fetch])),
     pages: Object.fromEntries(summary.collections.map((c) => [c.collection, c.pages])),
+    skipped: Object.fromEntries(summary.collections.map((c) => [c.collection, c.skipped])),
     ms: Math.round(summary.timings.total),
   };
 }
