@@ -4,6 +4,7 @@ import { Multicast } from '../rx/multicast.js';
 import { filterValues, mapValues, mergeAll, operate } from '../rx/operators.js';
 import type { SyncProgress } from '../sync/run-context.js';
 import type { RunSummary } from '../sync/run-summary.js';
+import type { SkippedRecord } from '../sync/skipped-log.js';
 import type { ConflictLogOf, SyncClient } from '../sync/sync-client-api.js';
 import { rerunOn } from './rerun-on.js';
 
@@ -90,4 +91,25 @@ export function lastRun$(client: Pick<SyncClient, 'runs$'>): Observable<RunSumma
 /** The last run a binding of `client` saw, or `null`. */
 export function lastRun(client: Pick<SyncClient, 'runs$'>): RunSummary | null {
   return lastRuns.get(client) ?? null;
+}
+
+/** The skipped-records log as it changes (oldest first; `collection`: one collection only). */
+export function skippedRecords$(
+  client: Pick<SyncClient, 'skippedRecords$'>,
+  collection?: string,
+): Observable<SkippedRecord[]> {
+  return mapValues(client.skippedRecords$, (records) =>
+    collection === undefined ? records : records.filter((r) => r.collection === collection),
+  );
+}
+
+/**
+ * What the skipped-records bindings need of a sync client (any schema's: the collection is named
+ * by its string).
+ */
+export interface SkippedRecordsClient {
+  /** See `SyncClient.skippedRecords$`. */
+  readonly skippedRecords$: Observable<SkippedRecord[]>;
+  /** See `SyncClient.sync`. */
+  sync(options?: { readonly retrySkipped?: boolean | readonly string[] }): Promise<RunSummary>;
 }

@@ -13,6 +13,7 @@ import { useConflictLog } from './use-conflict-log.js';
 import { useDatabaseStatus } from './use-database-status.js';
 import { useLiveQuery } from './use-live-query.js';
 import { usePendingWrites } from './use-pending-writes.js';
+import { useSkippedRecords } from './use-skipped-records.js';
 import { useConnection, useLastRun, useSyncProgress, useSyncStatus } from './use-sync-state.js';
 
 let fx: FieldFixture;
@@ -180,6 +181,36 @@ it('lists a conflict when a push meets a newer server value, and clear() empties
   fireEvent.click(screen.getByTestId('log-a-clear'));
   await waitFor(() => expect(text('log-b')).toBe('empty'));
   expect(text('log-a')).toBe('empty');
+});
+
+function SkippedList({ client }: Pick<AppProps, 'client'>) {
+  const { data, retry } = useSkippedRecords(client, 'service_types');
+  return (
+    <section>
+      <p data-testid="skipped">
+        {data === undefined ? '…' : data.map((r) => `${r.id} ${r.reason}`).join(';') || 'empty'}
+      </p>
+      <button type="button" data-testid="skipped-retry" onClick={() => void retry()}>
+        Retry
+      </button>
+    </section>
+  );
+}
+
+it('lists a record the client could not store, and retry() stores it once it can be', async () => {
+  // A name that is not text: the app's fromServer (lookupTokens of the name) throws on it.
+  await fx.fixture.server.admin.putRecord('service_types', 'st-bad', { name: 42 });
+  const { client } = fx.app();
+  render(<SkippedList client={client} />);
+  await waitFor(() => expect(text('skipped')).toBe('empty'));
+  await act(async () => {
+    expect((await client.sync()).outcome).toBe('ok');
+  });
+  await waitFor(() => expect(text('skipped')).toBe('st-bad transform-failed'));
+
+  await fx.fixture.server.admin.putRecord('service_types', 'st-bad', { name: 'Boiler service' });
+  fireEvent.click(screen.getByTestId('skipped-retry'));
+  await waitFor(() => expect(text('skipped')).toBe('empty'));
 });
 
 it('leaves no subscription behind after unmount, under StrictMode too', async () => {

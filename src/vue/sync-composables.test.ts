@@ -13,6 +13,7 @@ import { useConflictLog } from './use-conflict-log.js';
 import { useDatabaseStatus } from './use-database-status.js';
 import { useLiveQuery } from './use-live-query.js';
 import { usePendingWrites } from './use-pending-writes.js';
+import { useSkippedRecords } from './use-skipped-records.js';
 import { useConnection, useLastRun, useSyncProgress, useSyncStatus } from './use-sync-state.js';
 
 let fx: FieldFixture;
@@ -74,6 +75,22 @@ const ConflictList = defineComponent({
             : data.value.map((e) => `${e.id} ${e.winner} ${e.remote?.title}`).join(';') || 'empty',
         ),
         h('button', { 'data-testid': `${props.testId}-clear`, onClick: () => void clear() }, 'Clear'),
+      ]);
+  },
+});
+
+const SkippedList = defineComponent({
+  props: { client: appProps.client },
+  setup(props) {
+    const { data, retry } = useSkippedRecords(props.client, 'service_types');
+    return () =>
+      h('section', [
+        h(
+          'p',
+          { 'data-testid': 'skipped' },
+          data.value === undefined ? '…' : data.value.map((r) => `${r.id} ${r.reason}`).join(';') || 'empty',
+        ),
+        h('button', { 'data-testid': 'skipped-retry', onClick: () => void retry() }, 'Retry'),
       ]);
   },
 });
@@ -168,6 +185,20 @@ it('lists a conflict when a push meets a newer server value, and clear() empties
   await view.get('[data-testid="log-a-clear"]').trigger('click');
   await vi.waitFor(() => expect(text(view, 'log-b')).toBe('empty'));
   expect(text(view, 'log-a')).toBe('empty');
+});
+
+it('lists a record the client could not store, and retry() stores it once it can be', async () => {
+  // A name that is not text: the app's fromServer (lookupTokens of the name) throws on it.
+  await fx.fixture.server.admin.putRecord('service_types', 'st-bad', { name: 42 });
+  const { client } = fx.app();
+  const view = show(() => h(SkippedList, { client }));
+  await vi.waitFor(() => expect(text(view, 'skipped')).toBe('empty'));
+  expect((await client.sync()).outcome).toBe('ok');
+  await vi.waitFor(() => expect(text(view, 'skipped')).toBe('st-bad transform-failed'));
+
+  await fx.fixture.server.admin.putRecord('service_types', 'st-bad', { name: 'Boiler service' });
+  await view.get('[data-testid="skipped-retry"]').trigger('click');
+  await vi.waitFor(() => expect(text(view, 'skipped')).toBe('empty'));
 });
 
 it('updates a live query when another device changes a record it read (poke, pull)', async () => {
