@@ -200,10 +200,11 @@ export async function dataBehindCheckpoint(
   app: FuzzApp,
   collection: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const connection = (await app.db.idb()) as unknown as {
-    get(store: string, key: string): Promise<{ phase: string; token: string | null } | undefined>;
-  };
-  const checkpoint = await connection.get('_checkpoints', collection);
+  // Through the handle's read (one transaction core): an aborted transaction rejects this call
+  // instead of leaving idb's `done` promise rejected with no handler.
+  const checkpoint = (await app.db.read(['_checkpoints'], (tx) =>
+    tx.objectStore('_checkpoints').get(collection),
+  )) as { phase: string; token: string | null } | undefined;
   if (checkpoint === undefined || checkpoint.phase !== 'changes' || checkpoint.token === null)
     return undefined;
   const transport = createHttpTransport({
