@@ -55,10 +55,20 @@ export interface IdbLockOptions {
   readonly announceRelease: () => void;
 }
 
+/** The fallback lock's record in `_sync`. */
+interface LeaseRecord {
+  readonly owner?: string;
+  readonly expiresAt?: number;
+  /** The IndexedDB version of the connection that took or renewed the lease. */
+  readonly idbVersion?: number;
+}
+
 /**
- * The fallback lock where Web Locks are missing: a record `{ owner, expiresAt }` in `_sync`, taken
- * and checked in one transaction, renewed every third of its lifetime while held. A tab that closes
- * without releasing it (a crash) blocks the others for at most `ttlMs`.
+ * The fallback lock where Web Locks are missing: a record `{ owner, expiresAt, idbVersion }` in
+ * `_sync`, taken and checked in one transaction, renewed every third of its lifetime while held. A
+ * tab that closes without releasing it (a crash) blocks the others for at most `ttlMs`. A lease taken
+ * on a connection older than the database (another tab upgraded it, which closed that connection for
+ * good: the holder's run was cut and its release cannot reach the database) is free at once.
  */
 export function idbLock(options: IdbLockOptions): CrossTabLock {
   const { connect, key, owner, ttlMs } = options;
@@ -66,13 +76,19 @@ export function idbLock(options: IdbLockOptions): CrossTabLock {
     transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
       const store = scope.store(SYNC_STATE_STORE);
       let waitMs = 0;
-      scope.on(store.get(key), (record: { owner?: string; expiresAt?: number } | undefined) => {
+      const idbVersion = scope.tx.db.version;
+      scope.on(store.get(key), (record: LeaseRecord | undefined) => {
         const now = Date.now();
         if (record !== undefined && record.owner !== owner && (record.expiresAt ?? 0) > now) {
-          waitMs = (record.expiresAt ?? now) - now;
-          return;
+          // A lease taken before an upgrade is void: the upgrade closed every older connection and
+          // none reopens at an older version (its tab's run was cut), so it would only block until it runs out.
+          const cutByUpgrade = record.idbVersion !== undefined && record.idbVersion < idbVersion;
+          if (!cutByUpgrade) {
+            waitMs = (record.expiresAt ?? now) - now;
+            return;
+          }
         }
-        store.put({ key, owner, expiresAt: now + ttlMs });
+        store.put({ key, owner, expiresAt: now + ttlMs, idbVersion } satisfies LeaseRecord & { key: string });
       });
       return () => waitMs;
     });
