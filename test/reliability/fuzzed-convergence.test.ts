@@ -69,7 +69,35 @@ async function count(sql: string, params: unknown[]): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * Runs one sequence and fails it, like a broken invariant (so fast-check prints its seed and path),
+ * when a promise rejected with no handler while it ran: in a browser, an "Uncaught (in promise)"
+ * in every app's error tracker (e.g. idb's `done` promise of an aborted transaction nobody observed).
+ */
 async function runSequence(ops: readonly Op[]): Promise<void> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await runOps(ops);
+  } finally {
+    // Rejections of the last steps (closing the apps) surface once the microtasks ran.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    process.off('unhandledRejection', onUnhandled);
+  }
+  if (unhandled.length > 0) {
+    const described = unhandled.map((reason) =>
+      reason instanceof Error ? `${reason.name}: ${reason.message}\n${reason.stack ?? ''}` : String(reason),
+    );
+    throw new Error(
+      `${unhandled.length} unhandled rejection(s) during the sequence:\n${described.join('\n')}`,
+    );
+  }
+}
+
+async function runOps(ops: readonly Op[]): Promise<void> {
   sequence += 1;
   const user = `fuzz-${backend}-${sequence}`;
   const token = (await server.admin.createUser(user)).token;
