@@ -1,4 +1,4 @@
-import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import type { IDBPTransaction } from 'idb';
 import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
@@ -303,7 +303,7 @@ export class LazyDatabase implements ConnectionSource {
     const lost = new Promise<void>((resolve) => {
       markLost = resolve;
     });
-    const connection: Connection = { raw, db: wrap(raw) as IDBPDatabase<unknown>, dead: false, lost };
+    const connection: Connection = { raw, dead: false, lost };
     if (opened.upgrade) {
       this.#lastUpgrade = opened.upgrade.report;
       this.#events$.next({ type: 'upgraded', report: opened.upgrade.report });

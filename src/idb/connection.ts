@@ -1,13 +1,9 @@
-import type { IDBPDatabase } from 'idb';
-
 /**
  * One IndexedDB connection of a database handle. `dead` turns true on `close`/`versionchange` or
  * when a transaction found it closed; a dead connection is never used again.
  */
 export interface Connection {
   readonly raw: IDBDatabase;
-  /** The same connection wrapped by idb (what the handle's `db()` hands out). */
-  readonly db: IDBPDatabase<unknown>;
   dead: boolean;
   /** Resolves when the browser dropped the connection (`close` event). */
   readonly lost: Promise<void>;

@@ -1,4 +1,3 @@
-import { wrap } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -25,7 +24,7 @@ function rawSource(name: string, graceMs = 50) {
       // A connection the browser dropped: its `close` event already fired.
       const lost = loseNext ? Promise.resolve() : new Promise<void>(() => {});
       loseNext = false;
-      current = { raw, db: wrap(raw), dead: false, lost };
+      current = { raw, dead: false, lost };
       opened.push(current);
       return current;
     },
