@@ -1,30 +1,10 @@
 import type { IDBPTransaction } from 'idb';
 import { type DependencyList, useEffect, useRef } from 'react';
+import type { UseLiveOptions, UseLiveQueryOptions } from '../bindings/live-options.js';
 import { type LiveResult, loading, settle } from '../bindings/live-result.js';
 import type { DatabaseChange } from '../db/database-changes.js';
 import type { DatabaseHandle, DatabaseSchema, DatabaseStoreName } from '../db/define-database.js';
 import { useLatest, useObservableStore } from './use-observable.js';
-
-/** Options of {@link useLiveQuery} and {@link useLiveSearch}. */
-export interface UseLiveOptions {
-  /**
-   * While the first result of new inputs (changed `deps`) is loading, keep showing the previous
-   * inputs' result as `data` (`isLoading` is true meanwhile): a list filtered as the user types
-   * does not blink empty. Default `false` (`data` is `undefined` until the new result).
-   */
-  readonly keepPreviousData?: boolean;
-}
-
-/** Options of {@link useLiveQuery}. */
-export interface UseLiveQueryOptions<C> extends UseLiveOptions {
-  /**
-   * Which changes re-run the query (default: every change of its stores), e.g.
-   * `(c) => c.key === id`. The latest render's function is used.
-   */
-  readonly relevant?: (change: C) => boolean;
-  /** How long to gather a burst of changes into one re-run, in ms. Default `0` (the next task). */
-  readonly coalesceMs?: number;
-}
 
 /**
  * Reads IndexedDB in a component and re-renders when the records read change: `query` runs in a
@@ -75,3 +55,5 @@ export function useLiveQuery<S, const N extends readonly DatabaseStoreName<S>[],
   });
   return result;
 }
+
+export type { UseLiveOptions, UseLiveQueryOptions };
