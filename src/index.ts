@@ -151,8 +151,6 @@ export type { LiveQueryOptions } from './live/live-query.js';
 // --- query
 
 export type { LookupPosition } from './query/lookup-cursor.js';
-export type { LookupTokenOptions } from './query/lookup-tokens.js';
-export { lookupTokens, lookupWords } from './query/lookup-tokens.js';
 export type {
   CountedLookupPage,
   LookupBetweenFilter,
@@ -163,7 +161,9 @@ export type {
   LookupQuery,
   LookupRangeFilter,
   TokenIndexName,
-} from './query/search-lookup.js';
+} from './query/lookup-query.js';
+export type { LookupTokenOptions } from './query/lookup-tokens.js';
+export { lookupTokens, lookupWords } from './query/lookup-tokens.js';
 export { searchLookup } from './query/search-lookup.js';
 
 // --- session

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { LookupSchema, ServiceType } from '../../test/query/lookup-records.js';
 import type { defineDatabase } from '../db/define-database.js';
-import type { CountedLookupPage, LookupPage } from './search-lookup.js';
+import type { CountedLookupPage, LookupPage } from './lookup-query.js';
 import { searchLookup } from './search-lookup.js';
 
 declare const db: ReturnType<typeof defineDatabase<LookupSchema>>;

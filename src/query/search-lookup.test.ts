@@ -11,9 +11,9 @@ import {
 } from '../../test/query/lookup-records.js';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-
+import type { LookupQuery } from './lookup-query.js';
 import { lookupTokens } from './lookup-tokens.js';
-import { type LookupQuery, searchLookup } from './search-lookup.js';
+import { searchLookup } from './search-lookup.js';
 
 const COUNT = 2000;
 let name: string;

@@ -8,18 +8,6 @@ import type { CountedLookupPage, LookupPage, LookupQuery } from './lookup-query.
 import { type FilterSpec, planLookup, type SearchSpec } from './plan-lookup.js';
 import { type Hit, readPage, type Walk } from './read-lookup.js';
 
-export type {
-  CountedLookupPage,
-  LookupBetweenFilter,
-  LookupEqualsFilter,
-  LookupFilter,
-  LookupOrder,
-  LookupPage,
-  LookupQuery,
-  LookupRangeFilter,
-  TokenIndexName,
-} from './lookup-query.js';
-
 /**
  * Searches a lookup store for a reference picker, in one readonly transaction per page: keyword
  * search over a multiEntry token index (made by {@link lookupTokens}), conditions on other indexes

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type City, loadCities, sampleCities } from '../../test/query/geonames-cities.js';
 import { bruteForceSearch, deleteTestDatabase, uniqueDbName } from '../../test/query/lookup-records.js';
 import { type DatabaseHandle, defineDatabase } from '../db/define-database.js';
+import type { LookupQuery } from './lookup-query.js';
 import { lookupTokens, lookupWords } from './lookup-tokens.js';
 import { WALK_BUDGET } from './read-lookup.js';
-import { type LookupQuery, searchLookup } from './search-lookup.js';
+import { searchLookup } from './search-lookup.js';
 
 // Real place names (GeoNames cities1000: 135,233 places in many scripts, see
 // test/query/geonames-cities.ts), searched and compared with a brute-force answer computed without

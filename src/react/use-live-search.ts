@@ -3,7 +3,7 @@ import { type DependencyList, useEffect, useRef } from 'react';
 import { type LiveResult, loading, settle } from '../bindings/live-result.js';
 import { liveSearch } from '../bindings/live-search.js';
 import type { DatabaseHandle } from '../db/define-database.js';
-import type { LookupPage, LookupQuery } from '../query/search-lookup.js';
+import type { LookupPage, LookupQuery } from '../query/lookup-query.js';
 import type { UseLiveOptions } from './use-live-query.js';
 import { useLatest, useObservableStore } from './use-observable.js';
 

@@ -3,7 +3,7 @@ import { type MaybeRefOrGetter, toValue, type WatchSource } from 'vue';
 import { loading, settle } from '../bindings/live-result.js';
 import { liveSearch } from '../bindings/live-search.js';
 import type { DatabaseHandle } from '../db/define-database.js';
-import type { LookupPage, LookupQuery } from '../query/search-lookup.js';
+import type { LookupPage, LookupQuery } from '../query/lookup-query.js';
 import { followObservable } from './follow-observable.js';
 import { type LiveRefs, liveRefs } from './live-refs.js';
 import type { UseLiveOptions } from './use-live-query.js';
