@@ -104,17 +104,7 @@ export function bulkPut(
   values: readonly unknown[],
   options: WriteOptions = {},
 ): Promise<IDBValidKey[]> {
-  checkSingleStore(target, store, 'bulkPut()', options);
-  return runWrite(
-    target,
-    [store],
-    (tx, attempt) => {
-      if (values.length > BULK_SCAN_FROM) attempt.expectMany(store, values.length);
-      const writer = tx.objectStore(store) as unknown as StoreWriter;
-      return Promise.all(values.map((value) => writer.put(value)));
-    },
-    options,
-  );
+  return bulkWrite(target, store, 'bulkPut()', values, (writer, value) => writer.put(value), options);
 }
 
 /** `bulkDelete` of the handle: many keys, one transaction. */
@@ -124,14 +114,26 @@ export async function bulkDelete(
   keys: readonly IDBValidKey[],
   options: WriteOptions = {},
 ): Promise<void> {
-  checkSingleStore(target, store, 'bulkDelete()', options);
-  await runWrite(
+  await bulkWrite(target, store, 'bulkDelete()', keys, (writer, key) => writer.delete(key), options);
+}
+
+/** Many writes to one store in one transaction, telling the outbox how many to expect. */
+function bulkWrite<T, R>(
+  target: WriteTarget,
+  store: string,
+  call: string,
+  items: readonly T[],
+  write: (writer: StoreWriter, item: T) => Promise<R>,
+  options: WriteOptions,
+): Promise<R[]> {
+  checkSingleStore(target, store, call, options);
+  return runWrite(
     target,
     [store],
     (tx, attempt) => {
-      if (keys.length > BULK_SCAN_FROM) attempt.expectMany(store, keys.length);
+      if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.length);
       const writer = tx.objectStore(store) as unknown as StoreWriter;
-      return Promise.all(keys.map((key) => writer.delete(key)));
+      return Promise.all(items.map((item) => write(writer, item)));
     },
     options,
   );
