@@ -333,9 +333,14 @@ describe.runIf(databaseUrl)('an application table written by another service (Po
         .filter((c) => added.includes(c.id))
         .map((c) => Number(c.rev));
       expect(Math.max(...revs)).toBe(poke.seq);
-      // One transaction, one poke: no more follow.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(pokes().length).toBe(before + 1);
+      // One transaction, one poke: notifications arrive in commit order, so when the next
+      // transaction's poke is here, any second poke of the first one would have come before it.
+      await outside.query(`INSERT INTO ${table} (id, technician_id, title) VALUES ($1, 'alice', 'Next')`, [
+        randomUUID(),
+      ]);
+      await vi.waitFor(() => expect(pokes().length).toBeGreaterThanOrEqual(before + 2), { timeout: 10_000 });
+      expect(pokes().length).toBe(before + 2);
+      expect((pokes().at(-1) as { seq: number }).seq).toBeGreaterThan(poke.seq);
     } finally {
       ws.close();
     }
