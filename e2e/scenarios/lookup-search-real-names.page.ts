@@ -1,14 +1,9 @@
 // searchLookup in a real engine on real place names (a sample of GeoNames' cities1000 handed over
 // by the scenario), compared with the brute-force answer computed in the same page without any index.
 
-import {
-  type DatabaseHandle,
-  defineDatabase,
-  lookupTokens,
-  lookupWords,
-  searchLookup,
-} from '../../src/index.js';
+import { type DatabaseHandle, lookupTokens, lookupWords, searchLookup } from '../../src/index.js';
 import { bruteForceSearch } from '../../test/query/lookup-records.js';
+import { PLACES_STORE, storePlaces } from '../../test/query/places-database.js';
 
 interface Place {
   id: number;
@@ -19,7 +14,7 @@ interface Place {
   tokens?: string[];
 }
 
-const STORE = 'places';
+const STORE = PLACES_STORE;
 let db: DatabaseHandle | undefined;
 let places: Place[] = [];
 const words = new Map<number, string[]>();
@@ -28,38 +23,8 @@ const words = new Map<number, string[]>();
 export async function load(sample: Place[]) {
   places = sample.map((p) => ({ ...p, tokens: lookupTokens([p.name, ...p.names]) }));
   for (const p of places) words.set(p.id, [p.name, ...p.names].flatMap(lookupWords));
-  db = defineDatabase({
-    name: 'lookup-search-real-names',
-    versions: [
-      {
-        version: 1,
-        stores: {
-          [STORE]: {
-            keyPath: 'id',
-            kind: 'lookup',
-            indexes: {
-              byToken: { keyPath: 'tokens', multiEntry: true },
-              byCountry: { keyPath: 'country' },
-              byPopulation: { keyPath: 'population' },
-            },
-          },
-        },
-      },
-    ],
-    evictionHintStorage: null,
-  });
-  const handle = db;
-  for (let i = 0; i < places.length; i += 1000) {
-    const page = places.slice(i, i + 1000);
-    await handle.write(
-      [STORE],
-      (tx) => {
-        for (const p of page) tx.objectStore(STORE).put(p);
-      },
-      { localOnly: true },
-    );
-  }
-  return handle.read([STORE], (tx) => tx.objectStore(STORE).count());
+  db = await storePlaces('lookup-search-real-names', places, 1000);
+  return db.read([STORE], (tx) => tx.objectStore(STORE).count());
 }
 
 /** A query of the scenario: text, an optional country, population range and order. */

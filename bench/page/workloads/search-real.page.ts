@@ -11,13 +11,8 @@
 //   `distinct`, `offset`/`limit` paging, `orderBy(...).reverse()`, `count()`).
 
 import { Dexie, type Table } from 'dexie';
-import {
-  type DatabaseHandle,
-  defineDatabase,
-  lookupTokens,
-  lookupWords,
-  searchLookup,
-} from '../../../src/index.js';
+import { type DatabaseHandle, lookupWords, searchLookup } from '../../../src/index.js';
+import { storePlaces } from '../../../test/query/places-database.js';
 import { deleteAllDatabases, done, openDatabase, request } from '../lib/idb.js';
 
 export const REAL_IMPLS = ['raw-index', 'dexie', 'idb-sync'] as const;
@@ -100,45 +95,14 @@ export async function setup(count: number): Promise<Record<RealImpl, number>> {
   dexie = { db, places: db.table(STORE) };
   for (let i = 0; i < withWords.length; i += 5000) await dexie.places.bulkPut(withWords.slice(i, i + 5000));
 
-  synced = defineDatabase({
-    name: 'bench-real-idb-sync',
-    versions: [
-      {
-        version: 1,
-        stores: {
-          [STORE]: {
-            keyPath: 'id',
-            kind: 'lookup',
-            indexes: {
-              byToken: { keyPath: 'tokens', multiEntry: true },
-              byCountry: { keyPath: 'country' },
-              byPopulation: { keyPath: 'population' },
-            },
-          },
-        },
-      },
-    ],
-    evictionHintStorage: null,
-  });
-  const handle = synced;
-  for (let i = 0; i < places.length; i += 5000) {
-    const page = places.slice(i, i + 5000).map((p) => ({ ...p, tokens: lookupTokens([p.name, ...p.names]) }));
-    await handle.write(
-      [STORE],
-      (tx) => {
-        const store = tx.objectStore(STORE);
-        for (const place of page) store.put(place);
-      },
-      { localOnly: true },
-    );
-  }
+  synced = await storePlaces('bench-real-idb-sync', places, 5000);
   const tx = raw.transaction(STORE, 'readonly');
   const rawCount = request(tx.objectStore(STORE).count());
   await done(tx);
   return {
     'raw-index': await rawCount,
     dexie: await dexie.places.count(),
-    'idb-sync': await handle.read([STORE], (t) => t.objectStore(STORE).count()),
+    'idb-sync': await synced.read([STORE], (t) => t.objectStore(STORE).count()),
   };
 }
 
