@@ -19,6 +19,8 @@ export interface ResolvedCollection {
   readonly conflicts: ConflictStrategy;
   readonly windowSize: number;
   readonly filter?: PullFilter;
+  /** See `CollectionOptions.maxRecordBytes`. */
+  readonly maxRecordBytes?: number;
   /** Server record → stored record (see `CollectionOptions.fromServer`). */
   readonly fromServer?: TransformFn;
   /** Local record → pushed value (see `CollectionOptions.toServer`). */

@@ -132,4 +132,34 @@ describe('the skipped-records log', () => {
     const local = await localState(v2.db, 'parts');
     for (const id of ids) expect(local[id]).toEqual(server[id]);
   });
+
+  it('logs a record over maxRecordBytes as too-large, writes the rest of its page, and stores it once the server shrinks it', async () => {
+    const { token } = await newUser();
+    const ids = await fx.seed('parts', 3, {
+      prefix: `${users}-big`,
+      value: (i) => ({ code: `${users}-BIG${i}`, note: i === 1 ? 'x'.repeat(300) : 'short' }),
+    });
+    const app = fx.app(token, {
+      stores,
+      versions: versions(1),
+      client: { collections: { parts: { maxRecordBytes: 200 }, work_orders: {} } },
+    });
+    const first = await app.client.sync();
+    expect(first.outcome).toBe('ok');
+    const mine = (list: SkippedRecord[]) => list.filter((e) => ids.includes(e.id));
+    const [entry] = mine(await app.client.skippedRecords('parts'));
+    expect(entry).toMatchObject({ id: ids[1], reason: 'too-large', rev: expect.any(String) });
+    expect(entry?.message).toMatch(/^3\d\d bytes of JSON, over maxRecordBytes$/);
+    expect(await app.db.get('parts', ids[0]!)).toBeDefined();
+    expect(await app.db.get('parts', ids[1]!)).toBeUndefined();
+    expect(await app.db.get('parts', ids[2]!)).toBeDefined();
+
+    // Not kept, so not retried locally; the server's smaller value settles it on the next pull.
+    expect((await app.client.sync({ retrySkipped: true })).outcome).toBe('ok');
+    expect(mine(await app.client.skippedRecords())).toHaveLength(1);
+    await fx.server.admin.putRecord('parts', ids[1]!, { code: `${users}-BIG1`, note: 'shrunk' });
+    expect((await app.client.sync()).outcome).toBe('ok');
+    expect(mine(await app.client.skippedRecords())).toEqual([]);
+    expect(await app.db.get('parts', ids[1]!)).toMatchObject({ note: 'shrunk' });
+  });
 });

@@ -38,6 +38,8 @@ export interface PageTarget {
   readonly kind?: 'transactional' | 'lookup';
   /** The database version: records skipped under an older one are retried. Default `0`. */
   readonly schemaVersion?: number;
+  /** Records whose JSON (UTF-8) is longer are skipped as `too-large`. Default: no limit. */
+  readonly maxRecordBytes?: number;
 }
 
 export type PutChange = Change & { readonly op: 'put' };
@@ -96,7 +98,14 @@ export function storePuts(w: PageWrite, puts: readonly Put[], retrying: boolean,
   const { scope } = w;
   const data = scope.store(w.target.store);
   const items: (Put & { value: RecordValue })[] = [];
+  const max = w.target.maxRecordBytes;
   for (const put of puts) {
+    // Measured as the server measures its own limit: the value's JSON, in UTF-8 bytes.
+    const bytes = max === undefined || put.stored ? 0 : new Blob([JSON.stringify(put.change.value)]).size;
+    if (max !== undefined && bytes > max) {
+      skip(w, put, 'too-large', retrying, { message: `${bytes} bytes of JSON, over maxRecordBytes` });
+      continue;
+    }
     try {
       items.push({ ...put, value: put.stored ? put.change.value : storedValue(w, put.change, put.key) });
     } catch (error) {

@@ -20,14 +20,21 @@ export interface CollectionOptions<T = unknown, K extends string | number = stri
   /** Pull only records whose top-level fields equal these values. Default: all records. */
   readonly filter?: PullFilter;
   /**
+   * The largest pulled record to store, in bytes of its JSON (UTF-8) as the server sent it: a larger
+   * one is not stored but put in the skipped-records log with the reason `too-large` (its value is
+   * not kept; a full sync retries it), and the rest of its page is written. Default: no limit.
+   */
+  readonly maxRecordBytes?: number;
+  /**
    * Turns a record as the server sent it into the record stored locally, e.g. to add fields derived
    * from the server's (search tokens, a price band). Applied to every record a pull writes
    * (incremental, full and red) and to the server's value of a push conflict before the conflict
    * strategy sees it, so `remote`, the stored result and the log are in the local shape. Gets the
    * server's value with the id at the key path; the id and the revision field are set again on its
    * result, so it cannot change them. Must be pure and synchronous: it runs inside the page's
-   * IndexedDB transaction. If it throws (or returns no record), the page fails with a
-   * `RecordTransformError` and nothing of it is written. Records a pull skips (already at the
+   * IndexedDB transaction. If it throws (or returns no record), the record is not stored but put
+   * in the skipped-records log with the reason `transform-failed`, and the rest of its page is
+   * written (`sync({ retrySkipped })` stores it once the transform is fixed). Records a pull skips (already at the
    * pulled revision) are not transformed again: when the transform changes in a new app version,
    * add a migration that derives the same fields. Default: records are stored as the server sent them.
    */
