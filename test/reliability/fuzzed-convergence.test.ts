@@ -1,14 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uniqueDbName } from '../sync/test-database.js';
+import {
+  type CodeKind,
+  checkCodes,
+  codeValue,
+  expectCodes,
+  type ServerCode,
+} from './support/bad-records-world.js';
 import type { Fault } from './support/chaos-transport.js';
-import { dataBehindCheckpoint, FuzzApp, type FuzzServer, serverRecords } from './support/fuzz-world.js';
+import {
+  changesAfterCheckpoint,
+  dataBehindCheckpoint,
+  FuzzApp,
+  type FuzzServer,
+  serverRecords,
+} from './support/fuzz-world.js';
 import { useFuzzServer } from './support/use-fuzz-server.js';
 
 /**
  * Fuzzed convergence: random short sequences of local writes, server edits and purges, syncs under
  * injected faults, reloads, schema upgrades and server restarts on 3 clients; then the faults stop,
- * every client syncs, and the invariants are checked. Runs: `FUZZ_RUNS` (default 1,000 on
+ * every client syncs, and the invariants are checked. The server's `codes` hold bad records (issue #14):
+ * codes swapped and held twice against the client's unique index, records the client's transform
+ * refuses, records over its size limit; every other record must still converge, each bad one be in
+ * the skipped log with its reason, and leave it once fixed (by the app or the server). Runs: `FUZZ_RUNS` (default 1,000 on
  * fake-indexeddb, 30 on indexeddbshim); replay a failure with the printed `FUZZ_SEED` and `FUZZ_PATH`.
  */
 const backend = globalThis.__IDB_BACKEND__;
@@ -35,7 +51,9 @@ type Op =
   | { t: 'write'; c: number; id: string; n: number }
   | { t: 'delete'; c: number; id: string }
   | { t: 'server-put'; collection: 'work_orders' | 'refs'; id: string; n: number }
-  | { t: 'server-delete'; collection: 'work_orders' | 'refs'; id: string }
+  | { t: 'server-delete'; collection: 'work_orders' | 'refs' | 'codes'; id: string }
+  | { t: 'server-code'; id: string; code: string; n: number; kind: CodeKind }
+  | { t: 'server-swap'; a: string; b: string }
   | { t: 'purge' }
   | { t: 'sync'; c: number; fault: Fault }
   | { t: 'reload'; c: number }
@@ -49,7 +67,26 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ t: fc.constant('server-put' as const), collection, id: ids, n: fc.nat(9) }),
   },
-  fc.record({ t: fc.constant('server-delete' as const), collection, id: ids }),
+  fc.record({
+    t: fc.constant('server-delete' as const),
+    collection: fc.constantFrom('work_orders' as const, 'refs' as const, 'codes' as const),
+    id: ids,
+  }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('server-code' as const),
+      id: ids,
+      code: fc.constantFrom('x', 'y', 'z'),
+      n: fc.nat(9),
+      kind: fc.oneof(
+        { weight: 4, arbitrary: fc.constant<CodeKind>('ok') },
+        fc.constant<CodeKind>('poison'),
+        fc.constant<CodeKind>('big'),
+      ),
+    }),
+  },
+  fc.record({ t: fc.constant('server-swap' as const), a: ids, b: ids }),
   { weight: 1, arbitrary: fc.constant({ t: 'purge' as const }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('sync' as const), c: client, fault }) },
   fc.record({ t: fc.constant('reload' as const), c: client }),
@@ -63,6 +100,41 @@ useFuzzServer((started) => {
 });
 
 let sequence = 0;
+
+/** The app's records of `store`, as `{ id → value }` without revisions. */
+async function localRecords(app: FuzzApp, store: string): Promise<Record<string, unknown>> {
+  return Object.fromEntries(
+    (await app.db.all(store)).map((r) => {
+      const { _rev, ...rest } = r;
+      return [String(r['id']), rest];
+    }),
+  );
+}
+
+/** The server's alive `codes` of `user` with their revisions. */
+async function serverCodes(user: string): Promise<Map<string, ServerCode>> {
+  const { rows } = await server.db.query<{
+    id: string;
+    rev: string | number;
+    value: Record<string, unknown>;
+  }>(`SELECT id, rev, value FROM records WHERE collection = 'codes' AND owner = $1 AND NOT deleted`, [user]);
+  return new Map(rows.map((r) => [r.id, { value: { ...r.value, id: r.id }, rev: String(r.rev) }]));
+}
+
+/**
+ * Checks every app's `codes` and skipped log against the server (see {@link checkCodes}), and that
+ * no collection is stuck: each app's checkpoint of each collection is at the server's last change.
+ */
+async function checkBadRecords(apps: readonly FuzzApp[], user: string, when: string): Promise<void> {
+  const codes = await serverCodes(user);
+  for (const app of apps) {
+    const label = `${when}: client ${apps.indexOf(app)}`;
+    const expected = expectCodes(codes, app.fixedTransform);
+    checkCodes(label, await localRecords(app, 'codes'), await app.client.skippedRecords(), codes, expected);
+    for (const collection of ['work_orders', 'refs', 'codes'])
+      expect(await changesAfterCheckpoint(app, collection), `${label}: ${collection} not stuck`).toBe(0);
+  }
+}
 
 async function count(sql: string, params: unknown[]): Promise<number> {
   const { rows } = await server.db.query<{ n: number | string }>(sql, params);
@@ -124,6 +196,17 @@ async function runOps(ops: readonly Op[]): Promise<void> {
             if (o.collection === 'work_orders') serverRevs.add(rev);
           }
           break;
+        case 'server-code':
+          await server.admin.putRecord('codes', o.id, codeValue(o.kind, o.code, o.n), user);
+          break;
+        case 'server-swap': {
+          // Two ordinary edits: each record takes the other's code.
+          const [a, b] = await Promise.all([o.a, o.b].map((id) => server.admin.getRecord('codes', id, user)));
+          if (a?.value?.['code'] === undefined || b?.value?.['code'] === undefined) break;
+          await server.admin.putRecord('codes', o.a, { ...a.value, code: b.value['code'] }, user);
+          await server.admin.putRecord('codes', o.b, { ...b.value, code: a.value['code'] }, user);
+          break;
+        }
         case 'purge':
           await server.admin.compactTombstones({ olderThanMs: -1 });
           break;
@@ -166,18 +249,15 @@ async function runOps(ops: readonly Op[]): Promise<void> {
       work_orders: await serverRecords(server, 'work_orders', user),
       refs: await serverRecords(server, 'refs', user),
     };
+    await checkBadRecords(apps, user, 'after the faults');
     const logged: { id: string | number }[] = [];
     const sent = new Set<number>();
     for (const app of apps) {
       expect(await app.client.pendingWrites(), 'pending writes').toBe(0);
       for (const store of ['work_orders', 'refs'] as const) {
-        const local = Object.fromEntries(
-          (await app.db.all(store)).map((r) => {
-            const { _rev, ...rest } = r;
-            return [String(r['id']), rest];
-          }),
+        expect(await localRecords(app, store), `client ${apps.indexOf(app)} ${store}`).toEqual(
+          expected[store],
         );
-        expect(local, `client ${apps.indexOf(app)} ${store}`).toEqual(expected[store]);
         const rebuilt = await dataBehindCheckpoint(app, store);
         if (rebuilt !== undefined) expect(rebuilt).toEqual(expected[store]);
       }
@@ -216,6 +296,29 @@ async function runOps(ops: readonly Op[]): Promise<void> {
     const loggedIds = new Set(logged.map((e) => e.id));
     for (const { id } of conflicted)
       if (id !== null) expect(loggedIds, `conflict on ${id} logged`).toContain(id);
+
+    // The app ships a transform that takes poison records: client 2 stores them from its log,
+    // without refetching. Then the server fixes every bad record (unique codes, no padding, no
+    // poison), and a plain, a full and a retrying sync each empty a client's log.
+    await apps[2]!.reload(apps[2]!.schema, true);
+    expect((await apps[2]!.client.sync({ retrySkipped: true })).outcome, 'retrySkipped').toBe('ok');
+    await checkBadRecords(apps.slice(2), user, 'after the fixed transform');
+    const before = await serverCodes(user);
+    const bad = expectCodes(before, false);
+    for (const id of [...Object.keys(bad.skipped), ...bad.clashes.flat()]) {
+      await server.admin.putRecord(
+        'codes',
+        id,
+        { code: `fixed-${id}`, n: before.get(id)!.value['n'] as number },
+        user,
+      );
+    }
+    const fixes = [{}, { full: ['codes'] }, { retrySkipped: true }] as const;
+    for (const [i, app] of apps.entries()) {
+      expect((await app.client.sync(fixes[i])).outcome, `client ${i} after the server's fixes`).toBe('ok');
+    }
+    await checkBadRecords(apps, user, "after the server's fixes");
+    for (const app of apps) expect(await app.client.skippedRecords()).toEqual([]);
   } finally {
     for (const app of apps) await app.close();
   }

@@ -15,6 +15,7 @@ import {
   withTestHelpers,
 } from '../../sync/test-database.js';
 import { Abandonment } from './abandonment.js';
+import { codesOptions, withCodes } from './bad-records-world.js';
 import { ChaosTransport } from './chaos-transport.js';
 import { OriginLocks } from './tab-locks.js';
 
@@ -24,10 +25,13 @@ export const FUZZ_STORES: TestStores = {
   refs: { kind: 'lookup' },
 };
 
-/** Schema v1, and v2 adding an index to `refs` (a schema change that forces a full sync of it). */
+/**
+ * Schema v1, and v2 adding an index to `refs` (a schema change that forces a full sync of it). Both
+ * have `codes`, a lookup store with a unique index (see `bad-records-world.ts`).
+ */
 export const FUZZ_VERSIONS: readonly VersionSpec[][] = [
-  [testVersion(1, FUZZ_STORES)],
-  [testVersion(1, FUZZ_STORES), testVersion(2, FUZZ_STORES, { refs: ['n'] })],
+  [withCodes(testVersion(1, FUZZ_STORES))],
+  [withCodes(testVersion(1, FUZZ_STORES)), withCodes(testVersion(2, FUZZ_STORES, { refs: ['n'] }))],
 ];
 
 /**
@@ -78,6 +82,7 @@ export class FuzzServer {
         collections: [
           { name: 'work_orders', scope: 'user', readOnly: false },
           { name: 'refs', scope: 'user', readOnly: true },
+          { name: 'codes', scope: 'user', readOnly: true },
         ],
         logger: () => undefined,
       }),
@@ -93,6 +98,8 @@ export class FuzzApp {
   client!: SyncClient;
   /** Index into {@link FUZZ_VERSIONS}. */
   schema = 0;
+  /** The app ships the fixed `codes` transform (it no longer refuses poison records). */
+  fixedTransform = false;
   /** Mutation ids sent by every instance so far. */
   readonly sent = new Set<number>();
   readonly mismatches: unknown[] = [];
@@ -108,9 +115,10 @@ export class FuzzApp {
   }
 
   /** Closes this instance (as a reload or a dead tab would leave it) and opens a new one on the same database. */
-  async reload(schema = this.schema): Promise<void> {
+  async reload(schema = this.schema, fixedTransform = this.fixedTransform): Promise<void> {
     await this.#closeInstance();
     this.schema = schema;
+    this.fixedTransform = fixedTransform;
     this.#open();
   }
 
@@ -159,6 +167,7 @@ export class FuzzApp {
       transport: this.transport,
       locks: this.locks.forTab(abandonment),
       autoPush: false,
+      collections: { work_orders: {}, refs: {}, codes: codesOptions(this.fixedTransform) },
       windowSize: 3,
       maxPushBatch: 3,
     });
@@ -229,6 +238,26 @@ export async function dataBehindCheckpoint(
     if (!page.moreAvailable) return state;
     request = { ...request, checkpoint: page.checkpoint };
   }
+}
+
+/**
+ * How many changes the server has after the saved checkpoint of `collection` (0 once a sync pulled
+ * everything: the collection is not stuck behind a bad record). Throws when no full checkpoint is saved.
+ */
+export async function changesAfterCheckpoint(app: FuzzApp, collection: string): Promise<number> {
+  const checkpoint = (await app.db.read(['_checkpoints'], (tx) =>
+    tx.objectStore('_checkpoints').get(collection),
+  )) as { phase: string; token: string | null } | undefined;
+  if (checkpoint?.phase !== 'changes' || checkpoint.token === null)
+    throw new Error(`${collection}: no checkpoint in changes mode (${JSON.stringify(checkpoint)})`);
+  const transport = createHttpTransport({
+    baseUrl: app.server.url,
+    schemaVersion: app.db.version,
+    getToken: () => app.token,
+    retry: { requestRetries: 0 },
+  });
+  const page = await transport.pull({ collection, checkpoint: checkpoint.token, windowSize: 100 });
+  return page.changes.length;
 }
 
 /** The server's alive records of a collection for `owner`, as `{ id → value }` with the id stamped in. */
