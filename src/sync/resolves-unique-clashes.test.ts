@@ -160,6 +160,25 @@ describe('unique index clashes of pulled records', () => {
     expect(await skipped()).toEqual([]);
   });
 
+  // Regression (fuzz seed 1315626679, path 389): with three records on one value, the first one
+  // logged `heldBy` the second, which lost the value too.
+  it('names the record that keeps the value as heldBy when three records take it', async () => {
+    open();
+    await db.seed('parts', [{ id: 'd', code: 'x', _rev: '1' }]);
+    // In one page a, c and d take x: d, the newest change, keeps it (a named c, which lost it too).
+    await pull('parts', [changes([put('a', '1', 'x'), put('c', '1', 'x'), put('d', '2', 'x')])]);
+    expect(await codes('parts')).toEqual({ d: 'x' });
+    expect(await skipped()).toEqual([
+      ['parts', 'a', 'unique-clash', 'd'],
+      ['parts', 'c', 'unique-clash', 'd'],
+    ]);
+    await pull('parts', [changes([])]); // a pull retries both, against d
+    expect(await skipped()).toEqual([
+      ['parts', 'a', 'unique-clash', 'd'],
+      ['parts', 'c', 'unique-clash', 'd'],
+    ]);
+  });
+
   it('keeps an unpushed local write that holds the value, logs the clash as a conflict and skips the pulled record', async () => {
     open();
     await db.seed('orders', [{ id: 'o1', code: 'k1', _rev: '1' }]);

@@ -78,6 +78,17 @@ export function findClashes(
       for (const [item, holder] of taken) {
         if (!clashes.lost.has(item)) clashes.evict.set(holder, items[item]!.key);
       }
+      // Lost to an item that lost the value too: the value's holder is the one that item lost to.
+      const at = new Map(items.map((item, i) => [item.key, i]));
+      for (const [item, loss] of clashes.lost) {
+        let by = loss;
+        for (let n = 0, j = at.get(by.by); j !== undefined && n < items.length; n++, j = at.get(by.by)) {
+          const next = clashes.lost.get(j);
+          if (next?.index !== loss.index) break;
+          by = next;
+        }
+        clashes.lost.set(item, { ...loss, by: by.by });
+      }
       done(clashes);
     },
   );
