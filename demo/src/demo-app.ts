@@ -16,6 +16,7 @@ import {
   isIdbSyncError,
   type LiveSyncClient,
   type RunSummary,
+  type SkippedRecord,
   type StoreConflictLogEntry,
   type SyncProgress,
   type SyncStatus,
@@ -77,6 +78,8 @@ export interface DemoState {
   /** The last 10 runs, newest last: id, outcome and each collection's mode. */
   recentRuns: { runId: number; outcome: string; modes: Record<string, string> }[];
   pending: number;
+  /** Records the server sent that this device could not store (the skipped-records log), oldest first. */
+  skipped: Pick<SkippedRecord, 'collection' | 'id' | 'reason' | 'heldBy' | 'at'>[];
   conflicts: Pick<
     StoreConflictLogEntry,
     'seq' | 'store' | 'id' | 'rule' | 'winner' | 'local' | 'remote' | 'result'
@@ -138,6 +141,7 @@ export class DemoApp {
       lastRun: null,
       recentRuns: [],
       pending: 0,
+      skipped: [],
       conflicts: [],
       picker: {
         query: '',
@@ -197,6 +201,16 @@ export class DemoApp {
         s.progress = null;
         s.lastError = run.error === undefined ? null : `${run.error.code}: ${run.error.message}`;
         if (run.error?.code === 'UPGRADE_BLOCKED') this.#upgradeBlocked(run.error.message);
+        emit();
+      }),
+      this.client.skippedRecords$.subscribe((list) => {
+        s.skipped = list.map(({ collection, id, reason, heldBy, at }) => ({
+          collection,
+          id,
+          reason,
+          ...(heldBy === undefined ? {} : { heldBy }),
+          at,
+        }));
         emit();
       }),
       this.client.errors$.subscribe((error) => {
@@ -359,6 +373,11 @@ export class DemoApp {
 
   fullSync(): Promise<RunSummary> {
     return this.client.sync({ full: true });
+  }
+
+  /** Tries the skipped records again from their kept values (e.g. after a fixed transform), and pulls. */
+  retrySkipped(): Promise<RunSummary> {
+    return this.client.sync({ retrySkipped: true });
   }
 
   /** Creates a work order: the database handle stores it and queues it for the server in one transaction. */

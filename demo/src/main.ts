@@ -44,6 +44,7 @@ async function main() {
   on('sync-now', () => app.syncNow());
   on('red-sync', () => app.redSync());
   on('full-sync', () => app.fullSync());
+  on('retry-skipped', () => app.retrySkipped());
   on('load-schema-v2', () => loadSchemaV2());
   on('reload-newer', () => loadSchemaV2());
   on('clear-conflicts', () => app.clearConflicts());
@@ -152,6 +153,7 @@ async function main() {
     syncNow: () => app.syncNow(),
     redSync: () => app.redSync(),
     fullSync: () => app.fullSync(),
+    retrySkipped: () => app.retrySkipped(),
     loadSchemaV2,
     createWorkOrder: (fields?: Partial<Omit<WorkOrder, 'id' | 'updatedAt'>>) => app.createWorkOrder(fields),
     editWorkOrder: (id: string, patch: Partial<Omit<WorkOrder, 'id'>>) => app.editWorkOrder(id, patch),

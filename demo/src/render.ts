@@ -110,10 +110,28 @@ export function render(state: DemoState, editingId: string | null): void {
       : `Timing: ${run.timings.total} ms total = network ${run.timings.network} + IndexedDB ${run.timings.indexedDb} + other ${run.timings.other}`,
   );
   setText('last-error', state.lastError ?? '');
+  renderSkipped(state);
 
   renderPicker(state);
   renderWorkOrders(state, editingId);
   renderConflicts(state);
+}
+
+function renderSkipped(state: DemoState): void {
+  setText('skipped-count', String(state.skipped.length));
+  byTestId<HTMLButtonElement>('retry-skipped').disabled = state.skipped.length === 0;
+  byTestId('skipped-rows').replaceChildren(
+    ...state.skipped.map((s) => {
+      const tr = document.createElement('tr');
+      tr.dataset.testid = 'skipped-row';
+      tr.dataset.collection = s.collection;
+      tr.dataset.id = s.id;
+      tr.dataset.reason = s.reason;
+      const why = s.heldBy === undefined ? s.reason : `${s.reason} (held by ${s.heldBy})`;
+      tr.append(cell(s.collection), cell(s.id), cell(why), cell(new Date(s.at).toLocaleTimeString()));
+      return tr;
+    }),
+  );
 }
 
 function renderPicker(state: DemoState): void {

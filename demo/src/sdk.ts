@@ -10,6 +10,7 @@ export type {
   LookupFilter,
   LookupPage,
   RunSummary,
+  SkippedRecord,
   StoreConflictLogEntry,
   SyncClient,
   SyncCollections,

@@ -222,3 +222,37 @@ export function releaseRawConnection() {
   held?.close();
   held = undefined;
 }
+
+/** Waits until the sync panel lists `count` skipped records. */
+export function untilSkipped(count: number, timeoutMs = 15_000) {
+  return until(
+    `${count} skipped record(s) in the panel`,
+    () => text('skipped-count') === String(count),
+    timeoutMs,
+  );
+}
+
+/** The skipped-records list of the sync panel as painted, and whether its retry button is enabled. */
+export function skippedPanel() {
+  const rows = [...document.querySelectorAll<HTMLTableRowElement>('[data-testid="skipped-row"]')];
+  return {
+    count: text('skipped-count'),
+    retryEnabled: !(element('retry-skipped') as HTMLButtonElement).disabled,
+    rows: rows.map((row) => ({
+      collection: row.dataset.collection ?? '',
+      id: row.dataset.id ?? '',
+      reason: row.dataset.reason ?? '',
+      cells: [...row.cells].map((cell) => cell.textContent ?? ''),
+    })),
+  };
+}
+
+/** Clicks "Retry skipped" (`sync({ retrySkipped: true })`) as a user would. */
+export function clickRetrySkipped() {
+  element('retry-skipped').click();
+}
+
+/** The stored service type `id` (what IndexedDB holds), or `null`. */
+export async function storedServiceType(id: string) {
+  return ((await (await demo()).database.get('service_types', id)) ?? null) as Record<string, unknown> | null;
+}
