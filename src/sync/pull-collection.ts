@@ -24,7 +24,7 @@ export async function pullCollection(
     kind: collection.kind,
     schemaVersion: ctx.schemaVersion,
     ...(collection.fromServer === undefined ? {} : { fromServer: collection.fromServer }),
-    ...(collection.maxRecordBytes === undefined ? {} : { maxRecordBytes: collection.maxRecordBytes }),
+    maxRecordBytes: collection.maxRecordBytes,
   };
   // Lookup pages can always be pulled again: let the browser skip the flush to disk per page. The
   // page and its checkpoint still commit together, so a lost page is re-pulled, never half-applied.

@@ -40,7 +40,7 @@ export function resolveCollections(options: SyncClientOptions): Map<string, Reso
       conflicts: own.conflicts ?? 'server-wins',
       windowSize: own.windowSize ?? options.windowSize ?? 500,
       ...(own.filter === undefined ? {} : { filter: own.filter }),
-      ...(own.maxRecordBytes === undefined ? {} : { maxRecordBytes: own.maxRecordBytes }),
+      maxRecordBytes: own.maxRecordBytes,
       ...(own.fromServer === undefined ? {} : { fromServer: own.fromServer as TransformFn }),
       ...(own.toServer === undefined ? {} : { toServer: own.toServer as TransformFn }),
     });

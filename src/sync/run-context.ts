@@ -20,7 +20,7 @@ export interface ResolvedCollection {
   readonly windowSize: number;
   readonly filter?: PullFilter;
   /** See `CollectionOptions.maxRecordBytes`. */
-  readonly maxRecordBytes?: number;
+  readonly maxRecordBytes?: number | undefined;
   /** Server record → stored record (see `CollectionOptions.fromServer`). */
   readonly fromServer?: TransformFn;
   /** Local record → pushed value (see `CollectionOptions.toServer`). */

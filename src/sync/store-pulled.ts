@@ -39,7 +39,7 @@ export interface PageTarget {
   /** The database version: records skipped under an older one are retried. Default `0`. */
   readonly schemaVersion?: number;
   /** Records whose JSON (UTF-8) is longer are skipped as `too-large`. Default: no limit. */
-  readonly maxRecordBytes?: number;
+  readonly maxRecordBytes?: number | undefined;
 }
 
 export type PutChange = Change & { readonly op: 'put' };
@@ -101,9 +101,9 @@ export function storePuts(w: PageWrite, puts: readonly Put[], retrying: boolean,
   const max = w.target.maxRecordBytes;
   for (const put of puts) {
     // Measured as the server measures its own limit: the value's JSON, in UTF-8 bytes.
-    const bytes = max === undefined || put.stored ? 0 : new Blob([JSON.stringify(put.change.value)]).size;
-    if (max !== undefined && bytes > max) {
-      skip(w, put, 'too-large', retrying, { message: `${bytes} bytes of JSON, over maxRecordBytes` });
+    const bytes = max && !put.stored ? new Blob([JSON.stringify(put.change.value)]).size : 0;
+    if (bytes > max!) {
+      skip(w, put, 'too-large', retrying, { message: `${bytes} bytes` });
       continue;
     }
     try {

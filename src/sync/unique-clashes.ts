@@ -78,16 +78,13 @@ export function findClashes(
       for (const [item, holder] of taken) {
         if (!clashes.lost.has(item)) clashes.evict.set(holder, items[item]!.key);
       }
-      // Lost to an item that lost the value too: the value's holder is the one that item lost to.
+      // Lost to an item that lost the value too: the holder is the one that item lost to. A loss
+      // names a later item (or a stored record) and is recorded before that item's own: resolving
+      // the last ones first follows whole chains (a → c → d → stored holder).
       const at = new Map(items.map((item, i) => [item.key, i]));
-      for (const [item, loss] of clashes.lost) {
-        let by = loss;
-        for (let n = 0, j = at.get(by.by); j !== undefined && n < items.length; n++, j = at.get(by.by)) {
-          const next = clashes.lost.get(j);
-          if (next?.index !== loss.index) break;
-          by = next;
-        }
-        clashes.lost.set(item, { ...loss, by: by.by });
+      for (const [item, loss] of [...clashes.lost].reverse()) {
+        const next = clashes.lost.get(at.get(loss.by)!);
+        if (next?.index === loss.index) clashes.lost.set(item, { ...loss, by: next.by });
       }
       done(clashes);
     },
