@@ -121,10 +121,7 @@ async function serverCodes(user: string): Promise<Map<string, ServerCode>> {
   return new Map(rows.map((r) => [r.id, { value: { ...r.value, id: r.id }, rev: String(r.rev) }]));
 }
 
-/**
- * Checks every app's `codes` and skipped log against the server (see {@link checkCodes}), and that
- * no collection is stuck: each app's checkpoint of each collection is at the server's last change.
- */
+/** Checks every app's `codes` and whole skipped log against the server (see {@link checkCodes}). */
 async function checkBadRecords(
   apps: readonly FuzzApp[],
   user: string,
@@ -136,8 +133,6 @@ async function checkBadRecords(
     const label = `${when}: client ${first + i}`;
     const expected = expectCodes(codes, app.fixedTransform);
     checkCodes(label, await localRecords(app, 'codes'), await app.client.skippedRecords(), codes, expected);
-    for (const collection of ['work_orders', 'refs', 'codes'])
-      expect(await changesAfterCheckpoint(app, collection), `${label}: ${collection} not stuck`).toBe(0);
   }
 }
 
@@ -255,6 +250,11 @@ async function runOps(ops: readonly Op[]): Promise<void> {
       refs: await serverRecords(server, 'refs', user),
     };
     await checkBadRecords(apps, user, 'after the faults');
+    // No collection is stuck (behind a bad record or backing off): each checkpoint is at the server's last change.
+    for (const [i, app] of apps.entries()) {
+      for (const collection of ['work_orders', 'refs', 'codes'])
+        expect(await changesAfterCheckpoint(app, collection), `client ${i}: ${collection} stuck`).toBe(0);
+    }
     const logged: { id: string | number }[] = [];
     const sent = new Set<number>();
     for (const app of apps) {
@@ -302,28 +302,31 @@ async function runOps(ops: readonly Op[]): Promise<void> {
     for (const { id } of conflicted)
       if (id !== null) expect(loggedIds, `conflict on ${id} logged`).toContain(id);
 
-    // The app ships a transform that takes poison records: client 2 stores them from its log,
-    // without refetching. Then the server fixes every bad record (unique codes, no padding, no
-    // poison), and a plain, a full and a retrying sync each empty a client's log.
-    await apps[2]!.reload(apps[2]!.schema, true);
-    expect((await apps[2]!.client.sync({ retrySkipped: true })).outcome, 'retrySkipped').toBe('ok');
-    await checkBadRecords(apps.slice(2), user, 'after the fixed transform', 2);
+    // When there are bad records (only then, to keep the fuzz fast): the app ships a transform that
+    // takes poison records, and client 2 stores them from its log without refetching. Then the server
+    // fixes every bad record (unique codes, no padding, no poison), and a plain, a full and a retrying
+    // pull of `codes` each leave a client with every record and an empty log.
     const before = await serverCodes(user);
     const bad = expectCodes(before, false);
-    for (const id of [...Object.keys(bad.skipped), ...bad.clashes.flat()]) {
-      await server.admin.putRecord(
-        'codes',
-        id,
-        { code: `fixed-${id}`, n: before.get(id)!.value['n'] as number },
-        user,
-      );
+    if (Object.values(bad.skipped).includes('transform-failed')) {
+      await apps[2]!.reload(apps[2]!.schema, true);
+      const retried = await apps[2]!.client.sync({ retrySkipped: ['codes'], collections: ['codes'] });
+      expect(retried.outcome, 'retrySkipped').toBe('ok');
+      await checkBadRecords(apps.slice(2), user, 'after the fixed transform', 2);
     }
-    const fixes = [{}, { full: ['codes'] }, { retrySkipped: true }] as const;
-    for (const [i, app] of apps.entries()) {
-      expect((await app.client.sync(fixes[i])).outcome, `client ${i} after the server's fixes`).toBe('ok');
+    const toFix = [...Object.keys(bad.skipped), ...bad.clashes.flat()];
+    for (const id of toFix) {
+      const n = before.get(id)!.value['n'] as number;
+      await server.admin.putRecord('codes', id, { code: `fixed-${id}`, n }, user);
     }
-    await checkBadRecords(apps, user, "after the server's fixes");
-    for (const app of apps) expect(await app.client.skippedRecords()).toEqual([]);
+    if (toFix.length > 0) {
+      const fixes = [{}, { full: ['codes'] }, { retrySkipped: ['codes'] }] as const;
+      for (const [i, app] of apps.entries()) {
+        const summary = await app.client.sync({ ...fixes[i], collections: ['codes'] });
+        expect(summary.outcome, `client ${i} after the server's fixes`).toBe('ok');
+      }
+      await checkBadRecords(apps, user, "after the server's fixes");
+    }
   } finally {
     for (const app of apps) await app.close();
   }
