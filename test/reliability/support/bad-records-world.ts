@@ -36,14 +36,14 @@ export function codeValue(kind: CodeKind, code: string, n: number): RecordValue 
 
 /**
  * The app's `codes` options: `fromServer` derives `label`, and throws on a `poison` record until
- * the app ships the `fixed` transform.
+ * the app ships the fixed transform (`fixed()`, asked on each call: no reload needed).
  */
-export function codesOptions(fixed: boolean): CollectionOptions {
+export function codesOptions(fixed: () => boolean): CollectionOptions {
   return {
     maxRecordBytes: MAX_CODE_BYTES,
     fromServer: (record) => {
       const r = record as RecordValue;
-      if (r['poison'] === true && !fixed) throw new Error('poison record');
+      if (r['poison'] === true && !fixed()) throw new Error('poison record');
       return { ...r, label: `L${String(r['n'])}` };
     },
   };

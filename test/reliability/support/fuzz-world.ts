@@ -98,7 +98,7 @@ export class FuzzApp {
   client!: SyncClient;
   /** Index into {@link FUZZ_VERSIONS}. */
   schema = 0;
-  /** The app ships the fixed `codes` transform (it no longer refuses poison records). */
+  /** The app ships the fixed `codes` transform (it no longer refuses poison records), from now on. */
   fixedTransform = false;
   /** Mutation ids sent by every instance so far. */
   readonly sent = new Set<number>();
@@ -115,10 +115,9 @@ export class FuzzApp {
   }
 
   /** Closes this instance (as a reload or a dead tab would leave it) and opens a new one on the same database. */
-  async reload(schema = this.schema, fixedTransform = this.fixedTransform): Promise<void> {
+  async reload(schema = this.schema): Promise<void> {
     await this.#closeInstance();
     this.schema = schema;
-    this.fixedTransform = fixedTransform;
     this.#open();
   }
 
@@ -167,7 +166,7 @@ export class FuzzApp {
       transport: this.transport,
       locks: this.locks.forTab(abandonment),
       autoPush: false,
-      collections: { work_orders: {}, refs: {}, codes: codesOptions(this.fixedTransform) },
+      collections: { work_orders: {}, refs: {}, codes: codesOptions(() => this.fixedTransform) },
       windowSize: 3,
       maxPushBatch: 3,
     });
