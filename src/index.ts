@@ -148,6 +148,19 @@ export type { TransportsOptions } from './listeners/live-connection.js';
 
 export type { LiveQueryOptions } from './live/live-query.js';
 
+// --- streams: the SDK's own minimal Observable (rxjs operators: `from(stream).pipe(...)` of rxjs)
+
+export type { Clock } from './rx/clock.js';
+export type {
+  Observable,
+  Observer,
+  Subscribable,
+  Subscriber,
+  Subscription,
+  Teardown,
+  Unsubscribable,
+} from './rx/observable.js';
+
 // --- query
 
 export type { LookupPosition } from './query/lookup-cursor.js';

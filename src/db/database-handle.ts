@@ -1,5 +1,4 @@
 import type { IDBPTransaction } from 'idb';
-import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
@@ -7,6 +6,7 @@ import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable } from '../rx/observable.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';

@@ -1,7 +1,7 @@
 import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
-import type { Observable } from 'rxjs';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import type { LiveQueryOptions } from '../live/live-query.js';
+import type { Observable } from '../rx/observable.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';

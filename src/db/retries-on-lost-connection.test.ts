@@ -1,5 +1,5 @@
 import { unwrap } from 'idb';
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   dispatchCloseEvent,
@@ -44,7 +44,7 @@ describe('lost connections', () => {
     await db.put('work_orders', { id: 'wo-1' });
     const raw = await rawConnectionOf(db);
     raw.close(); // other code closed the raw connection; no event tells the handle
-    const reopened = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'reopened')));
+    const reopened = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'reopened')));
     let runs = 0;
     await within(
       db.write(['work_orders'], (tx) => {
@@ -63,7 +63,7 @@ describe('lost connections', () => {
   it('reopens after the browser drops the connection (close event)', async () => {
     const db = defineDatabase({ name: uniqueName('terminated'), versions });
     await db.put('work_orders', { id: 'wo-1' });
-    const terminated = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'terminated')));
+    const terminated = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'terminated')));
     simulateConnectionLoss(await rawConnectionOf(db));
     await terminated;
     expect(db.state).toBe('closed');
@@ -139,7 +139,7 @@ describe('lost connections', () => {
     await db.put('work_orders', { id: 'wo-1' });
     connections.at(-1)!.close();
     // Each reopened connection is closed again as soon as the handle has it.
-    const subscription = db.events$
+    const subscription = from(db.events$)
       .pipe(filter((e) => e.type === 'reopened'))
       .subscribe(() => connections.at(-1)!.close());
     let runs = 0;
