@@ -62,6 +62,7 @@ export type {
   DatabaseSchema,
   DatabaseStoreName,
   DefineDatabaseOptions,
+  WritableStoreName,
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';

@@ -102,7 +102,16 @@ describe('lost connections', () => {
     });
     const db = defineDatabase({
       name: uniqueName('never-finishes'),
-      versions,
+      // `scratch` (a plain local store) holds the request loop; work_orders' writes are tracked.
+      versions: [
+        {
+          version: 1,
+          stores: {
+            work_orders: { keyPath: 'id', kind: 'transactional' },
+            scratch: { keyPath: 'id', kind: 'local' },
+          },
+        },
+      ],
       lostConnectionGraceMs: 50,
       indexedDB: factory,
     });
@@ -110,11 +119,12 @@ describe('lost connections', () => {
     spinning = true;
     let runs = 0;
     const result = await within(
-      db.write(['work_orders', '_meta'], (tx) => {
+      db.write(['work_orders', 'scratch'], (tx) => {
         runs += 1;
         if (runs === 1) {
           // Keep the first transaction unfinished (a request loop), then drop the connection.
-          const store = unwrap(tx.objectStore('_meta')) as IDBObjectStore;
+          const raw = unwrap(tx.objectStore('scratch').transaction) as IDBTransaction;
+          const store = raw.objectStore('scratch');
           const spin = (): void => {
             if (spinning) store.get('nothing').onsuccess = spin;
           };
