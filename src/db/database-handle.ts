@@ -410,6 +410,6 @@ function refuseInternal(stores: readonly string[], operation: string): void {
       internal,
       operation,
       'internal-store',
-      "a store of the app's schema (reads of internal stores go through read())",
+      'read() to read it; only the SDK writes it',
     );
 }

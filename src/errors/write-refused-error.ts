@@ -49,6 +49,6 @@ function refusal(reason: WriteRefusedReason, store: string): string {
     case 'local-only-synced':
       return `transactional store "${store}" was refused with localOnly: its writes are always synced`;
     case 'internal-store':
-      return `the SDK's internal store "${store}" was refused: only the SDK writes its own stores`;
+      return `internal store "${store}" was refused`;
   }
 }
