@@ -9,10 +9,13 @@ import { rotate, type Workload, type WorkloadContext } from '../workload.js';
 type Impl = page.FullSyncImpl;
 type Opened = { session: BenchSession; tab: Tab<typeof page> };
 
+/** `BENCH_FULL_SYNC_IMPLS=raw-one-tx,idb-sync`: measure only these (a quick before/after). */
+const only = process.env['BENCH_FULL_SYNC_IMPLS']?.split(',');
+const chosen = (impls: Impl[]) => impls.filter((impl) => only === undefined || only.includes(impl));
 /** The baselines that write records already in memory. */
-const inMemory: Impl[] = ['raw-one-tx', 'raw-paged'];
+const inMemory: Impl[] = chosen(['raw-one-tx', 'raw-paged']);
 /** Everything that pulls pages from the server (memory is traced for these). */
-const overNetwork: Impl[] = ['raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync'];
+const overNetwork: Impl[] = chosen(['raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync']);
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
