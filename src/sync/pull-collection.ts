@@ -48,8 +48,10 @@ export async function pullCollection(
   let next = fetchPage(current.token);
   for (;;) {
     const page = await ctx.clock.time('network', next);
-    if (page.moreAvailable) next = fetchPage(page.checkpoint);
+    const { moreAvailable, mode, total: pageTotal } = page;
+    if (moreAvailable) next = fetchPage(page.checkpoint);
     const snapshotMode = current.phase === 'snapshot' ? (current.snapshotMode ?? 'full') : undefined;
+    // `page` is not used after this call, so its records can be freed before the commit ends.
     const applied = await ctx.clock.time(
       'indexedDb',
       applyPullPage(ctx.connect, target, current, page, options),
@@ -65,8 +67,8 @@ export async function pullCollection(
     ctx.emitChanges(applied.changes);
     for (const conflict of applied.conflicts) ctx.emitConflict(conflict);
     if (applied.skippedChanged) ctx.skippedChanged();
-    if (snapshotMode !== undefined && page.mode === 'snapshot') {
-      const total = page.total ?? current.total;
+    if (snapshotMode !== undefined && mode === 'snapshot') {
+      const total = pageTotal ?? current.total;
       ctx.emitProgress({
         collection: collection.name,
         mode: snapshotMode,
@@ -74,6 +76,6 @@ export async function pullCollection(
         ...(total === undefined ? {} : { total }),
       });
     }
-    if (!page.moreAvailable) return current;
+    if (!moreAvailable) return current;
   }
 }
