@@ -47,15 +47,14 @@ export async function pullCollection(
   let current = checkpoint;
   let next = fetchPage(current.token);
   for (;;) {
-    const page = await ctx.clock.time('network', next);
+    let page: PullResponse | undefined = await ctx.clock.time('network', next);
     const { moreAvailable, mode, total: pageTotal } = page;
     if (moreAvailable) next = fetchPage(page.checkpoint);
     const snapshotMode = current.phase === 'snapshot' ? (current.snapshotMode ?? 'full') : undefined;
-    // `page` is not used after this call, so its records can be freed before the commit ends.
-    const applied = await ctx.clock.time(
-      'indexedDb',
-      applyPullPage(ctx.connect, target, current, page, options),
-    );
+    const applying = applyPullPage(ctx.connect, target, current, page, options);
+    // Dropped here, not kept by this frame while the commit runs: the written records can be freed.
+    page = undefined;
+    const applied = await ctx.clock.time('indexedDb', applying);
     current = applied.checkpoint;
     summary.pages += 1;
     summary.fetch += applied.counts.fetch;
