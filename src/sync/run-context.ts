@@ -18,6 +18,7 @@ export interface ResolvedCollection {
   readonly keyType: KeyType;
   readonly conflicts: ConflictStrategy;
   readonly windowSize: number;
+  readonly priority: number;
   readonly filter?: PullFilter;
   /** Server record → stored record (see `CollectionOptions.fromServer`). */
   readonly fromServer?: TransformFn;
@@ -35,6 +36,11 @@ export interface SyncProgress {
   readonly done: number;
   /** Records in the server's snapshot, when the server said. */
   readonly total?: number;
+  /**
+   * Set on the collection's last event of the run: its snapshot and the changes after it are
+   * written, the collection is complete and readable (the run may still pull others).
+   */
+  readonly ready?: true;
 }
 
 /** What one run's steps share. */

@@ -1,6 +1,8 @@
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
+import type { Capabilities } from '../protocol/messages.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
+import { type CachedCapabilities, saveCapabilities } from './client-id.js';
 import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
@@ -44,6 +46,8 @@ export interface RunEnvironment {
   readonly maxPushBatch: number;
   /** Collections that failed lately and wait for their retry delay: skipped unless asked red or full. */
   readonly backingOff?: ReadonlySet<string>;
+  /** The capabilities a past run kept (see {@link cachedCapabilities}). */
+  readonly capabilities?: CachedCapabilities | undefined;
   onPhase(phase: 'pushing' | 'pulling'): void;
 }
 
@@ -78,6 +82,7 @@ export async function runSync(
     timings: ctx.clock.timings,
   };
   let failure: unknown;
+  let fetched: CachedCapabilities | undefined;
   const failed = new Map<string, unknown>();
   const fail = (error: unknown, outcome: 'waiting' | 'error') => {
     failure = error;
@@ -98,7 +103,11 @@ export async function runSync(
     let pushFailed: unknown;
     let maxBatch = Math.max(1, env.maxPushBatch);
     try {
-      const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
+      const cached = cachedCapabilities(env.capabilities, ctx);
+      const capabilities =
+        cached ?? (await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal)));
+      if (cached === undefined)
+        fetched = { value: capabilities, schemaVersion: ctx.schemaVersion, at: Date.now() };
       serverCollections = new Set(capabilities.collections.map((c) => c.name));
       maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
       if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
@@ -125,26 +134,51 @@ export async function runSync(
     // 2. Plan and pull.
     env.onPhase('pulling');
     await persistRequests(ctx, requested);
-    const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map());
+    const sizes = new Map<string, number>();
+    const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map(), sizes);
     summary.plans.push(...plans);
     if (summary.outcome === 'ok' && plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
     // Each collection on its own: one that fails does not stop the others (see pullIsolated).
-    for (const p of plans) {
-      if (p.mode === 'skip' || p.mode === 'waiting' || !ctx.collections.has(p.collection)) continue;
-      const counts = collectionSummary(p);
-      summary.collections.push(counts);
-      const replan = async () =>
-        (await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map()))[0];
-      const ran = await pullIsolated(
-        ctx,
-        p,
-        counts,
-        replan,
-        request.retrySkipped?.has(p.collection) === true,
-      );
-      if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
-      if (counts.error !== undefined) failed.set(p.collection, counts.error);
-    }
+    const queue = plans
+      .filter((p) => p.mode !== 'skip' && p.mode !== 'waiting' && ctx.collections.has(p.collection))
+      .sort(pullOrder(ctx, sizes));
+    // Two pulls at a time, so that a large lookup pages beside the app's own collections instead of
+    // holding them back; a failure of the whole run stops the other lane too.
+    const stop = new AbortController();
+    const abort = () => stop.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', abort);
+    const laneCtx: RunContext = { ...ctx, signal: stop.signal };
+    let runWide: unknown;
+    const lane = async (): Promise<void> => {
+      for (let p = queue.shift(); p !== undefined && !stop.signal.aborted; p = queue.shift()) {
+        const c = collectionSummary(p);
+        summary.collections.push(c);
+        const replan = async () =>
+          (
+            await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map())
+          )[0];
+        try {
+          const ran = await pullIsolated(
+            laneCtx,
+            p,
+            c,
+            replan,
+            request.retrySkipped?.has(p.collection) === true,
+          );
+          if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
+        } catch (error) {
+          if (!stop.signal.aborted) {
+            runWide = error;
+            stop.abort(error);
+          }
+          return;
+        }
+        if (c.error === undefined) c.readyMs = Date.now() - startedAt;
+        else failed.set(p.collection, c.error);
+      }
+    };
+    await Promise.all([lane(), lane()]).finally(() => ctx.signal.removeEventListener('abort', abort));
+    if (stop.signal.aborted) throw runWide ?? ctx.signal.reason;
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {
       env.onPhase('pushing');
@@ -158,6 +192,12 @@ export async function runSync(
     summary.outcome = 'error';
     summary.error = first.error!;
   }
+  // A failure may come from a server that changed (a lowered limit, a collection gone, a version
+  // refused): the next run asks again. A cache that cannot be written only costs that request.
+  const keep = summary.outcome === 'error' ? undefined : fetched;
+  if (keep !== undefined || (summary.outcome === 'error' && env.capabilities !== undefined)) {
+    await saveCapabilities(ctx.connect, keep).catch(() => undefined);
+  }
   return { summary, failure, failed };
 }
 
@@ -169,11 +209,13 @@ async function plan(
   serverReset: ReadonlySet<string>,
   serverCollections: ReadonlySet<string> | undefined,
   pendingOutbox: ReadonlyMap<string, number>,
+  sizes?: Map<string, number>,
 ): Promise<CollectionPlan[]> {
   const [checkpoints, upgradeReports] = await Promise.all([
     ctx.clock.time('indexedDb', readCheckpoints(ctx.connect)),
     env.upgradeReports(),
   ]);
+  for (const [c, checkpoint] of checkpoints) sizes?.set(c, checkpoint.total ?? checkpoint.done);
   const collections = [...ctx.collections.values()]
     .filter((c) => serverReset.size === 0 || serverReset.has(c.name))
     .map((c) => ({ name: c.name, kind: c.kind, derives: c.fromServer !== undefined }));
@@ -204,6 +246,45 @@ async function persistRequests(
       current === undefined ? undefined : { ...current, forced: requested.get(c)!, updatedAt: Date.now() },
     ),
   );
+}
+
+/**
+ * Pull order: higher `priority` first, then transactional before lookup, then the smaller known
+ * size (records of the last snapshot; unknown last). The sort is stable: ties keep the declared order.
+ */
+function pullOrder(ctx: RunContext, sizes: ReadonlyMap<string, number>) {
+  const key = (p: CollectionPlan) => [
+    -ctx.collections.get(p.collection)!.priority,
+    p.kind === 'lookup' ? 1 : 0,
+    sizes.get(p.collection) ?? Number.POSITIVE_INFINITY,
+  ];
+  return (a: CollectionPlan, b: CollectionPlan): number => {
+    const [x, y] = [key(a), key(b)];
+    return x.map((v, i) => Math.sign(v - y[i]!)).find((d) => d !== 0) ?? 0;
+  };
+}
+
+/** Longest a run trusts capabilities a past run fetched. */
+const CAPABILITIES_MAX_AGE_MS = 3_600_000;
+
+/**
+ * The capabilities a past run fetched, when this run may use them instead of asking: fetched under
+ * the same schema version less than an hour ago, read-write for this client, and listing every
+ * synced collection (a collection the server does not offer yet is looked for on each run).
+ */
+function cachedCapabilities(
+  cached: CachedCapabilities | undefined,
+  ctx: RunContext,
+): Capabilities | undefined {
+  const age = Date.now() - (cached?.at ?? 0);
+  if (cached === undefined || cached.schemaVersion !== ctx.schemaVersion || age < 0) return undefined;
+  const { value } = cached;
+  const offered = new Set(value.collections.map((c) => c.name));
+  const usable =
+    age < CAPABILITIES_MAX_AGE_MS &&
+    (value.client?.access ?? 'read-write') === 'read-write' &&
+    [...ctx.collections.keys()].every((c) => offered.has(c));
+  return usable ? value : undefined;
 }
 
 function collectionSummary(p: CollectionPlan): CollectionSummary {
