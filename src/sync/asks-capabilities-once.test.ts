@@ -5,7 +5,7 @@ import type { Database } from '../../server/db/database.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { type RunningServer, startServer } from '../../server/start-server.js';
 import { dropSchema } from '../../test/server/test-server.js';
-import { testCollections, testStores } from '../../test/sync/sync-fixture.js';
+import { testCollections, testStores, withoutWindowGlobal } from '../../test/sync/sync-fixture.js';
 import {
   deleteTestDatabase,
   openTestDatabase,
@@ -28,11 +28,16 @@ afterEach(async () => {
 async function upgradableServer(options: ServerOptions) {
   const databaseUrl = process.env.DATABASE_URL;
   const pgSchema = `caps_${randomBytes(5).toString('hex')}`;
-  const db: Database = await openDatabase(databaseUrl ? { databaseUrl, pgSchema } : {});
+  // PGlite must not take the test's IndexedDB polyfill window for a browser.
+  const db: Database = await withoutWindowGlobal(() =>
+    openDatabase(databaseUrl ? { databaseUrl, pgSchema } : {}),
+  );
   if (databaseUrl) cleanups.push(() => dropSchema(databaseUrl, pgSchema));
   cleanups.push(() => db.close());
   const start = (port: number, more: ServerOptions) =>
-    startServer({ compactionIntervalMs: 0, autoMigrate: true, port, ...options, ...more, database: db });
+    withoutWindowGlobal(() =>
+      startServer({ compactionIntervalMs: 0, autoMigrate: true, port, ...options, ...more, database: db }),
+    );
   let server: RunningServer = await start(0, {});
   cleanups.push(() => server.close());
   return {
