@@ -2,18 +2,11 @@ import { type ConnectionSource, transact } from '../idb/transact.js';
 import type { Capabilities } from '../protocol/messages.js';
 import { SYNC_STATE_KEYS, SYNC_STATE_STORE } from './internal-stores.js';
 
-/** The server's capabilities as the last run that asked saw them, under the client's schema version. */
-export interface CachedCapabilities {
-  readonly value: Capabilities;
-  readonly schemaVersion: number;
-  /** Epoch ms of the answer. */
-  readonly at: number;
-}
-
 /** What a run reads from the sync state before it starts. */
 export interface ClientState {
   readonly clientId: string;
-  readonly capabilities: CachedCapabilities | undefined;
+  /** The server's capabilities as the last run that asked saw them (see `runSync`). */
+  readonly capabilities: Capabilities | undefined;
 }
 
 /**
@@ -25,7 +18,7 @@ export function ensureClientId(connect: ConnectionSource): Promise<ClientState> 
   return transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
     const store = scope.store(SYNC_STATE_STORE);
     let clientId = '';
-    let capabilities: CachedCapabilities | undefined;
+    let capabilities: Capabilities | undefined;
     scope.on(store.get(SYNC_STATE_KEYS.client), (record: { clientId?: string } | undefined) => {
       if (typeof record?.clientId === 'string') {
         clientId = record.clientId;
@@ -34,22 +27,20 @@ export function ensureClientId(connect: ConnectionSource): Promise<ClientState> 
       clientId = crypto.randomUUID();
       store.put({ key: SYNC_STATE_KEYS.client, clientId, createdAt: Date.now() });
     });
-    scope.on(store.get(SYNC_STATE_KEYS.capabilities), (record: CachedCapabilities | undefined) => {
-      capabilities = record;
+    scope.on(store.get(SYNC_STATE_KEYS.capabilities), (record: { value: Capabilities } | undefined) => {
+      capabilities = record?.value;
     });
     return () => ({ clientId, capabilities });
   });
 }
 
 /** Keeps (or, with `undefined`, forgets) the capabilities the next runs start from. */
-export function saveCapabilities(
-  connect: ConnectionSource,
-  cached: CachedCapabilities | undefined,
-): Promise<void> {
+export function saveCapabilities(connect: ConnectionSource, value: Capabilities | undefined): Promise<void> {
   return transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
     const store = scope.store(SYNC_STATE_STORE);
-    if (cached === undefined) store.delete(SYNC_STATE_KEYS.capabilities);
-    else store.put({ key: SYNC_STATE_KEYS.capabilities, ...cached });
+    const key = SYNC_STATE_KEYS.capabilities;
+    if (value) store.put({ key, value, at: Date.now() });
+    else store.delete(key);
     return () => undefined;
   });
 }

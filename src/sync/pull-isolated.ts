@@ -64,13 +64,13 @@ export async function pullIsolated(
       Object.assign(counts, { mode: reset.mode, reasons: reset.reasons });
       last = await pullPlanned(ctx, reset, counts, retrySkipped);
     }
-    if (last !== undefined && (ran.mode === 'red' || ran.mode === 'full')) {
-      const { done, total } = last;
+    if (last && (ran.mode === 'red' || ran.mode === 'full')) {
+      const total = last.total === undefined ? {} : { total: last.total };
       ctx.emitProgress({
         collection: ran.collection,
         mode: ran.mode,
-        done,
-        ...(total === undefined ? {} : { total }),
+        done: last.done,
+        ...total,
         ready: true,
       });
     }

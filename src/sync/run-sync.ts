@@ -2,7 +2,7 @@ import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 import type { Capabilities } from '../protocol/messages.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
-import { type CachedCapabilities, saveCapabilities } from './client-id.js';
+import { saveCapabilities } from './client-id.js';
 import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
@@ -47,7 +47,7 @@ export interface RunEnvironment {
   /** Collections that failed lately and wait for their retry delay: skipped unless asked red or full. */
   readonly backingOff?: ReadonlySet<string>;
   /** The capabilities a past run kept (see {@link cachedCapabilities}). */
-  readonly capabilities?: CachedCapabilities | undefined;
+  readonly capabilities?: Capabilities | undefined;
   onPhase(phase: 'pushing' | 'pulling'): void;
 }
 
@@ -82,7 +82,7 @@ export async function runSync(
     timings: ctx.clock.timings,
   };
   let failure: unknown;
-  let fetched: CachedCapabilities | undefined;
+  let fetched: Capabilities | undefined;
   const failed = new Map<string, unknown>();
   const fail = (error: unknown, outcome: 'waiting' | 'error') => {
     failure = error;
@@ -106,8 +106,7 @@ export async function runSync(
       const cached = cachedCapabilities(env.capabilities, ctx);
       const capabilities =
         cached ?? (await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal)));
-      if (cached === undefined)
-        fetched = { value: capabilities, schemaVersion: ctx.schemaVersion, at: Date.now() };
+      if (!cached) fetched = capabilities;
       serverCollections = new Set(capabilities.collections.map((c) => c.name));
       maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
       if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
@@ -143,14 +142,11 @@ export async function runSync(
       .filter((p) => p.mode !== 'skip' && p.mode !== 'waiting' && ctx.collections.has(p.collection))
       .sort(pullOrder(ctx, sizes));
     // Two pulls at a time, so that a large lookup pages beside the app's own collections instead of
-    // holding them back; a failure of the whole run stops the other lane too.
-    const stop = new AbortController();
-    const abort = () => stop.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', abort);
-    const laneCtx: RunContext = { ...ctx, signal: stop.signal };
+    // holding them back. After a failure of the whole run the other lane takes no new collection
+    // (and meets the same network, auth or database failure at its next request).
     let runWide: unknown;
     const lane = async (): Promise<void> => {
-      for (let p = queue.shift(); p !== undefined && !stop.signal.aborted; p = queue.shift()) {
+      for (let p = queue.shift(); p && runWide === undefined; p = queue.shift()) {
         const c = collectionSummary(p);
         summary.collections.push(c);
         const replan = async () =>
@@ -158,27 +154,18 @@ export async function runSync(
             await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map())
           )[0];
         try {
-          const ran = await pullIsolated(
-            laneCtx,
-            p,
-            c,
-            replan,
-            request.retrySkipped?.has(p.collection) === true,
-          );
+          const ran = await pullIsolated(ctx, p, c, replan, request.retrySkipped?.has(p.collection) === true);
           if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
         } catch (error) {
-          if (!stop.signal.aborted) {
-            runWide = error;
-            stop.abort(error);
-          }
+          runWide ??= error;
           return;
         }
         if (c.error === undefined) c.readyMs = Date.now() - startedAt;
         else failed.set(p.collection, c.error);
       }
     };
-    await Promise.all([lane(), lane()]).finally(() => ctx.signal.removeEventListener('abort', abort));
-    if (stop.signal.aborted) throw runWide ?? ctx.signal.reason;
+    await Promise.all([lane(), lane()]);
+    if (runWide !== undefined) throw runWide;
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {
       env.onPhase('pushing');
@@ -194,9 +181,9 @@ export async function runSync(
   }
   // A failure may come from a server that changed (a lowered limit, a collection gone, a version
   // refused): the next run asks again. A cache that cannot be written only costs that request.
-  const keep = summary.outcome === 'error' ? undefined : fetched;
-  if (keep !== undefined || (summary.outcome === 'error' && env.capabilities !== undefined)) {
-    await saveCapabilities(ctx.connect, keep).catch(() => undefined);
+  const failedRun = summary.outcome === 'error';
+  if (failedRun ? env.capabilities : fetched) {
+    await saveCapabilities(ctx.connect, failedRun ? undefined : fetched).catch(() => undefined);
   }
   return { summary, failure, failed };
 }
@@ -253,38 +240,24 @@ async function persistRequests(
  * size (records of the last snapshot; unknown last). The sort is stable: ties keep the declared order.
  */
 function pullOrder(ctx: RunContext, sizes: ReadonlyMap<string, number>) {
-  const key = (p: CollectionPlan) => [
-    -ctx.collections.get(p.collection)!.priority,
-    p.kind === 'lookup' ? 1 : 0,
-    sizes.get(p.collection) ?? Number.POSITIVE_INFINITY,
-  ];
-  return (a: CollectionPlan, b: CollectionPlan): number => {
-    const [x, y] = [key(a), key(b)];
-    return x.map((v, i) => Math.sign(v - y[i]!)).find((d) => d !== 0) ?? 0;
-  };
+  const rank = (p: CollectionPlan) =>
+    -ctx.collections.get(p.collection)!.priority * 4e12 +
+    (p.kind === 'lookup' ? 2e12 : 0) +
+    Math.min(sizes.get(p.collection) ?? 1e12, 1e12);
+  return (a: CollectionPlan, b: CollectionPlan) => rank(a) - rank(b);
 }
 
-/** Longest a run trusts capabilities a past run fetched. */
-const CAPABILITIES_MAX_AGE_MS = 3_600_000;
-
 /**
- * The capabilities a past run fetched, when this run may use them instead of asking: fetched under
- * the same schema version less than an hour ago, read-write for this client, and listing every
- * synced collection (a collection the server does not offer yet is looked for on each run).
+ * The capabilities a past run fetched, when this run may use them instead of asking: read-write for
+ * this client, and listing every synced collection (a collection the server does not offer yet is
+ * looked for on each run). What else a run uses of them, a server that changed it refuses (a push
+ * limit, a collection, a schema version): the run fails, and forgets them.
  */
-function cachedCapabilities(
-  cached: CachedCapabilities | undefined,
-  ctx: RunContext,
-): Capabilities | undefined {
-  const age = Date.now() - (cached?.at ?? 0);
-  if (cached === undefined || cached.schemaVersion !== ctx.schemaVersion || age < 0) return undefined;
-  const { value } = cached;
-  const offered = new Set(value.collections.map((c) => c.name));
-  const usable =
-    age < CAPABILITIES_MAX_AGE_MS &&
-    (value.client?.access ?? 'read-write') === 'read-write' &&
-    [...ctx.collections.keys()].every((c) => offered.has(c));
-  return usable ? value : undefined;
+function cachedCapabilities(cached: Capabilities | undefined, ctx: RunContext): Capabilities | undefined {
+  return (cached?.client?.access ?? 'read-write') === 'read-write' &&
+    [...ctx.collections.keys()].every((c) => cached?.collections.some((info) => info.name === c))
+    ? cached
+    : undefined;
 }
 
 function collectionSummary(p: CollectionPlan): CollectionSummary {
