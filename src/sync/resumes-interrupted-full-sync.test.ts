@@ -1,4 +1,4 @@
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   localState,
@@ -89,7 +89,7 @@ describe('resumable full sync', () => {
     await fx.server.admin.putRecord('parts', 'p000', { name: 'renamed', n: 0 });
     // Two pulls go through: work_orders' one page and parts' first, pulled side by side.
     const held = app.transport.holdPullsAfter(2);
-    const firstPage = firstValueFrom(app.client.progress$);
+    const firstPage = firstValueFrom(from(app.client.progress$));
     const running = app.client.sync({ full: ['parts'] });
     await held;
     await firstPage;
