@@ -36,7 +36,15 @@ async function upgradableServer(options: ServerOptions) {
   cleanups.push(() => db.close());
   const start = (port: number, more: ServerOptions) =>
     withoutWindowGlobal(() =>
-      startServer({ compactionIntervalMs: 0, autoMigrate: true, port, ...options, ...more, database: db }),
+      startServer({
+        compactionIntervalMs: 0,
+        autoMigrate: true,
+        logger: () => {},
+        port,
+        ...options,
+        ...more,
+        database: db,
+      }),
     );
   let server: RunningServer = await start(0, {});
   cleanups.push(() => server.close());
