@@ -65,14 +65,8 @@ export async function pullIsolated(
       last = await pullPlanned(ctx, reset, counts, retrySkipped);
     }
     if (last && (ran.mode === 'red' || ran.mode === 'full')) {
-      const total = last.total === undefined ? {} : { total: last.total };
-      ctx.emitProgress({
-        collection: ran.collection,
-        mode: ran.mode,
-        done: last.done,
-        ...total,
-        ready: true,
-      });
+      const { done, total } = last;
+      ctx.emitProgress({ collection: ran.collection, mode: ran.mode, done, total, ready: true });
     }
     return ran;
   } catch (error) {

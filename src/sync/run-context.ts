@@ -35,7 +35,7 @@ export interface SyncProgress {
   /** Records written so far by this snapshot (across reloads). */
   readonly done: number;
   /** Records in the server's snapshot, when the server said. */
-  readonly total?: number;
+  readonly total?: number | undefined;
   /**
    * Set on the collection's last event of the run: its snapshot and the changes after it are
    * written, the collection is complete and readable (the run may still pull others).

@@ -100,23 +100,23 @@ export class RunClock {
   readonly #active = { network: 0, indexedDb: 0 };
   readonly timings: RunTimings = { network: 0, indexedDb: 0, other: 0, total: 0 };
 
-  #tick(): void {
+  /** Adds the time since the last change to what was busy, then counts `kind` in (1) or out (-1). */
+  #tick(kind: 'network' | 'indexedDb', change: number): void {
     const now = performance.now();
     const a = this.#active;
-    if (a.indexedDb > 0) this.timings.indexedDb += now - this.#at;
-    else if (a.network > 0) this.timings.network += now - this.#at;
+    const busy = a.indexedDb ? 'indexedDb' : a.network ? 'network' : undefined;
+    if (busy) this.timings[busy] += now - this.#at;
     this.#at = now;
+    a[kind] += change;
   }
 
   /** Awaits `work`, adding the time waited to `kind`. */
   async time<T>(kind: 'network' | 'indexedDb', work: Promise<T>): Promise<T> {
-    this.#tick();
-    this.#active[kind] += 1;
+    this.#tick(kind, 1);
     try {
       return await work;
     } finally {
-      this.#tick();
-      this.#active[kind] -= 1;
+      this.#tick(kind, -1);
     }
   }
 
