@@ -25,6 +25,7 @@ import { webkitBenchEngine } from './webkit-bench-engine.js';
 import { webkitDiskEngine } from './webkit-disk-engine.js';
 import type { BenchOptions, NetworkContext, Workload } from './workload.js';
 import { coldOpenWorkload } from './workloads/cold-open.js';
+import { firstUsefulDataWorkload } from './workloads/first-useful-data.js';
 import { fullSyncWorkload } from './workloads/full-sync.js';
 import { fullSyncAnatomyWorkload } from './workloads/full-sync-anatomy.js';
 import { incrementalWorkload } from './workloads/incremental.js';
@@ -38,6 +39,7 @@ const benchDir = fileURLToPath(new URL('../', import.meta.url));
 const workloads: readonly Workload[] = [
   fullSyncWorkload,
   fullSyncAnatomyWorkload,
+  firstUsefulDataWorkload,
   incrementalWorkload,
   upversionWorkload,
   pushWorkload,
@@ -58,10 +60,28 @@ type EngineId = (typeof engineIds)[number];
  * for the full sync: page sizes, index timing, relaxed durability) and the extra engines run when asked.
  */
 const defaultWorkloads: Record<EngineId, readonly string[]> = {
-  chromium: ['full-sync', 'incremental', 'upversion', 'push', 'search', 'search-real', 'cold-open'],
+  chromium: [
+    'full-sync',
+    'first-useful-data',
+    'incremental',
+    'upversion',
+    'push',
+    'search',
+    'search-real',
+    'cold-open',
+  ],
   webkit: ['full-sync', 'push', 'search', 'search-real', 'cold-open'],
   'chromium-disk': ['full-sync', 'incremental', 'search-real'],
-  'webkit-disk': ['full-sync', 'incremental', 'upversion', 'push', 'search', 'search-real', 'cold-open'],
+  'webkit-disk': [
+    'full-sync',
+    'first-useful-data',
+    'incremental',
+    'upversion',
+    'push',
+    'search',
+    'search-real',
+    'cold-open',
+  ],
 };
 
 /** The engines of a default run: one Chromium and one WebKit, each with every workload of the issue. */
@@ -75,7 +95,7 @@ const defaultEngines: readonly EngineId[] = ['chromium', 'webkit-disk'];
  */
 const defaultProfiles: readonly ProfileId[] = profileIds;
 const smokeProfiles: readonly ProfileId[] = ['loopback', 'cellular'];
-const profiledWorkloads: readonly string[] = ['full-sync', 'incremental', 'push'];
+const profiledWorkloads: readonly string[] = ['full-sync', 'first-useful-data', 'incremental', 'push'];
 
 function engineFor(id: EngineId, hub: ControlHub): BenchEngine {
   if (id === 'chromium') return chromiumBenchEngine('memory');

@@ -145,4 +145,6 @@ export const SYNC_STATE_KEYS = {
   outbox: 'outbox',
   /** `{ key, owner, expiresAt }`: the sync lock when Web Locks are unavailable. */
   lock: 'lock',
+  /** `{ key, value, at }`: the server's capabilities as a run last fetched them. */
+  capabilities: 'capabilities',
 } as const;

@@ -2,6 +2,7 @@ import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { retryAfterOf } from '../transport/retry-policy.js';
 import { readCheckpoints, startedSnapshot, updateCheckpoints } from './checkpoints.js';
 import type { CollectionPlan } from './collection-plan.js';
+import type { CheckpointRecord } from './internal-stores.js';
 import { pullCollection } from './pull-collection.js';
 import type { RunContext } from './run-context.js';
 import { blocksSync, describeFailure } from './run-failure.js';
@@ -38,8 +39,9 @@ export function concernsRun(error: unknown): boolean {
  * of this collection alone (a bad page, a server error for it, a refused filter…) is reported in
  * `counts` (`outcome: 'error'`, `error`) and on `errors$`, and resolves; failures of the whole run
  * ({@link concernsRun}) reject. A checkpoint the server refuses (`RESET_REQUIRED`) is retried once
- * with the plan `replan` makes. Resolves with the plan that ran. Collections do not share state
- * here, so a scheduler may order (or overlap) them as it likes.
+ * with the plan `replan` makes. Resolves with the plan that ran; a red or full sync that finished
+ * emits a last progress event with `ready: true`. Collections do not share state here, so a
+ * scheduler may order (or overlap) them as it likes.
  */
 export async function pullIsolated(
   ctx: RunContext,
@@ -48,19 +50,25 @@ export async function pullIsolated(
   replan: () => Promise<CollectionPlan | undefined>,
   retrySkipped: boolean,
 ): Promise<CollectionPlan> {
+  let ran = plan;
   try {
+    let last: CheckpointRecord | undefined;
     try {
-      await pullPlanned(ctx, plan, counts, retrySkipped);
-      return plan;
+      last = await pullPlanned(ctx, plan, counts, retrySkipped);
     } catch (error) {
       if (!isIdbSyncError(error, 'RESET_REQUIRED')) throw error;
       // The server refused the checkpoint: start over with a snapshot (the push just succeeded).
       const reset = await replan();
       if (reset === undefined) throw error;
+      ran = reset;
       Object.assign(counts, { mode: reset.mode, reasons: reset.reasons });
-      await pullPlanned(ctx, reset, counts, retrySkipped);
-      return reset;
+      last = await pullPlanned(ctx, reset, counts, retrySkipped);
     }
+    if (last && (ran.mode === 'red' || ran.mode === 'full')) {
+      const { done, total } = last;
+      ctx.emitProgress({ collection: ran.collection, mode: ran.mode, done, total, ready: true });
+    }
+    return ran;
   } catch (error) {
     if (concernsRun(error)) throw error;
     counts.outcome = 'error';
@@ -75,7 +83,7 @@ async function pullPlanned(
   p: CollectionPlan,
   counts: CollectionSummary,
   retrySkipped: boolean,
-): Promise<void> {
+): Promise<CheckpointRecord | undefined> {
   const collection = ctx.collections.get(p.collection)!;
   const checkpoints = await ctx.clock.time('indexedDb', readCheckpoints(ctx.connect));
   let checkpoint = checkpoints.get(p.collection);
@@ -90,6 +98,6 @@ async function pullPlanned(
       checkpoint = started;
     }
   }
-  if (checkpoint === undefined) return;
-  await pullCollection(ctx, collection, checkpoint, counts, retrySkipped);
+  if (checkpoint === undefined) return undefined;
+  return pullCollection(ctx, collection, checkpoint, counts, retrySkipped);
 }

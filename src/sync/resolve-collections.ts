@@ -39,6 +39,7 @@ export function resolveCollections(options: SyncClientOptions): Map<string, Reso
       keyType: spec.keyType ?? 'string',
       conflicts: own.conflicts ?? 'server-wins',
       windowSize: own.windowSize ?? options.windowSize ?? 500,
+      priority: own.priority ?? 0,
       ...(own.filter === undefined ? {} : { filter: own.filter }),
       maxRecordBytes: own.maxRecordBytes,
       ...(own.fromServer === undefined ? {} : { fromServer: own.fromServer as TransformFn }),

@@ -18,6 +18,7 @@ export interface ResolvedCollection {
   readonly keyType: KeyType;
   readonly conflicts: ConflictStrategy;
   readonly windowSize: number;
+  readonly priority: number;
   readonly filter?: PullFilter;
   /** See `CollectionOptions.maxRecordBytes`. */
   readonly maxRecordBytes?: number | undefined;
@@ -36,7 +37,12 @@ export interface SyncProgress {
   /** Records written so far by this snapshot (across reloads). */
   readonly done: number;
   /** Records in the server's snapshot, when the server said. */
-  readonly total?: number;
+  readonly total?: number | undefined;
+  /**
+   * Set on the collection's last event of the run: its snapshot and the changes after it are
+   * written, the collection is complete and readable (the run may still pull others).
+   */
+  readonly ready?: true;
 }
 
 /** What one run's steps share. */

@@ -23,6 +23,8 @@ export interface CollectionSummary {
   skipped: number;
   /** Pages pulled. */
   pages: number;
+  /** Milliseconds from the run's start (`startedAt`) until this collection's pull finished; absent when it failed. */
+  readyMs?: number;
   /**
    * `error`: this collection's pull failed on its own (see `error`); the run went on with the other
    * collections, and the client retries this one after its own backoff.
@@ -47,7 +49,8 @@ export interface PushSummary {
 /**
  * Where the run's time went, in milliseconds. `network` is time spent waiting for the server (pages
  * fetched while the previous one was written do not count twice); `indexedDb` is time in
- * transactions; `other` is the rest (planning, resolvers, scheduling).
+ * transactions (also while another collection waits for the server); `other` is the rest
+ * (planning, resolvers, scheduling).
  */
 export interface RunTimings {
   /** Waiting for the server. */
@@ -86,18 +89,34 @@ export interface RunSummary {
   error?: { readonly code: string; readonly message: string };
 }
 
-/** Measures network and IndexedDB time of one run. */
+/**
+ * Measures network and IndexedDB time of one run. Collections pulled side by side overlap: a moment
+ * with a transaction under way counts as `indexedDb`, else one waiting for the server as `network`,
+ * so the three parts add up to `total`.
+ */
 export class RunClock {
   readonly #start = performance.now();
+  #at = this.#start;
+  readonly #active = { network: 0, indexedDb: 0 };
   readonly timings: RunTimings = { network: 0, indexedDb: 0, other: 0, total: 0 };
+
+  /** Adds the time since the last change to what was busy, then counts `kind` in (1) or out (-1). */
+  #tick(kind: 'network' | 'indexedDb', change: number): void {
+    const now = performance.now();
+    const a = this.#active;
+    const busy = a.indexedDb ? 'indexedDb' : a.network ? 'network' : undefined;
+    if (busy) this.timings[busy] += now - this.#at;
+    this.#at = now;
+    a[kind] += change;
+  }
 
   /** Awaits `work`, adding the time waited to `kind`. */
   async time<T>(kind: 'network' | 'indexedDb', work: Promise<T>): Promise<T> {
-    const t0 = performance.now();
+    this.#tick(kind, 1);
     try {
       return await work;
     } finally {
-      this.timings[kind] += performance.now() - t0;
+      this.#tick(kind, -1);
     }
   }
 

@@ -1,6 +1,8 @@
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
+import type { Capabilities } from '../protocol/messages.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
+import { saveCapabilities } from './client-id.js';
 import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
@@ -44,6 +46,8 @@ export interface RunEnvironment {
   readonly maxPushBatch: number;
   /** Collections that failed lately and wait for their retry delay: skipped unless asked red or full. */
   readonly backingOff?: ReadonlySet<string>;
+  /** The capabilities a past run kept (see {@link cachedCapabilities}). */
+  readonly capabilities?: Capabilities | undefined;
   onPhase(phase: 'pushing' | 'pulling'): void;
 }
 
@@ -78,6 +82,7 @@ export async function runSync(
     timings: ctx.clock.timings,
   };
   let failure: unknown;
+  let fetched: Capabilities | undefined;
   const failed = new Map<string, unknown>();
   const fail = (error: unknown, outcome: 'waiting' | 'error') => {
     failure = error;
@@ -98,7 +103,10 @@ export async function runSync(
     let pushFailed: unknown;
     let maxBatch = Math.max(1, env.maxPushBatch);
     try {
-      const capabilities = await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal));
+      const cached = cachedCapabilities(env.capabilities, ctx);
+      const capabilities =
+        cached ?? (await ctx.clock.time('network', ctx.transport.capabilities(ctx.signal)));
+      if (!cached) fetched = capabilities;
       serverCollections = new Set(capabilities.collections.map((c) => c.name));
       maxBatch = Math.max(1, Math.min(env.maxPushBatch, capabilities.maxMutationsPerPush));
       if ((capabilities.client?.access ?? 'read-write') === 'read-write') {
@@ -125,26 +133,39 @@ export async function runSync(
     // 2. Plan and pull.
     env.onPhase('pulling');
     await persistRequests(ctx, requested);
-    const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map());
+    const sizes = new Map<string, number>();
+    const plans = await plan(ctx, request, env, requested, new Set(), serverCollections, new Map(), sizes);
     summary.plans.push(...plans);
     if (summary.outcome === 'ok' && plans.some((p) => p.mode === 'waiting')) summary.outcome = 'waiting';
     // Each collection on its own: one that fails does not stop the others (see pullIsolated).
-    for (const p of plans) {
-      if (p.mode === 'skip' || p.mode === 'waiting' || !ctx.collections.has(p.collection)) continue;
-      const counts = collectionSummary(p);
-      summary.collections.push(counts);
-      const replan = async () =>
-        (await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map()))[0];
-      const ran = await pullIsolated(
-        ctx,
-        p,
-        counts,
-        replan,
-        request.retrySkipped?.has(p.collection) === true,
-      );
-      if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
-      if (counts.error !== undefined) failed.set(p.collection, counts.error);
-    }
+    const queue = plans
+      .filter((p) => p.mode !== 'skip' && p.mode !== 'waiting' && ctx.collections.has(p.collection))
+      .sort(pullOrder(ctx, sizes));
+    // Two pulls at a time, so that a large lookup pages beside the app's own collections instead of
+    // holding them back. After a failure of the whole run the other lane takes no new collection
+    // (and meets the same network, auth or database failure at its next request).
+    let runWide: unknown;
+    const lane = async (): Promise<void> => {
+      for (let p = queue.shift(); p && runWide === undefined; p = queue.shift()) {
+        const c = collectionSummary(p);
+        summary.collections.push(c);
+        const replan = async () =>
+          (
+            await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map())
+          )[0];
+        try {
+          const ran = await pullIsolated(ctx, p, c, replan, request.retrySkipped?.has(p.collection) === true);
+          if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
+        } catch (error) {
+          runWide ??= error;
+          return;
+        }
+        if (c.error === undefined) c.readyMs = Date.now() - startedAt;
+        else failed.set(p.collection, c.error);
+      }
+    };
+    await Promise.all([lane(), lane()]);
+    if (runWide !== undefined) throw runWide;
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {
       env.onPhase('pushing');
@@ -158,6 +179,12 @@ export async function runSync(
     summary.outcome = 'error';
     summary.error = first.error!;
   }
+  // A failure may come from a server that changed (a lowered limit, a collection gone, a version
+  // refused): the next run asks again. A cache that cannot be written only costs that request.
+  const failedRun = summary.outcome === 'error';
+  if (failedRun ? env.capabilities : fetched) {
+    await saveCapabilities(ctx.connect, failedRun ? undefined : fetched).catch(() => undefined);
+  }
   return { summary, failure, failed };
 }
 
@@ -169,11 +196,13 @@ async function plan(
   serverReset: ReadonlySet<string>,
   serverCollections: ReadonlySet<string> | undefined,
   pendingOutbox: ReadonlyMap<string, number>,
+  sizes?: Map<string, number>,
 ): Promise<CollectionPlan[]> {
   const [checkpoints, upgradeReports] = await Promise.all([
     ctx.clock.time('indexedDb', readCheckpoints(ctx.connect)),
     env.upgradeReports(),
   ]);
+  for (const [c, checkpoint] of checkpoints) sizes?.set(c, checkpoint.total ?? checkpoint.done);
   const collections = [...ctx.collections.values()]
     .filter((c) => serverReset.size === 0 || serverReset.has(c.name))
     .map((c) => ({ name: c.name, kind: c.kind, derives: c.fromServer !== undefined }));
@@ -204,6 +233,31 @@ async function persistRequests(
       current === undefined ? undefined : { ...current, forced: requested.get(c)!, updatedAt: Date.now() },
     ),
   );
+}
+
+/**
+ * Pull order: higher `priority` first, then transactional before lookup, then the smaller known
+ * size (records of the last snapshot; unknown last). The sort is stable: ties keep the declared order.
+ */
+function pullOrder(ctx: RunContext, sizes: ReadonlyMap<string, number>) {
+  const rank = (p: CollectionPlan) =>
+    -ctx.collections.get(p.collection)!.priority * 4e12 +
+    (p.kind === 'lookup' ? 2e12 : 0) +
+    Math.min(sizes.get(p.collection) ?? 1e12, 1e12);
+  return (a: CollectionPlan, b: CollectionPlan) => rank(a) - rank(b);
+}
+
+/**
+ * The capabilities a past run fetched, when this run may use them instead of asking: read-write for
+ * this client, and listing every synced collection (a collection the server does not offer yet is
+ * looked for on each run). What else a run uses of them, a server that changed it refuses (a push
+ * limit, a collection, a schema version): the run fails, and forgets them.
+ */
+function cachedCapabilities(cached: Capabilities | undefined, ctx: RunContext): Capabilities | undefined {
+  return (cached?.client?.access ?? 'read-write') === 'read-write' &&
+    [...ctx.collections.keys()].every((c) => cached?.collections.some((info) => info.name === c))
+    ? cached
+    : undefined;
 }
 
 function collectionSummary(p: CollectionPlan): CollectionSummary {

@@ -51,7 +51,7 @@ describe('the sync client', () => {
     expect(await app.client.pendingWrites()).toBe(0);
   });
 
-  it('reports status, per-page progress and a summary per run', async () => {
+  it('reports status, per-page progress, the ready collection and a summary per run', async () => {
     const app = fx.app(await fx.user('observe'), { client: { collections: { parts: {} } } });
     const statuses: SyncStatus[] = [];
     const progress: SyncProgress[] = [];
@@ -63,7 +63,9 @@ describe('the sync client', () => {
       { collection: 'parts', mode: 'full', done: 20, total: 50 },
       { collection: 'parts', mode: 'full', done: 40, total: 50 },
       { collection: 'parts', mode: 'full', done: 50, total: 50 },
+      { collection: 'parts', mode: 'full', done: 50, total: 50, ready: true },
     ]);
+    expect(summary.collections[0]?.readyMs).toBeGreaterThanOrEqual(0);
     expect(summary).toMatchObject({
       runId: 1,
       outcome: 'ok',

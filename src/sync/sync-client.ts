@@ -254,9 +254,10 @@ class Client implements LiveSyncClient {
     const evicted = this.#evicted || database.evicted === true;
     let result: RunResult;
     try {
-      const clientId = await clock.time('indexedDb', ensureClientId(this.#connect));
+      const { clientId, capabilities } = await clock.time('indexedDb', ensureClientId(this.#connect));
       result = await runSync(this.#context(clientId, clock), request, {
         runId,
+        capabilities,
         evicted,
         maxPushBatch: this.#options.maxPushBatch ?? 200,
         backingOff: new Set([...this.#backoff].filter(([, b]) => b.at > Date.now()).map(([c]) => c)),

@@ -26,6 +26,12 @@ export interface CollectionOptions<T = unknown, K extends string | number = stri
    */
   readonly maxRecordBytes?: number;
   /**
+   * Pull order of a run: higher first. Among equal priorities transactional collections come before
+   * lookups, then those with a smaller known size. Two collections are pulled at a time, so a large
+   * lookup pages beside the others instead of holding them back. Default `0`.
+   */
+  readonly priority?: number;
+  /**
    * Turns a record as the server sent it into the record stored locally, e.g. to add fields derived
    * from the server's (search tokens, a price band). Applied to every record a pull writes
    * (incremental, full and red) and to the server's value of a push conflict before the conflict

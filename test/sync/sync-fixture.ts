@@ -156,7 +156,7 @@ export async function localState(
  * a browser and look for `location`. The server starts with `window` hidden; the shim captured what
  * it needs when it was installed.
  */
-async function withoutWindowGlobal<T>(start: () => Promise<T>): Promise<T> {
+export async function withoutWindowGlobal<T>(start: () => Promise<T>): Promise<T> {
   const g = globalThis as { window?: unknown };
   const saved = Object.getOwnPropertyDescriptor(g, 'window');
   if (saved === undefined) return start();
