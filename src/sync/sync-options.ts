@@ -88,7 +88,6 @@ export interface SyncClientBaseOptions<S = unknown> {
   /** Most mutations per push. Default `200` (the server's `maxMutationsPerPush` caps it). */
   readonly maxPushBatch?: number;
   /**
-  /**
    * Push right after each write to a synced store through the database handle, in any tab (the
    * leading tab follows the handle's `changes$`). Default `true`.
    */
