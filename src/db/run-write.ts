@@ -6,7 +6,7 @@ import { runTransaction } from '../idb/run-transaction.js';
 import { OUTBOX_STORES } from '../sync/write-local.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import type { WrittenChange } from './database-changes.js';
-import { WriteAttempt } from './write-transaction.js';
+import { isKeyRange, WriteAttempt } from './write-transaction.js';
 import type { PutOptions, WriteOptions } from './write-types.js';
 
 type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>;
@@ -76,7 +76,11 @@ export function putOne(target: WriteTarget, store: string, value: unknown, optio
   return runWrite(
     target,
     [store],
-    (tx) => (tx.objectStore(store) as unknown as StoreWriter).put(value, key),
+    (tx, attempt) => {
+      const written = (tx.objectStore(store) as unknown as StoreWriter).put(value, key);
+      attempt.finishAfter(store, 1);
+      return written;
+    },
     rest,
   );
 }
@@ -92,7 +96,12 @@ export async function deleteOne(
   await runWrite(
     target,
     [store],
-    (tx) => (tx.objectStore(store) as unknown as StoreWriter).delete(query),
+    (tx, attempt) => {
+      const deleted = (tx.objectStore(store) as unknown as StoreWriter).delete(query);
+      // A range is deleted record by record, after reading its keys: how many is not known yet.
+      if (!isKeyRange(query)) attempt.finishAfter(store, 1);
+      return deleted;
+    },
     options,
   );
 }
@@ -104,7 +113,12 @@ export function bulkPut(
   values: readonly unknown[],
   options: WriteOptions = {},
 ): Promise<IDBValidKey[]> {
-  return bulkWrite(target, store, 'bulkPut()', values, (writer, value) => writer.put(value), options);
+  const keyPath = target.stores[store]?.keyPath;
+  const keyOf = (value: unknown) =>
+    typeof keyPath === 'string' && typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)[keyPath]
+      : undefined;
+  return bulkWrite(target, store, 'bulkPut()', values, keyOf, (writer, value) => writer.put(value), options);
 }
 
 /** `bulkDelete` of the handle: many keys, one transaction. */
@@ -114,15 +128,27 @@ export async function bulkDelete(
   keys: readonly IDBValidKey[],
   options: WriteOptions = {},
 ): Promise<void> {
-  await bulkWrite(target, store, 'bulkDelete()', keys, (writer, key) => writer.delete(key), options);
+  await bulkWrite(
+    target,
+    store,
+    'bulkDelete()',
+    keys,
+    (key) => key,
+    (writer, key) => writer.delete(key),
+    options,
+  );
 }
 
-/** Many writes to one store in one transaction, telling the outbox how many to expect. */
+/**
+ * Many writes to one store in one transaction, telling the outbox which records to expect; the
+ * transaction commits as soon as the last write is issued.
+ */
 function bulkWrite<T, R>(
   target: WriteTarget,
   store: string,
   call: string,
   items: readonly T[],
+  keyOf: (item: T) => unknown,
   write: (writer: StoreWriter, item: T) => Promise<R>,
   options: WriteOptions,
 ): Promise<R[]> {
@@ -131,9 +157,11 @@ function bulkWrite<T, R>(
     target,
     [store],
     (tx, attempt) => {
-      if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.length);
+      if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.map(keyOf));
       const writer = tx.objectStore(store) as unknown as StoreWriter;
-      return Promise.all(items.map((item) => write(writer, item)));
+      const written = Promise.all(items.map((item) => write(writer, item)));
+      attempt.finishAfter(store, items.length);
+      return written;
     },
     options,
   );

@@ -51,11 +51,25 @@ export class WriteAttempt {
     return this.writer.changes;
   }
 
-  /** Prepares `count` writes to one synced store (see {@link OutboxWriter.scanPending}). */
-  expectMany(name: string, count: number): void {
+  /** Prepares writes of these keys to one synced store (see {@link OutboxWriter.prepareMany}). */
+  expectMany(name: string, keys: readonly unknown[]): void {
     const declared = this.#scope.stores[name];
     if (declared?.kind !== 'transactional') return;
-    this.writer.scanPending({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, count);
+    this.writer.prepareMany({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, keys);
+  }
+
+  /**
+   * Called once `count` writes to store `name` were started and nothing follows them: the
+   * transaction commits as soon as their last request is issued (see {@link OutboxWriter.commitAfter}).
+   */
+  finishAfter(name: string, count: number): void {
+    if (this.#scope.stores[name]?.kind === 'transactional') {
+      this.writer.commitAfter(count);
+      return;
+    }
+    // A plain store's requests are all issued by now.
+    const raw = unwrap(this.#idbTx) as IDBTransaction & { commit?: () => void };
+    if (typeof raw.commit === 'function') raw.commit();
   }
 
   #store(name: string): unknown {
