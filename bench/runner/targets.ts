@@ -134,7 +134,8 @@ export const targets: readonly Target[] = [
   },
   {
     id: 'queue-write',
-    label: 'Queue one local write (median per write) vs one raw durable write of the record and its outbox entry',
+    label:
+      'Queue one local write (median per write) vs one raw durable write of the record and its outbox entry',
     numerator: op('push', 'idb-sync', 'queue-per-write'),
     denominator: op('push', 'raw', 'queue-per-write'),
     bound: 1.3,

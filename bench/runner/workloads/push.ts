@@ -68,7 +68,9 @@ export const pushWorkload: Workload = {
                 }
                 ctx.log(
                   `${impl} run ${run + 1}: batch of ${WRITE_BATCH} ${batch.batch.toFixed(1)} ms` +
-                    (batch.recordsOnly === undefined ? '' : ` (records only ${batch.recordsOnly.toFixed(1)} ms)`),
+                    (batch.recordsOnly === undefined
+                      ? ''
+                      : ` (records only ${batch.recordsOnly.toFixed(1)} ms)`),
                 );
               }
             });
