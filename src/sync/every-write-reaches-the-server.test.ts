@@ -114,6 +114,41 @@ describe('every public write to a transactional store reaches the server after a
     expect(Object.keys(server)).toHaveLength(12);
   });
 
+  it('put decides its outbox entry on what is stored, though it writes before its reads return', async () => {
+    const { db, client } = await app('put-guess');
+    const entries = async () =>
+      ((await (await db.idb()).getAll('_outbox')) as Record<string, unknown>[]).sort(
+        (a, b) => (a['mutationId'] as number) - (b['mutationId'] as number),
+      );
+    await db.put('work_orders', { id: 'synced', v: 1 });
+    await client.sync();
+    const rev = ((await db.get('work_orders', 'synced')) as { _rev: string })._rev;
+    expect(typeof rev).toBe('string');
+
+    await db.put('work_orders', { id: 'new', v: 1 }); // the guess holds: a new record
+    await db.put('work_orders', { id: 'synced', v: 2 }); // an edit: based on the stored revision
+    await db.put('work_orders', { id: 'new', v: 2 }); // over an unsent write: coalesced into it
+    const [created, edited, ...rest] = await entries();
+    expect(rest).toEqual([]);
+    expect(created).toMatchObject({ id: 'new', op: 'put', value: { id: 'new', v: 2 }, baseRev: null });
+    expect(edited).toMatchObject({
+      id: 'synced',
+      value: { id: 'synced', v: 2 },
+      baseRev: rev,
+      base: { id: 'synced', v: 1 },
+    });
+    expect(created!['mutationId']).toBeLessThan(edited!['mutationId'] as number);
+    // The stored record keeps the revision it is based on.
+    expect(await db.get('work_orders', 'synced')).toEqual({ id: 'synced', v: 2, _rev: rev });
+
+    const summary = await client.sync();
+    expect(summary.push).toMatchObject({ sent: 2, applied: 2 });
+    expect(await serverState(fx.server, 'work_orders', 'put-guess')).toEqual({
+      new: { id: 'new', v: 2 },
+      synced: { id: 'synced', v: 2 },
+    });
+  });
+
   it('a batch over synced records bases each write on its stored revision, read at once or one by one', async () => {
     const { db, client } = await app('bulk-base');
     const id = (i: number) => `w${String(i).padStart(3, '0')}`;

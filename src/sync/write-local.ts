@@ -4,6 +4,7 @@ import type { KeyType } from '../upversion/schema-types.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointRecord,
+  type NewOutboxEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
@@ -36,6 +37,14 @@ interface RecordScan {
   readonly byKey: Map<SyncedKey, Record<string, unknown>>;
   /** Records written in this transaction since: they are read again. */
   readonly written: Set<SyncedKey>;
+}
+
+/** A write made before its reads returned (see {@link OutboxWriter.expectOne}). */
+interface Guess {
+  readonly entry: NewOutboxEntry;
+  /** The outbox entry's `add`: its result is the entry's mutation id. */
+  readonly added: IDBRequest<IDBValidKey>;
+  readonly put: IDBRequest<IDBValidKey>;
 }
 
 /** A scan under way (its waiters), done, or given up (`undefined`: each write reads its own). */
@@ -74,6 +83,8 @@ export class OutboxWriter {
   readonly #pending = new Map<string, Scan<PendingScan>>();
   /** Stores whose records in a bulk write's key range were read at once (as {@link #pending}). */
   readonly #records = new Map<string, Scan<RecordScan>>();
+  /** The next put is the transaction's only write: it may be written before its reads return. */
+  #speculate = false;
   /** Writes whose last request makes the transaction commit at once (`commit()`), if known. */
   #commitAfter: number | undefined;
   #issued = 0;
@@ -166,6 +177,17 @@ export class OutboxWriter {
   }
 
   /**
+   * Announces that the next write is the transaction's only one (`appDb.put`). A `put` is then
+   * written at once as the write of a new record (no stored copy, no pending entry: the common
+   * case), with its reads issued before it; when the reads show otherwise, the same transaction
+   * corrects the record and the outbox entry before it commits. The transaction needs no round
+   * trip to the engine between its reads and its writes.
+   */
+  expectOne(): void {
+    this.#speculate = true;
+  }
+
+  /**
    * The transaction commits as soon as the last request of the `count`th write is issued (IndexedDB
    * `commit()`, where the engine has it), instead of once its results came back: one round trip to
    * the engine less per transaction. Only for callers that issue nothing after these writes.
@@ -237,13 +259,16 @@ export class OutboxWriter {
     };
     // Every read is issued at once (one round trip to the engine); the checkpoint matters only
     // for a record neither stored nor pending (maybe cleared by a red sync not refetched yet).
+    let guess: Guess | undefined;
     const ready = this.#guarded(fail, () => {
       left -= 1;
       if (left > 0) return;
       entries.sort((a, b) => a.mutationId - b.mutationId);
       const cleared =
         stored === undefined && entries.length === 0 && clearedByRedSync(checkpoint, encodeId(write.id));
-      this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared }, resolve, fail, done);
+      const read = { stored, entries, sentUpTo, cleared };
+      if (guess === undefined) this.#apply(store, write, mode, read, resolve, fail, done);
+      else this.#settleGuess(store, write, guess, read, resolve, fail, done);
     });
     this.#stored(store.name, write.id, fail, (found) => {
       stored = found;
@@ -261,6 +286,101 @@ export class OutboxWriter {
       checkpoint = found;
       ready();
     });
+    const speculate = this.#speculate && mode === 'put' && write.op === 'put';
+    this.#speculate = false;
+    // Only while the reads are under way (they are: a first write finds nothing cached).
+    if (speculate && left > 0) guess = this.#guess(store, write, fail);
+  }
+
+  /**
+   * Writes `write` as the write of a new record, after its reads (so they see the state before it):
+   * the outbox entry (its mutation id comes with the request's result) and the record.
+   */
+  #guess(store: TrackedStore, write: LocalWrite, fail: (error: unknown) => void): Guess {
+    const decision = decideLocalWrite(write, {
+      current: undefined,
+      entries: [],
+      sentUpTo: 0,
+      revField: this.#revField,
+      now: this.#now,
+    });
+    if (decision.outbox.kind !== 'add' || decision.record === null) throw new Error('unreachable');
+    const added = this.#tx.objectStore(OUTBOX_STORE).add(decision.outbox.entry);
+    added.onerror = () => fail(added.error);
+    const put = this.#tx.objectStore(store.name).put(decision.record);
+    put.onerror = () => fail(put.error);
+    return { entry: decision.outbox.entry, added, put };
+  }
+
+  /**
+   * After the reads of a guessed write: commits when the guess was right; otherwise writes the
+   * record as decided and turns the guessed outbox entry into the decided one (same mutation id for
+   * a new entry; removed for a coalesced one) before the transaction may commit.
+   */
+  #settleGuess(
+    store: TrackedStore,
+    write: LocalWrite,
+    guess: Guess,
+    read: {
+      stored: Record<string, unknown> | undefined;
+      entries: OutboxEntry[];
+      sentUpTo: number;
+      cleared: boolean;
+    },
+    resolve: (key: SyncedKey) => void,
+    fail: (error: unknown) => void,
+    done: () => void,
+  ): void {
+    const finish = (request: IDBRequest) => {
+      request.onsuccess = () => {
+        this.changes.push({ store: store.name, type: write.op, key: write.id });
+        resolve(write.id);
+        done();
+      };
+    };
+    if (read.stored === undefined && read.entries.length === 0 && !read.cleared) {
+      finish(guess.put);
+      this.#issued += 1;
+      this.#commitIfDone();
+      return;
+    }
+    const decision = decideLocalWrite(write, {
+      current: read.stored,
+      entries: read.entries,
+      sentUpTo: read.sentUpTo,
+      revField: this.#revField,
+      now: this.#now,
+      cleared: read.cleared,
+    });
+    const data = this.#tx.objectStore(store.name);
+    const record = decision.record === null ? data.delete(write.id) : data.put(decision.record);
+    record.onerror = () => fail(record.error);
+    finish(record);
+    const correct = this.#guarded(fail, () => {
+      const guessed = guess.added.result as number;
+      const outbox = this.#tx.objectStore(OUTBOX_STORE);
+      switch (decision.outbox.kind) {
+        case 'add':
+          outbox.put({ ...decision.outbox.entry, mutationId: guessed });
+          break;
+        case 'replace':
+          outbox.delete(guessed);
+          outbox.put(decision.outbox.entry);
+          break;
+        case 'remove':
+          outbox.delete(guessed);
+          outbox.delete(decision.outbox.mutationId);
+          break;
+        case 'none':
+          outbox.delete(guessed);
+          break;
+      }
+      this.#issued += 1;
+      this.#commitIfDone();
+    });
+    // The entry's add was issued after the reads: its result usually comes next.
+    if (guess.added.readyState === 'done') correct();
+    else guess.added.addEventListener('success', correct);
   }
 
   #apply(
