@@ -77,7 +77,6 @@ export function putOne(target: WriteTarget, store: string, value: unknown, optio
     target,
     [store],
     (tx, attempt) => {
-      attempt.expectOne(store);
       const written = (tx.objectStore(store) as unknown as StoreWriter).put(value, key);
       attempt.finishAfter(store, 1);
       return written;

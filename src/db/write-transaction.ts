@@ -58,11 +58,6 @@ export class WriteAttempt {
     this.writer.prepareMany({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, keys);
   }
 
-  /** The next write to store `name` is the transaction's only one (see {@link OutboxWriter.expectOne}). */
-  expectOne(name: string): void {
-    if (this.#scope.stores[name]?.kind === 'transactional') this.writer.expectOne();
-  }
-
   /**
    * Called once `count` writes to store `name` were started and nothing follows them: the
    * transaction commits as soon as their last request is issued (see {@link OutboxWriter.commitAfter}).

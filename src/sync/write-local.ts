@@ -4,7 +4,6 @@ import type { KeyType } from '../upversion/schema-types.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointRecord,
-  type NewOutboxEntry,
   OUTBOX_BY_RECORD,
   OUTBOX_STORE,
   type OutboxEntry,
@@ -39,14 +38,6 @@ interface RecordScan {
   readonly written: Set<SyncedKey>;
 }
 
-/** A write made before its reads returned (see {@link OutboxWriter.expectOne}). */
-interface Guess {
-  readonly entry: NewOutboxEntry;
-  /** The outbox entry's `add`: its result is the entry's mutation id. */
-  readonly added: IDBRequest<IDBValidKey>;
-  readonly put: IDBRequest<IDBValidKey>;
-}
-
 /** A scan under way (its waiters), done, or given up (`undefined`: each write reads its own). */
 type Scan<T> = T | ((scan: T | undefined) => void)[] | undefined;
 
@@ -71,9 +62,6 @@ export class OutboxWriter {
   readonly #tx: IDBTransaction;
   readonly #revField: string;
   readonly #now = Date.now();
-  /** The send marker once read; `undefined` before. */
-  #sentUpTo: number | undefined;
-  #markerWaiters: ((sentUpTo: number) => void)[] | undefined;
   /** Records with a write under way → writes of the same record waiting for it. */
   readonly #busy = new Map<string, (() => void)[]>();
   /**
@@ -83,13 +71,11 @@ export class OutboxWriter {
   readonly #pending = new Map<string, Scan<PendingScan>>();
   /** Stores whose records in a bulk write's key range were read at once (as {@link #pending}). */
   readonly #records = new Map<string, Scan<RecordScan>>();
-  /** The next put is the transaction's only write: it may be written before its reads return. */
-  #speculate = false;
   /** Writes whose last request makes the transaction commit at once (`commit()`), if known. */
   #commitAfter: number | undefined;
   #issued = 0;
-  readonly #checkpoints = new Map<string, CheckpointRecord | undefined>();
-  readonly #checkpointWaiters = new Map<string, ((checkpoint: CheckpointRecord | undefined) => void)[]>();
+  /** Reads made once per transaction (the send marker, each store's checkpoint): result or waiters. */
+  readonly #once = new Map<string, { readonly value: unknown } | ((value: unknown) => void)[]>();
   /** Records written, in order, for the handle to announce after the commit. */
   readonly changes: TrackedChange[] = [];
   #failure: { readonly error: unknown } | undefined;
@@ -177,17 +163,6 @@ export class OutboxWriter {
   }
 
   /**
-   * Announces that the next write is the transaction's only one (`appDb.put`). A `put` is then
-   * written at once as the write of a new record (no stored copy, no pending entry: the common
-   * case), with its reads issued before it; when the reads show otherwise, the same transaction
-   * corrects the record and the outbox entry before it commits. The transaction needs no round
-   * trip to the engine between its reads and its writes.
-   */
-  expectOne(): void {
-    this.#speculate = true;
-  }
-
-  /**
    * The transaction commits as soon as the last request of the `count`th write is issued (IndexedDB
    * `commit()`, where the engine has it), instead of once its results came back: one round trip to
    * the engine less per transaction. Only for callers that issue nothing after these writes.
@@ -259,16 +234,13 @@ export class OutboxWriter {
     };
     // Every read is issued at once (one round trip to the engine); the checkpoint matters only
     // for a record neither stored nor pending (maybe cleared by a red sync not refetched yet).
-    let guess: Guess | undefined;
     const ready = this.#guarded(fail, () => {
       left -= 1;
       if (left > 0) return;
       entries.sort((a, b) => a.mutationId - b.mutationId);
       const cleared =
         stored === undefined && entries.length === 0 && clearedByRedSync(checkpoint, encodeId(write.id));
-      const read = { stored, entries, sentUpTo, cleared };
-      if (guess === undefined) this.#apply(store, write, mode, read, resolve, fail, done);
-      else this.#settleGuess(store, write, guess, read, resolve, fail, done);
+      this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared }, resolve, fail, done);
     });
     this.#stored(store.name, write.id, fail, (found) => {
       stored = found;
@@ -278,111 +250,25 @@ export class OutboxWriter {
       entries = found;
       ready();
     });
-    this.#marker((value) => {
-      sentUpTo = value;
-      ready();
-    });
-    this.#checkpoint(store.name, (found) => {
-      checkpoint = found;
-      ready();
-    });
-    const speculate = this.#speculate && mode === 'put' && write.op === 'put';
-    this.#speculate = false;
-    // Only while the reads are under way (they are: a first write finds nothing cached).
-    if (speculate && left > 0) guess = this.#guess(store, write, fail);
+    this.#readOnce(
+      '',
+      () => this.#tx.objectStore(SYNC_STATE_STORE).get(SYNC_STATE_KEYS.outbox),
+      (marker) => {
+        sentUpTo = (marker as { sentUpTo?: number } | undefined)?.sentUpTo ?? 0;
+        ready();
+      },
+    );
+    this.#readOnce(
+      store.name,
+      () => this.#tx.objectStore(CHECKPOINT_STORE).get(store.name),
+      (found) => {
+        checkpoint = found as CheckpointRecord | undefined;
+        ready();
+      },
+    );
   }
 
-  /**
-   * Writes `write` as the write of a new record, after its reads (so they see the state before it):
-   * the outbox entry (its mutation id comes with the request's result) and the record.
-   */
-  #guess(store: TrackedStore, write: LocalWrite, fail: (error: unknown) => void): Guess {
-    const decision = decideLocalWrite(write, {
-      current: undefined,
-      entries: [],
-      sentUpTo: 0,
-      revField: this.#revField,
-      now: this.#now,
-    });
-    if (decision.outbox.kind !== 'add' || decision.record === null) throw new Error('unreachable');
-    const added = this.#tx.objectStore(OUTBOX_STORE).add(decision.outbox.entry);
-    added.onerror = () => fail(added.error);
-    const put = this.#tx.objectStore(store.name).put(decision.record);
-    put.onerror = () => fail(put.error);
-    return { entry: decision.outbox.entry, added, put };
-  }
-
-  /**
-   * After the reads of a guessed write: commits when the guess was right; otherwise writes the
-   * record as decided and turns the guessed outbox entry into the decided one (same mutation id for
-   * a new entry; removed for a coalesced one) before the transaction may commit.
-   */
-  #settleGuess(
-    store: TrackedStore,
-    write: LocalWrite,
-    guess: Guess,
-    read: {
-      stored: Record<string, unknown> | undefined;
-      entries: OutboxEntry[];
-      sentUpTo: number;
-      cleared: boolean;
-    },
-    resolve: (key: SyncedKey) => void,
-    fail: (error: unknown) => void,
-    done: () => void,
-  ): void {
-    const finish = (request: IDBRequest) => {
-      request.onsuccess = () => {
-        this.changes.push({ store: store.name, type: write.op, key: write.id });
-        resolve(write.id);
-        done();
-      };
-    };
-    if (read.stored === undefined && read.entries.length === 0 && !read.cleared) {
-      finish(guess.put);
-      this.#issued += 1;
-      this.#commitIfDone();
-      return;
-    }
-    const decision = decideLocalWrite(write, {
-      current: read.stored,
-      entries: read.entries,
-      sentUpTo: read.sentUpTo,
-      revField: this.#revField,
-      now: this.#now,
-      cleared: read.cleared,
-    });
-    const data = this.#tx.objectStore(store.name);
-    const record = decision.record === null ? data.delete(write.id) : data.put(decision.record);
-    record.onerror = () => fail(record.error);
-    finish(record);
-    const correct = this.#guarded(fail, () => {
-      const guessed = guess.added.result as number;
-      const outbox = this.#tx.objectStore(OUTBOX_STORE);
-      switch (decision.outbox.kind) {
-        case 'add':
-          outbox.put({ ...decision.outbox.entry, mutationId: guessed });
-          break;
-        case 'replace':
-          outbox.delete(guessed);
-          outbox.put(decision.outbox.entry);
-          break;
-        case 'remove':
-          outbox.delete(guessed);
-          outbox.delete(decision.outbox.mutationId);
-          break;
-        case 'none':
-          outbox.delete(guessed);
-          break;
-      }
-      this.#issued += 1;
-      this.#commitIfDone();
-    });
-    // The entry's add was issued after the reads: its result usually comes next.
-    if (guess.added.readyState === 'done') correct();
-    else guess.added.addEventListener('success', correct);
-  }
-
+  /** Writes the record and its outbox entry as {@link decideLocalWrite} decides. */
   #apply(
     store: TrackedStore,
     write: LocalWrite,
@@ -397,52 +283,42 @@ export class OutboxWriter {
     fail: (error: unknown) => void,
     done: () => void,
   ): void {
-    this.#run(fail, () => {
-      const decision = decideLocalWrite(write, {
-        current: read.stored,
-        entries: read.entries,
-        sentUpTo: read.sentUpTo,
-        revField: this.#revField,
-        now: this.#now,
-        cleared: read.cleared,
-      });
-      const outbox = this.#tx.objectStore(OUTBOX_STORE);
-      // A later write of the record in this transaction must see the entry written now.
-      const scan = this.#pending.get(store.name);
-      if (decision.outbox.kind !== 'none' && scan !== undefined && !Array.isArray(scan)) {
-        scan.written.add(write.id);
-      }
-      const records = this.#records.get(store.name);
-      if (records !== undefined && !Array.isArray(records)) records.written.add(write.id);
-      switch (decision.outbox.kind) {
-        case 'add':
-          outbox.add(decision.outbox.entry);
-          break;
-        case 'replace':
-          outbox.put(decision.outbox.entry);
-          break;
-        case 'remove':
-          outbox.delete(decision.outbox.mutationId);
-          break;
-        case 'none':
-          break;
-      }
-      const data = this.#tx.objectStore(store.name);
-      const request =
-        decision.record === null
-          ? data.delete(write.id)
-          : mode === 'add'
-            ? data.add(decision.record)
-            : data.put(decision.record);
+    const finish = (request: IDBRequest) => {
       request.onerror = () => fail(request.error);
       request.onsuccess = () => {
         this.changes.push({ store: store.name, type: write.op, key: write.id });
         resolve(write.id);
         done();
       };
-      this.#issued += 1;
-      this.#commitIfDone();
+    };
+    const decision = decideLocalWrite(write, {
+      current: read.stored,
+      entries: read.entries,
+      sentUpTo: read.sentUpTo,
+      revField: this.#revField,
+      now: this.#now,
+      cleared: read.cleared,
     });
+    // A later write of the record in this transaction must see what is written now.
+    for (const scans of [this.#pending, this.#records]) {
+      const scan = scans.get(store.name);
+      if (scan !== undefined && !Array.isArray(scan)) scan.written.add(write.id);
+    }
+    const data = this.#tx.objectStore(store.name);
+    finish(
+      decision.record === null
+        ? data.delete(write.id)
+        : mode === 'add'
+          ? data.add(decision.record)
+          : data.put(decision.record),
+    );
+    const outbox = this.#tx.objectStore(OUTBOX_STORE);
+    const entry = decision.outbox;
+    if (entry.kind === 'add') outbox.add(entry.entry);
+    else if (entry.kind === 'replace') outbox.put(entry.entry);
+    else if (entry.kind === 'remove') outbox.delete(entry.mutationId);
+    this.#issued += 1;
+    this.#commitIfDone();
   }
 
   /** Calls `then` with the stored record: from a bulk scan, or read. */
@@ -475,47 +351,20 @@ export class OutboxWriter {
     fromScan(this.#pending, store, key, lookup, (scan) => then([...(scan.byKey.get(key) ?? [])]));
   }
 
-  /** Calls `then` with the outbox send marker, read once per transaction. */
-  #marker(then: (sentUpTo: number) => void): void {
-    if (this.#sentUpTo !== undefined) {
-      then(this.#sentUpTo);
-      return;
+  /** Calls `then` with the result of `read`, made at most once per transaction under `key`. */
+  #readOnce(key: string, read: () => IDBRequest, then: (value: unknown) => void): void {
+    const known = this.#once.get(key);
+    if (Array.isArray(known)) known.push(then);
+    else if (known !== undefined) then(known.value);
+    else {
+      const waiters = [then];
+      this.#once.set(key, waiters);
+      const request = read();
+      request.onsuccess = () => {
+        this.#once.set(key, { value: request.result });
+        for (const waiter of waiters) waiter(request.result);
+      };
     }
-    if (this.#markerWaiters !== undefined) {
-      this.#markerWaiters.push(then);
-      return;
-    }
-    this.#markerWaiters = [then];
-    const request = this.#tx.objectStore(SYNC_STATE_STORE).get(SYNC_STATE_KEYS.outbox);
-    request.onsuccess = () => {
-      const sentUpTo = (request.result as { sentUpTo?: number } | undefined)?.sentUpTo ?? 0;
-      this.#sentUpTo = sentUpTo;
-      const waiters = this.#markerWaiters ?? [];
-      this.#markerWaiters = undefined;
-      for (const waiter of waiters) waiter(sentUpTo);
-    };
-  }
-
-  /** Calls `then` with the store's sync checkpoint, read at most once per transaction. */
-  #checkpoint(store: string, then: (checkpoint: CheckpointRecord | undefined) => void): void {
-    if (this.#checkpoints.has(store)) {
-      then(this.#checkpoints.get(store));
-      return;
-    }
-    const waiting = this.#checkpointWaiters.get(store);
-    if (waiting !== undefined) {
-      waiting.push(then);
-      return;
-    }
-    this.#checkpointWaiters.set(store, [then]);
-    const request = this.#tx.objectStore(CHECKPOINT_STORE).get(store);
-    request.onsuccess = () => {
-      const checkpoint = request.result as CheckpointRecord | undefined;
-      this.#checkpoints.set(store, checkpoint);
-      const waiters = this.#checkpointWaiters.get(store) ?? [];
-      this.#checkpointWaiters.delete(store);
-      for (const waiter of waiters) waiter(checkpoint);
-    };
   }
 
   /** A promise whose rejection is observed here: the transaction's own outcome reports the error. */
