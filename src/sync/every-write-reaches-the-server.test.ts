@@ -114,7 +114,7 @@ describe('every public write to a transactional store reaches the server after a
     expect(Object.keys(server)).toHaveLength(12);
   });
 
-  it('put decides its outbox entry on what is stored, though it writes before its reads return', async () => {
+  it('put decides its outbox entry on what is stored: a new record, an edit, a write over an unsent one', async () => {
     const { db, client } = await app('put-guess');
     const entries = async () =>
       ((await (await db.idb()).getAll('_outbox')) as Record<string, unknown>[]).sort(
@@ -125,7 +125,7 @@ describe('every public write to a transactional store reaches the server after a
     const rev = ((await db.get('work_orders', 'synced')) as { _rev: string })._rev;
     expect(typeof rev).toBe('string');
 
-    await db.put('work_orders', { id: 'new', v: 1 }); // the guess holds: a new record
+    await db.put('work_orders', { id: 'new', v: 1 }); // a new record
     await db.put('work_orders', { id: 'synced', v: 2 }); // an edit: based on the stored revision
     await db.put('work_orders', { id: 'new', v: 2 }); // over an unsent write: coalesced into it
     const [created, edited, ...rest] = await entries();
