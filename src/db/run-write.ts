@@ -6,7 +6,7 @@ import { runTransaction } from '../idb/run-transaction.js';
 import { OUTBOX_STORES } from '../sync/write-local.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import type { WrittenChange } from './database-changes.js';
-import { isKeyRange, WriteAttempt } from './write-transaction.js';
+import { WriteAttempt } from './write-transaction.js';
 import type { PutOptions, WriteOptions } from './write-types.js';
 
 type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>;
@@ -76,11 +76,7 @@ export function putOne(target: WriteTarget, store: string, value: unknown, optio
   return runWrite(
     target,
     [store],
-    (tx, attempt) => {
-      const written = (tx.objectStore(store) as unknown as StoreWriter).put(value, key);
-      attempt.finishAfter(store, 1);
-      return written;
-    },
+    (tx) => (tx.objectStore(store) as unknown as StoreWriter).put(value, key),
     rest,
   );
 }
@@ -96,12 +92,7 @@ export async function deleteOne(
   await runWrite(
     target,
     [store],
-    (tx, attempt) => {
-      const deleted = (tx.objectStore(store) as unknown as StoreWriter).delete(query);
-      // A range is deleted record by record, after reading its keys: how many is not known yet.
-      if (!isKeyRange(query)) attempt.finishAfter(store, 1);
-      return deleted;
-    },
+    (tx) => (tx.objectStore(store) as unknown as StoreWriter).delete(query),
     options,
   );
 }
@@ -139,10 +130,7 @@ export async function bulkDelete(
   );
 }
 
-/**
- * Many writes to one store in one transaction, telling the outbox which records to expect; the
- * transaction commits as soon as the last write is issued.
- */
+/** Many writes to one store in one transaction, telling the outbox which records to expect. */
 function bulkWrite<T, R>(
   target: WriteTarget,
   store: string,
@@ -159,9 +147,7 @@ function bulkWrite<T, R>(
     (tx, attempt) => {
       if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.map(keyOf));
       const writer = tx.objectStore(store) as unknown as StoreWriter;
-      const written = Promise.all(items.map((item) => write(writer, item)));
-      attempt.finishAfter(store, items.length);
-      return written;
+      return Promise.all(items.map((item) => write(writer, item)));
     },
     options,
   );

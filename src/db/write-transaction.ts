@@ -58,20 +58,6 @@ export class WriteAttempt {
     this.writer.prepareMany({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, keys);
   }
 
-  /**
-   * Called once `count` writes to store `name` were started and nothing follows them: the
-   * transaction commits as soon as their last request is issued (see {@link OutboxWriter.commitAfter}).
-   */
-  finishAfter(name: string, count: number): void {
-    if (this.#scope.stores[name]?.kind === 'transactional') {
-      this.writer.commitAfter(count);
-      return;
-    }
-    // A plain store's requests are all issued by now.
-    const raw = unwrap(this.#idbTx) as IDBTransaction & { commit?: () => void };
-    if (typeof raw.commit === 'function') raw.commit();
-  }
-
   #store(name: string): unknown {
     const cached = this.#wrapped.get(name);
     if (cached !== undefined) return cached;

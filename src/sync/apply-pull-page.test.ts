@@ -121,7 +121,7 @@ describe('writing a pulled page', () => {
     expect((await readCheckpoints(connect)).get('parts')).toEqual(last.checkpoint);
   });
 
-  it('reads a large change page by key ranges and decides each record as one read each would', async () => {
+  it('decides each record of a large change page: unchanged, updated, created, deleted, never stored', async () => {
     const connect = open();
     const id = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`;
     await db.seed(

@@ -284,115 +284,24 @@ function isPut(keyed: KeyedChange): keyed is KeyedChange & { change: PutChange }
 }
 
 function applyChanges(w: PageWrite, changes: readonly KeyedChange[], then: (puts: Put[]) => void): void {
+  const data = w.scope.store(w.target.store);
   const wanted = changes.filter((c) => {
     if (!w.pending.has(c.key)) return true;
     w.counts.unchanged += 1;
     return false;
   });
-  readStored(w, wanted, (locals) => {
-    const puts: Put[] = [];
-    for (const keyed of wanted) {
-      const local = locals.get(keyed.key);
-      if (isPut(keyed)) wantPut(w, keyed, local, puts);
-      else if (local !== undefined) deleteRecord(w, keyed.key);
-      else w.counts.unchanged += 1;
-    }
-    then(puts);
-  });
-}
-
-/** Stands for a stored record whose value was not read (a delete only needs to know it is there). */
-const STORED = Symbol('stored');
-
-/** Changes read per key range: see {@link readStored}. */
-const READ_CHUNK = 64;
-
-/**
- * The stored copies of the records `changes` touch: a put's record (with its revision), and for a
- * delete only whether it is stored ({@link STORED}). Rather than one `get` per change, the changes
- * are sorted by key and cut into chunks; one bounded `getAllKeys` per chunk's key range tells which
- * records are stored at all (a created record needs no read), then a chunk whose range holds few
- * other records is read with one `getAll`, and the others one `get` per stored record. Changes
- * pulled together often sit close (ids of one import, one customer, one batch).
- */
-function readStored(
-  w: PageWrite,
-  changes: readonly KeyedChange[],
-  then: (locals: Map<SyncedKey, unknown>) => void,
-): void {
-  const data = w.scope.store(w.target.store);
-  const locals = new Map<SyncedKey, unknown>();
-  if (changes.length < READ_CHUNK / 4) {
-    w.scope.all(
-      changes.map((c) => data.get(c.key)),
-      (values) => {
-        changes.forEach((c, i) => {
-          if (values[i] !== undefined) locals.set(c.key, values[i]);
-        });
-        then(locals);
-      },
-    );
-    return;
-  }
-  const puts = new Set(changes.filter(isPut).map((c) => c.key));
-  const keys = [...new Set(changes.map((c) => c.key))].sort(compareKeys);
-  const chunks: SyncedKey[][] = [];
-  for (let i = 0; i < keys.length; i += READ_CHUNK) chunks.push(keys.slice(i, i + READ_CHUNK));
-  const ranges = chunks.map((chunk) => IDBKeyRange.bound(chunk[0]!, chunk.at(-1)!));
-  const limit = (chunk: SyncedKey[]) => 4 * chunk.length;
   w.scope.all(
-    chunks.map((chunk, i) => data.getAllKeys(ranges[i], limit(chunk))),
-    (found) => {
-      const reads: IDBRequest[] = [];
-      const readers: ((result: unknown) => void)[] = [];
-      const read = (request: IDBRequest, use: (result: unknown) => void) => {
-        reads.push(request);
-        readers.push(use);
-      };
-      chunks.forEach((chunk, i) => {
-        const stored = found[i] as SyncedKey[];
-        const complete = stored.length < limit(chunk);
-        const last = stored.at(-1);
-        const present = new Set(stored);
-        const wantValues: SyncedKey[] = [];
-        for (const key of chunk) {
-          // Beyond the last key listed by a full answer, whether the record is stored is not known.
-          const known = complete || (last !== undefined && compareKeys(key, last) <= 0);
-          if (known && !present.has(key)) continue;
-          if (puts.has(key) || !known) wantValues.push(key);
-          else locals.set(key, STORED);
-        }
-        if (wantValues.length === 0) return;
-        if (complete && stored.length <= 2 * chunk.length) {
-          read(data.getAll(ranges[i]), (values) => {
-            const wanted = new Set(wantValues);
-            for (const value of values as Record<string, unknown>[]) {
-              const key = value[w.target.keyPath] as SyncedKey;
-              if (wanted.has(key)) locals.set(key, value);
-            }
-          });
-          return;
-        }
-        for (const key of wantValues) {
-          read(data.get(key), (value) => {
-            if (value !== undefined) locals.set(key, value);
-          });
-        }
+    wanted.map((c) => data.get(c.key)),
+    (locals) => {
+      const puts: Put[] = [];
+      wanted.forEach((keyed, i) => {
+        if (isPut(keyed)) wantPut(w, keyed, locals[i], puts);
+        else if (locals[i] !== undefined) deleteRecord(w, keyed.key);
+        else w.counts.unchanged += 1;
       });
-      w.scope.all(reads, (results) => {
-        results.forEach((result, i) => {
-          readers[i]!(result);
-        });
-        then(locals);
-      });
+      then(puts);
     },
   );
-}
-
-/** IndexedDB's order of two keys of a synced store: numbers before strings, strings by code unit. */
-function compareKeys(a: SyncedKey, b: SyncedKey): number {
-  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function replaceRange(

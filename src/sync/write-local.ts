@@ -71,9 +71,6 @@ export class OutboxWriter {
   readonly #pending = new Map<string, Scan<PendingScan>>();
   /** Stores whose records in a bulk write's key range were read at once (as {@link #pending}). */
   readonly #records = new Map<string, Scan<RecordScan>>();
-  /** Writes whose last request makes the transaction commit at once (`commit()`), if known. */
-  #commitAfter: number | undefined;
-  #issued = 0;
   /** Reads made once per transaction (the send marker, each store's checkpoint): result or waiters. */
   readonly #once = new Map<string, { readonly value: unknown } | ((value: unknown) => void)[]>();
   /** Records written, in order, for the handle to announce after the commit. */
@@ -160,27 +157,6 @@ export class OutboxWriter {
         return { byKey, written: new Set<SyncedKey>() };
       },
     );
-  }
-
-  /**
-   * The transaction commits as soon as the last request of the `count`th write is issued (IndexedDB
-   * `commit()`, where the engine has it), instead of once its results came back: one round trip to
-   * the engine less per transaction. Only for callers that issue nothing after these writes.
-   */
-  commitAfter(count: number): void {
-    this.#commitAfter = count;
-    this.#commitIfDone();
-  }
-
-  #commitIfDone(): void {
-    if (this.#issued !== this.#commitAfter) return;
-    const tx = this.#tx as IDBTransaction & { commit?: () => void };
-    if (typeof tx.commit !== 'function') return;
-    try {
-      tx.commit();
-    } catch {
-      // already finishing (aborted by a failed request): its own outcome reports it
-    }
   }
 
   /** Deletes every record in a key range, each recorded in the outbox as its own delete. */
@@ -317,8 +293,6 @@ export class OutboxWriter {
     if (entry.kind === 'add') outbox.add(entry.entry);
     else if (entry.kind === 'replace') outbox.put(entry.entry);
     else if (entry.kind === 'remove') outbox.delete(entry.mutationId);
-    this.#issued += 1;
-    this.#commitIfDone();
   }
 
   /** Calls `then` with the stored record: from a bulk scan, or read. */
