@@ -53,7 +53,9 @@ export interface TrackedChange {
  * record and the intent to push it commit (or abort) together. One writer per transaction attempt.
  *
  * Each write reads what it is decided on — the stored record, the record's pending outbox entries
- * and (once per transaction) the outbox send marker — then writes the outbox entry and the record.
+ * and (once per transaction) the outbox send marker and the store's checkpoint, all issued at once
+ * (a bulk write reads its key range's records and entries in one request each) — then writes the
+ * record and its outbox entry.
  * Follow-up requests are issued from request callbacks, never after an `await`: the only pattern
  * that keeps a transaction alive on Safari and indexeddbshim. Writes to the same record in one
  * transaction run one after the other, so each sees the one before.
