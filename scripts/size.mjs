@@ -55,9 +55,10 @@ const entries = [
   {
     name: 'idb-sync: `defineDatabase` only',
     code: uses([['idb-sync', ['defineDatabase']]]),
-    // The goal (issue 13) is 15 KB; not met yet: rxjs's Observable + tslib (2.4 KB), idb (0.9 KB)
-    // and the synced write path every handle carries (~3 KB). CI holds today's size as a ceiling.
-    budgetKb: 19,
+    // The goal (issue 13) is 15 KB; not met: 16.7 KB since the SDK's own Observable replaced rxjs's
+    // (-2.3 KB). Left: the schema-upgrade code every handle carries though it runs only on a version
+    // change (src/upversion, ~5 KB), idb (0.9 KB), the synced write path (~3 KB). CI holds a ceiling.
+    budgetKb: 17,
     targetKb: 15,
   },
   {
@@ -77,15 +78,16 @@ const entries = [
       ],
     ]),
     // The goal is 40 KB; issue 14 (one bad record never stops sync: skipped-records log, unique-clash
-    // resolution, per-collection isolation and backoff) added ~2.7 KB. CI holds that size as a ceiling.
-    budgetKb: 43,
+    // resolution, per-collection isolation and backoff) added ~2.7 KB, the own Observable took 2.2 KB
+    // off: 40.4 KB, not met by 0.4 KB. CI holds a ceiling.
+    budgetKb: 41,
     targetKb: 40,
   },
   {
     name: 'idb-sync: the whole root entry',
     code: uses([['idb-sync', '*']]),
-    // Goal 48 KB; issue 14's sync client code (see above) is held as the ceiling.
-    budgetKb: 49,
+    // Goal 48 KB: met (46.7 KB since the own Observable).
+    budgetKb: 48,
     targetKb: 48,
   },
   {
@@ -338,7 +340,7 @@ try {
     '| --- | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${format(r.min)} | ${format(r.gzip)}${r.added !== r.gzip ? ` (+${format(r.added)})` : ''} | ${r.budgetKb === undefined ? '' : `≤ ${r.added !== r.gzip ? '+' : ''}${r.budgetKb} KB${r.over ? ' **over**' : ''}${r.targetKb !== undefined && r.added > r.targetKb * KB ? ` (goal ${r.targetKb} KB: not met)` : ''}`} |`,
+        `| ${r.name} | ${format(r.min)} | ${format(r.gzip)}${r.added !== r.gzip ? ` (+${format(r.added)})` : ''} | ${r.budgetKb === undefined ? '' : `≤ ${r.added !== r.gzip ? '+' : ''}${r.budgetKb} KB${r.over ? ' **over**' : ''}${r.targetKb === undefined ? '' : ` (goal ${r.targetKb} KB: ${r.added > r.targetKb * KB ? 'not met' : 'met'})`}`} |`,
     ),
   ].join('\n');
   console.log(`\n${table}\n`);

@@ -62,6 +62,7 @@ export type {
   DatabaseSchema,
   DatabaseStoreName,
   DefineDatabaseOptions,
+  WritableStoreName,
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';
 export type { HintStorage } from './db/eviction-hint.js';
@@ -147,6 +148,19 @@ export type { TransportsOptions } from './listeners/live-connection.js';
 // --- live queries (a method of the database handle: `appDb.live(stores, fn)`)
 
 export type { LiveQueryOptions } from './live/live-query.js';
+
+// --- streams: the SDK's own minimal Observable (rxjs operators: `from(stream).pipe(...)` of rxjs)
+
+export type { Clock } from './rx/clock.js';
+export type {
+  Observable,
+  Observer,
+  Subscribable,
+  Subscriber,
+  Subscription,
+  Teardown,
+  Unsubscribable,
+} from './rx/observable.js';
 
 // --- query
 

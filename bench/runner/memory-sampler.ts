@@ -10,6 +10,8 @@ export interface MemoryTrace {
   readonly peakFirstHalf: number;
   readonly peakSecondHalf: number;
   readonly samples: number;
+  /** The median reading: with `collectEachTime`, what the work keeps alive most of the time. */
+  readonly median: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function traceMemory<T>(
       peakFirstHalf: peakOf(readings.filter((r) => r.at < duration / 2)),
       peakSecondHalf: peakOf(readings.filter((r) => r.at >= duration / 2)),
       samples: readings.length,
+      median: readings.map((r) => r.bytes).sort((a, b) => a - b)[readings.length >> 1] ?? baseline,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { auditTime, merge, Subject, type Subscription } from 'rxjs';
+import { auditTime, merge, Subject, type Unsubscribable } from 'rxjs';
 import { OfflineSwitch } from './offline-switch.js';
 import {
   type DemoDatabase,
@@ -100,7 +100,7 @@ export class DemoApp {
   /** Emits when the state changed (the page re-renders). */
   readonly changed$ = new Subject<void>();
   readonly #config: DemoConfig;
-  readonly #subscriptions: Subscription[] = [];
+  readonly #subscriptions: Unsubscribable[] = [];
   #closed = false;
   #searchSeq = 0;
   /** What the latest search asked for: a search started meanwhile (a refresh) keeps it, not the shown state. */

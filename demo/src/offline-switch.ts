@@ -1,4 +1,4 @@
-import { BehaviorSubject, combineLatest, map, type Observable } from 'rxjs';
+import { BehaviorSubject, combineLatest, from, map, type Observable } from 'rxjs';
 import { browserEnvironment, type SyncEnvironment } from './sdk.js';
 
 /**
@@ -24,7 +24,7 @@ export class OfflineSwitch {
 
   /** The listeners' environment: online when the browser is and the switch is on. */
   readonly environment: SyncEnvironment = {
-    online$: combineLatest([this.#browser.online$, this.#online]).pipe(map(([a, b]) => a && b)),
+    online$: combineLatest([from(this.#browser.online$), this.#online]).pipe(map(([a, b]) => a && b)),
     visible$: this.#browser.visible$,
   };
 

@@ -1,7 +1,7 @@
 // In-page side of the demo scenarios (their `demo: true, page: 'demo-app'`): loaded into the real
 // demo page, it drives the app through `window.__demo` (demo/README.md) and reads what the page
 // shows from its DOM, by data-testid. Every answer is JSON.
-import { filter, firstValueFrom, startWith, timeout } from 'rxjs';
+import { filter, firstValueFrom, from, startWith, timeout } from 'rxjs';
 import type { DemoHandle } from '../../demo/src/main.js';
 import { DATABASE_NAME } from '../../demo/src/schema.js';
 
@@ -35,7 +35,7 @@ async function until(what: string, check: (app: DemoHandle) => boolean, timeoutM
   const app = await demo();
   const started = performance.now();
   await firstValueFrom(
-    app.rendered$.pipe(
+    from(app.rendered$).pipe(
       startWith(undefined),
       filter(() => check(app)),
       timeout({

@@ -4,7 +4,7 @@
 
 import { createElement, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { FieldApp } from '../../examples/react-field-app/src/app.js';
 import { createFieldApp, type FieldClient, type FieldDatabase } from '../../examples/shared/field-app.js';
 
@@ -120,7 +120,7 @@ export async function editTitle(id: string, title: string) {
 /** Clicks "Sync now" and answers with the summary of the next run that ends. */
 export async function syncNow() {
   const { client } = current();
-  const ended = firstValueFrom(client.runs$);
+  const ended = firstValueFrom(from(client.runs$));
   byTestId('sync-now')?.click();
   const run = await ended;
   return { outcome: run.outcome, push: run.push };

@@ -1,6 +1,6 @@
 // In-page side shared by the sync scenarios (their `page: 'sync-app'`): one app per tab, built by
 // `openApp`, and small functions that drive it and answer with JSON.
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import type { RecordValue, StoreConflictLogEntry } from '../../src/index.js';
 import type { CheckpointRecord } from '../../src/sync/internal-stores.js';
 import type { SyncRequestOptions } from '../../src/sync/sync-client.js';
@@ -27,7 +27,7 @@ export function openApp(config: AppConfig) {
   // Subscribed before the first operation, so nothing the handle emits is missed.
   app.database.events$.subscribe((event) => events.push(event.type));
   versionchange = firstValueFrom(
-    app.database.events$.pipe(filter((event) => event.type === 'versionchange')),
+    from(app.database.events$).pipe(filter((event) => event.type === 'versionchange')),
   );
   return { version: app.database.version };
 }

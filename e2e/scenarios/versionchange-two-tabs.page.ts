@@ -1,5 +1,5 @@
 // Two tabs of one app: tab A holds a v1 handle, tab B loads a newer release that opens v2.
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { defineDatabase } from '../../src/index.js';
 import { task, v1, v2, within } from './support/versions.js';
 
@@ -16,7 +16,7 @@ function track(db: Handle): Handle {
   // Subscribed before the first operation, so nothing the handle emits is missed.
   db.events$.subscribe((event) => events.push(event.type));
   db.state$.subscribe((state) => states.push(state));
-  versionchange = firstValueFrom(db.events$.pipe(filter((event) => event.type === 'versionchange')));
+  versionchange = firstValueFrom(from(db.events$).pipe(filter((event) => event.type === 'versionchange')));
   return db;
 }
 

@@ -1,7 +1,7 @@
-import { Observable } from 'rxjs';
 import type { DatabaseState } from '../db/database-state.js';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import { Observable } from '../rx/observable.js';
 import { distinct } from '../rx/operators.js';
 
 /** Where a database handle stands, as an app shows it. */

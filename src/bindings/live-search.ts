@@ -1,9 +1,9 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
-import type { Observable } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { liveQuery } from '../live/live-query.js';
 import type { LookupPage, LookupQuery } from '../query/lookup-query.js';
 import { searchLookup } from '../query/search-lookup.js';
+import type { Observable } from '../rx/observable.js';
 
 /**
  * `searchLookup(database, store, query())` as an observable that stays current: it searches on

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx/observable.js';
 
 /**
  * The value a replaying observable (a `BehaviorSubject`'s, such as `status$` or `state$`) gives a

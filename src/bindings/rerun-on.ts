@@ -1,5 +1,5 @@
-import type { Observable } from 'rxjs';
 import { liveQuery } from '../live/live-query.js';
+import type { Observable } from '../rx/observable.js';
 import { mapValues } from '../rx/operators.js';
 
 const TICK = { store: '', type: 'put', key: '', origin: 'local' } as const;

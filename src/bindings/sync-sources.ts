@@ -1,6 +1,6 @@
-import type { Observable } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable } from '../rx/observable.js';
 import { filterValues, mapValues, mergeAll, operate } from '../rx/operators.js';
 import type { SyncProgress } from '../sync/run-context.js';
 import type { RunSummary } from '../sync/run-summary.js';

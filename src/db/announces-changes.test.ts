@@ -1,6 +1,6 @@
 // The handle's changes$: this handle's writes (`local`), other handles' and tabs' (`tab`, over a
 // BroadcastChannel opened on first use and closed with the handle), after their commit only.
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { uniqueName } from '../../test/db/test-support.js';
 import type { StoreChange } from './database-changes.js';
@@ -65,7 +65,7 @@ describe('changes$ of a database handle', () => {
     const there = defineDatabase({ name, versions });
     const local: StoreChange[] = [];
     const sub = here.changes$.subscribe((c) => local.push(c));
-    const heard = firstValueFrom(there.changes$.pipe(filter((c) => c.type === 'delete')));
+    const heard = firstValueFrom(from(there.changes$).pipe(filter((c) => c.type === 'delete')));
     const draftKey = await here.put('drafts', { text: 'x' });
     await here.write(['notes'], (tx) => {
       void tx.objectStore('notes').put({ id: 'n1' });

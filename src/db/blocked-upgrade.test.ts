@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -30,7 +30,7 @@ describe('blocked upgrade', () => {
 
     const open = vi.spyOn(indexedDB, 'open');
     const db = defineDatabase({ name, versions: [v1, v2], blockedTimeoutMs: 100 });
-    const blockedEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'blocked')));
+    const blockedEvent = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'blocked')));
     const error = await within(db.open(), 2_000, 'the blocked open').catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'UPGRADE_BLOCKED')).toBe(true);
     expect(error).toMatchObject({ database: name, version: 2, timeoutMs: 100 });

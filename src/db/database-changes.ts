@@ -1,6 +1,6 @@
 import type { DBSchema, StoreKey, StoreNames } from 'idb';
-import { Observable } from 'rxjs';
 import { Multicast } from '../rx/multicast.js';
+import { Observable } from '../rx/observable.js';
 
 /**
  * Where a change comes from: `local`, a write through this handle (this tab); `tab`, a write made

@@ -1,12 +1,13 @@
 import type { IDBPTransaction } from 'idb';
-import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
+import { WriteRefusedError } from '../errors/write-refused-error.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable } from '../rx/observable.js';
 import { appVersionOf, type DeclaredSchema, type DeclaredStore } from '../upversion/declare-schema.js';
 import { metaKeys, type UpgradeReportRecord } from '../upversion/meta-records.js';
 import { type OpenedDatabase, startOpen } from '../upversion/open-database.js';
@@ -139,6 +140,11 @@ export class LazyDatabase implements ConnectionSource {
     fn: (tx: WriteTransaction) => R | PromiseLike<R>,
     options?: WriteOptions,
   ): Promise<R> {
+    try {
+      refuseInternal(stores, 'write()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return runWrite(this, stores, (tx) => fn(tx), options);
   }
 
@@ -155,18 +161,22 @@ export class LazyDatabase implements ConnectionSource {
   }
 
   async put(store: string, value: unknown, options?: PutOptions): Promise<IDBValidKey> {
+    refuseInternal([store], 'put()');
     return putOne(this, store, value, options);
   }
 
   async delete(store: string, query: IDBValidKey | IDBKeyRange, options?: WriteOptions): Promise<void> {
+    refuseInternal([store], 'delete()');
     return deleteOne(this, store, query, options);
   }
 
   async bulkPut(store: string, values: readonly unknown[], options?: WriteOptions): Promise<IDBValidKey[]> {
+    refuseInternal([store], 'bulkPut()');
     return bulkPut(this, store, values, options);
   }
 
   async bulkDelete(store: string, keys: readonly IDBValidKey[], options?: WriteOptions): Promise<void> {
+    refuseInternal([store], 'bulkDelete()');
     return bulkDelete(this, store, keys, options);
   }
 
@@ -386,4 +396,20 @@ export class LazyDatabase implements ConnectionSource {
       : wrapDomException(error, { database: this.name, operation: 'open' });
     this.#events$.next({ type: 'error', error: typed });
   }
+}
+
+/**
+ * The SDK's own stores (`_outbox`, `_meta`, `_checkpoints`, …: every name starting with `_`, which
+ * app stores may not) are written by the SDK only: a write through the handle could break the
+ * outbox or the sync state, so it is refused before any transaction starts.
+ */
+function refuseInternal(stores: readonly string[], operation: string): void {
+  const internal = stores.find((store) => store.startsWith('_'));
+  if (internal !== undefined)
+    throw new WriteRefusedError(
+      internal,
+      operation,
+      'internal-store',
+      'read() to read it; only the SDK writes it',
+    );
 }

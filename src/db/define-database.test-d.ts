@@ -69,8 +69,7 @@ describe('defineDatabase types', () => {
       // @ts-expect-error readonly transaction
       tx.objectStore('service_types').put({ id: 1, code: 'A', tokens: [] });
     });
-    appDb.write(['work_orders', '_meta'], (tx) => {
-      tx.objectStore('work_orders').put({ id: 'wo', title: 'x' });
+    appDb.read(['work_orders', '_meta'], (tx) => {
       expectTypeOf(tx.objectStore('_meta').get('marker')).resolves.toEqualTypeOf<
         MarkerRecord | SchemaRecord | UpgradeReportRecord | undefined
       >();

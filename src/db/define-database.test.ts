@@ -1,5 +1,5 @@
 import { unwrap } from 'idb';
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeRaw, sortBy, uniqueName } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -189,7 +189,7 @@ describe('defineDatabase', () => {
     vi.stubGlobal('navigator', { storage: { persist } });
     try {
       const db = defineDatabase({ name: uniqueName('persist'), versions, persist: true });
-      const answer = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'persisted')));
+      const answer = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'persisted')));
       await db.open();
       expect(await answer).toEqual({ type: 'persisted', persisted: true });
       await db.close();

@@ -1,7 +1,7 @@
 import type { IDBPTransaction, StoreKey, StoreNames, StoreValue } from 'idb';
-import type { Observable } from 'rxjs';
 import type { TransactionOptions } from '../idb/open-transaction.js';
 import type { LiveQueryOptions } from '../live/live-query.js';
+import type { Observable } from '../rx/observable.js';
 import type { DeclaredStore } from '../upversion/declare-schema.js';
 import { declareSchema } from '../upversion/declare-schema.js';
 import type { VersionList, VersionSpec } from '../upversion/schema-types.js';
@@ -18,6 +18,12 @@ export type DatabaseSchema<S> = unknown extends S ? unknown : S & SystemSchema;
 
 /** Store names usable with a handle: the app's and the system stores. */
 export type DatabaseStoreName<S> = StoreNames<DatabaseSchema<S>>;
+
+/**
+ * Store names a handle writes: the app's stores. The SDK's internal stores (`_outbox`, `_meta`, …:
+ * names starting with `_`) can be read, and are written by the SDK only.
+ */
+export type WritableStoreName<S> = Exclude<DatabaseStoreName<S>, `_${string}`>;
 
 /** Options of {@link defineDatabase}. Only `name` and `versions` are required. */
 export interface DefineDatabaseOptions<S = unknown> {
@@ -128,9 +134,10 @@ export interface DatabaseHandle<S = unknown> {
    * Writes to a `transactional` store through `tx.objectStore(name)` are synced: `put`, `add` and
    * `delete` record their outbox entry in this same transaction. What the outbox cannot record
    * (`clear()`, cursor writes, out-of-line keys) throws `WriteRefusedError`, as do writes to a
-   * `lookup` store unless `options.localOnly` is `true`. Writes to `local` stores are plain.
+   * `lookup` store unless `options.localOnly` is `true`. Writes to `local` stores are plain. The
+   * SDK's internal `_` stores are refused (`WriteRefusedError`, reason `internal-store`).
    */
-  write<const N extends readonly DatabaseStoreName<S>[], R, const O extends WriteOptions = WriteOptions>(
+  write<const N extends readonly WritableStoreName<S>[], R, const O extends WriteOptions = WriteOptions>(
     stores: N,
     fn: (tx: WriteTransaction<S, DatabaseSchema<S>, N, O>) => R | PromiseLike<R>,
     options?: O,
@@ -156,13 +163,13 @@ export interface DatabaseHandle<S = unknown> {
    * store the write is synced (its outbox entry is in the same transaction); a `lookup` store needs
    * `{ localOnly: true }`.
    */
-  put<N extends DatabaseStoreName<S>>(
+  put<N extends WritableStoreName<S>>(
     store: N,
     value: StoreValue<DatabaseSchema<S>, N>,
     ...options: WriteArgs<S, N, PutOptions<StoreKey<DatabaseSchema<S>, N>>>
   ): Promise<StoreKey<DatabaseSchema<S>, N>>;
   /** Deletes the record(s) with a key or in a range (synced on a `transactional` store, like `put`). */
-  delete<N extends DatabaseStoreName<S>>(
+  delete<N extends WritableStoreName<S>>(
     store: N,
     query: StoreKey<DatabaseSchema<S>, N> | IDBKeyRange,
     ...options: WriteArgs<S, N, WriteOptions>
@@ -171,13 +178,13 @@ export interface DatabaseHandle<S = unknown> {
    * Writes many records of one store in ONE transaction (one commit), each synced like `put`;
    * resolves with their keys, in order, after the commit. For several stores at once use `write`.
    */
-  bulkPut<N extends DatabaseStoreName<S>>(
+  bulkPut<N extends WritableStoreName<S>>(
     store: N,
     values: readonly StoreValue<DatabaseSchema<S>, N>[],
     ...options: WriteArgs<S, N, WriteOptions>
   ): Promise<StoreKey<DatabaseSchema<S>, N>[]>;
   /** Deletes many records of one store by key in ONE transaction, each synced like `delete`. */
-  bulkDelete<N extends DatabaseStoreName<S>>(
+  bulkDelete<N extends WritableStoreName<S>>(
     store: N,
     keys: readonly StoreKey<DatabaseSchema<S>, N>[],
     ...options: WriteArgs<S, N, WriteOptions>

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { openRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -22,7 +22,7 @@ describe('deleteDatabase', () => {
     const otherTab = defineDatabase({ name, versions });
     await db.put('work_orders', { id: 'wo-1' });
     await otherTab.count('work_orders');
-    const deleted = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'deleted')));
+    const deleted = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'deleted')));
 
     await within(db.deleteDatabase(), 2_000, 'the deletion next to another handle');
     expect(await deleted).toEqual({ type: 'deleted' });
@@ -54,7 +54,7 @@ describe('deleteDatabase', () => {
     );
     expect(isIdbSyncError(waiting, 'DELETE_BLOCKED')).toBe(true);
 
-    const deleted = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'deleted')));
+    const deleted = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'deleted')));
     stubborn.close();
     await within(deleted, 2_000, 'the deletion after the blocker closed');
     expect(await db.count('work_orders')).toBe(0);

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { deleteRaw, MemoryStorage, openRaw, uniqueName } from '../../test/db/test-support.js';
 import type { VersionSpec } from '../upversion/schema-types.js';
@@ -30,7 +30,7 @@ describe('eviction detection', () => {
     await deleteRaw(name); // what storage eviction does: the database is simply gone
 
     const after = defineDatabase({ name, versions, evictionHintStorage: storage });
-    const evicted = firstValueFrom(after.events$.pipe(filter((e) => e.type === 'evicted')));
+    const evicted = firstValueFrom(from(after.events$).pipe(filter((e) => e.type === 'evicted')));
     expect(await after.count('work_orders')).toBe(0);
     expect(await evicted).toEqual({ type: 'evicted', reason: 'recreated' });
     expect(after.state).toBe('evicted');
@@ -64,7 +64,7 @@ describe('eviction detection', () => {
     });
     raw.close();
 
-    const evicted = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'evicted')));
+    const evicted = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'evicted')));
     expect(await db.count('work_orders')).toBe(0);
     expect(await evicted).toEqual({ type: 'evicted', reason: 'marker-missing' });
     expect(db.state).toBe('evicted');

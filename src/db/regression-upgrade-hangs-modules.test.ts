@@ -6,7 +6,7 @@
 // forever. Here two modules hold handles (and transactions) while a third, loaded later, upgrades
 // the same database. All three must end up working on the new version, and every wait is bounded.
 
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { rawConnectionOf, readAllRaw, sortBy, uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -34,8 +34,11 @@ const v2 = {
 
 const bound = 3_000;
 
-function event(db: { events$: import('rxjs').Observable<DatabaseEvent> }, type: DatabaseEvent['type']) {
-  return firstValueFrom(db.events$.pipe(filter((e) => e.type === type)));
+function event(
+  db: { events$: import('../rx/observable.js').Observable<DatabaseEvent> },
+  type: DatabaseEvent['type'],
+) {
+  return firstValueFrom(from(db.events$).pipe(filter((e) => e.type === type)));
 }
 
 describe('regression: modules holding handles while another module upgrades', () => {

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { uniqueName, within } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -19,8 +19,11 @@ const v2 = {
   },
 } as const satisfies VersionSpec;
 
-function nextEvent(db: { events$: import('rxjs').Observable<DatabaseEvent> }, type: DatabaseEvent['type']) {
-  return firstValueFrom(db.events$.pipe(filter((e) => e.type === type)));
+function nextEvent(
+  db: { events$: import('../rx/observable.js').Observable<DatabaseEvent> },
+  type: DatabaseEvent['type'],
+) {
+  return firstValueFrom(from(db.events$).pipe(filter((e) => e.type === type)));
 }
 
 describe('versionchange', () => {

@@ -1,7 +1,7 @@
-import type { Observable } from 'rxjs';
 import { DeleteBlockedError } from '../errors/delete-blocked-error.js';
 import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable } from '../rx/observable.js';
 
 /** A `deleteDatabase` request in progress. It stays queued in the browser until it is done. */
 export interface DeleteAttempt {

@@ -1,5 +1,5 @@
 import { unwrap } from 'idb';
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   dispatchCloseEvent,
@@ -44,7 +44,7 @@ describe('lost connections', () => {
     await db.put('work_orders', { id: 'wo-1' });
     const raw = await rawConnectionOf(db);
     raw.close(); // other code closed the raw connection; no event tells the handle
-    const reopened = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'reopened')));
+    const reopened = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'reopened')));
     let runs = 0;
     await within(
       db.write(['work_orders'], (tx) => {
@@ -63,7 +63,7 @@ describe('lost connections', () => {
   it('reopens after the browser drops the connection (close event)', async () => {
     const db = defineDatabase({ name: uniqueName('terminated'), versions });
     await db.put('work_orders', { id: 'wo-1' });
-    const terminated = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'terminated')));
+    const terminated = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'terminated')));
     simulateConnectionLoss(await rawConnectionOf(db));
     await terminated;
     expect(db.state).toBe('closed');
@@ -102,7 +102,16 @@ describe('lost connections', () => {
     });
     const db = defineDatabase({
       name: uniqueName('never-finishes'),
-      versions,
+      // `scratch` (a plain local store) holds the request loop; work_orders' writes are tracked.
+      versions: [
+        {
+          version: 1,
+          stores: {
+            work_orders: { keyPath: 'id', kind: 'transactional' },
+            scratch: { keyPath: 'id', kind: 'local' },
+          },
+        },
+      ],
       lostConnectionGraceMs: 50,
       indexedDB: factory,
     });
@@ -110,11 +119,12 @@ describe('lost connections', () => {
     spinning = true;
     let runs = 0;
     const result = await within(
-      db.write(['work_orders', '_meta'], (tx) => {
+      db.write(['work_orders', 'scratch'], (tx) => {
         runs += 1;
         if (runs === 1) {
           // Keep the first transaction unfinished (a request loop), then drop the connection.
-          const store = unwrap(tx.objectStore('_meta')) as IDBObjectStore;
+          const raw = unwrap(tx.objectStore('scratch').transaction) as IDBTransaction;
+          const store = raw.objectStore('scratch');
           const spin = (): void => {
             if (spinning) store.get('nothing').onsuccess = spin;
           };
@@ -139,7 +149,7 @@ describe('lost connections', () => {
     await db.put('work_orders', { id: 'wo-1' });
     connections.at(-1)!.close();
     // Each reopened connection is closed again as soon as the handle has it.
-    const subscription = db.events$
+    const subscription = from(db.events$)
       .pipe(filter((e) => e.type === 'reopened'))
       .subscribe(() => connections.at(-1)!.close());
     let runs = 0;

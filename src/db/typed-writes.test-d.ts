@@ -121,7 +121,7 @@ describe('typed writes', () => {
       expectTypeOf(change.origin).toEqualTypeOf<'local' | 'tab' | 'remote'>();
     });
     const loose = defineDatabase({ name: 'x', versions: [{ version: 1, stores: { a: { kind: 'local' } } }] });
-    expectTypeOf(loose.changes$).toEqualTypeOf<import('rxjs').Observable<StoreChange>>();
+    expectTypeOf(loose.changes$).toEqualTypeOf<import('../rx/observable.js').Observable<StoreChange>>();
   });
 });
 

@@ -7,13 +7,16 @@ export type WriteRefusedReason =
   /** A write to a `lookup` store (server-owned data) without `{ localOnly: true }`. */
   | 'lookup-store'
   /** `{ localOnly: true }` on a `transactional` store, whose writes are always synced. */
-  | 'local-only-synced';
+  | 'local-only-synced'
+  /** A write to one of the SDK's own `_` stores (`_outbox`, `_meta`, …), which only the SDK writes. */
+  | 'internal-store';
 
 /**
  * A write to a synced store was refused before anything was written, because it would not reach
  * the server: an operation the outbox cannot record on a `transactional` store (`clear()`, a cursor
  * `update`/`delete`, a put with an out-of-line key), or a write to a `lookup` store without
- * `{ localOnly: true }`. `use` names the call to make instead.
+ * `{ localOnly: true }`, or a write to one of the SDK's internal `_` stores. `use` names the call to
+ * make instead.
  */
 export class WriteRefusedError extends IdbSyncError {
   override readonly name = 'WriteRefusedError' as const;
@@ -45,5 +48,7 @@ function refusal(reason: WriteRefusedReason, store: string): string {
       return `lookup store "${store}" was refused: its data belongs to the server, and a pull may overwrite a local change`;
     case 'local-only-synced':
       return `transactional store "${store}" was refused with localOnly: its writes are always synced`;
+    case 'internal-store':
+      return `internal store "${store}" was refused`;
   }
 }

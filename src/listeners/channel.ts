@@ -1,6 +1,6 @@
-import { Observable, type Unsubscribable } from 'rxjs';
 import { NetworkError } from '../errors/network-error.js';
 import type { Clock } from '../rx/clock.js';
+import { Observable, type Unsubscribable } from '../rx/observable.js';
 import type { ServerEventSource } from '../transport/sync-transport.js';
 import type { ConnectionKind } from './pull-signal.js';
 

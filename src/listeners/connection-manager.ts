@@ -1,8 +1,7 @@
-import type { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-
 import type { Capabilities, TransportKind } from '../protocol/messages.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable, Subscribable } from '../rx/observable.js';
 import { distinct, share } from '../rx/operators.js';
 import type { ServerEventSource, SyncTransport } from '../transport/sync-transport.js';
 import { type Channel, ChannelUnavailable, eventChannel, pollingChannel } from './channel.js';
@@ -42,7 +41,7 @@ export interface ConnectionManager {
    * ticks pause until a pull succeeds. Pass it (the function itself) as the sync client's `triggers`:
    * the client calls it with its own outcomes, so nothing circular is left to wire.
    */
-  readonly triggers: (pullOutcomes: Observable<PullOutcome>) => Observable<PullSignal>;
+  readonly triggers: (pullOutcomes: Subscribable<PullOutcome>) => Observable<PullSignal>;
   /** The current channel (`offline` while paused or not subscribed); emits the current value on subscribe. */
   readonly connection$: Observable<ConnectionKind>;
   /**
@@ -112,10 +111,10 @@ export function connectionManager(options: ConnectionManagerOptions): Connection
   channels.push(pollingChannel(options.intervalMs ?? 30_000, scheduler));
 
   const policy = { fallbackAfterFailures: options.fallbackAfterFailures ?? 3, upgradeAfterMs };
-  const schedule = (pullOutcomes: Observable<PullOutcome> | undefined) =>
+  const schedule = (pullOutcomes: Subscribable<PullOutcome> | undefined) =>
     share(pullScheduler(channels, { ...scheduling, pullOutcomes }, policy, (kind) => kind$.next(kind)));
   const signals$ = schedule(scheduling.pullOutcomes);
-  const triggers = (pullOutcomes: Observable<PullOutcome>) => schedule(pullOutcomes);
+  const triggers = (pullOutcomes: Subscribable<PullOutcome>) => schedule(pullOutcomes);
 
   const { transport, webSocket } = options;
   const route = async <T>(request: (via: SyncTransport) => Promise<T>): Promise<T> => {

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscribable } from '../rx/observable.js';
 import { distinct } from '../rx/operators.js';
 
 /**
@@ -9,9 +9,9 @@ import { distinct } from '../rx/operators.js';
  */
 export interface SyncEnvironment {
   /** Whether the device is online: the current value on subscribe, then each change. */
-  readonly online$: Observable<boolean>;
+  readonly online$: Subscribable<boolean>;
   /** Whether the page is visible: the current value on subscribe, then each change. */
-  readonly visible$: Observable<boolean>;
+  readonly visible$: Subscribable<boolean>;
 }
 
 /** The parts of a browser global the default environment reads (`window`/`globalThis`). */
@@ -36,7 +36,9 @@ export interface BrowserGlobals {
  *
  * @param globals the global object to read; default `globalThis`.
  */
-export function browserEnvironment(globals: BrowserGlobals = globalThis as BrowserGlobals): SyncEnvironment {
+export function browserEnvironment(
+  globals: BrowserGlobals = globalThis as BrowserGlobals,
+): SyncEnvironment & { readonly online$: Observable<boolean>; readonly visible$: Observable<boolean> } {
   return {
     online$: listen(
       () => (typeof globals.addEventListener === 'function' ? (globals as EventTarget) : undefined),

@@ -1,17 +1,10 @@
-import {
-  BehaviorSubject,
-  filter,
-  firstValueFrom,
-  type Observable,
-  ReplaySubject,
-  type Subscription,
-  skip,
-} from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, ReplaySubject, skip } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer } from '../../server/start-server.js';
 import { startTestServer, type TestServer } from '../../test/transport/reference-server.js';
 import type { PullResponse } from '../protocol/messages.js';
+import type { Observable, Subscription } from '../rx/observable.js';
 import { createHttpTransport, type HttpSyncTransport } from '../transport/http-transport.js';
 import { createWebSocketTransport, type WebSocketSyncTransport } from '../transport/web-socket-transport.js';
 import { connectionManager } from './connection-manager.js';

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx/observable.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import type { RetryOptions } from '../transport/retry-policy.js';
 import type { GetToken, SyncTransport, TransportLogger } from '../transport/sync-transport.js';

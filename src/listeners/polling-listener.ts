@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx/observable.js';
 import { pollingChannel } from './channel.js';
 import { pullScheduler } from './pull-scheduler.js';
 import type { PullSignal } from './pull-signal.js';

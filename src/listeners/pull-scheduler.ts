@@ -1,4 +1,4 @@
-import { Observable, type Unsubscribable } from 'rxjs';
+import { Observable, type Unsubscribable } from '../rx/observable.js';
 import { backoffDelay, retryAfterOf } from '../transport/retry-policy.js';
 import { type Channel, type ChannelEvent, ChannelUnavailable } from './channel.js';
 import type { ConnectionKind, PullSignal, PullSignalReason } from './pull-signal.js';
@@ -255,31 +255,37 @@ export function pullScheduler(
     const environment: Unsubscribable[] = [];
     if (online === undefined) {
       environment.push(
-        scheduling.environment.online$.subscribe((value) => {
-          online = value;
-          follow();
+        scheduling.environment.online$.subscribe({
+          next: (value) => {
+            online = value;
+            follow();
+          },
         }),
       );
     }
     if (visible === undefined) {
       environment.push(
-        scheduling.environment.visible$.subscribe((value) => {
-          visible = value;
-          follow();
+        scheduling.environment.visible$.subscribe({
+          next: (value) => {
+            visible = value;
+            follow();
+          },
         }),
       );
     }
     follow();
 
-    const outcomes = scheduling.pullOutcomes?.subscribe((outcome) => {
-      if (!active) return;
-      if (outcome.ok) {
-        pullFailures = 0;
-        clearTimer('retry');
-        return;
-      }
-      pullFailures += 1;
-      setTimer('retry', delayFor(pullFailures, outcome.error), () => emit('retry'));
+    const outcomes = scheduling.pullOutcomes?.subscribe({
+      next: (outcome) => {
+        if (!active) return;
+        if (outcome.ok) {
+          pullFailures = 0;
+          clearTimer('retry');
+          return;
+        }
+        pullFailures += 1;
+        setTimer('retry', delayFor(pullFailures, outcome.error), () => emit('retry'));
+      },
     });
 
     return () => {

@@ -1,5 +1,5 @@
-import type { Observable, SchedulerLike } from 'rxjs';
 import { type Clock, timers } from '../rx/clock.js';
+import type { Subscribable } from '../rx/observable.js';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from '../transport/retry-policy.js';
 import { browserEnvironment, type SyncEnvironment } from './environment.js';
 import type { PullOutcome } from './pull-signal.js';
@@ -29,9 +29,9 @@ export interface SchedulingOptions {
    * The sync runner's report of each pull triggered by a signal. Without it the listener cannot know
    * that pulls fail, so it never emits `retry` signals and polls at its plain interval.
    */
-  readonly pullOutcomes?: Observable<PullOutcome>;
+  readonly pullOutcomes?: Subscribable<PullOutcome>;
   /** Drives every timer (rxjs `TestScheduler` in tests). Default: `setTimeout` and `Date.now`. */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: Clock;
   /** Random source in `[0, 1)` for jitter. Default `Math.random`. */
   readonly random?: () => number;
 }
@@ -42,7 +42,7 @@ export interface ResolvedScheduling {
   readonly whenHidden: 'pause' | 'continue';
   readonly whenOffline: 'pause' | 'continue';
   readonly retry: RetryPolicy;
-  readonly pullOutcomes: Observable<PullOutcome> | undefined;
+  readonly pullOutcomes: Subscribable<PullOutcome> | undefined;
   readonly scheduler: Clock;
   readonly random: () => number;
 }

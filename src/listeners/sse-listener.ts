@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx/observable.js';
 import type { ServerEventSource } from '../transport/sync-transport.js';
 import { eventChannel } from './channel.js';
 import { pullScheduler } from './pull-scheduler.js';

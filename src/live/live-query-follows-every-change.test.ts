@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, type Observable, ReplaySubject, type Subscription, skip } from 'rxjs';
+import { filter, firstValueFrom, ReplaySubject, skip } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SyncFixture, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
@@ -9,6 +9,7 @@ import {
   uniqueDbName,
 } from '../../test/sync/test-database.js';
 import type { TransportsOptions } from '../listeners/live-connection.js';
+import type { Observable, Subscription } from '../rx/observable.js';
 import { createSyncClient, type LiveSyncClient } from '../sync/sync-client.js';
 
 /** Every value of an observable; waits for the first one from now on (or ever) matching. */

@@ -1,10 +1,10 @@
-import { Observable, type SchedulerLike } from 'rxjs';
 import type { StoreChange } from '../db/database-changes.js';
-import { timers } from '../rx/clock.js';
+import { type Clock, timers } from '../rx/clock.js';
+import { Observable, type Subscribable } from '../rx/observable.js';
 
 /** What a live query follows: a stream of committed changes (a database handle). */
 export interface ChangeSource<C extends StoreChange = StoreChange> {
-  readonly changes$: Observable<C>;
+  readonly changes$: Subscribable<C>;
 }
 
 /** Options of a live query (`appDb.live(stores, fn, options)`). */
@@ -18,7 +18,7 @@ export interface LiveQueryOptions<C extends StoreChange = StoreChange> {
    * Drives the wait that gathers a burst of changes into one re-run (an rxjs scheduler, e.g.
    * `TestScheduler` in tests). Default: `setTimeout` (rxjs's schedulers stay out of the bundle).
    */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: Clock;
   /**
    * How long after the first change of a burst the query re-runs, in milliseconds: changes within
    * it (a pulled page of 5,000 records, a batch write) cause one re-run. Default `0` (the next task).

@@ -65,6 +65,14 @@ describe('the protocol validator', () => {
     expect(union([string(), int()]).safeParse(3).success).toBe(true);
   });
 
+  it('checks a record in place: the object given is returned, not a copy (a pulled page exists once)', () => {
+    const value = { title: 'Boiler', n: 3 };
+    expect(record(unknown()).parse(value)).toBe(value);
+    const page = object({ changes: array(object({ value: record(unknown()) })) });
+    expect(page.parse({ changes: [{ value }] }).changes[0]?.value).toBe(value);
+    expect(Object.isFrozen(record(unknown()).parse(Object.freeze({ a: 1 })))).toBe(true);
+  });
+
   it('picks the option of a tagged union by its tag, and names the tag when it is unknown', () => {
     const schema = discriminatedUnion('op', [
       object({ op: literal('put'), value: record(unknown()) }),

@@ -2,8 +2,9 @@
 // (objects, strings, integers, enums, arrays, records, unions tagged by a field), with zod's calling
 // convention (`schema.parse(value)`, `schema.safeParse(value)` → `{ success, data | error.issues }`)
 // and its semantics (unknown object fields are stripped, not refused; every problem is reported
-// with its path). It exists because the sync client validates every answer in the browser: a
-// general-purpose validator cost the client about 8 KB min+gzip (zod/mini), this one well under 2.
+// with its path), except that a `record` is returned as given (checked in place, not copied). It
+// exists because the sync client validates every answer in the browser: a general-purpose
+// validator cost the client about 8 KB min+gzip (zod/mini), this one well under 2.
 
 /** One problem found in a value. Never quotes the value (it may be record contents). */
 export interface SchemaIssue {
@@ -187,7 +188,7 @@ export function array<T>(item: Schema<T>, rules: { max?: number } = {}): Schema<
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** An object with string keys and `item` values. */
+/** An object with string keys and `item` values; the object given is returned, checked in place. */
 /* @__NO_SIDE_EFFECTS__ */
 export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
   return new Schema((value, path, issues) => {
@@ -195,10 +196,12 @@ export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
       issue(issues, path, 'invalid_type', 'Invalid input: expected record');
       return {};
     }
-    const out: Record<string, T> = {};
-    for (const [key, element] of Object.entries(value))
-      out[key] = item.check(element, [...path, key], issues);
-    return out;
+    // Checked in place, not copied: a pull page's records would otherwise exist twice while it is held.
+    for (const [key, element] of Object.entries(value)) {
+      const out = item.check(element, [...path, key], issues);
+      if (out !== element) value[key] = out;
+    }
+    return value as Record<string, T>;
   });
 }
 

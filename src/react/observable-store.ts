@@ -1,5 +1,5 @@
-import type { Observable, Subscription } from 'rxjs';
 import type { Notice } from '../bindings/live-result.js';
+import type { Observable, Subscription } from '../rx/observable.js';
 
 /**
  * An external store for `useSyncExternalStore` over a cold observable: the first listener

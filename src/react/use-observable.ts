@@ -1,6 +1,6 @@
 import { type DependencyList, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { Observable } from 'rxjs';
 import type { Notice } from '../bindings/live-result.js';
+import type { Observable } from '../rx/observable.js';
 import { ObservableStore } from './observable-store.js';
 
 /** The latest value of an observable, or `state` when it failed (for sources that replay or only add). */

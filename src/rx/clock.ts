@@ -1,25 +1,22 @@
-import type { Unsubscribable } from 'rxjs';
-import { dateTimestampProvider } from 'rxjs/internal/scheduler/dateTimestampProvider';
-import { timeoutProvider } from 'rxjs/internal/scheduler/timeoutProvider';
+import type { Unsubscribable } from './observable.js';
 
 /**
- * What the SDK's timers need of a scheduler. rxjs's `SchedulerLike` fits (a `TestScheduler` passed
- * as an option drives them); the default is {@link timers}.
+ * What the SDK's timers need of a scheduler: `now()` and `schedule(work, delay)`. rxjs's
+ * `SchedulerLike` fits, so a `TestScheduler` passed as an option drives them in tests; the default
+ * is `setTimeout` and `Date.now`.
  */
 export interface Clock {
+  /** The current time in milliseconds. */
   now(): number;
+  /** Runs `work` once after `delay` milliseconds (0 by default) unless unsubscribed first. */
   schedule(work: () => void, delay?: number): Unsubscribable;
 }
 
-/**
- * The default clock: `setTimeout` and `Date.now` through rxjs's own timer and time providers
- * (already in every bundle that has an `Observable`), so `TestScheduler.run()` drives it as it
- * drives rxjs's `asyncScheduler`, which would cost every app about 1 KB more.
- */
+/** The default clock: `setTimeout` and `Date.now`, looked up when called (fake timers apply). */
 export const timers: Clock = {
-  now: () => dateTimestampProvider.now(),
+  now: () => Date.now(),
   schedule(work, delay) {
-    const timer = timeoutProvider.setTimeout(work, delay);
-    return { unsubscribe: () => timeoutProvider.clearTimeout(timer) };
+    const timer = setTimeout(work, delay);
+    return { unsubscribe: () => clearTimeout(timer) };
   },
 };

@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber } from './observable.js';
 
 /**
  * What rxjs's `Subject` (and, given an initial value, `BehaviorSubject`) do for the SDK's own

@@ -1,4 +1,4 @@
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, type Subscribable, type Subscriber, type Unsubscribable } from './observable.js';
 
 // The few operators the SDK needs, each a few lines on rxjs's `Observable`: rxjs's own operators
 // (and the `Subject` and schedulers they pull in) would cost every app several KB.
@@ -8,7 +8,7 @@ import { Observable, type Subscriber, type Subscription } from 'rxjs';
  * per subscription); errors and completion pass through.
  */
 export function operate<T, R>(
-  source: Observable<T>,
+  source: Subscribable<T>,
   onValue: (subscriber: Subscriber<R>) => (value: T) => void,
 ): Observable<R> {
   return new Observable<R>((subscriber) =>
@@ -24,7 +24,7 @@ export function operate<T, R>(
  * rxjs's `distinctUntilChanged()`: drops a value equal to the one before it (`===`, or `equal`).
  */
 export function distinct<T>(
-  source: Observable<T>,
+  source: Subscribable<T>,
   equal: (previous: T, value: T) => boolean = (a, b) => a === b,
 ): Observable<T> {
   return operate(source, (subscriber) => {
@@ -43,9 +43,9 @@ export function distinct<T>(
  * rxjs's `share()`: one subscription to `source` for all subscribers, made by the first and ended
  * by the last (or when `source` ends); a later subscriber starts it again.
  */
-export function share<T>(source: Observable<T>): Observable<T> {
+export function share<T>(source: Subscribable<T>): Observable<T> {
   const subscribers = new Set<Subscriber<T>>();
-  let connection: Subscription | undefined;
+  let connection: Unsubscribable | undefined;
   const each = (fn: (subscriber: Subscriber<T>) => void) => {
     for (const subscriber of [...subscribers]) fn(subscriber);
   };
@@ -77,19 +77,19 @@ export function share<T>(source: Observable<T>): Observable<T> {
 }
 
 /** rxjs's `map()`. */
-export function mapValues<T, R>(source: Observable<T>, project: (value: T) => R): Observable<R> {
+export function mapValues<T, R>(source: Subscribable<T>, project: (value: T) => R): Observable<R> {
   return operate(source, (subscriber) => (value) => subscriber.next(project(value)));
 }
 
 /** rxjs's `filter()`. */
-export function filterValues<T>(source: Observable<T>, keep: (value: T) => boolean): Observable<T> {
+export function filterValues<T>(source: Subscribable<T>, keep: (value: T) => boolean): Observable<T> {
   return operate(source, (subscriber) => (value) => {
     if (keep(value)) subscriber.next(value);
   });
 }
 
 /** rxjs's `merge()`: every value of every source; completes when all have completed. */
-export function mergeAll<T>(...sources: Observable<T>[]): Observable<T> {
+export function mergeAll<T>(...sources: Subscribable<T>[]): Observable<T> {
   return new Observable<T>((subscriber) => {
     let open = sources.length;
     const subscriptions = sources.map((source) =>

@@ -81,6 +81,11 @@ export async function applyPullPage(
   const { store } = target;
   checkPageOrder(previous, page);
   const keyType = target.keyType ?? 'string';
+  // No callback below holds `page`: its records are released once written (see `keyed`).
+  const { mode, moreAvailable, range } = page;
+  const [after, until] = pageRange(page);
+  const ids = page.changes.map((c) => c.id);
+  const checkpoint = nextCheckpoint(previous, page);
   const keyed: KeyedChange[] = [];
   const undecodable: Change[] = [];
   for (const change of page.changes) {
@@ -99,14 +104,13 @@ export async function applyPullPage(
     (scope) => {
       const changes: SyncChange[] = [];
       const counts: PageCounts = {
-        fetch: page.changes.length,
+        fetch: ids.length,
         change: 0,
         delete: 0,
         unchanged: 0,
         skipped: 0,
       };
       const conflicts: StoreConflictLogEntry[] = [];
-      const checkpoint = nextCheckpoint(previous, page);
       let released = 0;
       let skippedChanged = false;
       readPending(scope, store, (pending) =>
@@ -121,12 +125,11 @@ export async function applyPullPage(
             // Outdated derived fields: records at the pulled revision are written again through fromServer.
             rederive: previous.phase === 'snapshot' && previous.rederive === true,
             logged,
-            touched: new Set(page.changes.map((c) => c.id)),
+            touched: new Set(ids),
             skips: new Map(),
             conflicts: conflicts as PageWrite['conflicts'],
           };
-          const [after, until] = pageRange(page);
-          if (page.mode === 'snapshot') {
+          if (mode === 'snapshot') {
             for (const id of logged.keys()) if (inIdRange(id, after, until)) w.touched.add(id);
           }
           for (const change of undecodable) {
@@ -138,17 +141,19 @@ export async function applyPullPage(
             previous.phase === 'snapshot' && previous.snapshotMode === 'red' && previous.cursor === null;
           const write = (puts: Put[]) =>
             storePuts(w, puts, false, () => {
-              const retries = page.moreAvailable ? [] : retryable(w, options.retrySkipped === true);
+              const retries = moreAvailable ? [] : retryable(w, options.retrySkipped === true);
               storePuts(w, retries, true, () => {
                 skippedChanged = settleLog(w);
                 scope.store(CHECKPOINT_STORE).put(checkpoint);
-                releaseAwaiting(w, page, keyed, (n) => {
+                releaseAwaiting(w, mode === 'snapshot' ? [after, until] : undefined, keyed, (n) => {
                   released += n;
                 });
+                // The records are with IndexedDB now: let the page go before the commit.
+                keyed.length = 0;
               });
             });
           if (clear) clearThenPut(w, keyed, write);
-          else if (page.mode === 'snapshot') replaceRange(w, page, keyed, write);
+          else if (mode === 'snapshot') replaceRange(w, range, keyed, write);
           else applyChanges(w, keyed, write);
         }),
       );
@@ -299,6 +304,7 @@ function applyChanges(w: PageWrite, changes: readonly KeyedChange[], then: (puts
         else if (locals[i] !== undefined) deleteRecord(w, keyed.key);
         else w.counts.unchanged += 1;
       });
+      wanted.length = 0;
       then(puts);
     },
   );
@@ -306,13 +312,13 @@ function applyChanges(w: PageWrite, changes: readonly KeyedChange[], then: (puts
 
 function replaceRange(
   w: PageWrite,
-  page: PullResponse,
+  range: PullResponse['range'],
   changes: readonly KeyedChange[],
   then: (puts: Put[]) => void,
 ): void {
   const data = w.scope.store(w.target.store);
-  const after = page.range?.after ?? null;
-  const until = page.range?.until ?? null;
+  const after = range?.after ?? null;
+  const until = range?.until ?? null;
   const reads = keyRangesOfIds(after, until, w.keyType).map((bounds) => data.getAll(toKeyRange(bounds)));
   // A number store's last page also sweeps keys of other types (left by a schema before keyType).
   const sweep = w.keyType === 'number' && until === null;
@@ -384,7 +390,7 @@ function clearThenPut(w: PageWrite, changes: readonly KeyedChange[], then: (puts
  */
 function releaseAwaiting(
   w: PageWrite,
-  page: PullResponse,
+  snapshotRange: [string | null, string | null] | undefined,
   changes: readonly KeyedChange[],
   released: (count: number) => void,
 ): void {
@@ -392,8 +398,8 @@ function releaseAwaiting(
   const byKey = new Map<SyncedKey, KeyedChange>();
   for (const keyed of changes) if (w.pending.has(keyed.key)) byKey.set(keyed.key, keyed);
   const reached = new Set(byKey.keys());
-  if (page.mode === 'snapshot') {
-    const [after, until] = pageRange(page);
+  if (snapshotRange !== undefined) {
+    const [after, until] = snapshotRange;
     for (const key of w.pending.keys()) if (inIdRange(encodeId(key), after, until)) reached.add(key);
   }
   if (reached.size === 0) return;

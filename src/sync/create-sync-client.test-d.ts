@@ -1,8 +1,8 @@
 import type { DBSchema } from 'idb';
-import type { Observable } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { DatabaseHandle } from '../db/define-database.js';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
+import type { Observable } from '../rx/observable.js';
 import type { SyncTransport } from '../transport/sync-transport.js';
 import { createSyncClient, type LiveSyncClient, type SyncClient } from './sync-client.js';
 

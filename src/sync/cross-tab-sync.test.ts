@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   localState,
@@ -21,9 +21,9 @@ afterEach(async () => {
   fx = undefined;
 });
 
-const becomesLeader = (client: SyncClient) => firstValueFrom(client.leader$.pipe(filter(Boolean)));
+const becomesLeader = (client: SyncClient) => firstValueFrom(from(client.leader$).pipe(filter(Boolean)));
 const nextRun = (client: SyncClient, predicate: (s: RunSummary) => boolean = () => true) =>
-  firstValueFrom(client.runs$.pipe(filter(predicate)));
+  firstValueFrom(from(client.runs$).pipe(filter(predicate)));
 
 describe('several tabs on one database', () => {
   it('elects one leader; the other tab hears its changes and gets its own writes pushed by the leader', async () => {
@@ -41,7 +41,7 @@ describe('several tabs on one database', () => {
     expect([a.client.isLeader, b.client.isLeader]).toEqual([true, false]);
 
     // A server change pulled by A reaches B's database changes$ over the BroadcastChannel; B never pulls.
-    const heardInB = firstValueFrom(b.db.changes$.pipe(filter((c) => c.key === 'w-new')));
+    const heardInB = firstValueFrom(from(b.db.changes$).pipe(filter((c) => c.key === 'w-new')));
     await fx.server.admin.putRecord('work_orders', 'w-new', { title: 'from the server' }, 'tabs');
     await a.client.sync();
     expect(await heardInB).toEqual({ store: 'work_orders', type: 'put', key: 'w-new', origin: 'remote' });

@@ -1,6 +1,6 @@
 // Every public way to write a transactional store is a synced write: it records its outbox entry in
 // the same IndexedDB transaction, and the next sync brings it to the reference server.
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawConnectionOf } from '../../test/db/test-support.js';
 import { type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
@@ -248,7 +248,7 @@ describe('every public write to a transactional store reaches the server after a
     const other = fx.app(token, { dbName });
     await leader.client.start();
     await leader.client.whenIdle();
-    const pushed = firstValueFrom(leader.client.runs$.pipe(filter((run) => run.push.applied > 0)));
+    const pushed = firstValueFrom(from(leader.client.runs$).pipe(filter((run) => run.push.applied > 0)));
     // No sync client runs in the other tab: its handle announces the write, the leader pushes it.
     await other.db.put('work_orders', { id: 'from-other-tab', title: 'pushed by the leader' });
     await pushed;
@@ -257,7 +257,7 @@ describe('every public write to a transactional store reaches the server after a
       title: 'pushed by the leader',
     });
     // And its own tab's writes, of course.
-    const pushedAgain = firstValueFrom(leader.client.runs$.pipe(filter((run) => run.push.applied > 0)));
+    const pushedAgain = firstValueFrom(from(leader.client.runs$).pipe(filter((run) => run.push.applied > 0)));
     await leader.db.put('work_orders', { id: 'from-the-leader', title: 'pushed at once' });
     await pushedAgain;
     expect((await serverState(fx.server, 'work_orders', 'tabs'))['from-the-leader']).toBeDefined();

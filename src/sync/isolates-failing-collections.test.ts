@@ -1,4 +1,4 @@
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localState, type SyncFixture, serverState, startSyncFixture } from '../../test/sync/sync-fixture.js';
 import { ServerError } from '../errors/server-error.js';
@@ -62,7 +62,7 @@ describe('a collection whose pull fails', () => {
     );
     expect(((await app.db.get('parts', parts[0]!)) as { name: string }).name).not.toBe('never arrives');
     expect(errors).toEqual([expect.objectContaining({ code: 'SERVER_ERROR' })]);
-    expect(await firstValueFrom(app.client.status$)).toBe('error');
+    expect(await firstValueFrom(from(app.client.status$))).toBe('error');
   });
 
   it('backs off on its own: later runs skip it (backing-off) and keep pulling the others, until its delay passes or a full sync is asked', async () => {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, filter, firstValueFrom, type Observable, ReplaySubject, skip } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, from, ReplaySubject, skip } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SyncFixture, startSyncFixture, testStores } from '../../test/sync/sync-fixture.js';
@@ -11,6 +11,7 @@ import {
 import { type GateProxy, startGateProxy } from '../../test/transport/gate-proxy.js';
 import type { SyncEnvironment } from '../listeners/environment.js';
 import type { ConnectionKind } from '../listeners/pull-signal.js';
+import type { Observable } from '../rx/observable.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import { createSyncClient, type LiveSyncClient } from './sync-client.js';
 
@@ -104,9 +105,9 @@ async function anotherDeviceWrites(id: string, title = id): Promise<void> {
 /** Resolves once the record `id` is in the local work orders (a live query of it). */
 function arrives(db: TestDatabase, id: string): Promise<unknown> {
   return firstValueFrom(
-    db
-      .live(['work_orders'], (tx) => tx.objectStore('work_orders').get(id))
-      .pipe(filter((v) => v !== undefined)),
+    from(db.live(['work_orders'], (tx) => tx.objectStore('work_orders').get(id))).pipe(
+      filter((v) => v !== undefined),
+    ),
   );
 }
 
@@ -234,7 +235,7 @@ describe('createSyncClient({ database, url, getToken })', () => {
       createSyncClient({ database: database(name), url: fx.server.url, getToken: () => token, locks: null }),
     );
     await leader.start();
-    await firstValueFrom(leader.connection$.pipe(filter((kind) => kind === 'websocket')));
+    await firstValueFrom(from(leader.connection$).pipe(filter((kind) => kind === 'websocket')));
     const follower = track(
       createSyncClient({ database: database(name), url: fx.server.url, getToken: () => token, locks: null }),
     );

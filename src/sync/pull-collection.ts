@@ -47,13 +47,14 @@ export async function pullCollection(
   let current = checkpoint;
   let next = fetchPage(current.token);
   for (;;) {
-    const page = await ctx.clock.time('network', next);
-    if (page.moreAvailable) next = fetchPage(page.checkpoint);
+    let page: PullResponse | undefined = await ctx.clock.time('network', next);
+    const { moreAvailable, mode, total: pageTotal } = page;
+    if (moreAvailable) next = fetchPage(page.checkpoint);
     const snapshotMode = current.phase === 'snapshot' ? (current.snapshotMode ?? 'full') : undefined;
-    const applied = await ctx.clock.time(
-      'indexedDb',
-      applyPullPage(ctx.connect, target, current, page, options),
-    );
+    const applying = applyPullPage(ctx.connect, target, current, page, options);
+    // Dropped here, not kept by this frame while the commit runs: the written records can be freed.
+    page = undefined;
+    const applied = await ctx.clock.time('indexedDb', applying);
     current = applied.checkpoint;
     summary.pages += 1;
     summary.fetch += applied.counts.fetch;
@@ -65,8 +66,8 @@ export async function pullCollection(
     ctx.emitChanges(applied.changes);
     for (const conflict of applied.conflicts) ctx.emitConflict(conflict);
     if (applied.skippedChanged) ctx.skippedChanged();
-    if (snapshotMode !== undefined && page.mode === 'snapshot') {
-      const total = page.total ?? current.total;
+    if (snapshotMode !== undefined && mode === 'snapshot') {
+      const total = pageTotal ?? current.total;
       ctx.emitProgress({
         collection: collection.name,
         mode: snapshotMode,
@@ -74,6 +75,6 @@ export async function pullCollection(
         ...(total === undefined ? {} : { total }),
       });
     }
-    if (!page.moreAvailable) return current;
+    if (!moreAvailable) return current;
   }
 }

@@ -1,4 +1,4 @@
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   localState,
@@ -82,7 +82,7 @@ describe('resumable full sync', () => {
     await app.client.sync();
     await fx.server.admin.putRecord('parts', 'p000', { name: 'renamed', n: 0 });
     const held = app.transport.holdPullsAfter(1);
-    const firstPage = firstValueFrom(app.client.progress$);
+    const firstPage = firstValueFrom(from(app.client.progress$));
     const running = app.client.sync({ full: ['parts'] });
     await held;
     await firstPage;

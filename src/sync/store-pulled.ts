@@ -119,6 +119,7 @@ export function storePuts(w: PageWrite, puts: readonly Put[], retrying: boolean,
       w.changes.push({ store: w.target.store, type: 'put', key: item.key });
       if (retrying) w.touched.add(item.change.id);
     });
+    items.length = 0; // written: the values need not live until the commit
     then();
   };
   const unique = [...data.indexNames].map((name) => data.index(name)).filter((index) => index.unique);

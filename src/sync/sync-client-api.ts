@@ -1,6 +1,6 @@
 import type { DBSchema, StoreNames } from 'idb';
-import type { Observable } from 'rxjs';
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
+import type { Observable } from '../rx/observable.js';
 import type { ConflictLogEntry } from './internal-stores.js';
 import type { SyncProgress } from './run-context.js';
 import type { RunSummary } from './run-summary.js';

@@ -1,4 +1,4 @@
-import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, from, Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/db/test-support.js';
 import {
@@ -13,6 +13,7 @@ import { sendJson, startScriptedHttpServer } from '../../test/transport/scripted
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import { errorBody } from '../protocol/error-codes.js';
+import type { Observable } from '../rx/observable.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import type { SyncProgress } from './run-context.js';
 import { createSyncClient } from './sync-client.js';
@@ -119,7 +120,7 @@ describe('the sync client', () => {
     await app.client.whenIdle();
 
     await fx.server.admin.putRecord('customers', 'c1', { name: 'poked' }, 'triggered');
-    const triggered = firstValueFrom(app.client.runs$);
+    const triggered = firstValueFrom(from(app.client.runs$));
     triggers.next({ collections: ['customers'] });
     const summary = await triggered;
     expect(summary.plans.filter((p) => p.mode !== 'skip').map((p) => p.collection)).toEqual(['customers']);
@@ -135,11 +136,11 @@ describe('the sync client', () => {
     app.transport.offline = true;
     const statuses: SyncStatus[] = [];
     app.client.status$.subscribe((s) => statuses.push(s));
-    const failed = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'waiting')));
+    const failed = firstValueFrom(from(app.client.runs$).pipe(filter((s) => s.outcome === 'waiting')));
     await app.client.start();
     await failed;
     expect(statuses).toContain('waiting-for-network');
-    const recovered = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'ok')));
+    const recovered = firstValueFrom(from(app.client.runs$).pipe(filter((s) => s.outcome === 'ok')));
     app.transport.offline = false;
     await recovered;
     expect(statuses.at(-1)).toBe('idle');
@@ -157,12 +158,12 @@ describe('the sync client', () => {
       },
     });
     app.transport.offline = true;
-    const failed = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'waiting')));
+    const failed = firstValueFrom(from(app.client.runs$).pipe(filter((s) => s.outcome === 'waiting')));
     await app.client.start();
     await failed;
     online.next(false);
     app.transport.offline = false;
-    const recovered = firstValueFrom(app.client.runs$.pipe(filter((s) => s.outcome === 'ok')));
+    const recovered = firstValueFrom(from(app.client.runs$).pipe(filter((s) => s.outcome === 'ok')));
     online.next(true);
     await recovered;
     expect(await localState(app.db, 'parts')).toEqual(await serverState(fx.server, 'parts'));
@@ -186,10 +187,10 @@ describe('the sync client', () => {
     app.transport.offline = true;
     await app.client.start();
     expect(outcomes).toBeDefined();
-    const failure = await firstValueFrom(outcomes!.pipe(filter((o) => !o.ok)));
+    const failure = await firstValueFrom(from(outcomes!).pipe(filter((o) => !o.ok)));
     expect(failure).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR', retryable: true } });
     app.transport.offline = false;
-    const ok = firstValueFrom(outcomes!.pipe(filter((o) => o.ok)));
+    const ok = firstValueFrom(from(outcomes!).pipe(filter((o) => o.ok)));
     signals.next({ reason: 'retry' });
     await ok;
     expect(signals.observed).toBe(true);
@@ -236,7 +237,7 @@ describe('the sync client', () => {
               transports: { websocket: false, sse: false },
             });
       try {
-        const ok = firstValueFrom(client.runs$.pipe(filter((run) => run.outcome === 'ok')));
+        const ok = firstValueFrom(from(client.runs$).pipe(filter((run) => run.outcome === 'ok')));
         await client.start();
         await ok;
         const [refused, retried] = front.requests;

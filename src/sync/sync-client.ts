@@ -1,4 +1,3 @@
-import { Observable, type Subscription } from 'rxjs';
 import type { StoreChange } from '../db/database-changes.js';
 import { announceSyncChanges } from '../db/database-handle.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
@@ -8,6 +7,7 @@ import { type LiveConnection, liveConnection } from '../listeners/live-connectio
 import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import { liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
+import { Observable, type Unsubscribable } from '../rx/observable.js';
 import { distinct, filterValues, mapValues, mergeAll } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { ensureClientId } from './client-id.js';
@@ -101,7 +101,7 @@ class Client implements LiveSyncClient {
   readonly #leader$ = new Multicast(false);
   readonly #closing = new AbortController();
   readonly #instance = crypto.randomUUID();
-  readonly #subscriptions: Subscription[] = [];
+  readonly #subscriptions: Unsubscribable[] = [];
   #channel: TabChannel | undefined;
   #runLock: CrossTabLock | undefined;
   readonly #queue: RunQueue;
@@ -368,9 +368,11 @@ class Client implements LiveSyncClient {
       if (triggers !== undefined) {
         const signals$ = typeof triggers === 'function' ? triggers(this.pullOutcomes$) : triggers;
         this.#subscriptions.push(
-          signals$.subscribe((signal) => {
-            signalled = true;
-            this.#enqueue(signalRequest(signal));
+          signals$.subscribe({
+            next: (signal) => {
+              signalled = true;
+              this.#enqueue(signalRequest(signal));
+            },
           }),
         );
       }

@@ -1,6 +1,6 @@
-import type { Observable } from 'rxjs';
 import type { announceSyncChanges } from '../db/database-handle.js';
 import type { ConnectionSource } from '../idb/connection.js';
+import type { Observable } from '../rx/observable.js';
 import type { KeyPath, KeyType, StoreKind } from '../upversion/schema-types.js';
 import type { UpgradeReport } from '../upversion/upgrade-report.js';
 import type { PlanUpgradeReport } from './collection-plan.js';

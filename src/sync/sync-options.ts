@@ -1,10 +1,10 @@
 import type { DBSchema, StoreKey, StoreNames, StoreValue } from 'idb';
-import type { Observable } from 'rxjs';
 import type { DatabaseHandle } from '../db/define-database.js';
 import type { SyncEnvironment } from '../listeners/environment.js';
 import type { TransportsOptions } from '../listeners/live-connection.js';
 import type { PullOutcome } from '../listeners/pull-signal.js';
 import type { PullFilter, RecordValue } from '../protocol/messages.js';
+import type { Observable, Subscribable } from '../rx/observable.js';
 import type { RetryOptions } from '../transport/retry-policy.js';
 import type { GetToken, SyncTransport } from '../transport/sync-transport.js';
 import type { ConflictStrategy } from './conflict-strategy.js';
@@ -121,7 +121,9 @@ export interface SyncClientOptions<S = unknown> extends SyncClientBaseOptions<S>
    * pull outcomes (`connectionManager(...).triggers`): the triggers then also retry failed runs
    * (after the backoff, paused while offline or hidden), instead of the client. Default: none.
    */
-  readonly triggers?: Observable<unknown> | ((pullOutcomes: Observable<PullOutcome>) => Observable<unknown>);
+  readonly triggers?:
+    | Subscribable<unknown>
+    | ((pullOutcomes: Observable<PullOutcome>) => Subscribable<unknown>);
   /** Not with `transport`: the one-call form takes `url`. */
   readonly url?: never;
 }

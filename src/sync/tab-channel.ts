@@ -1,5 +1,5 @@
-import { Observable } from 'rxjs';
 import type { ConnectionKind } from '../listeners/pull-signal.js';
+import { Observable } from '../rx/observable.js';
 import { share } from '../rx/operators.js';
 
 /**

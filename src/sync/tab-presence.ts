@@ -1,6 +1,6 @@
-import type { Observable, Subscription } from 'rxjs';
 import type { ConnectionKind } from '../listeners/pull-signal.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable, Subscribable, Subscription } from '../rx/observable.js';
 import { distinct } from '../rx/operators.js';
 import type { TabChannel } from './tab-channel.js';
 
@@ -31,7 +31,7 @@ export class TabPresence {
   ) {}
 
   /** Starts following the other tabs (over `channel`) and this tab's visibility; asks the others for theirs. */
-  join(channel: TabChannel | undefined, visible$: Observable<boolean>): void {
+  join(channel: TabChannel | undefined, visible$: Subscribable<boolean>): void {
     this.#channel = channel;
     if (channel !== undefined) {
       this.#subscriptions.push(

@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import type {
   Capabilities,
   PullRequest,
@@ -7,6 +6,7 @@ import type {
   PushResponse,
 } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
+import type { Observable } from '../rx/observable.js';
 import { createHttpClient, type HttpClientOptions } from './http-client.js';
 import { parseCapabilities, parsePullResponse, parsePushResponse } from './parse-response.js';
 import { sseEvents } from './sse-events.js';
@@ -16,7 +16,10 @@ import type { ServerEvent, ServerEventSource, SyncTransport } from './sync-trans
 export interface HttpTransportOptions extends HttpClientOptions {}
 
 /** The HTTP transport: the three requests plus the SSE change-notification stream. */
-export interface HttpSyncTransport extends SyncTransport, ServerEventSource {}
+export interface HttpSyncTransport extends SyncTransport, ServerEventSource {
+  /** The server's events over Server-Sent Events (`GET /v1/events`). */
+  events(): Observable<ServerEvent>;
+}
 
 /**
  * The sync transport over HTTP, on fetch: `GET /v1/capabilities`, `POST /v1/pull`, `POST /v1/push`,

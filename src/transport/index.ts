@@ -61,3 +61,5 @@ export type { SseListenerOptions } from '../listeners/sse-listener.js';
 export { sseListener } from '../listeners/sse-listener.js';
 export type { WebSocketListenerOptions } from '../listeners/web-socket-listener.js';
 export { webSocketListener } from '../listeners/web-socket-listener.js';
+export type { Clock } from '../rx/clock.js';
+export type { Observable, Subscribable, Unsubscribable } from '../rx/observable.js';

@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ScriptedHttpServer,
@@ -38,7 +38,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
       for (let i = 0; i < bytes.length; i += 7) res.write(bytes.subarray(i, i + 7));
       res.end();
     });
-    const events = await lastValueFrom(transport().events().pipe(toArray()));
+    const events = await lastValueFrom(from(transport().events()).pipe(toArray()));
     expect(events).toEqual<ServerEvent[]>([
       { type: 'open', heartbeatMs: 15_000 },
       { type: 'poke', poke: { collection: 'customers', seq: 7 } },
@@ -54,7 +54,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
 
   it('refuses an answer that is not an event stream', async () => {
     server.script((_req, res) => sendJson(res, 200, { hello: 'world' }));
-    const error = await lastValueFrom(transport().events()).catch((e: unknown) => e);
+    const error = await lastValueFrom(from(transport().events())).catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'INVALID_RESPONSE') && error.problem).toBe('not-event-stream');
   });
 
@@ -81,10 +81,10 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
       } else sendJson(res, 401, errorBody('UNAUTHORIZED', 'no'));
     });
     const ok = await firstValueFrom(
-      transport(({ forceRefresh }) => (forceRefresh ? 'fresh' : 'stale')).events(),
+      from(transport(({ forceRefresh }) => (forceRefresh ? 'fresh' : 'stale')).events()),
     );
     expect(ok).toEqual({ type: 'open', heartbeatMs: 15_000 });
-    const error = await lastValueFrom(transport(() => 'stale').events()).catch((e: unknown) => e);
+    const error = await lastValueFrom(from(transport(() => 'stale').events())).catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'AUTH_FAILED') && error.refreshed).toBe(true);
   });
 
@@ -98,14 +98,14 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('SSE over fetch'
       res.write(hello);
       res.on('close', () => closed());
     });
-    await firstValueFrom(transport().events().pipe(take(1)));
+    await firstValueFrom(from(transport().events()).pipe(take(1)));
     await serverSawClose;
 
     server.script((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`${hello}event: poke\ndata: {"coll`, () => res.destroy());
     });
-    const error = await lastValueFrom(transport().events()).catch((e: unknown) => e);
+    const error = await lastValueFrom(from(transport().events())).catch((e: unknown) => e);
     expect(isIdbSyncError(error, 'NETWORK_ERROR') && error.reason).toBe('connection-lost');
   });
 });

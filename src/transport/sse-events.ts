@@ -1,9 +1,9 @@
-import { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
 import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { pokeSchema, SSE_EVENTS, sseHelloSchema } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
+import { Observable } from '../rx/observable.js';
 import type { HttpClient } from './http-client.js';
 import { parseJsonText, validate } from './parse-response.js';
 import { type SseEvent, sseParser } from './sse-parser.js';

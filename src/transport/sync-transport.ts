@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import type {
   Capabilities,
   Poke,
@@ -7,6 +6,7 @@ import type {
   PushRequest,
   PushResponse,
 } from '../protocol/messages.js';
+import type { Subscribable } from '../rx/observable.js';
 
 /**
  * What the sync runner needs from the network: the server's capabilities, a page of changes, and a
@@ -46,7 +46,7 @@ export interface ServerEventSource {
    * A cold stream of {@link ServerEvent}s: subscribing opens the stream (an SSE request or a
    * WebSocket session), unsubscribing closes it.
    */
-  events(): Observable<ServerEvent>;
+  events(): Subscribable<ServerEvent>;
 }
 
 /** Options of the auth hook. */

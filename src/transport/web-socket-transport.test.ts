@@ -1,4 +1,4 @@
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, from, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
@@ -178,7 +178,7 @@ describe.runIf(globalThis.__IDB_BACKEND__ === 'fake-indexeddb')('WebSocket trans
         connection.send({ type: 'poke', collection: 'customers', seq: 1 });
     });
     const transport = make({ idleTimeoutMs: 50 });
-    const events = await firstValueFrom(transport.events().pipe(take(2), toArray()));
+    const events = await firstValueFrom(from(transport.events()).pipe(take(2), toArray()));
     expect(events).toEqual([
       { type: 'open', heartbeatMs: 60_000 },
       { type: 'poke', poke: { collection: 'customers', seq: 1 } },

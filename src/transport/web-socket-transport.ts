@@ -1,6 +1,4 @@
-import { Observable } from 'rxjs';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-
 import type {
   Capabilities,
   PullRequest,
@@ -9,6 +7,7 @@ import type {
   PushResponse,
 } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
+import { Observable } from '../rx/observable.js';
 import type { HttpClientOptions } from './http-client.js';
 import { createHttpTransport } from './http-transport.js';
 import { parsePullResponse, parsePushResponse } from './parse-response.js';
@@ -43,6 +42,8 @@ export interface WebSocketTransportOptions extends HttpClientOptions {
 
 /** The WebSocket transport: pull and push over `/v1/ws`, its pokes as `events()`, and `close()`. */
 export interface WebSocketSyncTransport extends SyncTransport, ServerEventSource {
+  /** The server's pokes over the socket. */
+  events(): Observable<ServerEvent>;
   /** Closes the current socket now (a later request or subscriber opens a new one). */
   close(): void;
 }

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { describeRaw, readAllRaw, uniqueName, within } from '../../test/db/test-support.js';
 import { defineDatabase } from '../db/define-database.js';
@@ -44,7 +44,7 @@ async function failedUpgrade(
   options = {},
 ): Promise<UpgradeFailedError> {
   const db = defineDatabase({ name, versions, ...options });
-  const errorEvent = firstValueFrom(db.events$.pipe(filter((e) => e.type === 'error')));
+  const errorEvent = firstValueFrom(from(db.events$).pipe(filter((e) => e.type === 'error')));
   const error = await within(db.open(), 5_000, 'the failing upgrade').catch((e: unknown) => e);
   expect(isIdbSyncError(error, 'UPGRADE_FAILED')).toBe(true);
   expect(db.state).toBe('error');

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   describeRaw,
@@ -102,7 +102,9 @@ describe('structure checks on open', () => {
     await oldTab.put('work_orders', { id: 'wo-1', code: 'A' });
     expect((await rawConnectionOf(oldTab)).version).toBe(idbVersion - 1);
 
-    const versionchange = firstValueFrom(oldTab.events$.pipe(filter((e) => e.type === 'versionchange')));
+    const versionchange = firstValueFrom(
+      from(oldTab.events$).pipe(filter((e) => e.type === 'versionchange')),
+    );
     const newTab = defineDatabase({ name, versions: [v1] });
     await within(newTab.open(), 2_000, 'the newer SDK upgrade');
     expect(await versionchange).toMatchObject({ oldVersion: 1, newVersion: 1, reloadRequired: false });
@@ -148,7 +150,7 @@ describe('structure checks on open', () => {
     const healed = defineDatabase({ name, versions: [v1] });
     await other.count('work_orders'); // heals (+1)
     expect(other.lastUpgrade).toMatchObject({ rebuiltIndexes: [{ store: 'work_orders', index: 'byCode' }] });
-    const opened = firstValueFrom(healed.events$.pipe(filter((e) => e.type === 'opened')));
+    const opened = firstValueFrom(from(healed.events$).pipe(filter((e) => e.type === 'opened')));
     expect(
       await healed.read(['work_orders'], (tx) => tx.objectStore('work_orders').index('byCode').count()),
     ).toBe(1);

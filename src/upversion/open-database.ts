@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import { DatabaseVersionError } from '../errors/database-version-error.js';
 import { type IdbSyncError, isIdbSyncError } from '../errors/idb-sync-error.js';
 import { IndexedDBError } from '../errors/indexeddb-error.js';
@@ -7,6 +6,7 @@ import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UpgradeFailedError } from '../errors/upgrade-failed-error.js';
 import { domExceptionName, wrapDomException } from '../errors/wrap-dom-exception.js';
 import { Multicast } from '../rx/multicast.js';
+import type { Observable } from '../rx/observable.js';
 import { applyUpgrade, type UpgradeOutcome } from './apply-upgrade.js';
 import { appVersionOf, type DeclaredSchema } from './declare-schema.js';
 import { createMarker, type MarkerRecord } from './meta-records.js';

@@ -1,6 +1,6 @@
-import type { Observable } from 'rxjs';
 import { OpenTimeoutError } from '../errors/open-timeout-error.js';
 import { UpgradeBlockedError } from '../errors/upgrade-blocked-error.js';
+import type { Observable } from '../rx/observable.js';
 import type { OpenPhase } from './request-open.js';
 
 /** How long a waiter lets an open be blocked or silent. */

@@ -1,4 +1,3 @@
-import type { Observable, Subscription } from 'rxjs';
 import {
   getCurrentInstance,
   onMounted,
@@ -9,6 +8,7 @@ import {
   watch,
 } from 'vue';
 import type { Notice } from '../bindings/live-result.js';
+import type { Observable, Subscription } from '../rx/observable.js';
 
 /** How {@link followObservable} starts, restarts and shows what the observable said. */
 export interface FollowOptions<T, V> {

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filter, firstValueFrom, ReplaySubject } from 'rxjs';
+import { filter, firstValueFrom, from, ReplaySubject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DatabaseHandle, LiveSyncClient } from '../../src/index.js';
@@ -111,7 +111,7 @@ describe('README quick start', () => {
       const { client, db } = module!;
 
       await seen('1 open'); // the local write, seen by the live query at once
-      await firstValueFrom(client.connection$.pipe(filter((kind) => kind === 'websocket')));
+      await firstValueFrom(from(client.connection$).pipe(filter((kind) => kind === 'websocket')));
       await client.whenIdle();
       const [order] = (await db.read(['work_orders'], (tx) => tx.objectStore('work_orders').getAll())) as {
         id: string;

@@ -1,4 +1,4 @@
-import { firstValueFrom, skip } from 'rxjs';
+import { firstValueFrom, from, skip } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { simulateConnectionLoss, within } from '../db/test-support.js';
 import type { Abandonment } from './support/abandonment.js';
@@ -60,7 +60,7 @@ describe('a connection closed under a running sync', () => {
             lose(abandonment);
           });
           // The run completes, or it fails with a typed error and the client's automatic retry does.
-          const next = firstValueFrom(w.app.client.runs$.pipe(skip(1)), { defaultValue: undefined });
+          const next = firstValueFrom(from(w.app.client.runs$).pipe(skip(1)), { defaultValue: undefined });
           const summary = await within(w.app.client.sync(driftedWorldRun), bound, 'the run');
           expect(lost, 'the connection was closed during the run').toBe(true);
           if (summary.outcome !== 'ok') {

@@ -31,8 +31,11 @@ async function anatomy(ctx: WorkloadContext, tab: Tab<typeof page>): Promise<voi
     'idb-sync',
     'idb-sync-pages-of-5000',
   ] as const satisfies readonly page.AnatomyVariant[];
+  // BENCH_ANATOMY_VARIANTS=raw-pipelined,idb-sync: measure only these.
+  const only = process.env['BENCH_ANATOMY_VARIANTS']?.split(',');
+  const chosen = variants.filter((variant) => only === undefined || only.includes(variant));
   for (let run = 0; run < runs; run += 1) {
-    for (const variant of rotate(variants, run)) {
+    for (const variant of rotate(chosen, run)) {
       await ctx.guard(variant, async () => {
         const result = await tab.run('anatomy', variant, access, windowSize);
         if (result.records !== records) {

@@ -9,10 +9,13 @@ import { rotate, type Workload, type WorkloadContext } from '../workload.js';
 type Impl = page.FullSyncImpl;
 type Opened = { session: BenchSession; tab: Tab<typeof page> };
 
+/** `BENCH_FULL_SYNC_IMPLS=raw-one-tx,idb-sync`: measure only these (a quick before/after). */
+const only = process.env['BENCH_FULL_SYNC_IMPLS']?.split(',');
+const chosen = (impls: Impl[]) => impls.filter((impl) => only === undefined || only.includes(impl));
 /** The baselines that write records already in memory. */
-const inMemory: Impl[] = ['raw-one-tx', 'raw-paged'];
+const inMemory: Impl[] = chosen(['raw-one-tx', 'raw-paged']);
 /** Everything that pulls pages from the server (memory is traced for these). */
-const overNetwork: Impl[] = ['raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync'];
+const overNetwork: Impl[] = chosen(['raw-pipelined', 'dexie-loop', 'rxdb', 'idb-sync']);
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -108,6 +111,8 @@ async function measureFullSync(ctx: WorkloadContext): Promise<void> {
     for (const impl of overNetwork) {
       await ctx.guard(impl, async () => {
         await tab.reload();
+        // BENCH_WARM_LIVE=1: one untraced sync first, so the trace holds data, not newly compiled code.
+        if (process.env['BENCH_WARM_LIVE'] === '1') await tab.run('fullSync', args(impl));
         const { trace } = await traceMemory(session.memory, () => tab.run('fullSync', args(impl)), {
           intervalMs: 250,
           collectEachTime: true,
@@ -115,7 +120,11 @@ async function measureFullSync(ctx: WorkloadContext): Promise<void> {
         ctx.record(impl, 'peak-live-memory', 'bytes', trace.peak - trace.baseline);
         ctx.record(impl, 'peak-live-memory-first-half', 'bytes', trace.peakFirstHalf - trace.baseline);
         ctx.record(impl, 'peak-live-memory-second-half', 'bytes', trace.peakSecondHalf - trace.baseline);
-        ctx.log(`${impl} live memory: peak +${mb(trace.peak - trace.baseline)}`);
+        ctx.record(impl, 'median-live-memory', 'bytes', trace.median - trace.baseline);
+        ctx.log(
+          `${impl} live memory: peak +${mb(trace.peak - trace.baseline)}, median +${mb(trace.median - trace.baseline)} ` +
+            `(${trace.samples} readings)`,
+        );
       });
     }
 
