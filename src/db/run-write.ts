@@ -104,7 +104,12 @@ export function bulkPut(
   values: readonly unknown[],
   options: WriteOptions = {},
 ): Promise<IDBValidKey[]> {
-  return bulkWrite(target, store, 'bulkPut()', values, (writer, value) => writer.put(value), options);
+  const keyPath = target.stores[store]?.keyPath;
+  const keyOf = (value: unknown) =>
+    typeof keyPath === 'string' && typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)[keyPath]
+      : undefined;
+  return bulkWrite(target, store, 'bulkPut()', values, keyOf, (writer, value) => writer.put(value), options);
 }
 
 /** `bulkDelete` of the handle: many keys, one transaction. */
@@ -114,15 +119,24 @@ export async function bulkDelete(
   keys: readonly IDBValidKey[],
   options: WriteOptions = {},
 ): Promise<void> {
-  await bulkWrite(target, store, 'bulkDelete()', keys, (writer, key) => writer.delete(key), options);
+  await bulkWrite(
+    target,
+    store,
+    'bulkDelete()',
+    keys,
+    (key) => key,
+    (writer, key) => writer.delete(key),
+    options,
+  );
 }
 
-/** Many writes to one store in one transaction, telling the outbox how many to expect. */
+/** Many writes to one store in one transaction, telling the outbox which records to expect. */
 function bulkWrite<T, R>(
   target: WriteTarget,
   store: string,
   call: string,
   items: readonly T[],
+  keyOf: (item: T) => unknown,
   write: (writer: StoreWriter, item: T) => Promise<R>,
   options: WriteOptions,
 ): Promise<R[]> {
@@ -131,7 +145,7 @@ function bulkWrite<T, R>(
     target,
     [store],
     (tx, attempt) => {
-      if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.length);
+      if (items.length > BULK_SCAN_FROM) attempt.expectMany(store, items.map(keyOf));
       const writer = tx.objectStore(store) as unknown as StoreWriter;
       return Promise.all(items.map((item) => write(writer, item)));
     },

@@ -51,11 +51,11 @@ export class WriteAttempt {
     return this.writer.changes;
   }
 
-  /** Prepares `count` writes to one synced store (see {@link OutboxWriter.scanPending}). */
-  expectMany(name: string, count: number): void {
+  /** Prepares writes of these keys to one synced store (see {@link OutboxWriter.prepareMany}). */
+  expectMany(name: string, keys: readonly unknown[]): void {
     const declared = this.#scope.stores[name];
     if (declared?.kind !== 'transactional') return;
-    this.writer.scanPending({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, count);
+    this.writer.prepareMany({ name, keyPath: declared.keyPath as string, keyType: declared.keyType }, keys);
   }
 
   #store(name: string): unknown {

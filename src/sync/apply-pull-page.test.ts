@@ -121,6 +121,51 @@ describe('writing a pulled page', () => {
     expect((await readCheckpoints(connect)).get('parts')).toEqual(last.checkpoint);
   });
 
+  it('decides each record of a large change page: unchanged, updated, created, deleted, never stored', async () => {
+    const connect = open();
+    const id = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`;
+    await db.seed(
+      'parts',
+      Array.from({ length: 600 }, (_, i) => ({ id: id('p', i), code: id('p', i), v: 'stored', _rev: '1' })),
+    );
+    const changes: Change[] = [
+      // Already at the pulled revision (this client's own push coming back): left alone.
+      ...Array.from({ length: 20 }, (_, i) => put(id('p', i), '1', { v: 'pulled' })),
+      // A dense run of updates, deletes of stored records and of records never stored.
+      ...Array.from({ length: 40 }, (_, i) => put(id('p', 100 + i), '2', { v: 'pulled' })),
+      ...Array.from({ length: 10 }, (_, i): Change => ({ id: id('p', 200 + i), rev: '2', op: 'delete' })),
+      ...Array.from({ length: 10 }, (_, i): Change => ({ id: id('x', i), rev: '2', op: 'delete' })),
+      // Created records, and changes spread over a range holding many other records.
+      ...Array.from({ length: 30 }, (_, i) => put(id('n', i), '2', { v: 'pulled' })),
+      ...Array.from({ length: 30 }, (_, i): Change => {
+        const key = id('p', 300 + 10 * i);
+        if (i % 3 === 2) return { id: key, rev: '2', op: 'delete' };
+        return put(key, i % 3 === 0 ? '1' : '2', { v: 'pulled' });
+      }),
+    ];
+    const applied = await applyPullPage(
+      connect,
+      target('parts'),
+      start('parts'),
+      page({ mode: 'changes', changes, moreAvailable: false, windowSize: 200 }),
+    );
+    expect(applied.counts).toEqual({ fetch: 140, change: 80, delete: 20, unchanged: 40, skipped: 0 });
+    expect(applied.changes.filter((c) => c.type === 'delete').map((c) => c.key)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => id('p', 200 + i)),
+      ...Array.from({ length: 10 }, (_, i) => id('p', 320 + 30 * i)),
+    ]);
+    const stored = new Map((await db.all('parts')).map((r) => [r.id, r]));
+    expect(stored.size).toBe(600 - 20 + 30);
+    expect(stored.get(id('p', 5))).toMatchObject({ v: 'stored', _rev: '1' });
+    expect(stored.get(id('p', 120))).toMatchObject({ v: 'pulled', _rev: '2' });
+    expect(stored.get(id('p', 570))).toMatchObject({ v: 'stored', _rev: '1' });
+    expect(stored.get(id('p', 580))).toMatchObject({ v: 'pulled', _rev: '2' });
+    expect(stored.has(id('p', 590))).toBe(false);
+    expect(stored.get(id('p', 591))).toMatchObject({ v: 'stored', _rev: '1' });
+    expect(stored.get(id('n', 29))).toMatchObject({ v: 'pulled', _rev: '2' });
+    expect(stored.has(id('p', 205))).toBe(false);
+  });
+
   it('never overwrites or deletes records with pending local writes, in any kind of page', async () => {
     const connect = open();
     await db.seed(

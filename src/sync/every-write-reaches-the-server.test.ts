@@ -114,6 +114,75 @@ describe('every public write to a transactional store reaches the server after a
     expect(Object.keys(server)).toHaveLength(12);
   });
 
+  it('put decides its outbox entry on what is stored: a new record, an edit, a write over an unsent one', async () => {
+    const { db, client } = await app('put-guess');
+    const entries = async () =>
+      ((await (await db.idb()).getAll('_outbox')) as Record<string, unknown>[]).sort(
+        (a, b) => (a['mutationId'] as number) - (b['mutationId'] as number),
+      );
+    await db.put('work_orders', { id: 'synced', v: 1 });
+    await client.sync();
+    const rev = ((await db.get('work_orders', 'synced')) as { _rev: string })._rev;
+    expect(typeof rev).toBe('string');
+
+    await db.put('work_orders', { id: 'new', v: 1 }); // a new record
+    await db.put('work_orders', { id: 'synced', v: 2 }); // an edit: based on the stored revision
+    await db.put('work_orders', { id: 'new', v: 2 }); // over an unsent write: coalesced into it
+    const [created, edited, ...rest] = await entries();
+    expect(rest).toEqual([]);
+    expect(created).toMatchObject({ id: 'new', op: 'put', value: { id: 'new', v: 2 }, baseRev: null });
+    expect(edited).toMatchObject({
+      id: 'synced',
+      value: { id: 'synced', v: 2 },
+      baseRev: rev,
+      base: { id: 'synced', v: 1 },
+    });
+    expect(created!['mutationId']).toBeLessThan(edited!['mutationId'] as number);
+    // The stored record keeps the revision it is based on.
+    expect(await db.get('work_orders', 'synced')).toEqual({ id: 'synced', v: 2, _rev: rev });
+
+    const summary = await client.sync();
+    expect(summary.push).toMatchObject({ sent: 2, applied: 2 });
+    expect(await serverState(fx.server, 'work_orders', 'put-guess')).toEqual({
+      new: { id: 'new', v: 2 },
+      synced: { id: 'synced', v: 2 },
+    });
+  });
+
+  it('a batch over synced records bases each write on its stored revision, read at once or one by one', async () => {
+    const { db, client } = await app('bulk-base');
+    const id = (i: number) => `w${String(i).padStart(3, '0')}`;
+    await db.bulkPut(
+      'work_orders',
+      Array.from({ length: 100 }, (_, i) => ({ id: id(i), v: 0 })),
+    );
+    await client.sync();
+    const revs = new Map<string, unknown>();
+    for (let i = 0; i < 100; i += 1)
+      revs.set(id(i), ((await db.get('work_orders', id(i))) as { _rev?: unknown })?._rev);
+    expect(new Set(revs.values()).size).toBe(100);
+
+    // 20 records of a range holding 20: read at once; w045 twice (the second sees the first).
+    const dense = Array.from({ length: 20 }, (_, i) => ({ id: id(40 + i), v: 1 }));
+    await db.bulkPut('work_orders', [...dense, { id: id(45), v: 2 }]);
+    // 10 records spread over a range holding all 100 (too many to read at once): read one by one.
+    await db.bulkPut(
+      'work_orders',
+      Array.from({ length: 10 }, (_, i) => ({ id: id(i * 10 + 1), v: 3 })),
+    );
+    const entries = (await (await db.idb()).getAll('_outbox')) as { id: string; baseRev: unknown }[];
+    expect(entries).toHaveLength(28); // w041 and w051 are in both batches: one entry each
+    for (const entry of entries) expect(entry.baseRev).toBe(revs.get(entry.id));
+
+    const summary = await client.sync();
+    expect(summary.push).toMatchObject({ sent: 28, applied: 28 });
+    const server = await serverState(fx.server, 'work_orders', 'bulk-base');
+    expect(server[id(45)]).toEqual({ id: id(45), v: 2 });
+    expect(server[id(41)]).toEqual({ id: id(41), v: 3 });
+    expect(server[id(91)]).toEqual({ id: id(91), v: 3 });
+    expect(server[id(42)]).toEqual({ id: id(42), v: 1 });
+  });
+
   it('a batch keeps the last of several writes to one record in one transaction', async () => {
     const { db, client } = await app('same-record');
     await db.write(['work_orders'], (tx) => {

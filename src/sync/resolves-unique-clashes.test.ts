@@ -140,6 +140,27 @@ describe('unique index clashes of pulled records', () => {
     expect(await skipped()).toEqual([]);
   });
 
+  it('an update keeping its unique value still loses it to a later change of the page taking it (and wins over an earlier one)', async () => {
+    open();
+    await db.seed('parts', [
+      { id: 'a', code: 'x', _rev: '1' },
+      { id: 'b', code: 'y', _rev: '1' },
+    ]);
+    // a keeps x (its stored copy holds it: no index read), then c, later in the page, takes x.
+    const [first] = await pull('parts', [
+      changes([{ id: 'a', rev: '2', op: 'put', value: { code: 'x', v: 2 } }, put('c', '2', 'x')]),
+    ]);
+    expect(await codes('parts')).toEqual({ b: 'y', c: 'x' });
+    expect(first!.counts).toMatchObject({ change: 1, skipped: 1 });
+    expect(await skipped()).toEqual([['parts', 'a', 'unique-clash', 'c']]);
+    // d takes y first, then b (keeping y) comes later in the page: b keeps it.
+    await pull('parts', [
+      changes([put('d', '3', 'y'), { id: 'b', rev: '3', op: 'put', value: { code: 'y', v: 3 } }]),
+    ]);
+    expect(await codes('parts')).toEqual({ b: 'y', c: 'x' });
+    expect((await skipped()).map((e) => e[1]).sort()).toEqual(['a', 'd']);
+  });
+
   it('stores a value the server holds twice once, and keeps the other record in the skipped log', async () => {
     open();
     await db.seed('parts', [{ id: 'a', code: 'x', _rev: '1' }]);

@@ -6,6 +6,8 @@ import type { SyncedKey } from './record-key.js';
 export interface ClashItem {
   readonly key: SyncedKey;
   readonly value: RecordValue;
+  /** The record's stored copy as read in this transaction, when known (`undefined`: none or not read). */
+  readonly local?: unknown;
 }
 
 /** Where a record's unique value went, when it cannot take it. */
@@ -54,12 +56,15 @@ export function findClashes(
   for (const index of indexes) {
     const winners = new Map<string, number>();
     items.forEach((item, i) => {
+      const held = heldKeys(item.local, index);
       for (const key of indexKeys(item.value, index)) {
         const id = keyId(key);
         const earlier = winners.get(id);
         if (earlier !== undefined) lose(clashes, earlier, { by: item.key, index, pending: false });
         winners.set(id, i);
-        reads.push({ item: i, index, request: index.getKey(key) });
+        // A value the record's own stored copy holds is held by the record itself (the index is
+        // unique): nothing to read. Most updates keep their unique values.
+        if (!held.has(id)) reads.push({ item: i, index, request: index.getKey(key) });
       }
     });
   }
@@ -89,6 +94,12 @@ export function findClashes(
       done(clashes);
     },
   );
+}
+
+/** The ids of the keys a stored copy holds in `index` (none when it is unknown). */
+function heldKeys(local: unknown, index: IDBIndex): Set<string> {
+  if (typeof local !== 'object' || local === null) return new Set();
+  return new Set(indexKeys(local as RecordValue, index).map(keyId));
 }
 
 function lose(clashes: Clashes, item: number, loss: Loss): void {

@@ -31,6 +31,16 @@ interface PendingScan {
   readonly written: Set<SyncedKey>;
 }
 
+/** A store's stored records in the key range of a bulk write, read at once. */
+interface RecordScan {
+  readonly byKey: Map<SyncedKey, Record<string, unknown>>;
+  /** Records written in this transaction since: they are read again. */
+  readonly written: Set<SyncedKey>;
+}
+
+/** A scan under way (its waiters), done, or given up (`undefined`: each write reads its own). */
+type Scan<T> = T | ((scan: T | undefined) => void)[] | undefined;
+
 /** One record a committed transaction wrote through the writer. */
 export interface TrackedChange {
   readonly store: string;
@@ -43,7 +53,9 @@ export interface TrackedChange {
  * record and the intent to push it commit (or abort) together. One writer per transaction attempt.
  *
  * Each write reads what it is decided on — the stored record, the record's pending outbox entries
- * and (once per transaction) the outbox send marker — then writes the outbox entry and the record.
+ * and (once per transaction) the outbox send marker and the store's checkpoint, all issued at once
+ * (a bulk write reads its key range's records and entries in one request each) — then writes the
+ * record and its outbox entry.
  * Follow-up requests are issued from request callbacks, never after an `await`: the only pattern
  * that keeps a transaction alive on Safari and indexeddbshim. Writes to the same record in one
  * transaction run one after the other, so each sees the one before.
@@ -52,21 +64,17 @@ export class OutboxWriter {
   readonly #tx: IDBTransaction;
   readonly #revField: string;
   readonly #now = Date.now();
-  /** The send marker once read; `undefined` before. */
-  #sentUpTo: number | undefined;
-  #markerWaiters: ((sentUpTo: number) => void)[] | undefined;
   /** Records with a write under way → writes of the same record waiting for it. */
   readonly #busy = new Map<string, (() => void)[]>();
   /**
    * Stores whose pending entries were read at once for a bulk write: the scan, waiters while it
    * runs, or `undefined` when there were too many to read (each write looks up its own).
    */
-  readonly #pending = new Map<
-    string,
-    PendingScan | ((scan: PendingScan | undefined) => void)[] | undefined
-  >();
-  readonly #checkpoints = new Map<string, CheckpointRecord | undefined>();
-  readonly #checkpointWaiters = new Map<string, ((checkpoint: CheckpointRecord | undefined) => void)[]>();
+  readonly #pending = new Map<string, Scan<PendingScan>>();
+  /** Stores whose records in a bulk write's key range were read at once (as {@link #pending}). */
+  readonly #records = new Map<string, Scan<RecordScan>>();
+  /** Reads made once per transaction (the send marker, each store's checkpoint): result or waiters. */
+  readonly #once = new Map<string, { readonly value: unknown } | ((value: unknown) => void)[]>();
   /** Records written, in order, for the handle to announce after the commit. */
   readonly changes: TrackedChange[] = [];
   #failure: { readonly error: unknown } | undefined;
@@ -103,37 +111,54 @@ export class OutboxWriter {
   }
 
   /**
-   * Before many writes to one store: reads the store's pending outbox entries in one request (when
-   * there are not many more of them than `expected` writes), so that each write finds its record's
-   * entries there instead of looking them up one request each. A single write looks up directly.
+   * Before many writes to one store: reads the store's pending outbox entries and its stored records
+   * in the writes' key range, one request each (when there are not many more of them than writes),
+   * so that each write finds what it is decided on there instead of reading it one request each. A
+   * single write reads directly.
    */
-  scanPending(store: TrackedStore, expected: number): void {
-    if (this.#pending.has(store.name)) return;
-    const waiters: ((scan: PendingScan | undefined) => void)[] = [];
-    this.#pending.set(store.name, waiters);
-    const settle = (scan: PendingScan | undefined) => {
-      this.#pending.set(store.name, scan);
-      for (const waiter of waiters) waiter(scan);
-    };
-    const range = IDBKeyRange.bound([store.name], [store.name, []]);
-    const index = this.#tx.objectStore(OUTBOX_STORE).index(OUTBOX_BY_RECORD);
-    const counted = index.count(range);
-    counted.onsuccess = () => {
-      if (counted.result > Math.max(64, 4 * expected)) {
-        settle(undefined);
-        return;
-      }
-      const all = index.getAll(range);
-      all.onsuccess = () => {
+  prepareMany(store: TrackedStore, keys: readonly unknown[]): void {
+    if (this.#pending.has(store.name) || keys.length === 0) return;
+    const limit = Math.max(64, 4 * keys.length);
+    const outboxRange = IDBKeyRange.bound([store.name], [store.name, []]);
+    scan(
+      this.#pending,
+      store.name,
+      this.#tx.objectStore(OUTBOX_STORE).index(OUTBOX_BY_RECORD),
+      outboxRange,
+      limit,
+      (entries: OutboxEntry[]) => {
         const byKey = new Map<SyncedKey, OutboxEntry[]>();
-        for (const entry of all.result as OutboxEntry[]) {
+        for (const entry of entries) {
           const list = byKey.get(entry.id);
           if (list === undefined) byKey.set(entry.id, [entry]);
           else list.push(entry);
         }
-        settle({ byKey, written: new Set() });
-      };
-    };
+        return { byKey, written: new Set<SyncedKey>() };
+      },
+    );
+    // A key of another type (or not a key) is refused by its write: no range then.
+    const first = keys[0];
+    if (!isScannableKey(first)) return;
+    let low = first;
+    let high = first;
+    for (const key of keys) {
+      if (!isScannableKey(key) || typeof key !== typeof low) return;
+      if (key < low) low = key;
+      if (key > high) high = key;
+    }
+    const records = IDBKeyRange.bound(low, high);
+    scan(
+      this.#records,
+      store.name,
+      this.#tx.objectStore(store.name),
+      records,
+      limit,
+      (values: Record<string, unknown>[]) => {
+        const byKey = new Map<SyncedKey, Record<string, unknown>>();
+        for (const value of values) byKey.set(value[store.keyPath] as SyncedKey, value);
+        return { byKey, written: new Set<SyncedKey>() };
+      },
+    );
   }
 
   /** Deletes every record in a key range, each recorded in the outbox as its own delete. */
@@ -176,42 +201,52 @@ export class OutboxWriter {
     reject: (error: unknown) => void,
     done: () => void,
   ): void {
-    const data = this.#tx.objectStore(store.name);
-    const current = data.get(write.id);
-    let left = 3;
+    let left = 4;
+    let stored: Record<string, unknown> | undefined;
     let sentUpTo = 0;
     let entries: OutboxEntry[] = [];
+    let checkpoint: CheckpointRecord | undefined;
     const fail = (error: unknown) => {
       reject(error);
       done();
     };
+    // Every read is issued at once (one round trip to the engine); the checkpoint matters only
+    // for a record neither stored nor pending (maybe cleared by a red sync not refetched yet).
     const ready = this.#guarded(fail, () => {
       left -= 1;
       if (left > 0) return;
       entries.sort((a, b) => a.mutationId - b.mutationId);
-      const stored = current.result as Record<string, unknown> | undefined;
-      if (stored !== undefined || entries.length > 0) {
-        this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared: false }, resolve, fail, done);
-        return;
-      }
-      // A record neither stored nor pending: maybe cleared by a red sync that has not refetched it.
-      this.#checkpoint(store.name, (checkpoint) => {
-        const cleared = clearedByRedSync(checkpoint, encodeId(write.id));
-        this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared }, resolve, fail, done);
-      });
+      const cleared =
+        stored === undefined && entries.length === 0 && clearedByRedSync(checkpoint, encodeId(write.id));
+      this.#apply(store, write, mode, { stored, entries, sentUpTo, cleared }, resolve, fail, done);
     });
-    current.onsuccess = ready;
-    current.onerror = () => fail(current.error);
+    this.#stored(store.name, write.id, fail, (found) => {
+      stored = found;
+      ready();
+    });
     this.#entries(store.name, write.id, fail, (found) => {
       entries = found;
       ready();
     });
-    this.#marker((value) => {
-      sentUpTo = value;
-      ready();
-    });
+    this.#readOnce(
+      '',
+      () => this.#tx.objectStore(SYNC_STATE_STORE).get(SYNC_STATE_KEYS.outbox),
+      (marker) => {
+        sentUpTo = (marker as { sentUpTo?: number } | undefined)?.sentUpTo ?? 0;
+        ready();
+      },
+    );
+    this.#readOnce(
+      store.name,
+      () => this.#tx.objectStore(CHECKPOINT_STORE).get(store.name),
+      (found) => {
+        checkpoint = found as CheckpointRecord | undefined;
+        ready();
+      },
+    );
   }
 
+  /** Writes the record and its outbox entry as {@link decideLocalWrite} decides. */
   #apply(
     store: TrackedStore,
     write: LocalWrite,
@@ -226,48 +261,55 @@ export class OutboxWriter {
     fail: (error: unknown) => void,
     done: () => void,
   ): void {
-    this.#run(fail, () => {
-      const decision = decideLocalWrite(write, {
-        current: read.stored,
-        entries: read.entries,
-        sentUpTo: read.sentUpTo,
-        revField: this.#revField,
-        now: this.#now,
-        cleared: read.cleared,
-      });
-      const outbox = this.#tx.objectStore(OUTBOX_STORE);
-      // A later write of the record in this transaction must see the entry written now.
-      const scan = this.#pending.get(store.name);
-      if (decision.outbox.kind !== 'none' && scan !== undefined && !Array.isArray(scan)) {
-        scan.written.add(write.id);
-      }
-      switch (decision.outbox.kind) {
-        case 'add':
-          outbox.add(decision.outbox.entry);
-          break;
-        case 'replace':
-          outbox.put(decision.outbox.entry);
-          break;
-        case 'remove':
-          outbox.delete(decision.outbox.mutationId);
-          break;
-        case 'none':
-          break;
-      }
-      const data = this.#tx.objectStore(store.name);
-      const request =
-        decision.record === null
-          ? data.delete(write.id)
-          : mode === 'add'
-            ? data.add(decision.record)
-            : data.put(decision.record);
+    const finish = (request: IDBRequest) => {
       request.onerror = () => fail(request.error);
       request.onsuccess = () => {
         this.changes.push({ store: store.name, type: write.op, key: write.id });
         resolve(write.id);
         done();
       };
+    };
+    const decision = decideLocalWrite(write, {
+      current: read.stored,
+      entries: read.entries,
+      sentUpTo: read.sentUpTo,
+      revField: this.#revField,
+      now: this.#now,
+      cleared: read.cleared,
     });
+    // A later write of the record in this transaction must see what is written now.
+    for (const scans of [this.#pending, this.#records]) {
+      const scan = scans.get(store.name);
+      if (scan !== undefined && !Array.isArray(scan)) scan.written.add(write.id);
+    }
+    const data = this.#tx.objectStore(store.name);
+    finish(
+      decision.record === null
+        ? data.delete(write.id)
+        : mode === 'add'
+          ? data.add(decision.record)
+          : data.put(decision.record),
+    );
+    const outbox = this.#tx.objectStore(OUTBOX_STORE);
+    const entry = decision.outbox;
+    if (entry.kind === 'add') outbox.add(entry.entry);
+    else if (entry.kind === 'replace') outbox.put(entry.entry);
+    else if (entry.kind === 'remove') outbox.delete(entry.mutationId);
+  }
+
+  /** Calls `then` with the stored record: from a bulk scan, or read. */
+  #stored(
+    store: string,
+    key: SyncedKey,
+    fail: (error: unknown) => void,
+    then: (stored: Record<string, unknown> | undefined) => void,
+  ): void {
+    const read = () => {
+      const request = this.#tx.objectStore(store).get(key);
+      request.onsuccess = () => then(request.result as Record<string, unknown> | undefined);
+      request.onerror = () => fail(request.error);
+    };
+    fromScan(this.#records, store, key, read, (scan) => then(scan.byKey.get(key)));
   }
 
   /** Calls `then` with the record's outbox entries: from a bulk scan, or looked up. */
@@ -282,58 +324,23 @@ export class OutboxWriter {
       request.onsuccess = () => then(request.result as OutboxEntry[]);
       request.onerror = () => fail(request.error);
     };
-    const fromScan = (scan: PendingScan | undefined) => {
-      // A record this transaction already wrote has entries the scan did not see: look them up.
-      if (scan === undefined || scan.written.has(key)) lookup();
-      else then([...(scan.byKey.get(key) ?? [])]);
-    };
-    const pending = this.#pending.get(store);
-    if (Array.isArray(pending)) pending.push(fromScan);
-    else if (this.#pending.has(store)) fromScan(pending);
-    else lookup();
+    fromScan(this.#pending, store, key, lookup, (scan) => then([...(scan.byKey.get(key) ?? [])]));
   }
 
-  /** Calls `then` with the outbox send marker, read once per transaction. */
-  #marker(then: (sentUpTo: number) => void): void {
-    if (this.#sentUpTo !== undefined) {
-      then(this.#sentUpTo);
-      return;
+  /** Calls `then` with the result of `read`, made at most once per transaction under `key`. */
+  #readOnce(key: string, read: () => IDBRequest, then: (value: unknown) => void): void {
+    const known = this.#once.get(key);
+    if (Array.isArray(known)) known.push(then);
+    else if (known !== undefined) then(known.value);
+    else {
+      const waiters = [then];
+      this.#once.set(key, waiters);
+      const request = read();
+      request.onsuccess = () => {
+        this.#once.set(key, { value: request.result });
+        for (const waiter of waiters) waiter(request.result);
+      };
     }
-    if (this.#markerWaiters !== undefined) {
-      this.#markerWaiters.push(then);
-      return;
-    }
-    this.#markerWaiters = [then];
-    const request = this.#tx.objectStore(SYNC_STATE_STORE).get(SYNC_STATE_KEYS.outbox);
-    request.onsuccess = () => {
-      const sentUpTo = (request.result as { sentUpTo?: number } | undefined)?.sentUpTo ?? 0;
-      this.#sentUpTo = sentUpTo;
-      const waiters = this.#markerWaiters ?? [];
-      this.#markerWaiters = undefined;
-      for (const waiter of waiters) waiter(sentUpTo);
-    };
-  }
-
-  /** Calls `then` with the store's sync checkpoint, read at most once per transaction. */
-  #checkpoint(store: string, then: (checkpoint: CheckpointRecord | undefined) => void): void {
-    if (this.#checkpoints.has(store)) {
-      then(this.#checkpoints.get(store));
-      return;
-    }
-    const waiting = this.#checkpointWaiters.get(store);
-    if (waiting !== undefined) {
-      waiting.push(then);
-      return;
-    }
-    this.#checkpointWaiters.set(store, [then]);
-    const request = this.#tx.objectStore(CHECKPOINT_STORE).get(store);
-    request.onsuccess = () => {
-      const checkpoint = request.result as CheckpointRecord | undefined;
-      this.#checkpoints.set(store, checkpoint);
-      const waiters = this.#checkpointWaiters.get(store) ?? [];
-      this.#checkpointWaiters.delete(store);
-      for (const waiter of waiters) waiter(checkpoint);
-    };
   }
 
   /** A promise whose rejection is observed here: the transaction's own outcome reports the error. */
@@ -361,6 +368,58 @@ export class OutboxWriter {
       }
     }
   }
+}
+
+/**
+ * Starts reading a store's records in `range` at once into `scans` under `name`: at most `limit`;
+ * more than that gives the scan up (`undefined`: each write reads its own).
+ */
+function scan<T, V>(
+  scans: Map<string, Scan<T>>,
+  name: string,
+  source: IDBObjectStore | IDBIndex,
+  range: IDBKeyRange,
+  limit: number,
+  build: (values: V[]) => T,
+): void {
+  const waiters: ((scan: T | undefined) => void)[] = [];
+  scans.set(name, waiters);
+  const settle = (result: T | undefined) => {
+    scans.set(name, result);
+    for (const waiter of waiters) waiter(result);
+  };
+  const all = source.getAll(range, limit + 1);
+  all.onsuccess = () => {
+    const values = all.result as V[];
+    settle(values.length > limit ? undefined : build(values));
+  };
+  // A failed read fails the transaction; the writes waiting on it read for themselves meanwhile.
+  all.onerror = () => settle(undefined);
+}
+
+function isScannableKey(key: unknown): key is SyncedKey {
+  return typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key));
+}
+
+/**
+ * Calls `found` with the store's scan when one holds the record's current state, else `read`: no
+ * scan, a scan given up, or a record this transaction wrote since the scan.
+ */
+function fromScan<T extends { readonly written: Set<SyncedKey> }>(
+  scans: Map<string, Scan<T>>,
+  name: string,
+  key: SyncedKey,
+  read: () => void,
+  found: (scan: T) => void,
+): void {
+  const use = (scan: T | undefined) => {
+    if (scan === undefined || scan.written.has(key)) read();
+    else found(scan);
+  };
+  const current = scans.get(name);
+  if (Array.isArray(current)) current.push(use);
+  else if (scans.has(name)) use(current as T | undefined);
+  else read();
 }
 
 /**

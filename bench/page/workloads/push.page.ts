@@ -84,6 +84,46 @@ export async function queueWrites(impl: PushImpl, prefix: string, count: number)
   return times;
 }
 
+/** Raw IndexedDB: `values` and one outbox entry each in ONE transaction (records only with `records`). */
+async function rawBatch(db: IDBDatabase, values: readonly WorkOrder[], outbox: boolean): Promise<void> {
+  const tx = db.transaction(outbox ? [WORK_ORDERS, OUTBOX] : [WORK_ORDERS], 'readwrite');
+  const data = tx.objectStore(WORK_ORDERS);
+  const entries = outbox ? tx.objectStore(OUTBOX) : undefined;
+  for (const value of values) {
+    data.put(value);
+    entries?.add({ op: 'put', id: value.id, value, baseRev: null, createdAt: Date.now() });
+  }
+  await done(tx);
+}
+
+/** Times of one batch write of `count` new records, in milliseconds, by variant. */
+export interface BatchTimes {
+  /** The implementation's batch write: raw with outbox entries, RxDB `bulkInsert`, idb-sync `bulkPut`. */
+  readonly batch: number;
+  /** raw only: the same records without outbox entries (a plain one-transaction put). */
+  readonly recordsOnly?: number;
+}
+
+/**
+ * Timed: one batch of `count` new records in one call, awaited until committed. The records stay
+ * queued: {@link pushAll} pushes them (untimed by the runner).
+ */
+export async function queueBatch(impl: PushImpl, prefix: string, count: number): Promise<BatchTimes> {
+  const s = state(impl);
+  const values = Array.from({ length: count }, (_, i) => workOrder(prefix, i));
+  const started = performance.now();
+  if (s.kind === 'raw') await rawBatch(s.db, values, true);
+  else if (s.kind === 'rxdb') await s.rx.workOrders.bulkInsert(values);
+  else await s.handle.bulkPut(WORK_ORDERS, values);
+  const batch = performance.now() - started;
+  if (s.kind !== 'raw') return { batch };
+  // Records only, under other ids: never pushed (no outbox entry).
+  const plain = Array.from({ length: count }, (_, i) => workOrder(`${prefix}-plain`, i));
+  const plainStarted = performance.now();
+  await rawBatch(s.db, plain, false);
+  return { batch, recordsOnly: performance.now() - plainStarted };
+}
+
 type OutboxEntry = { mutationId: number; op: 'put' | 'delete'; id: string; value?: WorkOrder; baseRev: null };
 
 /** The raw baseline's push loop: batches of the outbox, each deleted once acknowledged. */
