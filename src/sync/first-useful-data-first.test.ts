@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => fx?.close());
 
 describe('first useful data first', () => {
-  it('makes work orders readable while the lookup declared before them is still paging', async () => {
+  it('makes work orders readable before the lookup declared before them has finished', async () => {
     const token = await fx.user('first-data');
     await fx.seed('service_types', 200, { prefix: 'st' });
     await fx.seed('work_orders', 5, { owner: 'first-data', prefix: 'wo' });

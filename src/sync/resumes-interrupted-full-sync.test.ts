@@ -87,7 +87,7 @@ describe('resumable full sync', () => {
     const app = fx.app(token, { dbName, client: { collections: { parts: {}, work_orders: {} } } });
     await app.client.sync();
     await fx.server.admin.putRecord('parts', 'p000', { name: 'renamed', n: 0 });
-    // Two pulls go through: work_orders' one page and parts' first, pulled side by side.
+    // Two pulls go through: work_orders' one page, then parts' first.
     const held = app.transport.holdPullsAfter(2);
     const firstPage = firstValueFrom(from(app.client.progress$));
     const running = app.client.sync({ full: ['parts'] });

@@ -141,9 +141,9 @@ export async function runSync(
     const queue = plans
       .filter((p) => p.mode !== 'skip' && p.mode !== 'waiting' && ctx.collections.has(p.collection))
       .sort(pullOrder(ctx, sizes));
-    // Two pulls at a time, so that a large lookup pages beside the app's own collections instead of
-    // holding them back. After a failure of the whole run the other lane takes no new collection
-    // (and meets the same network, auth or database failure at its next request).
+    // One pull at a time, in that order: the app's own collections are in before a large lookup starts.
+    // (Two lanes side by side hung the fuzzed convergence on indexeddbshim; one lane until that is
+    // understood.) After a failure of the whole run no further collection is pulled.
     let runWide: unknown;
     const lane = async (): Promise<void> => {
       for (let p = queue.shift(); p && runWide === undefined; p = queue.shift()) {
@@ -164,7 +164,7 @@ export async function runSync(
         else failed.set(p.collection, c.error);
       }
     };
-    await Promise.all([lane(), lane()]);
+    await lane();
     if (runWide !== undefined) throw runWide;
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {

@@ -27,8 +27,8 @@ export interface CollectionOptions<T = unknown, K extends string | number = stri
   readonly maxRecordBytes?: number;
   /**
    * Pull order of a run: higher first. Among equal priorities transactional collections come before
-   * lookups, then those with a smaller known size. Two collections are pulled at a time, so a large
-   * lookup pages beside the others instead of holding them back. Default `0`.
+   * lookups, then those with a smaller known size, so a large lookup does not hold the others back.
+   * Default `0`.
    */
   readonly priority?: number;
   /**
