@@ -229,7 +229,7 @@ export class OutboxWriter {
       ready();
     });
     this.#readOnce(
-      '',
+      'send-marker',
       () => this.#tx.objectStore(SYNC_STATE_STORE).get(SYNC_STATE_KEYS.outbox),
       (marker) => {
         sentUpTo = (marker as { sentUpTo?: number } | undefined)?.sentUpTo ?? 0;
@@ -237,7 +237,7 @@ export class OutboxWriter {
       },
     );
     this.#readOnce(
-      store.name,
+      `checkpoint:${store.name}`,
       () => this.#tx.objectStore(CHECKPOINT_STORE).get(store.name),
       (found) => {
         checkpoint = found as CheckpointRecord | undefined;
