@@ -14,7 +14,7 @@ export interface ClientState {
  * database it identifies: a new database (first install, eviction) gets a new id, so its fresh
  * mutation ids never collide with the ones the server remembers for the old one.
  */
-export function ensureClientId(connect: ConnectionSource): Promise<ClientState> {
+export function loadClientState(connect: ConnectionSource): Promise<ClientState> {
   return transact(connect, [SYNC_STATE_STORE], 'readwrite', (scope) => {
     const store = scope.store(SYNC_STATE_STORE);
     let clientId = '';

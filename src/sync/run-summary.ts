@@ -90,9 +90,9 @@ export interface RunSummary {
 }
 
 /**
- * Measures network and IndexedDB time of one run. Collections pulled side by side overlap: a moment
- * with a transaction under way counts as `indexedDb`, else one waiting for the server as `network`,
- * so the three parts add up to `total`.
+ * Measures network and IndexedDB time of one run. Waits overlap (the next page is fetched while one
+ * is written): a moment with a transaction under way counts as `indexedDb`, else one waiting for
+ * the server as `network`, so the three parts add up to `total`.
  */
 export class RunClock {
   readonly #start = performance.now();

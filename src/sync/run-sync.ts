@@ -2,7 +2,7 @@ import { isIdbSyncError } from '../errors/idb-sync-error.js';
 
 import type { Capabilities } from '../protocol/messages.js';
 import { readCheckpoints, updateCheckpoints } from './checkpoints.js';
-import { saveCapabilities } from './client-id.js';
+import { saveCapabilities } from './client-state.js';
 import type { CollectionPlan, PlanUpgradeReport } from './collection-plan.js';
 import type { CheckpointRecord } from './internal-stores.js';
 import { planRun } from './plan-run.js';
@@ -141,31 +141,18 @@ export async function runSync(
     const queue = plans
       .filter((p) => p.mode !== 'skip' && p.mode !== 'waiting' && ctx.collections.has(p.collection))
       .sort(pullOrder(ctx, sizes));
-    // One pull at a time, in that order: the app's own collections are in before a large lookup starts.
-    // (Two lanes side by side hung the fuzzed convergence on indexeddbshim; one lane until that is
-    // understood.) After a failure of the whole run no further collection is pulled.
-    let runWide: unknown;
-    const lane = async (): Promise<void> => {
-      for (let p = queue.shift(); p && runWide === undefined; p = queue.shift()) {
-        const c = collectionSummary(p);
-        summary.collections.push(c);
-        const replan = async () =>
-          (
-            await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map())
-          )[0];
-        try {
-          const ran = await pullIsolated(ctx, p, c, replan, request.retrySkipped?.has(p.collection) === true);
-          if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
-        } catch (error) {
-          runWide ??= error;
-          return;
-        }
-        if (c.error === undefined) c.readyMs = Date.now() - startedAt;
-        else failed.set(p.collection, c.error);
-      }
-    };
-    await lane();
-    if (runWide !== undefined) throw runWide;
+    // One pull at a time, in that order: the app's own collections are in before a large lookup
+    // starts. A failure of the whole run (pullIsolated rejects) stops the run here.
+    for (const p of queue) {
+      const c = collectionSummary(p);
+      summary.collections.push(c);
+      const replan = async () =>
+        (await plan(ctx, request, env, requested, new Set([p.collection]), serverCollections, new Map()))[0];
+      const ran = await pullIsolated(ctx, p, c, replan, request.retrySkipped?.has(p.collection) === true);
+      if (ran !== p) summary.plans[summary.plans.indexOf(p)] = ran;
+      if (c.error === undefined) c.readyMs = Date.now() - startedAt;
+      else failed.set(p.collection, c.error);
+    }
     // 3. Push what the pulls released, in the same run.
     if (released > 0 && !readOnly) {
       env.onPhase('pushing');

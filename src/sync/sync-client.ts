@@ -10,7 +10,7 @@ import { Multicast } from '../rx/multicast.js';
 import { Observable, type Unsubscribable } from '../rx/observable.js';
 import { distinct, filterValues, mapValues, mergeAll } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
-import { ensureClientId } from './client-id.js';
+import { loadClientState } from './client-state.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
 import type { StoreConflictLogEntry } from './internal-stores.js';
 import { countOutbox } from './read-push-batch.js';
@@ -254,7 +254,7 @@ class Client implements LiveSyncClient {
     const evicted = this.#evicted || database.evicted === true;
     let result: RunResult;
     try {
-      const { clientId, capabilities } = await clock.time('indexedDb', ensureClientId(this.#connect));
+      const { clientId, capabilities } = await clock.time('indexedDb', loadClientState(this.#connect));
       result = await runSync(this.#context(clientId, clock), request, {
         runId,
         capabilities,
