@@ -17,15 +17,15 @@ export interface ConnectionManagerOptions extends SchedulingOptions {
    */
   readonly transport: SyncTransport & Partial<ServerEventSource>;
   /** The SSE source. Default: `transport` when it has `events()`; `false` disables SSE. */
-  readonly sse?: ServerEventSource | false;
+  readonly sse?: ServerEventSource | false | undefined;
   /** The WebSocket transport (from `createWebSocketTransport`). Default: none (no WebSocket channel). */
-  readonly webSocket?: SyncTransport & ServerEventSource;
+  readonly webSocket?: (SyncTransport & ServerEventSource) | undefined;
   /** Polling interval once fallen back to polling, in milliseconds. Default `30_000`. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Consecutive failed connects of a channel before falling back to the next. Default `3`. */
-  readonly fallbackAfterFailures?: number;
+  readonly fallbackAfterFailures?: number | undefined;
   /** After a fallback, how often to try the better channels again, in milliseconds. Default `60_000`. */
-  readonly upgradeAfterMs?: number;
+  readonly upgradeAfterMs?: number | undefined;
 }
 
 /** What {@link connectionManager} returns. */

@@ -75,14 +75,12 @@ export function liveConnection(options: LiveConnectionOptions): LiveConnection {
   const common = {
     baseUrl: options.url,
     schemaVersion: options.schemaVersion,
-    ...defined({
-      getToken: options.getToken,
-      retry: options.retry,
-      timeoutMs: transports.timeoutMs,
-      headers: transports.headers,
-      fetch: transports.fetch,
-      logger: transports.logger,
-    }),
+    getToken: options.getToken,
+    retry: options.retry,
+    timeoutMs: transports.timeoutMs,
+    headers: transports.headers,
+    fetch: transports.fetch,
+    logger: transports.logger,
   };
   const http = createHttpTransport(common);
   const WebSocketClass =
@@ -93,29 +91,15 @@ export function liveConnection(options: LiveConnectionOptions): LiveConnection {
       : createWebSocketTransport({ ...common, WebSocket: WebSocketClass });
   const manager = connectionManager({
     transport: http,
-    ...defined({
-      webSocket,
-      sse: transports.sse === false ? (false as const) : undefined,
-      intervalMs: transports.pollIntervalMs,
-      fallbackAfterFailures: transports.fallbackAfterFailures,
-      upgradeAfterMs: transports.upgradeAfterMs,
-      whenHidden: transports.whenHidden,
-      whenOffline: transports.whenOffline,
-      environment: options.environment,
-      retry: options.retry,
-    }),
+    webSocket,
+    sse: transports.sse === false ? false : undefined,
+    intervalMs: transports.pollIntervalMs,
+    fallbackAfterFailures: transports.fallbackAfterFailures,
+    upgradeAfterMs: transports.upgradeAfterMs,
+    whenHidden: transports.whenHidden,
+    whenOffline: transports.whenOffline,
+    environment: options.environment,
+    retry: options.retry,
   });
-  return {
-    syncTransport: manager.syncTransport,
-    triggers: manager.triggers,
-    connection$: manager.connection$,
-    close: () => webSocket?.close(),
-  };
-}
-
-/** `value` without its `undefined` fields (for `exactOptionalPropertyTypes`). */
-function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
+  return { ...manager, close: () => webSocket?.close() };
 }

@@ -7,24 +7,24 @@ import type { PullOutcome } from './pull-signal.js';
 /** Options every listener shares: environment, retry policy, and what drives time. */
 export interface SchedulingOptions {
   /** Online and visibility signals. Default {@link browserEnvironment}() (listeners added on subscribe). */
-  readonly environment?: SyncEnvironment;
+  readonly environment?: SyncEnvironment | undefined;
   /**
    * While the page is hidden: `pause` closes the channel and stops signals until it is visible again
    * (then pulls at once); `continue` keeps going. Default `pause`.
    */
-  readonly whenHidden?: 'pause' | 'continue';
+  readonly whenHidden?: 'pause' | 'continue' | undefined;
   /**
    * While the device is offline: `pause` closes the channel and stops signals until it is online
    * again (then pulls at once); `continue` keeps trying (for runtimes whose `navigator.onLine` lies).
    * Default `pause`.
    */
-  readonly whenOffline?: 'pause' | 'continue';
+  readonly whenOffline?: 'pause' | 'continue' | undefined;
   /**
    * Delays before reconnecting a failed channel and before retrying a failed pull (full jitter,
    * `Retry-After` honoured); see {@link RetryOptions}. Only `initialMs`, `maxMs` and
    * `maxRetryAfterMs` matter here.
    */
-  readonly retry?: RetryOptions;
+  readonly retry?: RetryOptions | undefined;
   /**
    * The sync runner's report of each pull triggered by a signal. Without it the listener cannot know
    * that pulls fail, so it never emits `retry` signals and polls at its plain interval.

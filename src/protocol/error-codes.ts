@@ -65,7 +65,7 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** All known error codes, for exhaustive tests. */
-export const errorCodes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+export const errorCodes = /* @__PURE__ */ Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 /** True when `code` is one this version of the protocol defines (a newer server may send others). */
 export function isKnownErrorCode(code: string): code is ErrorCode {

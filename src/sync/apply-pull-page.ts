@@ -178,7 +178,7 @@ export function nextCheckpoint(previous: CheckpointRecord, page: PullResponse): 
     updatedAt: Date.now(),
   };
   if (page.mode === 'changes') return { ...withoutSnapshot(base), phase: 'changes' };
-  const until = page.range?.until ?? (page.moreAvailable ? (page.changes.at(-1)?.id ?? null) : null);
+  const [, until] = pageRange(page);
   const done = previous.done + page.changes.length;
   const progress = page.total === undefined ? { done } : { done, total: page.total };
   if (until === null) return { ...withoutSnapshot(base), ...progress, phase: 'changes' };

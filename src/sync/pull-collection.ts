@@ -58,11 +58,9 @@ export async function pullCollection(
     const applied = await ctx.clock.time('indexedDb', applying);
     current = applied.checkpoint;
     summary.pages += 1;
-    summary.fetch += applied.counts.fetch;
-    summary.change += applied.counts.change;
-    summary.delete += applied.counts.delete;
-    summary.unchanged += applied.counts.unchanged;
-    summary.skipped += applied.counts.skipped;
+    for (const count of ['fetch', 'change', 'delete', 'unchanged', 'skipped'] as const) {
+      summary[count] += applied.counts[count];
+    }
     if (applied.released > 0) ctx.releasedWrites(applied.released);
     ctx.emitChanges(applied.changes);
     for (const conflict of applied.conflicts) ctx.emitConflict(conflict);

@@ -29,17 +29,20 @@ export class RunQueue {
   #draining: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(
-    /** Runs one merged request; rejects only when the run could not take place at all. */
-    private readonly execute: (request: RunRequest) => Promise<RunSummary>,
-    /** Every synced collection, for `true` in `red`/`full`. */
-    private readonly collections: readonly string[],
-  ) {}
+  /** Runs one merged request; rejects only when the run could not take place at all. */
+  readonly #execute: (request: RunRequest) => Promise<RunSummary>;
+  /** Every synced collection, for `true` in `red`/`full`. */
+  readonly #collections: readonly string[];
+
+  constructor(execute: (request: RunRequest) => Promise<RunSummary>, collections: readonly string[]) {
+    this.#execute = execute;
+    this.#collections = collections;
+  }
 
   /** Queues a run; `waiter` (from `sync()`) learns its outcome. */
   request(options: SyncRequestOptions, waiter?: Waiter): void {
     const pick = (v: boolean | readonly string[] | undefined) =>
-      v === true ? this.collections : v === false || v === undefined ? [] : v;
+      v === true ? this.#collections : v === false || v === undefined ? [] : v;
     const queued = this.#queued ?? {
       red: new Set(),
       full: new Set(),
@@ -101,7 +104,7 @@ export class RunQueue {
         ...(run.only === undefined ? {} : { only: run.only }),
       };
       try {
-        const summary = await this.execute(request);
+        const summary = await this.#execute(request);
         for (const w of run.waiters) w.resolve(summary);
       } catch (error) {
         for (const w of run.waiters) w.reject(error);

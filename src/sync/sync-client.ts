@@ -8,7 +8,7 @@ import type { ConnectionKind, PullOutcome } from '../listeners/pull-signal.js';
 import { liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
 import { Observable, type Unsubscribable } from '../rx/observable.js';
-import { distinct, filterValues, mapValues, mergeAll } from '../rx/operators.js';
+import { distinct } from '../rx/operators.js';
 import { type RetryPolicy, resolveRetry, retryDelay } from '../transport/retry-policy.js';
 import { loadClientState } from './client-state.js';
 import { clearConflicts, listConflicts } from './conflict-log.js';
@@ -16,7 +16,7 @@ import type { StoreConflictLogEntry } from './internal-stores.js';
 import { countOutbox } from './read-push-batch.js';
 import { resolveCollections } from './resolve-collections.js';
 import type { ResolvedCollection, RunContext, SyncProgress } from './run-context.js';
-import { blocksSync, failedSummary, signalRequest } from './run-failure.js';
+import { blocksSync, describeFailure, failedSummary, signalRequest } from './run-failure.js';
 import { RunQueue } from './run-queue.js';
 import { RunClock, type RunSummary } from './run-summary.js';
 import { type RunRequest, type RunResult, runSync } from './run-sync.js';
@@ -136,11 +136,13 @@ class Client implements LiveSyncClient {
       // This tab's runs, and other tabs' (over the tab channel, opened by the subscription).
       changes$: new Observable<StoreChange>((subscriber) => {
         this.#openShared();
-        const mine = this.#skipped.asObservable();
-        const channel = this.#channel?.messages$;
-        const others = channel === undefined ? [] : [filterValues(channel, (m) => m.type === 'skipped')];
-        const any = mergeAll<unknown>(mine, ...others);
-        return mapValues(any, () => ({ store: SKIPPED_STORE }) as StoreChange).subscribe(subscriber);
+        const changed = () => subscriber.next({ store: SKIPPED_STORE } as StoreChange);
+        const mine = this.#skipped.asObservable().subscribe(changed);
+        const others = this.#channel?.messages$.subscribe((m) => m.type === 'skipped' && changed());
+        return () => {
+          mine.unsubscribe();
+          others?.unsubscribe();
+        };
       }),
     },
     [SKIPPED_STORE],
@@ -227,10 +229,10 @@ class Client implements LiveSyncClient {
       this.#runs,
       this.#outcomes,
       this.#skipped,
+      this.#status,
     ]) {
       subject.complete();
     }
-    this.#status.complete();
     this.#leader$.next(false);
     this.#leader$.complete();
   }
@@ -469,13 +471,7 @@ class Client implements LiveSyncClient {
   #emitError(error: unknown): void {
     if (this.#closed) return;
     this.#errors.next(error);
-    const described = isIdbSyncError(error)
-      ? { code: error.code, message: error.message }
-      : {
-          code: error instanceof Error ? error.name : 'UNKNOWN',
-          message: error instanceof Error ? error.message : '',
-        };
-    this.#log({ type: 'error', ...described });
+    this.#log({ type: 'error', ...describeFailure(error) });
     if (isIdbSyncError(error, 'NETWORK_ERROR')) this.#setStatus('waiting-for-network');
   }
 

@@ -25,10 +25,13 @@ export class TabPresence {
   /** True while this tab or another one of the database is visible. */
   readonly anyTabVisible$: Observable<boolean> = distinct(this.#anyVisible.asObservable());
 
-  constructor(
-    private readonly tab: string,
-    private readonly isLeader: () => boolean,
-  ) {}
+  readonly #tab: string;
+  readonly #isLeader: () => boolean;
+
+  constructor(tab: string, isLeader: () => boolean) {
+    this.#tab = tab;
+    this.#isLeader = isLeader;
+  }
 
   /** Starts following the other tabs (over `channel`) and this tab's visibility; asks the others for theirs. */
   join(channel: TabChannel | undefined, visible$: Subscribable<boolean>): void {
@@ -38,10 +41,10 @@ export class TabPresence {
         channel.messages$.subscribe((message) => {
           switch (message.type) {
             case 'connection':
-              if (!this.isLeader()) this.#connection.next(message.kind);
+              if (!this.#isLeader()) this.#connection.next(message.kind);
               return;
             case 'visibility':
-              if (message.tab === this.tab) return;
+              if (message.tab === this.#tab) return;
               this.#others.set(message.tab, message.visible);
               this.#update();
               return;
@@ -55,7 +58,7 @@ export class TabPresence {
     this.#subscriptions.push(
       distinct(visible$).subscribe((visible) => {
         this.#ownVisible = visible;
-        channel?.post({ type: 'visibility', tab: this.tab, visible });
+        channel?.post({ type: 'visibility', tab: this.#tab, visible });
         this.#update();
       }),
     );
@@ -71,15 +74,15 @@ export class TabPresence {
   /** Says goodbye (this tab no longer counts as visible) and completes the streams. */
   leave(): void {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    this.#channel?.post({ type: 'visibility', tab: this.tab, visible: false });
+    this.#channel?.post({ type: 'visibility', tab: this.#tab, visible: false });
     this.#connection.next('offline');
     this.#connection.complete();
     this.#anyVisible.complete();
   }
 
   #announce(): void {
-    this.#channel?.post({ type: 'visibility', tab: this.tab, visible: this.#ownVisible });
-    if (this.isLeader()) this.#channel?.post({ type: 'connection', kind: this.#connection.value });
+    this.#channel?.post({ type: 'visibility', tab: this.#tab, visible: this.#ownVisible });
+    if (this.#isLeader()) this.#channel?.post({ type: 'connection', kind: this.#connection.value });
   }
 
   #update(): void {

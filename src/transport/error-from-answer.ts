@@ -27,7 +27,8 @@ export interface RefusalContext {
   readonly cause: unknown;
 }
 
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Statuses worth retrying (the HTTP client retries them itself; an error of one is `retryable`). */
+export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Turns a refusal into its typed error by the body's stable code (statuses only where the body has
@@ -37,8 +38,8 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
  */
 export function errorFromRefusal(context: RefusalContext): IdbSyncError {
   const { endpoint, status, retryAfterMs, cause } = context;
-  const parsed = errorBodySchema.safeParse(context.body);
-  const code = parsed.success ? parsed.data.error.code : undefined;
+  const error = errorBodySchema.safeParse(context.body).data?.error;
+  const code = error?.code;
   if (status === 401 || code === 'UNAUTHORIZED') {
     return new AuthError(endpoint, status === 0 ? 401 : status, context.refreshed, { cause });
   }
@@ -46,7 +47,7 @@ export function errorFromRefusal(context: RefusalContext): IdbSyncError {
     return new ResetRequiredError(context.collection ?? '(unknown)', { cause });
   }
   if (code === 'UPGRADE_REQUIRED') {
-    const access = parsed.success ? parsed.data.error.details?.['access'] : undefined;
+    const access = error?.details?.['access'];
     return new UpgradeRequiredError(
       endpoint,
       context.schemaVersion,
@@ -54,31 +55,16 @@ export function errorFromRefusal(context: RefusalContext): IdbSyncError {
       { cause },
     );
   }
-  const retryable = code !== undefined && isKnownErrorCode(code) ? ERROR_CODES[code].retryable : undefined;
-  if (status >= 500) {
-    return new ServerError(
-      endpoint,
-      status,
-      code,
-      retryable ?? RETRYABLE_STATUSES.has(status),
-      retryAfterMs,
-      {
-        cause,
-      },
-    );
-  }
+  // The code says whether a retry can succeed; without a known code, the status does.
+  const retryable =
+    (code !== undefined && isKnownErrorCode(code) ? ERROR_CODES[code].retryable : undefined) ??
+    RETRYABLE_STATUSES.has(status);
+  if (status >= 500) return new ServerError(endpoint, status, code, retryable, retryAfterMs, { cause });
   if (code === undefined) {
     const problem = context.body === undefined ? 'not-json' : 'schema';
     return new InvalidResponseError(endpoint, status, problem, [], { cause });
   }
-  return new RequestRejectedError(
-    endpoint,
-    status,
-    code,
-    retryable ?? RETRYABLE_STATUSES.has(status),
-    retryAfterMs,
-    { cause },
-  );
+  return new RequestRejectedError(endpoint, status, code, retryable, retryAfterMs, { cause });
 }
 
 /** The HTTP status the protocol gives an error code (WebSocket errors carry no status). */

@@ -8,7 +8,12 @@ import type {
 import { PROTOCOL_PATHS } from '../protocol/version.js';
 import type { Observable } from '../rx/observable.js';
 import { createHttpClient, type HttpClientOptions } from './http-client.js';
-import { parseCapabilities, parsePullResponse, parsePushResponse } from './parse-response.js';
+import {
+  type AnswerContext,
+  parseCapabilities,
+  parsePullResponse,
+  parsePushResponse,
+} from './parse-response.js';
 import { sseEvents } from './sse-events.js';
 import type { ServerEvent, ServerEventSource, SyncTransport } from './sync-transport.js';
 
@@ -37,31 +42,31 @@ export interface HttpSyncTransport extends SyncTransport, ServerEventSource {
  * const page = await transport.pull({ collection: 'service_types', checkpoint: null, windowSize: 500 });
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpSyncTransport {
-  const client = createHttpClient(options);
+  const send = createHttpClient(options);
+  /** Sends one request (a `POST` of `json`, else a `GET`) and validates its answer with `parse`. */
+  const request = async <T>(
+    endpoint: string,
+    parse: (body: unknown, context: AnswerContext) => T,
+    signal: AbortSignal | undefined,
+    json?: PullRequest | PushRequest,
+    collection?: string,
+  ): Promise<T> => {
+    const answer = await send({ endpoint, json, signal, collection });
+    return parse(await answer.json(), { endpoint, status: answer.response.status });
+  };
   return {
-    async capabilities(signal?: AbortSignal): Promise<Capabilities> {
-      const endpoint = PROTOCOL_PATHS.capabilities;
-      const answer = await client.send({ endpoint, method: 'get', signal });
-      return parseCapabilities(await answer.json(), { endpoint, status: answer.response.status });
-    },
-    async pull(request: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
-      const endpoint = PROTOCOL_PATHS.pull;
-      const answer = await client.send({
-        endpoint,
-        method: 'post',
-        json: request,
+    capabilities: (signal?: AbortSignal): Promise<Capabilities> =>
+      request(PROTOCOL_PATHS.capabilities, parseCapabilities, signal),
+    pull: (pull: PullRequest, signal?: AbortSignal): Promise<PullResponse> =>
+      request(
+        PROTOCOL_PATHS.pull,
+        (body, context) => parsePullResponse(body, pull, context),
         signal,
-        collection: request.collection,
-      });
-      return parsePullResponse(await answer.json(), request, { endpoint, status: answer.response.status });
-    },
-    async push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
-      const endpoint = PROTOCOL_PATHS.push;
-      const answer = await client.send({ endpoint, method: 'post', json: request, signal });
-      return parsePushResponse(await answer.json(), request, { endpoint, status: answer.response.status });
-    },
-    events(): Observable<ServerEvent> {
-      return sseEvents(client);
-    },
+        pull,
+        pull.collection,
+      ),
+    push: (push: PushRequest, signal?: AbortSignal): Promise<PushResponse> =>
+      request(PROTOCOL_PATHS.push, (body, context) => parsePushResponse(body, push, context), signal, push),
+    events: (): Observable<ServerEvent> => sseEvents(send),
   };
 }

@@ -47,13 +47,10 @@ export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({
 
 /** Applies the defaults of {@link RetryOptions}. */
 export function resolveRetry(options: RetryOptions = {}): RetryPolicy {
-  return {
-    initialMs: options.initialMs ?? RETRY_DEFAULTS.initialMs,
-    maxMs: options.maxMs ?? RETRY_DEFAULTS.maxMs,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs,
-    requestRetries: options.requestRetries ?? RETRY_DEFAULTS.requestRetries,
-    requestRetryAfterMs: options.requestRetryAfterMs ?? RETRY_DEFAULTS.requestRetryAfterMs,
-  };
+  // Every field: the option when given, else its default.
+  const policy: Record<string, number> = { ...RETRY_DEFAULTS };
+  for (const field in policy) policy[field] = options[field as keyof RetryOptions] ?? policy[field]!;
+  return policy as RetryPolicy;
 }
 
 /**

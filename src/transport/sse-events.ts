@@ -17,14 +17,13 @@ const MAX_EVENT_CHARS = 1 << 20;
  * Cold: each subscription opens one request; unsubscribing aborts it. The stream is not retried
  * inside the request: reconnecting, with backoff, is the listeners' job.
  */
-export function sseEvents(client: HttpClient): Observable<ServerEvent> {
+export function sseEvents(send: HttpClient): Observable<ServerEvent> {
   const endpoint = PROTOCOL_PATHS.events;
   return new Observable<ServerEvent>((subscriber) => {
     const controller = new AbortController();
     const run = async () => {
-      const answer = await client.send({
+      const answer = await send({
         endpoint,
-        method: 'get',
         signal: controller.signal,
         retryLimit: 0,
         accept: 'text/event-stream',

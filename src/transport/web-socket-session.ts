@@ -1,11 +1,11 @@
 import type { IdbSyncError } from '../errors/idb-sync-error.js';
-import { InvalidResponseError } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { ServerError } from '../errors/server-error.js';
-import { type ErrorBody, errorBodySchema } from '../protocol/error-codes.js';
+import type { ErrorBody } from '../protocol/error-codes.js';
 import { WS_CLOSE_CODES, type WsClientMessage, wsServerMessageSchema } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
 import { errorFromRefusal, statusOfCode } from './error-from-answer.js';
+import { parseJsonText, validate } from './parse-response.js';
 import type { ServerEvent, TransportLogger } from './sync-transport.js';
 
 /** The part of the WebSocket API the transport uses: the browser's class and the `ws` package's both fit. */
@@ -218,27 +218,26 @@ export class WebSocketSession {
     }
   }
 
+  /** The message, validated; anything else fails the session (not JSON, or not a server message). */
   #parse(data: unknown) {
-    const text = typeof data === 'string' ? data : undefined;
-    let json: unknown;
+    const context = { endpoint: ENDPOINT, status: 0 };
     try {
-      json = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
+      return validate(
+        wsServerMessageSchema,
+        parseJsonText(typeof data === 'string' ? data : '', context),
+        context,
+      );
+    } catch (error) {
+      this.#fail(error as IdbSyncError);
+      return undefined;
     }
-    const parsed = wsServerMessageSchema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    const problem = json === undefined ? 'not-json' : 'schema';
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-    this.#fail(new InvalidResponseError(ENDPOINT, 0, problem, problem === 'schema' ? issues : []));
-    return undefined;
   }
 
   #refusal(body: ErrorBody, collection?: string): IdbSyncError {
     return errorFromRefusal({
       endpoint: ENDPOINT,
       status: statusOfCode(body.error.code),
-      body: errorBodySchema.parse(body),
+      body,
       retryAfterMs: undefined,
       schemaVersion: this.#settings.schemaVersion,
       collection,
@@ -248,14 +247,13 @@ export class WebSocketSession {
   }
 
   #closeReason(code: number, opened: boolean): IdbSyncError {
-    const status = (kind: string) => statusOfCode(kind);
     switch (code) {
       case WS_CLOSE_CODES.unauthorized:
         return this.#refusal({ protocolVersion: 1, error: { code: 'UNAUTHORIZED', message: '' } });
       case WS_CLOSE_CODES.upgradeRequired:
         return this.#refusal({ protocolVersion: 1, error: { code: 'UPGRADE_REQUIRED', message: '' } });
       case WS_CLOSE_CODES.serverUnavailable:
-        return new ServerError(ENDPOINT, status('SERVER_SCHEMA_OUTDATED'), undefined, true, undefined);
+        return new ServerError(ENDPOINT, statusOfCode('SERVER_SCHEMA_OUTDATED'), undefined, true, undefined);
       default:
         return new NetworkError(ENDPOINT, opened ? 'connection-lost' : 'unreachable');
     }

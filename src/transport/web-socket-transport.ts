@@ -1,11 +1,5 @@
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
-import type {
-  Capabilities,
-  PullRequest,
-  PullResponse,
-  PushRequest,
-  PushResponse,
-} from '../protocol/messages.js';
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../protocol/messages.js';
 import { PROTOCOL_PATHS } from '../protocol/version.js';
 import { Observable } from '../rx/observable.js';
 import type { HttpClientOptions } from './http-client.js';
@@ -174,9 +168,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   };
 
   return {
-    capabilities(signal?: AbortSignal): Promise<Capabilities> {
-      return http.capabilities(signal);
-    },
+    capabilities: http.capabilities,
     async pull(pullRequest: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
       const body = await request('pull', pullRequest, signal, pullRequest.collection);
       return parsePullResponse(body, pullRequest, { endpoint: PROTOCOL_PATHS.ws, status: 0 });
