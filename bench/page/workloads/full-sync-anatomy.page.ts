@@ -16,6 +16,7 @@ export const ANATOMY_VARIANTS = [
   'idb-sync-transport',
   'raw-pipelined',
   'raw-pipelined-idb-sync-tx-shape',
+  'raw-pipelined-unique-reads',
   'raw-pipelined-pages-of-5000',
   'raw-pipelined-indexes-after',
   'idb-sync',
@@ -48,9 +49,10 @@ async function pipelined(
 /**
  * One page written the way idb-sync's page transaction does it: a key cursor over the outbox index
  * first, then a `getAll` of the page's key range, and only from that callback the puts and the
- * checkpoint; relaxed durability.
+ * checkpoint; relaxed durability. With `uniqueReads`, the puts wait for one `getKey` per record on
+ * the unique `code` index too, as idb-sync's clash check reads before writing (issue #14).
  */
-function writeShaped(db: IDBDatabase, page: PullResponse): Promise<void> {
+function writeShaped(db: IDBDatabase, page: PullResponse, uniqueReads = false): Promise<void> {
   const tx = db.transaction([LOOKUP, OUTBOX, CHECKPOINTS], 'readwrite', txOptions('relaxed'));
   const data = tx.objectStore(LOOKUP);
   const cursor = tx
@@ -73,12 +75,25 @@ function writeShaped(db: IDBDatabase, page: PullResponse): Promise<void> {
           ? IDBKeyRange.lowerBound(after, true)
           : IDBKeyRange.bound(after, until, true, false);
     const existing = data.getAll(range);
-    existing.onsuccess = () => {
+    const write = () => {
       for (const change of page.changes) {
         if (change.op === 'put') data.put({ ...change.value, _rev: change.rev });
         else data.delete(change.id);
       }
       tx.objectStore(CHECKPOINTS).put({ collection: LOOKUP, token: page.checkpoint });
+    };
+    existing.onsuccess = () => {
+      if (!uniqueReads) return write();
+      const byCode = data.index('byCode');
+      const puts = page.changes.filter((change) => change.op === 'put');
+      let left = puts.length;
+      if (left === 0) return write();
+      for (const change of puts) {
+        byCode.getKey(change.value['code'] as IDBValidKey).onsuccess = () => {
+          left -= 1;
+          if (left === 0) write();
+        };
+      }
     };
   };
   return done(tx);
@@ -153,7 +168,8 @@ async function prepare(variant: AnatomyVariant, access: ServerAccess, windowSize
         close: async () => db.close(),
       };
     }
-    case 'raw-pipelined-idb-sync-tx-shape': {
+    case 'raw-pipelined-idb-sync-tx-shape':
+    case 'raw-pipelined-unique-reads': {
       const db = await openDatabase('bench-anatomy-shaped', 1, (created) => {
         createLookupStore(created);
         created.createObjectStore(CHECKPOINTS, { keyPath: 'collection' });
@@ -163,7 +179,8 @@ async function prepare(variant: AnatomyVariant, access: ServerAccess, windowSize
       });
       return {
         run: async () => {
-          await pipelined(raw(windowSize), (page) => writeShaped(db, page));
+          const uniqueReads = variant === 'raw-pipelined-unique-reads';
+          await pipelined(raw(windowSize), (page) => writeShaped(db, page, uniqueReads));
           return countLookup(db);
         },
         close: async () => db.close(),

@@ -26,6 +26,7 @@ async function anatomy(ctx: WorkloadContext, tab: Tab<typeof page>): Promise<voi
     'idb-sync-transport',
     'raw-pipelined',
     'raw-pipelined-idb-sync-tx-shape',
+    'raw-pipelined-unique-reads',
     'raw-pipelined-pages-of-5000',
     'raw-pipelined-indexes-after',
     'idb-sync',
