@@ -55,10 +55,12 @@ const entries = [
   {
     name: 'idb-sync: `defineDatabase` only',
     code: uses([['idb-sync', ['defineDatabase']]]),
-    // The goal (issue 13) is 15 KB; not met: 16.7 KB since the SDK's own Observable replaced rxjs's
-    // (-2.3 KB). Left: the schema-upgrade code every handle carries though it runs only on a version
-    // change (src/upversion, ~5 KB), idb (0.9 KB), the synced write path (~3 KB). CI holds a ceiling.
-    budgetKb: 17,
+    // The goal (issue 13) is 15 KB; not met: 15.7 KB since the SDK's own promise layer replaced idb's
+    // runtime (-1.1 KB; 16.7 since its own Observable, -2.3). What is left is the schema-upgrade code
+    // every handle carries though it runs only on a version change (src/upversion, ~4.5 KB; loading it
+    // lazily would break a first open offline after an app update), the synced write path (~2.5 KB)
+    // and the errors (~1.5 KB: mostly their messages). CI holds a ceiling.
+    budgetKb: 16,
     targetKb: 15,
   },
   {
@@ -80,14 +82,15 @@ const entries = [
     // The goal is 40 KB; issue 14 (one bad record never stops sync: skipped-records log, unique-clash
     // resolution, per-collection isolation and backoff) added ~2.7 KB, the own Observable took 2.2 KB
     // off: 40.4 KB; issue 17's first-useful-data order (two lanes, ready events, kept capabilities)
-    // and issue 14's maxRecordBytes added ~0.9 KB: 41.3 KB, not met by 1.3 KB. CI holds a ceiling.
-    budgetKb: 42,
+    // and issue 14's maxRecordBytes added ~0.9 KB: 41.3 KB; the own promise layer instead of idb took
+    // 1.1 KB off: 40.1 KB, not met by 0.1 KB. CI holds a ceiling.
+    budgetKb: 41,
     targetKb: 40,
   },
   {
     name: 'idb-sync: the whole root entry',
     code: uses([['idb-sync', '*']]),
-    // Goal 48 KB: met (46.7 KB since the own Observable).
+    // Goal 48 KB: met (46.3 KB since the own promise layer; 46.7 since the own Observable).
     budgetKb: 48,
     targetKb: 48,
   },

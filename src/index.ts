@@ -62,6 +62,7 @@ export type {
   DatabaseSchema,
   DatabaseStoreName,
   DefineDatabaseOptions,
+  ReadTransaction,
   WritableStoreName,
 } from './db/define-database.js';
 export { defineDatabase } from './db/define-database.js';

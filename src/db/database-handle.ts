@@ -4,6 +4,7 @@ import { wrapDomException } from '../errors/wrap-dom-exception.js';
 import { WriteRefusedError } from '../errors/write-refused-error.js';
 import type { Connection, ConnectionSource } from '../idb/connection.js';
 import type { TransactionOptions } from '../idb/open-transaction.js';
+import { promiseTransaction } from '../idb/promised.js';
 import { runTransaction } from '../idb/run-transaction.js';
 import { type LiveQueryOptions, liveQuery } from '../live/live-query.js';
 import { Multicast } from '../rx/multicast.js';
@@ -124,7 +125,13 @@ export class LazyDatabase implements ConnectionSource {
     fn: (tx: ReadTransaction) => R | PromiseLike<R>,
     options?: TransactionOptions,
   ) {
-    return runTransaction(this, stores, 'readonly', fn, options);
+    return runTransaction(
+      this,
+      stores,
+      'readonly',
+      (tx) => fn(promiseTransaction<'readonly'>(tx, stores)),
+      options,
+    );
   }
 
   live<R>(

@@ -68,6 +68,9 @@ describe('defineDatabase types', () => {
       tx.objectStore('service_types').index('byName');
       // @ts-expect-error readonly transaction
       tx.objectStore('service_types').put({ id: 1, code: 'A', tokens: [] });
+      // @ts-expect-error no idb `db` shortcuts: they would run transactions of their own
+      tx.db;
+      expectTypeOf(tx.done).toEqualTypeOf<Promise<void>>();
     });
     appDb.read(['work_orders', '_meta'], (tx) => {
       expectTypeOf(tx.objectStore('_meta').get('marker')).resolves.toEqualTypeOf<

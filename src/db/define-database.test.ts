@@ -1,8 +1,8 @@
-import { unwrap } from 'idb';
 import { filter, firstValueFrom, from } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeRaw, sortBy, uniqueName } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import { rawTransaction } from '../idb/promised.js';
 
 import type { VersionSpec } from '../upversion/schema-types.js';
 import type { DatabaseEvent, DatabaseState } from './database-state.js';
@@ -158,7 +158,7 @@ describe('defineDatabase', () => {
         const store = tx.objectStore('work_orders');
         store.put({ id: 'x' }).catch(() => {});
         // Abort from a request callback: indexeddbshim wedges on an abort before any request ran.
-        const probe = unwrap(store.get('nothing')) as IDBRequest;
+        const probe = rawTransaction(tx).objectStore('work_orders').get('nothing');
         await new Promise<void>((resolve) => {
           probe.onsuccess = () => {
             tx.abort();

@@ -25,6 +25,17 @@ export type DatabaseStoreName<S> = StoreNames<DatabaseSchema<S>>;
  */
 export type WritableStoreName<S> = Exclude<DatabaseStoreName<S>, `_${string}`>;
 
+/**
+ * The transaction a `read(stores, fn)` or `live(stores, fn)` callback gets: idb's promise style
+ * (`IDBPTransaction`: `await tx.objectStore(name).get(key)`, cursors, `for await`, `tx.done`),
+ * typed by the schema. `Schema` is the schema with the system stores ({@link DatabaseSchema}).
+ * Without idb's `tx.db`, whose shortcuts (`db.put(…)`) would run transactions of their own.
+ */
+export type ReadTransaction<Schema, N extends ArrayLike<StoreNames<Schema>>> = Omit<
+  IDBPTransaction<Schema, N, 'readonly'>,
+  'db'
+>;
+
 /** Options of {@link defineDatabase}. Only `name` and `versions` are required. */
 export interface DefineDatabaseOptions<S = unknown> {
   /** The IndexedDB database name. */
@@ -104,7 +115,7 @@ export interface DatabaseHandle<S = unknown> {
   /** Runs `fn` in a fresh readonly transaction (retried once on a dead connection); resolves after it completes. */
   read<const N extends readonly DatabaseStoreName<S>[], R>(
     stores: N,
-    fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
+    fn: (tx: ReadTransaction<DatabaseSchema<S>, N>) => R | PromiseLike<R>,
     options?: TransactionOptions,
   ): Promise<R>;
   /**
@@ -123,7 +134,7 @@ export interface DatabaseHandle<S = unknown> {
    */
   live<const N extends readonly DatabaseStoreName<S>[], R>(
     stores: N,
-    fn: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
+    fn: (tx: ReadTransaction<DatabaseSchema<S>, N>) => R | PromiseLike<R>,
     options?: LiveQueryOptions<DatabaseChange<S>>,
   ): Observable<R>;
   /**

@@ -1,4 +1,3 @@
-import { unwrap } from 'idb';
 import { filter, firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   within,
 } from '../../test/db/test-support.js';
 import { isIdbSyncError } from '../errors/idb-sync-error.js';
+import { rawTransaction } from '../idb/promised.js';
 
 import type { VersionSpec } from '../upversion/schema-types.js';
 import { defineDatabase } from './define-database.js';
@@ -80,7 +80,7 @@ describe('lost connections', () => {
         runs += 1;
         const put = tx.objectStore('work_orders').put({ id: `wo-${runs}` });
         // Closing waits for this transaction, which still commits; the handle learns of the loss.
-        simulateConnectionLoss(unwrap(tx.db) as IDBDatabase);
+        simulateConnectionLoss(rawTransaction(tx).db);
         return put;
       }),
       2_000,
@@ -123,13 +123,13 @@ describe('lost connections', () => {
         runs += 1;
         if (runs === 1) {
           // Keep the first transaction unfinished (a request loop), then drop the connection.
-          const raw = unwrap(tx.objectStore('scratch').transaction) as IDBTransaction;
+          const raw = rawTransaction(tx);
           const store = raw.objectStore('scratch');
           const spin = (): void => {
             if (spinning) store.get('nothing').onsuccess = spin;
           };
           spin();
-          dispatchCloseEvent(unwrap(tx.db) as IDBDatabase);
+          dispatchCloseEvent(raw.db);
           return new Promise<never>(() => {}); // and the callback never returns either
         }
         return tx.objectStore('work_orders').put({ id: 'wo-2' });

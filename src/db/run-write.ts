@@ -49,8 +49,8 @@ export async function runWrite<R>(
       target,
       scope,
       'readwrite',
-      (tx) => {
-        attempt = new WriteAttempt(tx, {
+      (raw) => {
+        attempt = new WriteAttempt(raw, {
           stores: target.stores,
           requested: stores,
           localOnly,

@@ -104,6 +104,8 @@ describe('typed writes', () => {
     appDb.write(['service_types'], (tx) => {
       // @ts-expect-error a lookup store needs { localOnly: true }
       tx.objectStore('service_types').put({ id: 1, code: 'A' });
+      // @ts-expect-error no idb `db` shortcuts: they would write past the outbox
+      tx.db;
     });
     appDb.write(
       ['service_types'],

@@ -73,12 +73,13 @@ export type WriteStore<S, Schema, N extends ArrayLike<StoreNames<Schema>>, K ext
       : IDBPObjectStore<Schema, N, K, 'readwrite'>;
 
 /**
- * The transaction a `write(stores, fn)` callback gets: idb's, with stores that sync their writes.
+ * The transaction a `write(stores, fn)` callback gets: idb's, with stores that sync their writes,
+ * without `tx.db` (its shortcuts would write outside this transaction, and past the outbox).
  * `S` is the app schema, `Schema` the schema with the system stores.
  */
 export type WriteTransaction<S, Schema, N extends ArrayLike<StoreNames<Schema>>, O = unknown> = Omit<
   IDBPTransaction<Schema, N, 'readwrite'>,
-  'objectStore' | 'store'
+  'objectStore' | 'store' | 'db'
 > & {
   /** A store of the transaction (see {@link WriteStore}). */
   objectStore<K extends N[number]>(name: K): WriteStore<S, Schema, N, K, O>;

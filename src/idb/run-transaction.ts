@@ -1,4 +1,3 @@
-import { type IDBPTransaction, wrap } from 'idb';
 import { DatabaseClosedError } from '../errors/database-closed-error.js';
 import type { IdbSyncError } from '../errors/idb-sync-error.js';
 import { abortTransaction } from './abort-transaction.js';
@@ -10,18 +9,19 @@ import { openTransaction, type TransactionOptions } from './open-transaction.js'
 type Outcome<R> = { ok: true; value: R } | { ok: false; error: IdbSyncError; retry: boolean };
 
 /**
- * Runs `fn` in a fresh transaction (idb's promise style) and resolves with its result once the
- * transaction completed. When the connection turns out to be dead (starting the transaction throws
- * `InvalidStateError`, or the transaction is aborted by a lost connection) it reopens and runs `fn`
- * once more; so `fn` may run twice and should only write through `tx`. If `fn` throws, the
- * transaction is aborted and the error comes back typed ({@link TransactionCallbackError}, or the
- * error's own kind). The callback style of the sync engine is {@link transact}.
+ * Runs `fn` in a fresh transaction (the raw one; app callbacks get it wrapped by
+ * `promiseTransaction`) and resolves with its result once the transaction completed. When the
+ * connection turns out to be dead (starting the transaction throws `InvalidStateError`, or the
+ * transaction is aborted by a lost connection) it reopens and runs `fn` once more; so `fn` may run
+ * twice and should only write through `tx`. If `fn` throws, the transaction is aborted and the
+ * error comes back typed ({@link TransactionCallbackError}, or the error's own kind). The callback
+ * style of the sync engine is {@link transact}.
  */
-export async function runTransaction<R, Mode extends 'readonly' | 'readwrite'>(
+export async function runTransaction<R>(
   source: ConnectionSource,
   stores: readonly string[],
-  mode: Mode,
-  fn: (tx: IDBPTransaction<unknown, string[], Mode>) => R | PromiseLike<R>,
+  mode: 'readonly' | 'readwrite',
+  fn: (tx: IDBTransaction) => R | PromiseLike<R>,
   options: TransactionOptions = {},
 ): Promise<R> {
   const operation = mode === 'readonly' ? 'read' : 'write';
@@ -35,12 +35,12 @@ export async function runTransaction<R, Mode extends 'readonly' | 'readwrite'>(
   }
 }
 
-async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
+async function attemptOnce<R>(
   source: ConnectionSource,
   connection: Connection,
   stores: readonly string[],
-  mode: Mode,
-  fn: (tx: IDBPTransaction<unknown, string[], Mode>) => R | PromiseLike<R>,
+  mode: 'readonly' | 'readwrite',
+  fn: (tx: IDBTransaction) => R | PromiseLike<R>,
   options: TransactionOptions,
   operation: string,
 ): Promise<Outcome<R>> {
@@ -48,7 +48,6 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
   const opened = openTransaction(connection, stores, mode, options, context);
   if (!opened.ok) return opened;
   const raw = opened.tx;
-  const tx = wrap(raw) as IDBPTransaction<unknown, string[], Mode>;
   // Set from event listeners; typed wide so the checks after `await` are not narrowed away.
   let state = 'running' as 'running' | 'complete' | 'aborted';
   const finished = new Promise<void>((resolve) => {
@@ -61,10 +60,9 @@ async function attemptOnce<R, Mode extends 'readonly' | 'readwrite'>(
       resolve();
     });
   });
-  tx.done.catch(() => {}); // observed through the events above
   let value: R | undefined;
   let thrown: { error: unknown } | undefined;
-  const ran = (async () => fn(tx))().then(
+  const ran = (async () => fn(raw))().then(
     (result) => {
       value = result;
     },

@@ -1,6 +1,6 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
-import { unwrap } from 'idb';
 import type { DatabaseHandle } from '../db/define-database.js';
+import { rawTransaction } from '../idb/promised.js';
 import { countMatches } from './count-lookup.js';
 import { foldTerms } from './fold-text.js';
 import { decodeCursor, encodeCursor } from './lookup-cursor.js';
@@ -77,7 +77,7 @@ export async function searchLookup<S, N extends StoreNames<S>>(
   const context = { database: db.name, stores: [store as string], operation: 'searchLookup' };
   const after = query.after === undefined ? undefined : decodeCursor(query.after, fingerprint, context);
   const result = await db.read([store as never], (tx) => {
-    const idbTx = (unwrap as (value: object) => unknown)(tx) as IDBTransaction;
+    const idbTx = rawTransaction(tx);
     return new Promise<{ page: { hits: Hit[]; more: boolean }; total: number | undefined }>(
       (resolve, reject) => {
         const walk: Walk = {

@@ -1,9 +1,13 @@
-import type { IDBPTransaction } from 'idb';
 import { type DependencyList, useEffect, useRef } from 'react';
 import type { UseLiveOptions, UseLiveQueryOptions } from '../bindings/live-options.js';
 import { type LiveResult, loading, settle } from '../bindings/live-result.js';
 import type { DatabaseChange } from '../db/database-changes.js';
-import type { DatabaseHandle, DatabaseSchema, DatabaseStoreName } from '../db/define-database.js';
+import type {
+  DatabaseHandle,
+  DatabaseSchema,
+  DatabaseStoreName,
+  ReadTransaction,
+} from '../db/define-database.js';
 import { useLatest, useObservableStore } from './use-observable.js';
 
 /**
@@ -32,7 +36,7 @@ import { useLatest, useObservableStore } from './use-observable.js';
 export function useLiveQuery<S, const N extends readonly DatabaseStoreName<S>[], R>(
   database: DatabaseHandle<S>,
   stores: N,
-  query: (tx: IDBPTransaction<DatabaseSchema<S>, N, 'readonly'>) => R | PromiseLike<R>,
+  query: (tx: ReadTransaction<DatabaseSchema<S>, N>) => R | PromiseLike<R>,
   deps: DependencyList = [],
   options: UseLiveQueryOptions<DatabaseChange<S>> = {},
 ): LiveResult<R> {

@@ -54,6 +54,17 @@ describe('declareSchema', () => {
     }
   });
 
+  it("declares the SDK's own stores under `_` names, with a revision well inside a version span", () => {
+    // The SDK's constants: checked here once, not by every app's defineDatabase.
+    const schema = declareSchema('app', [v1]);
+    for (const [name, spec] of Object.entries(systemStores)) {
+      expect(name.startsWith('_')).toBe(true);
+      expect(Number.isSafeInteger(spec.since) && spec.since >= 1).toBe(true);
+      expect(schema.latest.stores[name]).toMatchObject({ system: true, stableSince: 0 });
+    }
+    expect(schema.systemVersion).toBeLessThan(VERSION_SPAN / 2);
+  });
+
   it('opens IndexedDB version appVersion * 1000 + system revision, and maps it back', () => {
     const schema = declareSchema('app', [v1, { ...v1, version: 7 }]);
     expect(schema.idbVersion).toBe(7 * VERSION_SPAN + schema.systemVersion);

@@ -104,9 +104,12 @@ export function declareSchema(name: string, versions: readonly VersionSpec[]): D
   if (typeof name !== 'string' || name === '') fail('the database name must be a non-empty string');
   if (!Array.isArray(versions) || versions.length === 0) fail('declare at least one version');
 
-  const system = declareSystemStores(name);
+  // The SDK's own stores (their `_` names and revisions are checked by declare-schema.test.ts).
+  const system: Record<string, DeclaredStore> = {};
+  for (const [storeName, store] of Object.entries(systemStores) as [string, SystemStoreSpec][]) {
+    system[storeName] = declareStore(storeName, store, true, fail);
+  }
   const systemVersion = Math.max(...Object.values(systemStores).map((s: SystemStoreSpec) => s.since));
-  if (systemVersion >= VERSION_SPAN / 2) fail(`system schema revision ${systemVersion} is out of range`);
 
   const declared: DeclaredVersion[] = [];
   let previous = 0;
@@ -179,18 +182,6 @@ function withStableSince(versions: readonly DeclaredVersion[]): DeclaredVersion 
     stores[store.name] = { ...store, stableSince: store.system ? 0 : since };
   }
   return { ...latest, stores };
-}
-
-function declareSystemStores(database: string): Record<string, DeclaredStore> {
-  const result: Record<string, DeclaredStore> = {};
-  for (const [storeName, store] of Object.entries(systemStores) as [string, SystemStoreSpec][]) {
-    if (!storeName.startsWith('_'))
-      throw new SchemaDefinitionError(database, `system store "${storeName}" must start with "_"`);
-    result[storeName] = declareStore(storeName, store, true, (p) => {
-      throw new SchemaDefinitionError(database, `system store "${storeName}": ${p}`);
-    });
-  }
-  return result;
 }
 
 const kinds: readonly StoreKind[] = ['transactional', 'lookup', 'local'];
